@@ -26,6 +26,7 @@ from dashboard.store import parquet_files, table_dir
 
 _PACKAGED = Path(__file__).with_name("queries")
 QUERIES_DIR = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).parent.parent / "queries"
+_MACROS = QUERIES_DIR / "_macros.sql"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -59,8 +60,15 @@ def _create_table_view(con: duckdb.DuckDBPyConnection, data_dir: Path, name: str
         source = f"read_parquet({_sql_string(glob)}, hive_partitioning = true)"
         con.execute(f"create or replace view {name} as select * exclude (month) from {source}")
     else:
-        empty = pa.table({f.name: pa.array([], f.type) for f in TABLES[name]})
-        con.execute(f"create or replace table {name} as select * from empty")
+        _create_table_from(con, name, pa.table({f.name: pa.array([], f.type)
+                                                for f in TABLES[name]}))
+
+
+def _create_table_from(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """A real (not temporary) table, so every cursor of the connection sees it."""
+    con.register("_incoming", table)
+    con.execute(f"create or replace table {name} as select * from _incoming")
+    con.unregister("_incoming")
 
 
 def connect(data_dir: Path, config: Config, materialise: bool = True) -> duckdb.DuckDBPyConnection:
@@ -69,11 +77,11 @@ def connect(data_dir: Path, config: Config, materialise: bool = True) -> duckdb.
     con.execute("set TimeZone = 'UTC'")
     for name in TABLES:
         _create_table_view(con, Path(data_dir), name)
-    targets = pa.table({
+    _create_table_from(con, "channel_targets", pa.table({
         "channel": list(config.targets_s),
         "target_s": [float(v) for v in config.targets_s.values()],
-    })
-    con.execute("create or replace table channel_targets as select * from targets")
+    }))
+    con.execute(_MACROS.read_text(encoding="utf-8"))
     if materialise:
         con.execute("create or replace table conversations as " + query_text("conversations"))
     return con

@@ -1,0 +1,26 @@
+"""Executive overview: the KPI tiles against the previous period, and the trend."""
+
+import streamlit as st
+
+from dashboard import charts, overview, ui
+
+st.title("Executive overview")
+filters = ui.filters_sidebar()
+if filters is None:
+    st.stop()
+st.caption(ui.selection_caption(filters))
+
+tiles = ui.load(overview.kpis, ui.current_config(), filters)
+if not tiles[0].value:
+    st.info("No conversations match this selection. Widen the dates or clear a filter.")
+    st.stop()
+ui.kpi_tiles(tiles)
+
+grain = st.segmented_control("Grain", ["day", "week", "month"], key="grain",
+                             default=overview.default_grain(filters), bind="query-params")
+trend = ui.load(overview.trend, ui.current_config(), filters, grain or "week")
+st.subheader("Trend")
+st.plotly_chart(charts.overview_trend(trend, ui.current_config().min_n), width="stretch")
+st.caption(f"Points in grey have fewer than {ui.current_config().min_n} conversations. "
+           "Hover a point for its n. The index is the weighted mean of mood, speed, "
+           "resolution, effort and satisfaction; the Happiness page shows how.")

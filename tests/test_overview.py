@@ -1,0 +1,104 @@
+"""The executive overview: KPI figures against the previous period, and the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import overview
+from dashboard.filters import Filters
+from tests.conftest import at, message, write_rows
+
+PAGES = Path(__file__).resolve().parent.parent / "pages"
+
+
+def two_weeks() -> list[dict]:
+    """Week 1 (3-9 Mar): 2 conversations, one answered in 30 min, one never.
+    Week 2 (10-16 Mar): 4 conversations, answered in 10, 20, 90 min and 3 days."""
+    rows = [
+        message("a", "inbound", at(0)), message("a", "outbound", at(30)),
+        message("b", "inbound", at(60)),
+    ]
+    for cid, reply_min in (("c", 10), ("d", 20), ("e", 90), ("f", 3 * 24 * 60)):
+        rows += [message(cid, "inbound", at(0, days=7)),
+                 message(cid, "outbound", at(reply_min, days=7))]
+    return rows
+
+
+def test_kpis_compare_with_the_previous_period_of_equal_length(make_db, config):
+    con = make_db(two_weeks())
+    week2 = Filters(dt.date(2025, 3, 10), dt.date(2025, 3, 16))
+    tiles = {k.label: k for k in overview.kpis(con, config, week2)}
+    assert tiles["Conversations"].value == 4
+    assert tiles["Conversations"].previous == 2
+    assert tiles["Response rate"].value == 100.0
+    assert tiles["Response rate"].previous == 50.0
+    # median of 600, 1200, 5400, 259200 s = (1200 + 5400) / 2
+    assert tiles["Median first response"].value == 3300.0
+    assert tiles["Median first response"].previous == 1800.0
+    # within the 1 h twitter target: 10 and 20 min of 4; previous 1 of 2
+    assert tiles["Answered within target"].value == 50.0
+    assert tiles["Answered within target"].change == 0.0
+
+
+def test_previous_period_is_as_long_as_the_selection():
+    selection = Filters(dt.date(2025, 3, 10), dt.date(2025, 3, 16))
+    previous = selection.previous()
+    assert (previous.date_from, previous.date_to) == (dt.date(2025, 3, 3), dt.date(2025, 3, 9))
+
+
+def test_empty_selection_has_no_rates(make_db, config):
+    con = make_db(two_weeks())
+    tiles = overview.kpis(con, config, Filters(dt.date(2024, 1, 1), dt.date(2024, 1, 7)))
+    assert tiles[0].value == 0
+    assert tiles[1].value is None
+
+
+@pytest.fixture
+def app_data(tmp_path, monkeypatch):
+    data_dir = tmp_path / "data"
+    write_rows(data_dir, "interactions", two_weeks())
+    monkeypatch.setenv("CHI_DATA", str(data_dir))
+    return data_dir
+
+
+def test_overview_page_shows_kpis_for_the_linked_selection(app_data):
+    app = AppTest.from_file(str(PAGES / "overview.py"), default_timeout=30)
+    app.query_params["from"] = "2025-03-10"
+    app.query_params["to"] = "2025-03-16"
+    app.run()
+    assert not app.exception
+    values = {m.label: m.value for m in app.metric}
+    assert values["Conversations"] == "4"
+    assert values["Response rate"] == "100.0%"
+    assert values["Median first response"] == "55.0 min"
+    assert len(app.get("plotly_chart")) == 1
+
+
+def test_overview_page_says_so_when_nothing_matches(app_data):
+    app = AppTest.from_file(str(PAGES / "overview.py"), default_timeout=30)
+    app.query_params["from"] = "2025-03-05"  # no conversation starts on 5-6 March
+    app.query_params["to"] = "2025-03-06"
+    app.run()
+    assert not app.exception
+    assert any("No conversations match" in i.value for i in app.info)
+
+
+def test_overview_page_on_an_empty_data_dir_explains_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHI_DATA", str(tmp_path / "nothing"))
+    app = AppTest.from_file(str(PAGES / "overview.py"), default_timeout=30)
+    app.run()
+    assert not app.exception
+    assert any("chi demo" in i.value for i in app.info)
+
+
+def test_unknown_brand_in_the_link_is_ignored_with_a_notice(app_data):
+    app = AppTest.from_file(str(PAGES / "overview.py"), default_timeout=30)
+    app.query_params["brand"] = "NoSuchBrand"
+    app.run()
+    assert not app.exception
+    assert any("NoSuchBrand" in c.value for c in app.caption)
+    assert {m.label: m.value for m in app.metric}["Conversations"] != "0"

@@ -48,3 +48,50 @@ def render(frame: pl.DataFrame, fmt: str) -> str:
     buffer = io.StringIO()
     frame.write_csv(buffer, null_value="", datetime_format="%Y-%m-%dT%H:%M:%S%z")
     return buffer.getvalue()
+
+
+def add_filter_args(parser: argparse.ArgumentParser) -> None:
+    """--from/--to/--brand/--channel/--tz, shared by the report views."""
+    parser.add_argument("--from", dest="date_from", type=iso_date, default=None,
+                        help="first day (default: first day with data)")
+    parser.add_argument("--to", dest="date_to", type=iso_date, default=None,
+                        help="last day, inclusive (default: last day with data)")
+    parser.add_argument("--brand", action="append", default=[], help="repeatable")
+    parser.add_argument("--channel", action="append", default=[], help="repeatable")
+    parser.add_argument("--tz", default=None, help="display time zone (default: config)")
+
+
+def filters_from_args(args: argparse.Namespace, con, config: Config):
+    """The Filters of a report: unknown brands/channels are an error naming the
+    known ones; missing dates default to the data's range."""
+    from dashboard.cli import UserError
+    from dashboard.filters import Filters, keep_known
+    from dashboard.overview import data_bounds
+
+    tz = args.tz or config.display_time_zone
+    bounds = data_bounds(con, tz)
+    if bounds.conversations == 0:
+        raise UserError(f"no conversations in {args.data}; run `chi demo` or `chi ingest`")
+    for flag, values, known in (("--brand", args.brand, bounds.brands),
+                                ("--channel", args.channel, bounds.channels)):
+        _, unknown = keep_known(values, known)
+        if unknown:
+            raise UserError(f"{flag} {', '.join(unknown)} not in the data "
+                            f"(known: {', '.join(known)})")
+    date_from = args.date_from or bounds.first_day
+    date_to = args.date_to or bounds.last_day
+    if date_from > date_to:
+        raise UserError(f"--from {date_from} is after --to {date_to}")
+    return Filters(date_from, date_to, tuple(args.brand), tuple(args.channel), tz)
+
+
+def open_connection(args: argparse.Namespace):
+    """Config + DuckDB connection for a report, with one-line errors."""
+    from dashboard import db
+    from dashboard.cli import UserError
+
+    config = config_for(args)
+    try:
+        return db.connect(args.data, config), config
+    except db.QueryError as exc:
+        raise UserError(str(exc)) from exc

@@ -45,7 +45,7 @@ def query_text(name: str) -> str:
 
 
 def query_names() -> list[str]:
-    return sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
+    return sorted(p.stem for p in QUERIES_DIR.glob("*.sql") if _NAME.match(p.stem))
 
 
 def _sql_string(value: str) -> str:

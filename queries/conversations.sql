@@ -42,7 +42,9 @@ inbound as (
         min(created_at) as first_inbound_at,
         -- the entry channel: channel of the first inbound message
         arg_min(channel, message_order) as channel,
-        arg_min(author_followers, message_order) as followers,
+        -- the first inbound message's follower count, even when null (arg_min_null:
+        -- plain arg_min would skip a null and take a later message's count)
+        arg_min_null(author_followers, message_order) as followers,
         count(*) as inbound_messages,
         -- mood: sentiment of the last inbound message that has one
         arg_max(sentiment, message_order) filter (where sentiment is not null) as mood
@@ -78,7 +80,9 @@ whole_conversation as (
         count(distinct channel) as channels_used,
         max(created_at) as last_message_at,
         arg_max(direction, message_order) as last_direction,
-        arg_max(sentiment, message_order) as last_sentiment,
+        -- the last message's own sentiment, even when null (plain arg_max would skip
+        -- nulls and return an earlier message's sentiment)
+        arg_max_null(sentiment, message_order) as last_sentiment,
         count(resolved) as resolved_flags,
         coalesce(bool_or(resolved), false) as resolved_flagged,
         arg_max(csat, message_order) filter (where csat is not null) as csat,

@@ -9,8 +9,8 @@ import json
 import pytest
 
 from dashboard.cli import main
-from tests.test_overview import two_weeks
 from tests.conftest import write_rows
+from tests.test_overview import two_weeks
 
 
 @pytest.fixture

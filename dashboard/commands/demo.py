@@ -1,0 +1,70 @@
+"""`chi demo`: write the deterministic synthetic data set (docs/DEMO.md)."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import time
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+from dashboard.commands.common import add_data_args
+from dashboard.demo import DEFAULT_ROWS, DEFAULT_SEED, generate
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from exc
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "demo", help="write a deterministic synthetic data set with planted effects",
+        description="Replace the demo part files (part-demo-*.parquet) in the data dir with "
+                    "a synthetic year (2025) of customer care for 20 fictional brands. "
+                    "Other files in the data dir are left alone.")
+    add_data_args(parser)
+    parser.add_argument("--rows", type=_positive, default=DEFAULT_ROWS,
+                        help=f"approximate number of interaction rows (default {DEFAULT_ROWS:_})")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                        help=f"random seed; same seed and rows give the same data "
+                             f"(default {DEFAULT_SEED})")
+    parser.add_argument("--workers", type=_positive, default=None,
+                        help="processes to use (default: 1 below 3M rows, else up to 4); "
+                             "does not change the data")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    err = Console(stderr=True)
+    out = Console(highlight=False, soft_wrap=True)
+    started = time.perf_counter()
+    columns = (TextColumn("[bold]demo[/]"), BarColumn(), TaskProgressColumn(),
+               TextColumn("{task.completed:,} / {task.total:,} rows"),
+               TextColumn("{task.fields[rate]:,.0f} rows/s"), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=False) as progress:
+        task = progress.add_task("demo", total=args.rows, rate=0.0)
+
+        def on_progress(written: int) -> None:
+            elapsed = max(time.perf_counter() - started, 1e-9)
+            progress.update(task, completed=written, rate=written / elapsed)
+
+        summary = generate(args.data, rows=args.rows, seed=args.seed, on_progress=on_progress,
+                           workers=args.workers)
+        progress.update(task, total=summary.rows, completed=summary.rows)
+
+    path = str(summary.path.resolve())
+    rate = summary.rows / max(summary.seconds, 1e-9)
+    out.print(f"wrote {summary.rows:,} interactions in {summary.conversations:,} conversations, "
+              f"{summary.brands} brands, {summary.months} months "
+              f"(+{summary.audience_rows:,} audience rows) "
+              f"in {summary.seconds:.1f} s ({rate:,.0f} rows/s)")
+    out.print(f"data: {path}")
+    out.print(f"next: chi serve --data {shlex.quote(str(args.data))}")
+    return 0

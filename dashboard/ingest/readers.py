@@ -1,0 +1,206 @@
+"""Reading users' files: encoding, delimiter and shape checks, all columns as text.
+
+A fatal problem (missing or empty file, binary content, an encoding we cannot
+read, no data rows) raises IngestError naming the file; everything else is left
+to the row-level validation.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from pathlib import Path
+
+import polars as pl
+
+from dashboard.ingest.model import ROW, IngestError
+
+_CHUNK = 1 << 20
+_DELIMITERS = (",", ";", "\t", "|")
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def check_file(path: Path) -> None:
+    if not path.exists():
+        raise IngestError(f"{path.name}: no such file")
+    if not path.is_file():
+        raise IngestError(f"{path.name}: not a file")
+    if path.stat().st_size == 0:
+        raise IngestError(f"{path.name}: empty file")
+
+
+def detect_encoding(path: Path) -> str:
+    """utf-8 (or a BOM's encoding) when the whole file decodes, else Latin-1.
+
+    Files with NUL bytes and no UTF-16/32 byte-order mark are binary, not tables.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        for bom, name in _BOMS:
+            if head.startswith(bom):
+                return name
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        offset, utf8 = 0, True
+        while chunk := handle.read(_CHUNK):
+            nul = chunk.find(b"\x00")
+            if nul >= 0:
+                raise IngestError(
+                    f"{path.name}: not a table: binary content (NUL byte at byte {offset + nul})")
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+            offset += len(chunk)
+    return "utf-8" if utf8 else "latin-1"
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """The whole file as text and the encoding used."""
+    encoding = detect_encoding(path)
+    data = path.read_bytes()
+    if encoding == "latin-1":
+        # Windows exports are usually cp1252 (Latin-1 plus curly quotes and the euro sign)
+        try:
+            text, encoding = data.decode("cp1252"), "cp1252 (Windows Latin-1)"
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+        if _control_share(text[:_CHUNK]) > 0.01:
+            raise IngestError(f"{path.name}: unreadable encoding: neither UTF-8 nor Latin-1 "
+                              "text (control characters)")
+        return text, encoding
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as exc:
+        raise IngestError(f"{path.name}: unreadable encoding ({encoding}): {exc.reason} "
+                          f"at byte {exc.start}") from exc
+
+
+def _control_share(text: str) -> float:
+    if not text:
+        return 0.0
+    controls = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\r\n")
+                   or 0x7F <= ord(ch) < 0xA0)
+    return controls / len(text)
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """The candidate delimiter that occurs most often outside quotes in the header."""
+    counts = dict.fromkeys(_DELIMITERS, 0)
+    quoted = False
+    for ch in first_line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def read_csv(path: Path) -> tuple[pl.DataFrame, list[str]]:
+    """Every column as text (empty fields null), a `_row` column, and notes.
+
+    The fast path is Polars; a file it cannot parse (ragged rows) is read again with
+    Python's csv module, and rows with the wrong number of fields get a `_error`.
+    """
+    notes: list[str] = []
+    encoding = detect_encoding(path)
+    if encoding == "utf-8":
+        source: Path | bytes = path
+        with path.open(encoding="utf-8", newline="") as handle:
+            first = handle.readline()
+    else:
+        text, encoding = read_text(path)
+        notes.append(f"{path.name} is not UTF-8; read as {encoding}")
+        source = text.encode("utf-8")
+        first = text.split("\n", 1)[0]
+    if not first.strip():
+        raise IngestError(f"{path.name}: not a table: the first line (header) is empty")
+    delimiter = sniff_delimiter(first)
+    try:
+        frame = pl.read_csv(source, separator=delimiter, infer_schema=False,
+                            encoding="utf8")
+        frame = _strip_header(frame)
+    except pl.exceptions.NoDataError as exc:
+        raise IngestError(f"{path.name}: empty file") from exc
+    except pl.exceptions.PolarsError:
+        frame = _read_csv_slow(path, source, delimiter)
+    if frame.height == 0:
+        raise IngestError(f"{path.name}: no data rows (only a header)")
+    frame = frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW))
+    if "_error" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("_error"))
+    return frame, notes
+
+
+def _strip_header(frame: pl.DataFrame) -> pl.DataFrame:
+    renamed = {c: c.strip().lstrip("\ufeff") for c in frame.columns}
+    blank = [c for c, new in renamed.items() if not new]
+    if len(set(renamed.values())) != len(renamed):
+        raise pl.exceptions.ComputeError("duplicate column names")
+    frame = frame.rename(renamed)
+    # a trailing delimiter gives an unnamed, empty column: drop it
+    return frame.drop([c for c in blank if frame[c].null_count() == frame.height])
+
+
+def _read_csv_slow(path: Path, source: Path | bytes, delimiter: str) -> pl.DataFrame:
+    raw = source.read_bytes() if isinstance(source, Path) else source
+    reader = csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration as exc:
+        raise IngestError(f"{path.name}: empty file") from exc
+    except csv.Error as exc:
+        raise IngestError(f"{path.name} row 0: not a readable CSV header: {exc}") from exc
+    if len(set(header)) != len(header):
+        dup = next(h for h in header if header.count(h) > 1)
+        raise IngestError(f"{path.name}: column '{dup}' appears twice in the header")
+    columns: list[list[str | None]] = [[] for _ in header]
+    errors: list[str | None] = []
+    row = 0
+    try:
+        for fields in reader:
+            row += 1
+            if not fields:
+                fields = [""]
+            error = None
+            if len(fields) != len(header):
+                error = f"row has {len(fields)} fields, the header has {len(header)}"
+            for i, column in enumerate(columns):
+                value = fields[i] if i < len(fields) else ""
+                column.append(value if value != "" else None)
+            errors.append(error)
+    except csv.Error as exc:
+        raise IngestError(f"{path.name} row {row + 1}: not a readable CSV: {exc}") from exc
+    data = {name: pl.Series(name, col, dtype=pl.String) for name, col in zip(header, columns,
+                                                                             strict=True)}
+    data["_error"] = pl.Series("_error", errors, dtype=pl.String)
+    return pl.DataFrame(data)
+
+
+def require_columns(path: Path, frame: pl.DataFrame, required: list[str], fmt: str) -> None:
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        have = ", ".join(c for c in frame.columns if not c.startswith("_"))
+        if len(have) > 200:
+            have = have[:200] + "..."
+        raise IngestError(f"{path.name} column '{missing[0]}': missing (format {fmt} needs "
+                          f"{', '.join(repr(c) for c in missing)}; the file has: {have})")
+
+
+def apply_mapping(path: Path, frame: pl.DataFrame, mapping: dict[str, str]) -> pl.DataFrame:
+    """Rename the file's columns to the names the format expects (`--map wanted=source`)."""
+    renames: dict[str, str] = {}
+    for wanted, source in mapping.items():
+        if source not in frame.columns:
+            raise IngestError(f"{path.name} column '{source}': not in the file "
+                              f"(from --map {wanted}={source})")
+        renames[source] = wanted
+    clash = [w for s, w in renames.items() if w in frame.columns and w not in renames]
+    if clash:
+        frame = frame.drop(clash)
+    return frame.rename(renames)

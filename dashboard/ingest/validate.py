@@ -1,0 +1,235 @@
+"""Row-level validation against the data contract (docs/DATA.md), vectorised in Polars.
+
+Every check writes the first problem of a record into its `_error` column as
+"column 'X': problem"; records with an error are rejected (with their source row)
+and everything else is coerced to the contract's types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from dashboard.ingest.model import ERROR, SRC
+from dashboard.schema import AUDIENCE, CHANNELS, DIRECTIONS, INTERACTIONS
+
+_TRUE = ("true", "t", "yes", "y", "1", "1.0")
+_FALSE = ("false", "f", "no", "n", "0", "0.0")
+# Timestamps with an offset (a trailing Z or " UTC" is rewritten to +00:00 first)...
+_AWARE = ("%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z",
+          "%Y-%m-%d %H:%M%z",
+          "%a %b %d %H:%M:%S %z %Y")
+# ...and without one: these are read in the --tz time zone (default UTC).
+_NAIVE = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M",
+          "%Y-%m-%d", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M")
+# Messages stamped more than a day after the import are clock or parsing errors.
+FUTURE_SLACK = dt.timedelta(days=1)
+UTC_US = pl.Datetime("us", "UTC")
+
+
+def reason(column: str, problem: str) -> str:
+    return f"column '{column}': {problem}"
+
+
+def flag(df: pl.DataFrame, condition: pl.Expr, why: str) -> pl.DataFrame:
+    """Set `_error` to `why` where `condition` holds and no earlier problem was found."""
+    return df.with_columns(
+        pl.when(pl.col(ERROR).is_null() & condition.fill_null(False))
+        .then(pl.lit(why)).otherwise(pl.col(ERROR)).alias(ERROR))
+
+
+def ensure_error_column(df: pl.DataFrame) -> pl.DataFrame:
+    if ERROR not in df.columns:
+        return df.with_columns(pl.lit(None, pl.String).alias(ERROR))
+    return df
+
+
+def text(df: pl.DataFrame, col: str, strip: bool = True) -> pl.DataFrame:
+    """A string column; blank values become null."""
+    expr = pl.col(col).cast(pl.String)
+    if strip:
+        expr = expr.str.strip_chars()
+    return df.with_columns(pl.when(expr.str.strip_chars() == "").then(None).otherwise(expr)
+                           .alias(col))
+
+
+def number(df: pl.DataFrame, col: str, dtype: pl.DataType, lo: float | None = None,
+           hi: float | None = None, whole: bool = True) -> pl.DataFrame:
+    """A numeric column: '3', '3.0' and 3.0 all read as 3; text, NaN, fractions (when
+    whole numbers are wanted) and values outside lo..hi are errors."""
+    source = df.schema[col]
+    if source == pl.Boolean or not (source == pl.String or source.is_numeric()):
+        df = flag(df, pl.col(col).is_not_null(), reason(col, "not a number"))
+        return df.with_columns(pl.lit(None, dtype).alias(col))
+    if source.is_integer():
+        value = pl.col(col).cast(pl.Int64)
+    else:
+        raw = pl.col(col)
+        if source == pl.String:
+            raw = pl.when(raw.str.strip_chars() != "").then(raw.str.strip_chars())
+        as_float = raw.cast(pl.Float64, strict=False)
+        df = flag(df, raw.is_not_null() & ~as_float.is_finite().fill_null(False),
+                  reason(col, "not a number"))
+        if whole:
+            df = flag(df, as_float.is_finite() & (as_float != as_float.round(0)),
+                      reason(col, "not a whole number"))
+            exact = raw.cast(pl.Int64, strict=False) if source == pl.String else None
+            as_int = as_float.cast(pl.Int64, strict=False)
+            value = pl.coalesce(exact, as_int) if exact is not None else as_int
+        else:
+            value = pl.when(as_float.is_finite()).then(as_float)
+    df = df.with_columns(value.alias(col))
+    if lo is not None:
+        df = flag(df, pl.col(col) < lo, reason(col, "negative" if lo == 0 else f"below {lo:g}"))
+    if hi is not None:
+        df = flag(df, pl.col(col) > hi, reason(col, f"above {hi:g}"))
+    return df.with_columns(pl.when(pl.col(ERROR).is_null()).then(pl.col(col))
+                           .cast(dtype, strict=False).alias(col))
+
+
+def boolean(df: pl.DataFrame, col: str) -> pl.DataFrame:
+    source = df.schema[col]
+    if source == pl.Boolean:
+        return df
+    raw = pl.col(col).cast(pl.String).str.strip_chars().str.to_lowercase()
+    value = pl.when(raw.is_in(_TRUE)).then(True).when(raw.is_in(_FALSE)).then(False)
+    df = flag(df, (raw != "") & raw.is_not_null() & ~raw.is_in(_TRUE + _FALSE),
+              reason(col, "not true/false"))
+    return df.with_columns(value.otherwise(None).cast(pl.Boolean).alias(col))
+
+
+def parse_timestamp(raw: pl.Expr, tz: str) -> pl.Expr:
+    """Text to a UTC timestamp; null where it does not parse."""
+    return raw.map_batches(lambda s: parse_timestamps(s, tz), return_dtype=UTC_US)
+
+
+def parse_timestamps(values: pl.Series, tz: str) -> pl.Series:
+    """Try each known format on the values no earlier format could read, the formats
+    that fit a sample of the data first: one pass over the column for a uniform file."""
+    text = (values.cast(pl.String).str.strip_chars()
+            .str.replace(r"(?i)(Z| UTC| GMT)$", "+00:00")
+            .str.replace(r"([+-]\d\d):(\d\d)$", "$1$2"))
+    formats = [(f, True) for f in _AWARE] + [(f, False) for f in _NAIVE]
+    sample = text.drop_nulls().head(1000)
+    formats.sort(key=lambda f: -_strptime(sample, f[0], f[1], tz).is_not_null().sum())
+    out = pl.Series(values.name, [None] * len(values), dtype=UTC_US)
+    todo = text.is_not_null()
+    for fmt, aware in formats:
+        index = todo.arg_true()
+        if index.len() == 0:
+            break
+        parsed = _strptime(text.gather(index), fmt, aware, tz)
+        ok = parsed.is_not_null()
+        if ok.any():
+            out = out.scatter(index.filter(ok), parsed.filter(ok))
+            todo = todo.scatter(index.filter(ok), False)
+    return out
+
+
+def _strptime(text: pl.Series, fmt: str, aware: bool, tz: str) -> pl.Series:
+    if aware:
+        return text.str.strptime(UTC_US, fmt, strict=False)
+    local = text.str.strptime(pl.Datetime("us"), fmt, strict=False)
+    return local.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null"
+                                      ).dt.convert_time_zone("UTC")
+
+
+def timestamp(df: pl.DataFrame, col: str, tz: str, now: dt.datetime | None = None
+              ) -> pl.DataFrame:
+    """A UTC timestamp column; text without an offset is read in `tz`."""
+    source = df.schema[col]
+    if source == pl.String:
+        value = parse_timestamp(pl.col(col), tz)
+        df = df.with_columns(value.alias("__ts"))
+        df = flag(df, pl.col(col).str.strip_chars().ne("") & pl.col("__ts").is_null(),
+                  reason(col, "not a timestamp"))
+        df = df.with_columns(pl.col("__ts").alias(col)).drop("__ts")
+    elif isinstance(source, pl.Datetime):
+        col_expr = pl.col(col).cast(pl.Datetime("us", source.time_zone))
+        if source.time_zone is None:
+            col_expr = col_expr.dt.replace_time_zone(tz, ambiguous="earliest",
+                                                     non_existent="null")
+        df = df.with_columns(col_expr.dt.convert_time_zone("UTC").alias(col))
+    elif source == pl.Date:
+        df = df.with_columns(pl.col(col).cast(pl.Datetime("us")).dt.replace_time_zone(tz)
+                             .dt.convert_time_zone("UTC").alias(col))
+    else:
+        df = flag(df, pl.col(col).is_not_null(), reason(col, "not a timestamp"))
+        df = df.with_columns(pl.lit(None, UTC_US).alias(col))
+    limit = (now or dt.datetime.now(dt.UTC)) + FUTURE_SLACK
+    return flag(df, pl.col(col) > limit, reason(col, "in the future"))
+
+
+def date(df: pl.DataFrame, col: str, tz: str, now: dt.datetime | None = None) -> pl.DataFrame:
+    if df.schema[col] == pl.Date:
+        return df
+    df = timestamp(df, col, tz, now)
+    return df.with_columns(pl.col(col).dt.date())
+
+
+def allowed(df: pl.DataFrame, col: str, values: tuple[str, ...]) -> pl.DataFrame:
+    df = text(df, col).with_columns(pl.col(col).str.to_lowercase())
+    return flag(df, pl.col(col).is_not_null() & ~pl.col(col).is_in(values),
+                reason(col, f"unknown value (allowed: {', '.join(values)})"))
+
+
+def required(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    for col in columns:
+        df = flag(df, pl.col(col).is_null(), reason(col, "missing value"))
+    return df
+
+
+def _add_missing(df: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    absent = [pl.lit(None, pl.String).alias(n) for n in names if n not in df.columns]
+    return df.with_columns(absent) if absent else df
+
+
+def interactions(df: pl.DataFrame, tz: str, now: dt.datetime | None = None) -> pl.DataFrame:
+    """Check and coerce interaction records; returns contract columns + `_src`, `_error`."""
+    df = ensure_error_column(_add_missing(df, INTERACTIONS.names))
+    for col in ("interaction_id", "conversation_id", "brand", "author_id", "in_reply_to"):
+        df = text(df, col)
+    df = text(df, "text", strip=False)
+    df = allowed(df, "channel", CHANNELS)
+    df = allowed(df, "direction", DIRECTIONS)
+    df = number(df, "author_followers", pl.Int64, lo=0)
+    df = timestamp(df, "created_at", tz, now)
+    df = number(df, "sentiment", pl.Float64, lo=-1, hi=1, whole=False)
+    df = number(df, "csat", pl.Int8, lo=1, hi=5)
+    df = number(df, "nps", pl.Int8, lo=0, hi=10)
+    df = boolean(df, "resolved")
+    df = required(df, [f.name for f in INTERACTIONS if not f.nullable])
+    return df.select([*INTERACTIONS.names, SRC, ERROR])
+
+
+def audience(df: pl.DataFrame, tz: str, now: dt.datetime | None = None) -> pl.DataFrame:
+    """Check and coerce audience records (one per post or per day)."""
+    df = ensure_error_column(_add_missing(df, AUDIENCE.names))
+    df = text(df, "brand")
+    df = allowed(df, "channel", CHANNELS)
+    df = date(df, "date", tz, now)
+    for col in ("followers", "posts", "likes", "comments", "shares", "reach", "impressions"):
+        df = number(df, col, pl.Int64, lo=0)
+    df = required(df, [f.name for f in AUDIENCE if not f.nullable])
+    return df.select([*AUDIENCE.names, SRC, ERROR])
+
+
+def mark_duplicates(df: pl.DataFrame, key: tuple[str, ...], content: tuple[str, ...]
+                    ) -> pl.DataFrame:
+    """Among valid records sharing `key`, the first is kept; a later one with the same
+    content becomes a skipped duplicate (`_dup` true), one with other content an error."""
+    valid = pl.col(ERROR).is_null()
+    content = content or tuple(c for c in df.columns if c not in (SRC, ERROR))
+    df = df.with_columns(
+        pl.when(valid).then(pl.int_range(pl.len()).over(pl.struct(*key), valid))
+        .otherwise(None).alias("__nth"),
+        pl.struct(*content).hash().alias("__hash"))
+    df = df.with_columns(pl.col("__hash").first().over(pl.struct(*key), valid)
+                         .alias("__first_hash"))
+    later = pl.col("__nth") > 0
+    df = flag(df, later & (pl.col("__hash") != pl.col("__first_hash")),
+              reason(key[0] if len(key) == 1 else "/".join(key),
+                     "same id as an earlier row but different content"))
+    df = df.with_columns((later & pl.col(ERROR).is_null()).fill_null(False).alias("_dup"))
+    return df.drop("__nth", "__hash", "__first_hash")

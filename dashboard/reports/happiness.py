@@ -1,0 +1,33 @@
+"""The Customer Happiness Index and its five components per period and brand/channel.
+
+Columns: period_start, brand, channel, conversations, mood, speed, resolution,
+effort, satisfaction, index. `brand` / `channel` read `all` where the figures are
+not split that way; a component without data (e.g. no ratings) is empty (CSV) or
+null (JSON), never 0. Formulas: docs/METRICS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import polars as pl
+
+from dashboard import happiness
+from dashboard.commands.common import add_filter_args, filters_from_args, open_connection
+
+COLUMNS: tuple[str, ...] = ("period_start", "brand", "channel", *happiness.MEASURES)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_filter_args(parser)
+    parser.add_argument("--grain", choices=["day", "week", "month", "all"], default="month",
+                        help="period length (default month; 'all' = the whole range as one)")
+    parser.add_argument("--by", choices=["brand", "channel", "brand,channel"], default="brand",
+                        help="split rows by brand, entry channel or both (default brand)")
+
+
+def run(args: argparse.Namespace) -> pl.DataFrame:
+    con, config = open_connection(args)
+    filters = filters_from_args(args, con, config)
+    frame = happiness.by_period(con, config, filters, args.grain, args.by)
+    return frame.select(COLUMNS)

@@ -1,0 +1,107 @@
+-- name: fairness_by_bucket
+-- purpose: the customer side of "engagement versus follower count": per brand
+--          and customer follower bucket, n, response rate, median first
+--          response, within-target share and the happiness index, from
+--          additive sums. Every bucket is returned for every brand (empty
+--          buckets with 0 conversations and null rates).
+-- grain: brand x channel ('all' unless $split_channel) x follower_bucket.
+-- params:
+--   $date_from, $date_to  first and last local day included (DATE)
+--   $tz                   display time zone that assigns days
+--   $brands, $channels    lists to keep; an empty list keeps all
+--   $split_channel        boolean: one group per entry channel instead of 'all'
+--   $w_mood, $w_speed, $w_resolution, $w_effort, $w_satisfaction  index weights
+
+with
+
+conversations as (
+    select * from conversations
+),
+
+buckets as (
+    -- the follower buckets of queries/conversations.sql, smallest audience first
+    select * from (values
+        ('<100', 1), ('100-1k', 2), ('1k-10k', 3), ('10k-100k', 4), ('>=100k', 5),
+        ('unknown', 6)
+    ) as b(follower_bucket, bucket_order)
+),
+
+in_scope as (
+    select
+        *,
+        case when $split_channel then channel else 'all' end as channel_group
+    from conversations
+    where (len($brands) = 0 or list_contains($brands, brand))
+        and (len($channels) = 0 or list_contains($channels, channel))
+        and timezone($tz, first_inbound_at) >= $date_from::timestamp
+        and timezone($tz, first_inbound_at) < ($date_to::date + 1)::timestamp
+),
+
+sums as (
+    select
+        brand,
+        channel_group as channel,
+        follower_bucket,
+        count(*) as conversations,
+        count(*) filter (where answered) as answered_n,
+        count(*) filter (where within_target) as within_target_n,
+        count(*) filter (where resolved) as resolved_n,
+        count(*) filter (where effortless) as effortless_n,
+        sum(mood) as mood_sum,
+        count(mood) as mood_n,
+        count(csat) as rated_n,
+        count(*) filter (where csat >= 4) as satisfied_n,
+        -- over answered conversations (median ignores nulls)
+        median(first_response_s) as median_first_response_s
+    from in_scope
+    group by all
+),
+
+groups as (
+    select distinct brand, channel from sums
+),
+
+grid as (
+    select groups.brand, groups.channel, buckets.follower_bucket, buckets.bucket_order
+    from groups
+    cross join buckets
+),
+
+components as (
+    select
+        grid.brand,
+        grid.channel,
+        grid.follower_bucket,
+        grid.bucket_order,
+        coalesce(sums.conversations, 0) as conversations,
+        coalesce(sums.answered_n, 0) as answered_n,
+        coalesce(sums.within_target_n, 0) as within_target_n,
+        sums.median_first_response_s,
+        mood_score(sums.mood_sum, sums.mood_n) as mood,
+        share_score(sums.within_target_n, sums.conversations) as speed,
+        share_score(sums.resolved_n, sums.conversations) as resolution,
+        share_score(sums.effortless_n, sums.conversations) as effort,
+        share_score(sums.satisfied_n, sums.rated_n) as satisfaction
+    from grid
+    left join sums
+        on grid.brand = sums.brand
+        and grid.channel = sums.channel
+        and grid.follower_bucket = sums.follower_bucket
+)
+
+select
+    brand,
+    channel,
+    follower_bucket,
+    bucket_order,
+    conversations,
+    answered_n,
+    share_score(answered_n, conversations) as response_rate,
+    median_first_response_s,
+    speed as within_target_share,
+    happiness_index(
+        mood, speed, resolution, effort, satisfaction,
+        $w_mood, $w_speed, $w_resolution, $w_effort, $w_satisfaction
+    ) as index
+from components
+order by brand, channel, bucket_order

@@ -1,0 +1,61 @@
+"""The Engagement & fairness page renders both views from a hand-made data dir."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import write_rows
+from tests.test_engagement import beta_conversations
+from tests.test_engagement import worked_example as audience_example
+from tests.test_fairness import worked_example as fairness_example
+
+PAGE = Path(__file__).resolve().parent.parent / "pages" / "engagement.py"
+
+
+@pytest.fixture
+def app_data(tmp_path, monkeypatch):
+    data_dir = tmp_path / "data"
+    write_rows(data_dir, "interactions", fairness_example() + beta_conversations())
+    write_rows(data_dir, "audience", audience_example())
+    monkeypatch.setenv("CHI_DATA", str(data_dir))
+    return data_dir
+
+
+def page(**query: str) -> AppTest:
+    app = AppTest.from_file(str(PAGE), default_timeout=60)
+    app.query_params["from"] = "2025-03-01"
+    app.query_params["to"] = "2025-03-31"
+    for key, value in query.items():
+        app.query_params[key] = value
+    return app.run()
+
+
+def test_fan_action_tab_names_the_hollow_audience(app_data):
+    app = page()
+    assert not app.exception
+    assert "Beta" in app.error[0].value and "instagram" in app.error[0].value
+    assert len(app.get("plotly_chart")) == 1
+    assert app.dataframe[0].value.shape[0] == 4  # Alpha x2, Beta, Gamma
+
+
+def test_fairness_tab_gives_the_verdicts(app_data):
+    app = page(tab="Fairness")
+    assert not app.exception
+    assert "1.80x as often (95% CI 1.28-2.54)" in app.warning[0].value
+    assert "5.00x as fast" in app.warning[0].value
+    assert len(app.get("plotly_chart")) == 1
+
+
+def test_fairness_tab_split_by_channel(app_data):
+    app = page(tab="Fairness", by_channel="true")
+    assert not app.exception
+    assert "On twitter, Acme" in app.warning[0].value
+
+
+def test_brand_without_audience_rows_says_so(app_data):
+    app = page(brand="Acme")  # Acme has conversations but no audience rows
+    assert not app.exception
+    assert any("No audience data" in i.value for i in app.info)

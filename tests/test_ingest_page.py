@@ -1,0 +1,72 @@
+"""The upload page: private mode only, the same importer and summary as `chi ingest`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import store
+from dashboard.ingest import FORMATS
+
+PAGE = Path(__file__).resolve().parent.parent / "pages" / "upload.py"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHI_DATA", str(tmp_path / "data"))
+    monkeypatch.delenv("CHI_PUBLIC", raising=False)
+    return tmp_path / "data"
+
+
+def page() -> AppTest:
+    app = AppTest.from_file(str(PAGE), default_timeout=60)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def upload(app: AppTest, name: str, fmt: str, brand: str = "") -> AppTest:
+    app.selectbox(key="format").set_value(fmt)
+    app.text_input(key="brand").set_value(brand)
+    app.file_uploader(key="files").set_value([(name, (FIXTURES / name).read_bytes(),
+                                               "text/csv")])
+    app.run()
+    app.button(key="import").click()
+    app.run()
+    assert not app.exception
+    return app
+
+
+def test_upload_page_offers_every_format(data_dir):
+    app = page()
+    assert app.selectbox(key="format").options == [
+        f"{name}: {f.description}" for name, f in FORMATS.items()]
+    assert app.button(key="import").disabled  # nothing uploaded yet
+
+
+def test_upload_page_imports_and_shows_the_summary(data_dir):
+    app = upload(page(), "twcs_messy.csv", "twcs")
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics == {"Rows read": "11", "Accepted": "7", "Rejected": "3",
+                       "Duplicates skipped": "1"}
+    assert "column 'inbound': not true/false" in app.dataframe[0].value["reason"].tolist()
+    assert any("Imported 7 rows" in s.value for s in app.success)
+    assert store.has_data(data_dir)
+
+
+def test_upload_page_shows_a_fatal_problem_as_an_error_not_a_traceback(data_dir):
+    app = upload(page(), "tickets_mixed.csv", "tickets")  # no brand given
+    assert [e.value for e in app.error] == [
+        "Nothing was imported: tickets_mixed.csv: the file has no brand column (Brand, "
+        "Company); give the brand with --brand"]
+    assert not store.has_data(data_dir)
+
+
+def test_upload_page_is_disabled_in_public_mode(data_dir, monkeypatch):
+    monkeypatch.setenv("CHI_PUBLIC", "1")
+    app = page()
+    assert [e.value for e in app.error] == ["Uploads are disabled in public mode."]
+    assert not app.file_uploader

@@ -14,7 +14,17 @@ pages = [
     st.Page(str(path), title=spec.title, icon=spec.icon, url_path=spec.url_path)
     for spec, path in visible_pages(public=ui.is_public())
 ]
+
+
+def _home() -> None:
+    # Streamlit serves its default page only at "/"; a hidden default that forwards to
+    # the first real page gives every page (the embeddable /board too) its own URL.
+    st.switch_page(pages[0], query_params=st.query_params.to_dict())
+
+
 if not pages:
     st.error("No pages are available in this mode.")
 else:
-    st.navigation(pages, position="sidebar").run()
+    home = st.Page(_home, title=pages[0].title, default=True, visibility="hidden",
+                   url_path="home")
+    st.navigation([home, *pages], position="sidebar").run()

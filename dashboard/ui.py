@@ -100,11 +100,15 @@ def filters_sidebar(tz_default: str | None = None) -> Filters | None:
     _notice_unknown("channel", known.channels)
     with st.sidebar:
         st.header("Filters")
-        first, last = known.first_day, known.last_day
-        default_from = max(first, last - dt.timedelta(days=89))
+        # bounds are UTC days; a display time zone can shift a conversation by up to a
+        # day either way, so the pickers allow one day more on each side
+        first = known.first_day - dt.timedelta(days=1)
+        last = known.last_day + dt.timedelta(days=1)
+        _notice_out_of_range(first, last)
+        default_from = max(first, known.last_day - dt.timedelta(days=89))
         date_from = st.date_input("From", value=default_from, min_value=first,
                                   max_value=last, key="from", bind="query-params")
-        date_to = st.date_input("To", value=last, min_value=first, max_value=last,
+        date_to = st.date_input("To", value=known.last_day, min_value=first, max_value=last,
                                 key="to", bind="query-params")
         brands = st.multiselect("Brands", known.brands, key="brand", bind="query-params",
                                 placeholder="All brands")
@@ -118,6 +122,21 @@ def filters_sidebar(tz_default: str | None = None) -> Filters | None:
         st.warning("'From' is after 'To'; showing the single day " f"{date_to}.")
         date_from = date_to
     return Filters(date_from, date_to, tuple(brands), tuple(channels), tz)
+
+
+def _notice_out_of_range(first: dt.date, last: dt.date) -> None:
+    for key in ("from", "to"):
+        raw = st.query_params.get(key)
+        if raw is None:
+            continue
+        try:
+            day = dt.date.fromisoformat(raw)
+        except ValueError:
+            st.caption(f"Ignored '{key}={raw}' from the link: not a date (YYYY-MM-DD).")
+            continue
+        if not first <= day <= last:
+            st.caption(f"Ignored '{key}={raw}' from the link: the data covers "
+                       f"{first:%Y-%m-%d} to {last:%Y-%m-%d}.")
 
 
 def _notice_unknown(key: str, known: list[str]) -> None:

@@ -293,3 +293,18 @@ def test_chi_demo_writes_data_and_prints_the_next_command(
 def test_chi_demo_rejects_a_row_count_below_one(tmp_path: Path) -> None:
     with pytest.raises(SystemExit):
         main(["demo", "--data", str(tmp_path), "--rows", "0"])
+
+
+def test_demo_publishes_its_planted_brands_but_keeps_a_users_config(tmp_path):
+    from dashboard.cli import main
+    from dashboard.config import load_config
+
+    fresh = tmp_path / "fresh"
+    assert main(["demo", "--data", str(fresh), "--rows", "3000", "--seed", "1"]) == 0
+    assert set(load_config(fresh).public_brands) == set(demo.PLANTED.values())
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "chi.toml").write_text("min_n = 5\n")
+    assert main(["demo", "--data", str(mine), "--rows", "3000", "--seed", "1"]) == 0
+    assert (mine / "chi.toml").read_text() == "min_n = 5\n"

@@ -102,3 +102,26 @@ def test_unknown_brand_in_the_link_is_ignored_with_a_notice(app_data):
     assert not app.exception
     assert any("NoSuchBrand" in c.value for c in app.caption)
     assert {m.label: m.value for m in app.metric}["Conversations"] != "0"
+
+
+def test_date_outside_the_data_in_the_link_is_ignored_with_a_notice(app_data):
+    app = AppTest.from_file(str(PAGES / "overview.py"), default_timeout=30)
+    app.query_params["from"] = "2019-01-01"
+    app.run()
+    assert not app.exception
+    assert any("from=2019-01-01" in c.value for c in app.caption)
+
+
+def test_last_local_day_east_of_utc_can_be_selected(tmp_path, monkeypatch):
+    # 16 Mar 23:30 UTC is 17 Mar 00:30 in Paris: that local day must be reachable
+    data_dir = tmp_path / "data"
+    late = two_weeks() + [message("late", "inbound", at(14 * 60 + 30, days=13))]
+    write_rows(data_dir, "interactions", late)
+    monkeypatch.setenv("CHI_DATA", str(data_dir))
+    app = AppTest.from_file(str(PAGES / "overview.py"), default_timeout=30)
+    app.query_params["tz"] = "Europe/Paris"
+    app.query_params["from"] = "2025-03-17"
+    app.query_params["to"] = "2025-03-17"
+    app.run()
+    assert not app.exception
+    assert {m.label: m.value for m in app.metric}["Conversations"] == "1"

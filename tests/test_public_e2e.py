@@ -95,9 +95,6 @@ def test_board_fits_a_360_px_wide_frame_without_sideways_scrolling(browser, host
     page.close()
 
 
-@pytest.mark.xfail(strict=True, reason="dashboard/app.py: in public mode the board is the "
-                   "default page, whose URL is '/', so /board shows 'Page not found' "
-                   "(fix: a hidden default page that switches to the first page)")
 def test_board_url_is_a_real_page_in_public_mode(browser, app_url):
     page = browser.new_page()
     page.goto(f"{app_url}/board?embed=true")

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import shlex
 import time
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from dashboard.commands.common import add_data_args
-from dashboard.demo import DEFAULT_ROWS, DEFAULT_SEED, generate
+from dashboard.config import USER_CONFIG_NAME
+from dashboard.demo import DEFAULT_ROWS, DEFAULT_SEED, PLANTED, generate
 
 
 def _positive(text: str) -> int:
@@ -42,6 +44,25 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    return generate_with_progress(args.data, args.rows, args.seed, args.workers)
+
+
+def write_demo_config(data_dir: Path) -> Path | None:
+    """Publish the demo's planted brands on the public board, unless the data dir
+    already has a configuration (a user's chi.toml is never overwritten)."""
+    path = Path(data_dir) / USER_CONFIG_NAME
+    if path.exists():
+        return None
+    brands = ", ".join(f'"{name}"' for name in PLANTED.values())
+    path.write_text(
+        "# Written by `chi demo`: the demo brands shown on the public board.\n"
+        "# Every other setting keeps its default (dashboard/default_config.toml).\n"
+        f"[public]\nbrands = [{brands}]\n", encoding="utf-8")
+    return path
+
+
+def generate_with_progress(data_dir: Path, rows: int, seed: int,
+                           workers: int | None = None) -> int:
     err = Console(stderr=True)
     out = Console(highlight=False, soft_wrap=True)
     started = time.perf_counter()
@@ -49,14 +70,14 @@ def run(args: argparse.Namespace) -> int:
                TextColumn("{task.completed:,} / {task.total:,} rows"),
                TextColumn("{task.fields[rate]:,.0f} rows/s"), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=False) as progress:
-        task = progress.add_task("demo", total=args.rows, rate=0.0)
+        task = progress.add_task("demo", total=rows, rate=0.0)
 
         def on_progress(written: int) -> None:
             elapsed = max(time.perf_counter() - started, 1e-9)
             progress.update(task, completed=written, rate=written / elapsed)
 
-        summary = generate(args.data, rows=args.rows, seed=args.seed, on_progress=on_progress,
-                           workers=args.workers)
+        summary = generate(data_dir, rows=rows, seed=seed, on_progress=on_progress,
+                           workers=workers)
         progress.update(task, total=summary.rows, completed=summary.rows)
 
     path = str(summary.path.resolve())
@@ -65,6 +86,9 @@ def run(args: argparse.Namespace) -> int:
               f"{summary.brands} brands, {summary.months} months "
               f"(+{summary.audience_rows:,} audience rows) "
               f"in {summary.seconds:.1f} s ({rate:,.0f} rows/s)")
+    config = write_demo_config(data_dir)
     out.print(f"data: {path}")
-    out.print(f"next: chi serve --data {shlex.quote(str(args.data))}")
+    if config is not None:
+        out.print(f"config: {config} (publishes the planted brands on the public board)")
+    out.print(f"next: chi serve --data {shlex.quote(str(data_dir))}")
     return 0

@@ -29,11 +29,11 @@ def serve(args: argparse.Namespace) -> int:
     config_for(args)  # fail early, with one line, on a broken config file
     data_dir: Path = args.data
     if not has_data(data_dir):
-        from dashboard.demo import generate
+        from dashboard.commands.demo import generate_with_progress
 
         print(f"No interaction data in {data_dir}: generating the demo data set "
               f"({args.demo_rows:,} rows) first…", file=sys.stderr)
-        generate(data_dir, rows=args.demo_rows, seed=42)
+        generate_with_progress(data_dir, rows=args.demo_rows, seed=42)
     env = dict(os.environ, CHI_DATA=str(data_dir.resolve()),
                CHI_PUBLIC="1" if args.public else "")
     if args.config:

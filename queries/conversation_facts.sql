@@ -1,0 +1,150 @@
+-- name: conversation_facts
+-- purpose: the conversation rollup (dashboard/rollups.py): one row per conversation
+--          with the inputs of every per-conversation metric that depend on the
+--          conversation's own messages only (no config, no data as-of time), plus
+--          its channel path. queries/conversations_from_facts.sql turns these rows
+--          into the `conversations` table with the current targets and as-of time.
+-- grain: brand x conversation_id; only conversations with >= 1 inbound message.
+-- params: none.
+-- ordering rule: as queries/conversations.sql (created_at, inbound first at equal
+--   timestamps, then interaction_id); channel_path lists the channels in order of
+--   first appearance joined by ' -> ' (as queries/channel_paths.sql).
+
+with
+
+interactions as (
+    select * from interactions
+),
+
+messages as (
+    select
+        brand,
+        conversation_id,
+        interaction_id,
+        channel,
+        direction,
+        author_followers,
+        created_at,
+        sentiment,
+        csat,
+        nps,
+        resolved,
+        -- sort key implementing the ordering rule above
+        (created_at, direction <> 'inbound', interaction_id) as message_order
+    from interactions
+),
+
+inbound as (
+    select
+        brand,
+        conversation_id,
+        min(created_at) as first_inbound_at,
+        -- the entry channel: channel of the first inbound message
+        arg_min(channel, message_order) as channel,
+        -- the first inbound message's follower count, even when null (arg_min_null:
+        -- plain arg_min would skip a null and take a later message's count)
+        arg_min_null(author_followers, message_order) as followers,
+        count(*) as inbound_messages,
+        -- mood: sentiment of the last inbound message that has one
+        arg_max(sentiment, message_order) filter (where sentiment is not null) as mood
+    from messages
+    where direction = 'inbound'
+    group by brand, conversation_id
+),
+
+first_responses as (
+    -- the first brand message strictly after the first inbound message;
+    -- on community channels an answer by a peer counts as a response
+    select
+        messages.brand,
+        messages.conversation_id,
+        min(messages.created_at) as first_response_at
+    from messages
+    inner join inbound
+        on messages.brand = inbound.brand
+        and messages.conversation_id = inbound.conversation_id
+    where messages.created_at > inbound.first_inbound_at
+        and (
+            messages.direction = 'outbound'
+            or (messages.direction = 'peer' and inbound.channel = 'community')
+        )
+    group by messages.brand, messages.conversation_id
+),
+
+whole_conversation as (
+    select
+        brand,
+        conversation_id,
+        count(*) as messages,
+        count(distinct channel) as channels_used,
+        max(created_at) as last_message_at,
+        arg_max(direction, message_order) as last_direction,
+        -- the last message's own sentiment, even when null (plain arg_max would skip
+        -- nulls and return an earlier message's sentiment)
+        arg_max_null(sentiment, message_order) as last_sentiment,
+        count(resolved) as resolved_flags,
+        coalesce(bool_or(resolved), false) as resolved_flagged,
+        arg_max(csat, message_order) filter (where csat is not null) as csat,
+        arg_max(nps, message_order) filter (where nps is not null) as nps
+    from messages
+    group by brand, conversation_id
+),
+
+first_seen as (
+    -- when each channel of a multi-channel conversation first appears
+    select
+        brand,
+        conversation_id,
+        channel,
+        min(message_order) as first_order
+    from messages
+    group by brand, conversation_id, channel
+),
+
+paths as (
+    select
+        brand,
+        conversation_id,
+        string_agg(channel, ' -> ' order by first_order) as channel_path
+    from first_seen
+    group by brand, conversation_id
+    having count(*) > 1
+)
+
+select
+    inbound.brand,
+    inbound.conversation_id,
+    inbound.channel,
+    inbound.first_inbound_at,
+    inbound.followers,
+    case
+        when inbound.followers is null then 'unknown'
+        when inbound.followers < 100 then '<100'
+        when inbound.followers < 1000 then '100-1k'
+        when inbound.followers < 10000 then '1k-10k'
+        when inbound.followers < 100000 then '10k-100k'
+        else '>=100k'
+    end as follower_bucket,
+    inbound.inbound_messages,
+    whole_conversation.messages,
+    whole_conversation.channels_used,
+    epoch(first_responses.first_response_at - inbound.first_inbound_at) as first_response_s,
+    inbound.mood,
+    whole_conversation.csat,
+    whole_conversation.nps,
+    whole_conversation.last_message_at,
+    whole_conversation.last_direction,
+    whole_conversation.last_sentiment,
+    whole_conversation.resolved_flags,
+    whole_conversation.resolved_flagged,
+    coalesce(paths.channel_path, inbound.channel) as channel_path
+from inbound
+inner join whole_conversation
+    on inbound.brand = whole_conversation.brand
+    and inbound.conversation_id = whole_conversation.conversation_id
+left join first_responses
+    on inbound.brand = first_responses.brand
+    and inbound.conversation_id = first_responses.conversation_id
+left join paths
+    on inbound.brand = paths.brand
+    and inbound.conversation_id = paths.conversation_id

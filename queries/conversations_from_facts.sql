@@ -1,0 +1,74 @@
+-- name: conversations_from_facts
+-- purpose: the `conversations` table (same columns and values as
+--          queries/conversations.sql) from the conversation rollup: adds what
+--          depends on the config (first-response target per entry channel) or on
+--          the newest timestamp in the data (dropped, hence the resolved proxy).
+-- grain: brand x conversation_id.
+-- params:
+--   $as_of  TIMESTAMPTZ, the newest created_at in the whole interaction log: a
+--           conversation "has waited longer than the target" judged at this time
+-- tables: conversation_facts (the rollup rows), channel_targets (from the config).
+
+with
+
+conversation_facts as (
+    select * from conversation_facts
+),
+
+channel_targets as (
+    select * from channel_targets
+),
+
+joined as (
+    select
+        conversation_facts.*,
+        coalesce(channel_targets.target_s, 3600.0) as target_s,
+        epoch($as_of::timestamptz - conversation_facts.last_message_at) as waiting_s
+    from conversation_facts
+    left join channel_targets
+        on conversation_facts.channel = channel_targets.channel
+),
+
+flagged as (
+    select
+        *,
+        first_response_s is not null as answered,
+        coalesce(first_response_s <= target_s, false) as within_target,
+        -- "don't disappear after I say yes": answered, the customer spoke last,
+        -- not positively, and has waited longer than the target
+        (
+            first_response_s is not null
+            and last_direction = 'inbound'
+            and coalesce(last_sentiment, 0) < 0.05
+            and waiting_s > target_s
+        ) as dropped
+    from joined
+)
+
+select
+    brand,
+    conversation_id,
+    channel,
+    first_inbound_at,
+    followers,
+    follower_bucket,
+    inbound_messages,
+    messages,
+    channels_used,
+    channels_used > 1 as switched_channel,
+    first_response_s,
+    target_s,
+    answered,
+    within_target,
+    dropped,
+    -- an explicit resolved flag anywhere in the conversation wins; otherwise the
+    -- proxy "answered and not dropped"
+    case when resolved_flags > 0 then resolved_flagged else answered and not dropped end
+        as resolved,
+    resolved_flags = 0 as resolved_is_proxy,
+    inbound_messages <= 2 and channels_used = 1 as effortless,
+    mood,
+    csat,
+    nps,
+    last_message_at
+from flagged

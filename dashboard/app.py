@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from dashboard import ui
@@ -27,4 +29,10 @@ if not pages:
 else:
     home = st.Page(_home, title=pages[0].title, default=True, visibility="hidden",
                    url_path="home")
-    st.navigation([home, *pages], position="sidebar").run()
+    try:
+        st.navigation([home, *pages], position="sidebar").run()
+    except Exception:  # Streamlit's stop/rerun are BaseExceptions and pass through
+        # a user never sees a traceback: log it for the operator, say it plainly
+        logging.getLogger("chi").exception("page failed")
+        st.error("This page could not be shown because of an internal error. The details "
+                 "are in the server log; other pages are unaffected.")

@@ -42,5 +42,6 @@ def overview_trend(frame: pl.DataFrame, min_n: int) -> go.Figure:
             customdata=n, hovertemplate="%{y:.1f} (n=%{customdata:,})<extra>" + name + "</extra>",
         ), secondary_y=True)
     fig.update_yaxes(title_text="conversations", secondary_y=False, rangemode="tozero")
-    fig.update_yaxes(title_text="0-100", range=[0, 100], secondary_y=True, showgrid=False)
+    fig.update_yaxes(title_text="0-100", range=[0, 100], tickmode="linear", tick0=0, dtick=20,
+                     secondary_y=True, showgrid=False)
     return base_layout(fig)

@@ -35,6 +35,6 @@ def change(delta: float | None, unit: str) -> str | None:
     if unit == "pct":
         return f"{delta:+.1f} pts"
     if unit == "seconds":
-        sign = "+" if delta >= 0 else "−"
+        sign = "+" if delta >= 0 else "-"
         return f"{sign}{duration(abs(delta))}"
     return f"{delta:+.1f} pts"

@@ -28,7 +28,7 @@ def unanswered(cid: str, channel: str = "twitter", brand: str = "Acme",
 
 
 def worked_example() -> list[dict]:
-    """The example of docs/_metrics_consistency.md (min n = 2, default weights).
+    """The example of docs/METRICS.md (Channel consistency) (min n = 2, default weights).
 
     twitter t1: reply after 30 min, mood +0.5, rated 5;  t2: reply after 90 min, mood 0.
     email   e1: reply after 2 h, mood -0.5;              e2: never answered, mood -0.5.

@@ -1,5 +1,5 @@
 """Fan action, not fan acquisition: engagement rate, the per-channel size curve and
-the fan-action index, on hand-made audience rows (docs/_metrics_engagement.md)."""
+the fan-action index, on hand-made audience rows (docs/METRICS.md (Engagement versus follower count))."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def snapshot(brand: str, channel: str, day: int, followers: int, posts: int, lik
 
 
 def worked_example() -> list[dict]:
-    """The worked example of docs/_metrics_engagement.md."""
+    """The worked example of docs/METRICS.md (Engagement versus follower count)."""
     return [
         snapshot("Alpha", "instagram", 3, 1_000, 10, 300, 60, 40),  # 400 engagements
         snapshot("Beta", "instagram", 3, 9_000, 12, 500, 50, 50),  # 600

@@ -1,5 +1,5 @@
 """Follower fairness: buckets by customer follower count, influencer and speed
-premiums with 95% intervals, verdicts (docs/_metrics_engagement.md)."""
+premiums with 95% intervals, verdicts (docs/METRICS.md, Follower fairness)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def conversations(prefix: str, n: int, followers: int | None, reply_min: float |
 
 
 def worked_example() -> list[dict]:
-    """Acme on twitter, the worked example of docs/_metrics_engagement.md."""
+    """Acme on twitter, the worked example of docs/METRICS.md (Engagement versus follower count)."""
     return (
         conversations("s", 10, 50, reply_min=30)  # <100: 10 answered in 30 min,
         + conversations("t", 10, 99, reply_min=50)  # 10 in 50 min,

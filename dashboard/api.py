@@ -14,9 +14,10 @@ which is a function of the data version and the config) answered with 304 on
 If-None-Match, and `Access-Control-Allow-Origin: *`. Unknown brands get a 404 JSON
 error; a failure gets a one-line JSON error, never a traceback.
 
-The routes run outside Streamlit's script runs, so they keep their own DuckDB connection:
-one per data version + config fingerprint (rechecked at most every RECHECK_S seconds),
-built under a lock, with the board and every response body cached per version.
+The routes run outside Streamlit's script runs; they share the process's DuckDB
+connection with the pages (db.shared_connection): one per data version + config
+fingerprint (rechecked at most every RECHECK_S seconds), built under a lock, with the
+board and every response body cached per version.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from dashboard import db, public, store
+from dashboard import db, public, rollups
 from dashboard.badge import brand_badge
 from dashboard.config import Config, ConfigError, load_config
 
@@ -93,9 +94,10 @@ class Feed:
                 data_dir = Path(os.environ.get("CHI_DATA", "data"))
                 config_path = os.environ.get("CHI_CONFIG")
                 config = load_config(data_dir, Path(config_path) if config_path else None)
-                key = f"{store.data_version(data_dir)}|{config.fingerprint()}"
+                version = rollups.data_version(data_dir)
+                key = f"{version}|{config.fingerprint()}"
                 if self._snapshot is None or self._snapshot.key != key:
-                    con = db.connect(data_dir, config)
+                    con = db.shared_connection(data_dir, config, version)
                     board = public.board(con.cursor(), config)
                     self._snapshot = Snapshot(key, config, con, board)
                 self._checked_at = now

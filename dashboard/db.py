@@ -5,13 +5,19 @@ and returned as a Polars frame. The connection exposes these views/tables:
 
 - `interactions`, `audience`: the raw Parquet (empty, typed views when absent)
 - `channel_targets(channel, target_s)`: first-response targets from the config
+- `conversation_facts`: the conversation rollup (dashboard/rollups.py), read from
+  `<data dir>/rollups/` (built or refreshed first when stale), or computed in memory
+  when the data dir cannot be written
 - `conversations`: one row per conversation with every per-conversation metric
-  (queries/conversations.sql), materialised once per connection
+  (equal to queries/conversations.sql), materialised once per connection from the
+  rollup by queries/conversations_from_facts.sql
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -48,20 +54,25 @@ def query_names() -> list[str]:
     return sorted(p.stem for p in QUERIES_DIR.glob("*.sql") if _NAME.match(p.stem))
 
 
-def _sql_string(value: str) -> str:
+def sql_string(value: str) -> str:
     """A SQL string literal. Only used for the operator-chosen data dir in DDL,
     which DuckDB cannot bind as a parameter."""
     return "'" + value.replace("'", "''") + "'"
 
 
-def _create_table_view(con: duckdb.DuckDBPyConnection, data_dir: Path, name: str) -> None:
+
+def create_table_view(con: duckdb.DuckDBPyConnection, data_dir: Path, name: str,
+                      as_name: str | None = None) -> None:
+    """A view `as_name` (default `name`) over the raw table, or an empty typed table."""
+    target = as_name or name
     if parquet_files(data_dir, name):
         glob = str(table_dir(data_dir, name).resolve() / "month=*" / "*.parquet")
-        source = f"read_parquet({_sql_string(glob)}, hive_partitioning = true)"
-        con.execute(f"create or replace view {name} as select * exclude (month) from {source}")
+        source = f"read_parquet({sql_string(glob)}, hive_partitioning = true)"
+        con.execute(f"create or replace view {target} as select * exclude (month) from {source}")
     else:
-        _create_table_from(con, name, pa.table({f.name: pa.array([], f.type)
-                                                for f in TABLES[name]}))
+        _create_table_from(con, target, pa.table({f.name: pa.array([], f.type)
+                                                  for f in TABLES[name]}))
+
 
 
 def _create_table_from(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
@@ -76,15 +87,61 @@ def connect(data_dir: Path, config: Config, materialise: bool = True) -> duckdb.
     con = duckdb.connect(":memory:")
     con.execute("set TimeZone = 'UTC'")
     for name in TABLES:
-        _create_table_view(con, Path(data_dir), name)
+        create_table_view(con, Path(data_dir), name)
     _create_table_from(con, "channel_targets", pa.table({
         "channel": list(config.targets_s),
         "target_s": [float(v) for v in config.targets_s.values()],
     }))
     con.execute(_MACROS.read_text(encoding="utf-8"))
     if materialise:
-        con.execute("create or replace table conversations as " + query_text("conversations"))
+        _load_conversations(con, Path(data_dir))
     return con
+
+
+_SHARED: OrderedDict[tuple[str, str, str], duckdb.DuckDBPyConnection] = OrderedDict()
+_SHARED_LOCK = threading.Lock()
+SHARED_MAX = 2  # connections kept per process (the current and the previous data version)
+
+
+def shared_connection(data_dir: Path, config: Config, version: str) -> duckdb.DuckDBPyConnection:
+    """One connection per process for a data version + config, shared by the Streamlit
+    pages (dashboard/ui.py) and the public feeds (dashboard/api.py), so the rollup is
+    loaded once. Built under a lock: concurrent first requests wait for one build."""
+    key = (str(Path(data_dir).resolve()), version, config.fingerprint())
+    with _SHARED_LOCK:
+        if key in _SHARED:
+            _SHARED.move_to_end(key)
+            return _SHARED[key]
+        con = connect(data_dir, config)
+        _SHARED[key] = con
+        while len(_SHARED) > SHARED_MAX:
+            _SHARED.popitem(last=False)
+        return con
+
+
+def _load_conversations(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+    """`conversation_facts` from the stored rollup (refreshed when stale), then
+    `conversations` from it with the current targets and as-of time."""
+    from dashboard import rollups  # rollups builds on this module
+
+    manifest = None
+    if parquet_files(data_dir, "interactions"):
+        try:
+            manifest = rollups.refresh(data_dir)
+        except (OSError, duckdb.IOException):  # read-only data dir: compute in memory
+            manifest = None
+    if manifest is not None and manifest.months:
+        glob = sql_string(rollups.rollup_glob(data_dir))
+        source = f"read_parquet({glob}, hive_partitioning = false)"
+        con.execute(f"create or replace view conversation_facts as select * from {source}")
+        as_of = manifest.as_of
+    else:
+        con.execute("create or replace table conversation_facts as "
+                    + query_text("conversation_facts"))
+        newest = con.execute("select epoch_us(max(created_at)) from interactions").fetchone()[0]
+        as_of = None if newest is None else rollups.from_epoch_us(newest)
+    con.execute("create or replace table conversations as "
+                + query_text("conversations_from_facts"), {"as_of": as_of})
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:

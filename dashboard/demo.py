@@ -26,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 
 from dashboard import demo_params as dp
-from dashboard import store
+from dashboard import rollups, store
 from dashboard.demo_audience import audience_table
 from dashboard.demo_brands import BRAND_NAMES, BRANDS, OUTAGE_DAY, PLANTED, YEAR
 from dashboard.demo_conversations import (
@@ -180,6 +180,7 @@ def generate(data_dir: Path, rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED,
             conversations += chunk_conversations
             if on_progress is not None:
                 on_progress(written)
+    rollups.refresh_after_write(data_dir)  # the pages read the conversation rollup
     return DemoSummary(rows=written, conversations=conversations, brands=len(BRANDS),
                        months=12, audience_rows=audience.num_rows, path=data_dir,
                        seconds=time.perf_counter() - started)

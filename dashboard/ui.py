@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import duckdb
 import streamlit as st
 
-from dashboard import db, formatting, store
+from dashboard import db, formatting, rollups
 from dashboard.config import Config, load_config
 from dashboard.filters import Filters, keep_known
 from dashboard.overview import DataBounds, Kpi, data_bounds
@@ -50,13 +50,14 @@ def current_config() -> Config:
 
 
 def data_version() -> str:
-    return store.data_version(current_data_dir())
+    return rollups.data_version(current_data_dir())
 
 
 @st.cache_resource(max_entries=2, show_spinner="Reading the data…")
 def _connection(data_dir: str, version: str, fingerprint: str) -> duckdb.DuckDBPyConnection:
-    # one connection per data version: new or replaced Parquet files give a new one
-    return db.connect(Path(data_dir), current_config())
+    # one connection per data version: new or replaced Parquet files give a new one;
+    # shared with the public feeds (dashboard/api.py) through db.shared_connection
+    return db.shared_connection(Path(data_dir), current_config(), version)
 
 
 def cursor() -> duckdb.DuckDBPyConnection:

@@ -70,3 +70,15 @@ def make_db(tmp_path: Path, config: Config) -> Callable[..., duckdb.DuckDBPyConn
         return db.connect(data_dir, cfg or config)
 
     return build
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Close the DuckDB connections that AppTest runs left in Streamlit's caches, so
+    their bindings are released before interpreter exit (no leak report after the summary)."""
+    import gc
+
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    gc.collect()

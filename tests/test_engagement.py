@@ -1,5 +1,5 @@
 """Fan action, not fan acquisition: engagement rate, the per-channel size curve and
-the fan-action index, on hand-made audience rows (docs/METRICS.md (Engagement versus follower count))."""
+the fan-action index, on hand-made audience rows (docs/METRICS.md, Engagement section)."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from dashboard import store
+from dashboard import rollups, store
 from dashboard.ingest import existing, sentiment, validate
 from dashboard.ingest.formats import FORMATS, Format
 from dashboard.ingest.model import (
@@ -98,6 +98,9 @@ def ingest_files(paths: list[Path], fmt: str, data_dir: Path, brand: str | None 
         new = _pseudonymise(data_dir, new, parsed)
     progress.stage("writing", None)
     _write(data_dir, parsed.table, new.drop(SRC, strict=False), summary)
+    if parsed.table == "interactions" and new.height:
+        # the conversation rollup: only the months the new rows touch are rebuilt
+        rollups.refresh_after_write(Path(data_dir))
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -1,0 +1,132 @@
+"""`chi bench`: time the rollup build and every page's queries (see dashboard/bench.py)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.metadata
+from pathlib import Path
+
+import duckdb
+from rich.console import Console
+from rich.table import Table
+
+from dashboard import bench
+from dashboard.commands.common import config_for
+from dashboard.demo import DEFAULT_SEED
+
+TARGETS_MS = {10_000_000: 150.0, 100_000_000: 300.0}  # docs: DESIGN.md, performance
+
+
+def _rows(text: str) -> int:
+    try:
+        value = int(float(text.replace("_", "")))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a number of rows: {text!r}") from exc
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "bench", help="measure rollup build, page query times and memory at N rows",
+        description="Generate (or reuse) demo data of N rows, then time the rollup build, "
+                    "each page's queries cold and warm, peak memory, and the same figures "
+                    "the pandas way and as a plain DuckDB scan (the floor).")
+    parser.add_argument("--rows", type=_rows, default=1_000_000,
+                        help="demo rows (default 1_000_000; 1e7 works)")
+    parser.add_argument("--data", type=Path, default=None,
+                        help="data dir to use (default data/bench-<rows>); demo data is "
+                             "generated there unless it already holds interactions")
+    parser.add_argument("--config", type=Path, default=None, help="configuration TOML")
+    parser.add_argument("--runs", type=int, default=bench.WARM_RUNS,
+                        help=f"warm runs per page, median reported (default {bench.WARM_RUNS})")
+    parser.add_argument("--no-pandas", action="store_true", help="skip the pandas baseline")
+    parser.add_argument("--append", type=Path, nargs="?", const=Path("docs/BENCHMARKS.md"),
+                        default=None, help="append the table to this Markdown file "
+                                           "(default docs/BENCHMARKS.md)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    data_dir = args.data or Path("data") / f"bench-{args.rows}"
+    args.data = data_dir
+    config = config_for(args)
+    console = Console()
+    with console.status(f"demo data in {data_dir} …"):
+        generated = bench.ensure_data(data_dir, args.rows, DEFAULT_SEED)
+    with console.status("measuring …"):
+        result = bench.measure(data_dir, config, max(1, args.runs), not args.no_pandas)
+    result.generated_s = generated
+    console.print(table(result))
+    if args.append:
+        with args.append.open("a", encoding="utf-8") as out:
+            out.write(markdown(result))
+        console.print(f"appended to {args.append}")
+    return 0
+
+
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f} ms" if value >= 10 else f"{value:.1f} ms"
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return "—" if a is None or b is None or b == 0 else f"{a / b:,.1f}×"
+
+
+def target_ms(rows: int) -> float | None:
+    """The warm page target for this size (150 ms up to 10M, 300 ms up to 100M)."""
+    for size, target in sorted(TARGETS_MS.items()):
+        if rows <= size * 1.1:
+            return target
+    return None
+
+
+def rows_of(result: bench.Result) -> list[list[str]]:
+    target = target_ms(result.rows)
+    lines = [["rollup build (full)", f"{result.build_s:,.2f} s", "", "", "", ""],
+             ["rollup refresh (1 month)", f"{result.incremental_s:,.2f} s", "", "", "", ""],
+             ["load rollup (connect)", f"{result.load_s:,.2f} s", "", "", "", ""]]
+    for page in result.pages:
+        met = "" if target is None else ("met" if page.warm_ms <= target
+                                          else f"missed by {page.warm_ms - target:,.0f} ms")
+        pandas = result.pandas_ms if page.page == "overview" else None
+        lines.append([f"page {page.page}",
+                      f"{_ms(page.cold_ms)} cold / {_ms(page.warm_ms)} warm "
+                      f"(slowest call {_ms(page.slowest_ms)})",
+                      _ms(pandas), _ratio(pandas, page.warm_ms),
+                      _ratio(page.warm_ms, result.floor_ms), met])
+    lines.append(["raw scan floor (DuckDB)", _ms(result.floor_ms), "", "", "", ""])
+    lines.append(["peak memory", f"{result.peak_mb:,.0f} MB",
+                  "—" if result.pandas_peak_mb is None else f"{result.pandas_peak_mb:,.0f} MB",
+                  "", "", "met" if result.peak_mb <= 2048 else "missed"])
+    return lines
+
+
+HEADER = ["measure", "chi", "pandas", "pandas / chi", "chi / floor", "target"]
+
+
+def table(result: bench.Result) -> Table:
+    out = Table(title=f"chi bench: {result.rows:,} interactions, "
+                      f"{result.conversations:,} conversations ({result.data_dir})")
+    for name in HEADER:
+        out.add_column(name, justify="left" if name == "measure" else "right")
+    for line in rows_of(result):
+        out.add_row(*line)
+    return out
+
+
+def markdown(result: bench.Result) -> str:
+    try:
+        version = importlib.metadata.version("customer-happiness-index")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    lines = [f"\n### {result.rows:,} interactions ({result.conversations:,} conversations)\n",
+             f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {bench.machine()} · "
+             f"chi {version} · DuckDB {duckdb.__version__}\n",
+             "| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    lines += ["| " + " | ".join(cell or "" for cell in line) + " |" for line in rows_of(result)]
+    if result.generated_s is not None:
+        lines.append(f"\nDemo data generated in {result.generated_s:,.1f} s.")
+    return "\n".join(lines) + "\n"

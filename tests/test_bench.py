@@ -1,0 +1,56 @@
+"""`chi bench` runs end to end on a tiny data set (correctness only, no timing asserts)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dashboard import bench, db, overview
+from dashboard.cli import main
+from dashboard.config import load_config
+
+ROWS = 4000
+
+
+@pytest.fixture(scope="module")
+def bench_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data_dir = tmp_path_factory.mktemp("bench")
+    assert bench.ensure_data(data_dir, ROWS, 7) is not None
+    return data_dir
+
+
+def test_bench_prints_every_page_and_appends_a_dated_section(
+        bench_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_file = tmp_path / "BENCHMARKS.md"
+    code = main(["bench", "--rows", str(ROWS), "--data", str(bench_dir), "--runs", "1",
+                 "--no-pandas", "--append", str(out_file)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    text = out_file.read_text(encoding="utf-8")
+    assert "chi bench" in printed and "appended to" in printed
+    for page in ("overview", "happiness", "engagement", "consistency", "board"):
+        assert f"| page {page} |" in text
+    assert "DuckDB" in text and "rollup build (full)" in text
+
+
+def test_bench_reuses_existing_data(bench_dir: Path) -> None:
+    assert bench.ensure_data(bench_dir, ROWS, 7) is None
+
+
+def test_pandas_baseline_counts_the_same_conversations_as_the_overview(bench_dir: Path) -> None:
+    config = load_config()
+    con = db.connect(bench_dir, config)
+    filters = bench.default_filters(con.cursor(), config)
+    tiles = overview.kpis(con.cursor(), config, filters)
+    chi_conversations = next(t.value for t in tiles if t.label == "Conversations")
+    baseline = bench.pandas_overview(bench_dir, dict(config.targets_s), filters.date_from,
+                                     filters.date_to)
+    assert baseline["conversations"] == chi_conversations
+
+
+def test_measure_reports_every_page(bench_dir: Path) -> None:
+    result = bench.measure(bench_dir, load_config(), warm_runs=1, with_pandas=False)
+    assert [p.page for p in result.pages] == ["overview", "happiness", "engagement",
+                                             "consistency", "board"]
+    assert result.rows > 0 and result.conversations > 0

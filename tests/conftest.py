@@ -79,6 +79,5 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
     import streamlit as st
 
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    st.cache_resource.clear()  # the connections; cached frames hold no bindings
     gc.collect()

@@ -1,15 +1,22 @@
-"""Per-conversation metrics (queries/conversations.sql), each on a hand-made log."""
+"""Per-conversation metrics, each on a hand-made log.
+
+They read the `conversations` table exactly as db.connect builds it for every page
+(the rollup path: queries/conversation_facts.sql + conversations_from_facts.sql);
+tests/test_rollups.py proves that path equal to queries/conversations.sql."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from dashboard import db
 from tests.conftest import at, message
 
 
+def conversations(con) -> pl.DataFrame:
+    return con.table("conversations").pl()
+
+
 def conversation(con, conversation_id: str) -> dict:
-    frame = db.run(con, "conversations").filter(pl.col("conversation_id") == conversation_id)
+    frame = conversations(con).filter(pl.col("conversation_id") == conversation_id)
     assert frame.height == 1, f"expected one row for {conversation_id}"
     return frame.row(0, named=True)
 
@@ -31,7 +38,7 @@ def test_conversation_without_inbound_message_is_not_counted(make_db):
         message("c1", "inbound", at(0)),
         message("broadcast", "outbound", at(5)),
     ])
-    assert db.run(con, "conversations")["conversation_id"].to_list() == ["c1"]
+    assert conversations(con)["conversation_id"].to_list() == ["c1"]
 
 
 def test_outbound_before_any_inbound_is_not_a_response(make_db):

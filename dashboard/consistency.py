@@ -119,6 +119,12 @@ def score_brands(frame: pl.DataFrame, min_n: int, alert_gap_points: float,
 def by_brand(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters) -> pl.DataFrame:
     """The brand scores of the selection (one row per brand, sorted by brand)."""
     channels = db.run(con, "consistency_by_channel", **query_params(filters, config))
+    return brand_scores(channels, config)
+
+
+def brand_scores(channels: pl.DataFrame, config: Config) -> pl.DataFrame:
+    """The brand scores from a per-channel table (by_channel), so a page that already
+    has the channels does not query them twice."""
     return score_brands(channels, config.min_n, config.alert_gap_points, with_best=False)
 
 

@@ -8,13 +8,22 @@ and returned as a Polars frame. The connection exposes these views/tables:
 - `conversation_facts`: the conversation rollup (dashboard/rollups.py), read from
   `<data dir>/rollups/` (built or refreshed first when stale), or computed in memory
   when the data dir cannot be written
+- `data_as_of(as_of)`: the newest timestamp in the data, at which `dropped` is judged
 - `conversations`: one row per conversation with every per-conversation metric
-  (equal to queries/conversations.sql), materialised once per connection from the
-  rollup by queries/conversations_from_facts.sql
+  (equal to queries/conversations.sql): a view over the rollup through
+  queries/conversations_from_facts.sql (a table when computed in memory)
+- `response_times`: one row per answered conversation (brand, channel, follower_bucket,
+  first_inbound_at, first_response_s) in memory, for medians and percentiles
+- `switched_paths`: the conversations that switched channel (brand, channel,
+  first_inbound_at, channel_path) in memory, for the channel paths
+- `daily_sums`: queries/daily_sums.sql rows with a `tz` column: the stored daily
+  rollup (dashboard/daily.py) for the config's display time zone, other zones added
+  on first use (`ensure_daily_zone`; db.run does it for queries reading daily_sums)
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 from collections import OrderedDict
@@ -94,7 +103,7 @@ def connect(data_dir: Path, config: Config, materialise: bool = True) -> duckdb.
     }))
     con.execute(_MACROS.read_text(encoding="utf-8"))
     if materialise:
-        _load_conversations(con, Path(data_dir))
+        _load_conversations(con, Path(data_dir), config)
     return con
 
 
@@ -119,10 +128,18 @@ def shared_connection(data_dir: Path, config: Config, version: str) -> duckdb.Du
         return con
 
 
-def _load_conversations(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
-    """`conversation_facts` from the stored rollup (refreshed when stale), then
-    `conversations` from it with the current targets and as-of time."""
-    from dashboard import rollups  # rollups builds on this module
+def set_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None) -> None:
+    """The data's newest timestamp, at which `dropped` is judged (table data_as_of)."""
+    con.execute("create or replace table data_as_of as select $as_of::timestamptz as as_of",
+                {"as_of": as_of})
+
+
+def _load_conversations(con: duckdb.DuckDBPyConnection, data_dir: Path,
+                        config: Config) -> None:
+    """`conversation_facts` and `conversations` over the stored conversation rollup
+    (refreshed when stale) and the `daily_sums` table from the stored daily rollup;
+    without a stored rollup (read-only data dir, no data) all computed in memory."""
+    from dashboard import daily, rollups  # they build on this module
 
     manifest = None
     if parquet_files(data_dir, "interactions"):
@@ -130,28 +147,77 @@ def _load_conversations(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
             manifest = rollups.refresh(data_dir)
         except (OSError, duckdb.IOException):  # read-only data dir: compute in memory
             manifest = None
+    stored_daily = False
     if manifest is not None and manifest.months:
         glob = sql_string(rollups.rollup_glob(data_dir))
         source = f"read_parquet({glob}, hive_partitioning = false)"
         con.execute(f"create or replace view conversation_facts as select * from {source}")
-        as_of = manifest.as_of
+        set_as_of(con, manifest.as_of)
+        # a view: medians, paths and drill-downs read only the row groups they need
+        con.execute("create or replace view conversations as "
+                    + query_text("conversations_from_facts"))
+        try:
+            daily.refresh(data_dir, config, manifest)
+            stored_daily = True
+        except (OSError, duckdb.IOException):
+            stored_daily = False
     else:
         con.execute("create or replace table conversation_facts as "
                     + query_text("conversation_facts"))
-        newest = con.execute("select epoch_us(max(created_at)) from interactions").fetchone()[0]
-        as_of = None if newest is None else rollups.from_epoch_us(newest)
-    con.execute("create or replace table conversations as "
-                + query_text("conversations_from_facts"), {"as_of": as_of})
+        newest = con.execute("select epoch_us(max(created_at)) from interactions").fetchall()[0][0]
+        set_as_of(con, None if newest is None else rollups.from_epoch_us(newest))
+        con.execute("create or replace table conversations as "
+                    + query_text("conversations_from_facts"))
+    # medians and percentiles need each answered conversation's first response: a
+    # narrow in-memory copy, ordered by time so a date range reads few row groups
+    con.execute("create or replace table response_times as select brand, channel, "
+                "follower_bucket, first_inbound_at, first_response_s from conversations "
+                "where first_response_s is not null order by first_inbound_at")
+    # the few conversations that switched channel, with their channel paths
+    con.execute("create or replace table switched_paths as select brand, channel, "
+                "first_inbound_at, channel_path from conversations "
+                "where switched_channel order by first_inbound_at")
+    con.execute("create or replace table daily_zones (tz varchar)")
+    con.execute("create or replace table daily_sums as select $tz::varchar as tz, * from ("
+                + query_text("daily_sums") + ") limit 0", {"tz": "UTC"})
+    if stored_daily:
+        files = sql_string(daily.daily_glob(data_dir))
+        if manifest is not None and manifest.months:
+            con.execute("insert into daily_sums select $tz, * from read_parquet("
+                        f"{files}, hive_partitioning = false)",
+                        {"tz": config.display_time_zone})
+        con.execute("insert into daily_zones values ($tz)", {"tz": config.display_time_zone})
+    else:
+        ensure_daily_zone(con, config.display_time_zone)
+
+
+_ZONE_LOCK = threading.Lock()
+
+
+def ensure_daily_zone(con: duckdb.DuckDBPyConnection, tz: str) -> None:
+    """`daily_sums` rows for time zone `tz`. The stored rollup holds the config's display
+    time zone; another zone's days are summed from the conversations on first use
+    (once per connection, a scan of the conversation rollup)."""
+    with _ZONE_LOCK:
+        if con.execute("select count(*) from daily_zones where tz = $tz",
+                       {"tz": tz}).fetchall()[0][0]:
+            return
+        con.execute("insert into daily_sums select $tz, * from ("
+                    + query_text("daily_sums") + ")", {"tz": tz})
+        con.execute("insert into daily_zones values ($tz)", {"tz": tz})
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:
     """Run the named query with bound parameters and return a Polars frame."""
     sql = query_text(name)
-    wanted = set(re.findall(r"\$([a-z_][a-z0-9_]*)", _strip_comments(sql)))
+    code = _strip_comments(sql)
+    wanted = set(re.findall(r"\$([a-z_][a-z0-9_]*)", code))
     missing = wanted - set(params)
     if missing:
         raise QueryError(f"query {name!r} needs parameter(s) {sorted(missing)}")
     bound = {k: v for k, v in params.items() if k in wanted}
+    if "tz" in bound and re.search(r"\bfrom daily_sums\b", code):
+        ensure_daily_zone(con, bound["tz"])
     try:
         return con.sql(sql, params=bound).pl() if bound else con.sql(sql).pl()
     except duckdb.Error as exc:

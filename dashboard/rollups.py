@@ -13,6 +13,8 @@ current config and `dropped`, which is judged at the data's newest timestamp
 (as_of, kept in the manifest) - so neither a config change nor new data that
 moves as_of makes a stored row wrong.
 
+The daily rollup (dashboard/daily.py) is built on these files.
+
 Incremental refresh: the manifest keeps, per raw month, a fingerprint of its files
 (name, size, mtime) and its newest created_at. A refresh finds the raw months whose
 fingerprint changed, collects the conversations with a message in them (they may
@@ -72,7 +74,9 @@ def rollup_dir(data_dir: Path) -> Path:
 
 
 def version() -> str:
-    text = db.query_text("conversation_facts") + db.query_text("conversations_from_facts")
+    """Changes when the stored rows would: the facts query (conversations_from_facts
+    runs at read time, and the daily rollup records its own rules)."""
+    text = db.query_text("conversation_facts")
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -166,12 +170,17 @@ def refresh(data_dir: Path) -> Manifest:
 
 
 def refresh_after_write(data_dir: Path) -> bool:
-    """Refresh after new raw data was written (chi demo, chi ingest). A failure (an
-    unreadable file, a read-only dir) must not fail the write that already happened:
-    the rollup stays stale and db.connect retries or computes in memory."""
+    """Refresh both rollups after new raw data was written (chi demo, chi ingest), the
+    daily one with the data dir's config. A failure (an unreadable file, a read-only
+    dir, a broken chi.toml) must not fail the write that already happened: the rollups
+    stay stale and db.connect retries or computes in memory."""
+    from dashboard import daily  # builds on this module
+    from dashboard.config import ConfigError, load_config
+
     try:
-        refresh(data_dir)
-    except (OSError, duckdb.Error):
+        manifest = refresh(data_dir)
+        daily.refresh(data_dir, load_config(data_dir), manifest)
+    except (OSError, duckdb.Error, ConfigError):
         return False
     return True
 

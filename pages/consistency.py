@@ -19,7 +19,7 @@ channels = ui.load(consistency.by_channel, config, filters)
 if channels.is_empty():
     st.info("No conversations match this selection. Widen the dates or clear a filter.")
     st.stop()
-scores = ui.load(consistency.by_brand, config, filters)
+scores = consistency.brand_scores(channels, config)
 
 st.subheader("Consistency per brand")
 st.dataframe(

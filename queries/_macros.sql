@@ -35,3 +35,9 @@ create or replace macro period_start(local_ts, grain, all_start) as
         when 'month' then date_trunc('month', local_ts)::date
         else all_start
     end;
+
+-- The instant a local calendar day begins in time zone tz (a TIMESTAMPTZ). Filtering
+-- `first_inbound_at >= local_day_start(tz, d)` keeps the same rows as comparing each
+-- row's local time with d, without converting every row (constant-folded once).
+create or replace macro local_day_start(tz, day) as
+    timezone(tz, day::date::timestamp);

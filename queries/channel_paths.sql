@@ -11,71 +11,54 @@
 -- rules: only conversations with >= 1 inbound message (the conversations table);
 --   messages of every direction count; first appearance follows the conversations
 --   ordering rule (created_at, inbound first at equal times, then interaction_id).
---   A single-channel conversation's path is its channel; only conversations that
---   switched channel are read from the raw log.
+--   A single-channel conversation's path is its channel (counted from the daily
+--   rollup); a switched one's path is computed once by the conversation rollup
+--   (queries/conversation_facts.sql) and read from the switched_paths table.
 
 with
 
-conversations as (
-    select * from conversations
-),
-
-interactions as (
-    select * from interactions
-),
-
-in_scope as (
-    select
-        brand,
-        conversation_id,
-        channel,
-        switched_channel,
-        case when $split_brand then brand else 'all' end as brand_group
-    from conversations
-    where (len($brands) = 0 or list_contains($brands, brand))
-        and (len($channels) = 0 or list_contains($channels, channel))
-        and timezone($tz, first_inbound_at) >= $date_from::timestamp
-        and timezone($tz, first_inbound_at) < ($date_to::date + 1)::timestamp
-),
-
-switched as (
-    select * from in_scope where switched_channel
-),
-
-first_seen as (
-    -- when each channel of a switched conversation first appears
-    select
-        interactions.brand,
-        interactions.conversation_id,
-        interactions.channel,
-        min((interactions.created_at, interactions.direction <> 'inbound',
-             interactions.interaction_id)) as first_order
-    from interactions
-    semi join switched
-        on interactions.brand = switched.brand
-        and interactions.conversation_id = switched.conversation_id
-    group by interactions.brand, interactions.conversation_id, interactions.channel
+daily_sums as (
+    select * from daily_sums
 ),
 
 switched_paths as (
+    select * from switched_paths
+),
+
+single_channel as (
+    -- a conversation that stayed on one channel: its path is its entry channel
     select
-        brand,
-        conversation_id,
-        string_agg(channel, ' -> ' order by first_order) as path,
-        count(*) as channels_in_path
-    from first_seen
-    group by brand, conversation_id
+        case when $split_brand then brand else 'all' end as brand_group,
+        channel as path,
+        1 as channels_in_path,
+        conversations
+    from daily_sums
+    where tz = $tz
+        and not switched_channel
+        and day >= $date_from::date
+        and day <= $date_to::date
+        and (len($brands) = 0 or list_contains($brands, brand))
+        and (len($channels) = 0 or list_contains($channels, channel))
+),
+
+switched as (
+    -- the path of a switched conversation is stored with it (channel_path)
+    select
+        case when $split_brand then brand else 'all' end as brand_group,
+        channel_path as path,
+        len(string_split(channel_path, ' -> ')) as channels_in_path,
+        1 as conversations
+    from switched_paths
+    where first_inbound_at >= local_day_start($tz, $date_from)
+        and first_inbound_at < local_day_start($tz, $date_to::date + 1)
+        and (len($brands) = 0 or list_contains($brands, brand))
+        and (len($channels) = 0 or list_contains($channels, channel))
 ),
 
 paths as (
-    select
-        in_scope.brand_group,
-        coalesce(switched_paths.path, in_scope.channel) as path,
-        coalesce(switched_paths.channels_in_path, 1) as channels_in_path
-    from in_scope
-    left join switched_paths
-        on in_scope.brand = switched_paths.brand
-        and in_scope.conversation_id = switched_paths.conversation_id
+    select * from single_channel
+    union all
+    select * from switched
 ),
 
 counted as (
@@ -83,7 +66,7 @@ counted as (
         brand_group as brand,
         path,
         channels_in_path,
-        count(*) as conversations
+        sum(conversations)::bigint as conversations
     from paths
     group by brand_group, path, channels_in_path
 )

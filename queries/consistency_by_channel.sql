@@ -2,7 +2,8 @@
 -- purpose: the per-channel KPI table of the Channel consistency page: for each
 --          brand x entry channel, n, response rate, median and 90th-percentile
 --          first response, the five index components and the index, built from
---          additive sums and counts (like happiness_by_period).
+--          the additive sums of the daily rollup (like happiness_by_period); the
+--          percentiles from the conversations.
 -- grain: brand x channel (entry channel), over the whole selected period.
 -- params:
 --   $date_from, $date_to  first and last local day included (DATE)
@@ -15,38 +16,68 @@
 
 with
 
-conversations as (
-    select * from conversations
+daily_sums as (
+    select * from daily_sums
+),
+
+response_times as (
+    select * from response_times
 ),
 
 in_scope as (
-    -- a conversation belongs to the period of its first inbound message, in local time
-    select * from conversations
-    where (len($brands) = 0 or list_contains($brands, brand))
+    -- a conversation belongs to the local day of its first inbound message
+    select * from daily_sums
+    where tz = $tz
+        and day >= $date_from::date
+        and day <= $date_to::date
+        and (len($brands) = 0 or list_contains($brands, brand))
         and (len($channels) = 0 or list_contains($channels, channel))
-        and timezone($tz, first_inbound_at) >= $date_from::timestamp
-        and timezone($tz, first_inbound_at) < ($date_to::date + 1)::timestamp
+),
+
+day_sums as (
+    select
+        brand,
+        channel,
+        sum(conversations)::bigint as conversations,
+        sum(answered_n)::bigint as answered_n,
+        sum(within_target_n)::bigint as within_target_n,
+        sum(resolved_n)::bigint as resolved_n,
+        sum(resolved_proxy_n)::bigint as resolved_proxy_n,
+        sum(effortless_n)::bigint as effortless_n,
+        coalesce(sum(conversations) filter (where switched_channel), 0)::bigint as switched_n,
+        sum(mood_sum)::double as mood_sum,
+        sum(mood_n)::bigint as mood_n,
+        sum(rated_n)::bigint as rated_n,
+        sum(satisfied_n)::bigint as satisfied_n
+    from in_scope
+    group by brand, channel
+),
+
+answered_times as (
+    -- percentiles need the conversations themselves; the same local days, as an
+    -- instant range on first_inbound_at
+    select
+        brand,
+        channel,
+        quantile_cont(first_response_s, 0.5) as median_first_response_s,
+        quantile_cont(first_response_s, 0.9) as p90_first_response_s
+    from response_times
+    where first_inbound_at >= local_day_start($tz, $date_from)
+        and first_inbound_at < local_day_start($tz, $date_to::date + 1)
+        and (len($brands) = 0 or list_contains($brands, brand))
+        and (len($channels) = 0 or list_contains($channels, channel))
+    group by brand, channel
 ),
 
 sums as (
     select
-        brand,
-        channel,
-        count(*) as conversations,
-        count(*) filter (where answered) as answered_n,
-        count(*) filter (where within_target) as within_target_n,
-        count(*) filter (where resolved) as resolved_n,
-        count(*) filter (where resolved_is_proxy) as resolved_proxy_n,
-        count(*) filter (where effortless) as effortless_n,
-        count(*) filter (where switched_channel) as switched_n,
-        sum(mood) as mood_sum,
-        count(mood) as mood_n,
-        count(csat) as rated_n,
-        count(*) filter (where csat >= 4) as satisfied_n,
-        quantile_cont(first_response_s, 0.5) as median_first_response_s,
-        quantile_cont(first_response_s, 0.9) as p90_first_response_s
-    from in_scope
-    group by brand, channel
+        day_sums.*,
+        answered_times.median_first_response_s,
+        answered_times.p90_first_response_s
+    from day_sums
+    left join answered_times
+        on day_sums.brand = answered_times.brand
+        and day_sums.channel = answered_times.channel
 ),
 
 components as (

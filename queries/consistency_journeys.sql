@@ -1,7 +1,7 @@
 -- name: consistency_journeys
 -- purpose: conversations that switched channel against those that stayed on one:
 --          n, share of all conversations, the five components and the index of
---          each group, built from additive sums and counts.
+--          each group, built from the additive sums of the daily rollup (daily_sums).
 -- grain: brand ('all' when not split) x switched_channel (true / false).
 -- params:
 --   $date_from, $date_to  first and last local day included (DATE)
@@ -15,19 +15,20 @@
 
 with
 
-conversations as (
-    select * from conversations
+daily_sums as (
+    select * from daily_sums
 ),
 
 in_scope as (
     select
         *,
         case when $split_brand then brand else 'all' end as brand_group
-    from conversations
-    where (len($brands) = 0 or list_contains($brands, brand))
+    from daily_sums
+    where tz = $tz
+        and day >= $date_from::date
+        and day <= $date_to::date
+        and (len($brands) = 0 or list_contains($brands, brand))
         and (len($channels) = 0 or list_contains($channels, channel))
-        and timezone($tz, first_inbound_at) >= $date_from::timestamp
-        and timezone($tz, first_inbound_at) < ($date_to::date + 1)::timestamp
 ),
 
 groups as (
@@ -41,15 +42,15 @@ sums as (
     select
         brand_group,
         switched_channel,
-        count(*) as conversations,
-        count(*) filter (where answered) as answered_n,
-        count(*) filter (where within_target) as within_target_n,
-        count(*) filter (where resolved) as resolved_n,
-        count(*) filter (where effortless) as effortless_n,
-        sum(mood) as mood_sum,
-        count(mood) as mood_n,
-        count(csat) as rated_n,
-        count(*) filter (where csat >= 4) as satisfied_n
+        sum(conversations)::bigint as conversations,
+        sum(answered_n)::bigint as answered_n,
+        sum(within_target_n)::bigint as within_target_n,
+        sum(resolved_n)::bigint as resolved_n,
+        sum(effortless_n)::bigint as effortless_n,
+        sum(mood_sum)::double as mood_sum,
+        sum(mood_n)::bigint as mood_n,
+        sum(rated_n)::bigint as rated_n,
+        sum(satisfied_n)::bigint as satisfied_n
     from in_scope
     group by brand_group, switched_channel
 ),

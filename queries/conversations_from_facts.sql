@@ -4,10 +4,10 @@
 --          depends on the config (first-response target per entry channel) or on
 --          the newest timestamp in the data (dropped, hence the resolved proxy).
 -- grain: brand x conversation_id.
--- params:
---   $as_of  TIMESTAMPTZ, the newest created_at in the whole interaction log: a
---           conversation "has waited longer than the target" judged at this time
--- tables: conversation_facts (the rollup rows), channel_targets (from the config).
+-- params: none.
+-- tables: conversation_facts (the rollup rows), channel_targets (from the config),
+--         data_as_of (one row: as_of, the newest created_at in the whole interaction
+--         log; a conversation "has waited longer than the target" judged at this time).
 
 with
 
@@ -19,12 +19,17 @@ channel_targets as (
     select * from channel_targets
 ),
 
+data_as_of as (
+    select * from data_as_of
+),
+
 joined as (
     select
         conversation_facts.*,
         coalesce(channel_targets.target_s, 3600.0) as target_s,
-        epoch($as_of::timestamptz - conversation_facts.last_message_at) as waiting_s
+        epoch(data_as_of.as_of - conversation_facts.last_message_at) as waiting_s
     from conversation_facts
+    cross join data_as_of
     left join channel_targets
         on conversation_facts.channel = channel_targets.channel
 ),
@@ -70,5 +75,6 @@ select
     mood,
     csat,
     nps,
-    last_message_at
+    last_message_at,
+    channel_path
 from flagged

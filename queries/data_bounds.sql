@@ -3,17 +3,19 @@
 --          conversations, and every brand and entry channel present.
 -- grain: one row.
 -- params: $tz  display time zone
+-- tables: daily_sums (the daily rollup; its days for $tz)
 
 with
 
-conversations as (
-    select * from conversations
+daily_sums as (
+    select * from daily_sums
 )
 
 select
-    min(timezone($tz, first_inbound_at))::date as first_day,
-    max(timezone($tz, first_inbound_at))::date as last_day,
+    min(day) as first_day,
+    max(day) as last_day,
     coalesce(list(distinct brand order by brand), []) as brands,
     coalesce(list(distinct channel order by channel), []) as channels,
-    count(*) as conversations
-from conversations
+    coalesce(sum(conversations), 0)::bigint as conversations
+from daily_sums
+where tz = $tz

@@ -21,8 +21,8 @@ audience as (
     select * from audience
 ),
 
-conversations as (
-    select * from conversations
+daily_sums as (
+    select * from daily_sums
 ),
 
 audience_in_scope as (
@@ -52,10 +52,11 @@ entry_conversations as (
     select
         brand,
         channel,
-        count(*) as conversations
-    from conversations
-    where timezone($tz, first_inbound_at) >= $date_from::timestamp
-        and timezone($tz, first_inbound_at) < ($date_to::date + 1)::timestamp
+        sum(conversations)::bigint as conversations
+    from daily_sums
+    where tz = $tz
+        and day >= $date_from::date
+        and day <= $date_to::date
         and (len($channels) = 0 or list_contains($channels, channel))
     group by brand, channel
 ),

@@ -1,8 +1,8 @@
 -- name: fairness_by_bucket
 -- purpose: the customer side of "engagement versus follower count": per brand
 --          and customer follower bucket, n, response rate, median first
---          response, within-target share and the happiness index, from
---          additive sums. Every bucket is returned for every brand (empty
+--          response, within-target share and the happiness index, from the
+--          additive sums of the daily rollup (the median from the conversations). Every bucket is returned for every brand (empty
 --          buckets with 0 conversations and null rates).
 -- grain: brand x channel ('all' unless $split_channel) x follower_bucket.
 -- params:
@@ -14,8 +14,12 @@
 
 with
 
-conversations as (
-    select * from conversations
+daily_sums as (
+    select * from daily_sums
+),
+
+response_times as (
+    select * from response_times
 ),
 
 buckets as (
@@ -30,31 +34,57 @@ in_scope as (
     select
         *,
         case when $split_channel then channel else 'all' end as channel_group
-    from conversations
-    where (len($brands) = 0 or list_contains($brands, brand))
+    from daily_sums
+    where tz = $tz
+        and day >= $date_from::date
+        and day <= $date_to::date
+        and (len($brands) = 0 or list_contains($brands, brand))
         and (len($channels) = 0 or list_contains($channels, channel))
-        and timezone($tz, first_inbound_at) >= $date_from::timestamp
-        and timezone($tz, first_inbound_at) < ($date_to::date + 1)::timestamp
 ),
 
-sums as (
+day_sums as (
     select
         brand,
         channel_group as channel,
         follower_bucket,
-        count(*) as conversations,
-        count(*) filter (where answered) as answered_n,
-        count(*) filter (where within_target) as within_target_n,
-        count(*) filter (where resolved) as resolved_n,
-        count(*) filter (where effortless) as effortless_n,
-        sum(mood) as mood_sum,
-        count(mood) as mood_n,
-        count(csat) as rated_n,
-        count(*) filter (where csat >= 4) as satisfied_n,
-        -- over answered conversations (median ignores nulls)
-        median(first_response_s) as median_first_response_s
+        sum(conversations)::bigint as conversations,
+        sum(answered_n)::bigint as answered_n,
+        sum(within_target_n)::bigint as within_target_n,
+        sum(resolved_n)::bigint as resolved_n,
+        sum(effortless_n)::bigint as effortless_n,
+        sum(mood_sum)::double as mood_sum,
+        sum(mood_n)::bigint as mood_n,
+        sum(rated_n)::bigint as rated_n,
+        sum(satisfied_n)::bigint as satisfied_n
     from in_scope
     group by all
+),
+
+answered_times as (
+    -- the median needs the conversations: the same local days as an instant range
+    select
+        brand,
+        case when $split_channel then channel else 'all' end as channel,
+        follower_bucket,
+        -- over answered conversations (median ignores nulls)
+        median(first_response_s) as median_first_response_s
+    from response_times
+    where first_inbound_at >= local_day_start($tz, $date_from)
+        and first_inbound_at < local_day_start($tz, $date_to::date + 1)
+        and (len($brands) = 0 or list_contains($brands, brand))
+        and (len($channels) = 0 or list_contains($channels, channel))
+    group by all
+),
+
+sums as (
+    select
+        day_sums.*,
+        answered_times.median_first_response_s
+    from day_sums
+    left join answered_times
+        on day_sums.brand = answered_times.brand
+        and day_sums.channel = answered_times.channel
+        and day_sums.follower_bucket = answered_times.follower_bucket
 ),
 
 groups as (

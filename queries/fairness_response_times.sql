@@ -13,8 +13,17 @@
 
 with
 
-conversations as (
-    select * from conversations
+response_times as (
+    select * from response_times
+),
+
+wanted as (
+    -- the requested groups as rows, to join on
+    select
+        item[1] as brand,
+        item[2] as channel,
+        item[3] as follower_bucket
+    from (select unnest($groups::varchar[][]) as item)
 ),
 
 in_scope as (
@@ -23,14 +32,21 @@ in_scope as (
         case when $split_channel then channel else 'all' end as channel,
         follower_bucket,
         first_response_s
-    from conversations
-    where answered
-        and (len($channels) = 0 or list_contains($channels, channel))
-        and timezone($tz, first_inbound_at) >= $date_from::timestamp
-        and timezone($tz, first_inbound_at) < ($date_to::date + 1)::timestamp
+    from response_times
+    where (len($channels) = 0 or list_contains($channels, channel))
+        and first_inbound_at >= local_day_start($tz, $date_from)
+        and first_inbound_at < local_day_start($tz, $date_to::date + 1)
 )
 
-select brand, channel, follower_bucket, first_response_s
+select
+    in_scope.brand,
+    in_scope.channel,
+    in_scope.follower_bucket,
+    in_scope.first_response_s
 from in_scope
-where list_contains($groups, [brand, channel, follower_bucket])
-order by brand, channel, follower_bucket, first_response_s
+semi join wanted
+    on in_scope.brand = wanted.brand
+    and in_scope.channel = wanted.channel
+    and in_scope.follower_bucket = wanted.follower_bucket
+order by in_scope.brand, in_scope.channel, in_scope.follower_bucket,
+    in_scope.first_response_s

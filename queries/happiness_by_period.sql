@@ -1,6 +1,7 @@
 -- name: happiness_by_period
 -- purpose: the Customer Happiness Index and its five components per period,
---          optionally split by brand and/or channel, built from additive sums.
+--          optionally split by brand and/or channel, built from the additive sums
+--          of the daily rollup (table daily_sums, queries/daily_sums.sql).
 -- grain: period_start x brand x channel ('all' where not split).
 -- params:
 --   $date_from, $date_to  first and last local day included (DATE)
@@ -12,43 +13,37 @@
 
 with
 
-conversations as (
-    select * from conversations
+daily_sums as (
+    select * from daily_sums
 ),
 
 in_scope as (
-    -- a conversation belongs to the period of its first inbound message, in local time
-    select
-        *,
-        timezone($tz, first_inbound_at) as local_start
-    from conversations
-    where (len($brands) = 0 or list_contains($brands, brand))
+    -- a conversation belongs to the local day of its first inbound message
+    select *
+    from daily_sums
+    where tz = $tz
+        and day >= $date_from::date
+        and day <= $date_to::date
+        and (len($brands) = 0 or list_contains($brands, brand))
         and (len($channels) = 0 or list_contains($channels, channel))
-),
-
-dated as (
-    select * from in_scope
-    where local_start >= $date_from::timestamp
-        and local_start < ($date_to::date + 1)::timestamp
 ),
 
 sums as (
     select
-        period_start(local_start, $grain, $date_from::date) as period_start,
+        period_start(day, $grain, $date_from::date) as period_start,
         case when $split_brand then brand else 'all' end as brand,
         case when $split_channel then channel else 'all' end as channel,
-        count(*) as conversations,
-        count(*) filter (where answered) as answered_n,
-        count(*) filter (where within_target) as within_target_n,
-        count(*) filter (where resolved) as resolved_n,
-        count(*) filter (where resolved_is_proxy) as resolved_proxy_n,
-        count(*) filter (where effortless) as effortless_n,
-        sum(mood) as mood_sum,
-        count(mood) as mood_n,
-        count(csat) as rated_n,
-        count(*) filter (where csat >= 4) as satisfied_n,
-        median(first_response_s) as median_first_response_s
-    from dated
+        sum(conversations)::bigint as conversations,
+        sum(answered_n)::bigint as answered_n,
+        sum(within_target_n)::bigint as within_target_n,
+        sum(resolved_n)::bigint as resolved_n,
+        sum(resolved_proxy_n)::bigint as resolved_proxy_n,
+        sum(effortless_n)::bigint as effortless_n,
+        sum(mood_sum)::double as mood_sum,
+        sum(mood_n)::bigint as mood_n,
+        sum(rated_n)::bigint as rated_n,
+        sum(satisfied_n)::bigint as satisfied_n
+    from in_scope
     group by all
 ),
 
@@ -77,7 +72,6 @@ select
     mood_n,
     rated_n,
     satisfied_n,
-    median_first_response_s,
     share_score(answered_n, conversations) as response_rate,
     mood,
     speed,

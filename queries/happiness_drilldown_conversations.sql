@@ -28,6 +28,9 @@ in_scope as (
         and (len($channels) = 0 or list_contains($channels, channel))
         and ($brand = 'all' or brand = $brand)
         and ($channel = 'all' or channel = $channel)
+        -- the same local days as an instant range: only these rows are converted
+        and first_inbound_at >= local_day_start($tz, $date_from)
+        and first_inbound_at < local_day_start($tz, $date_to::date + 1)
 ),
 
 in_point as (

@@ -10,42 +10,78 @@
 
 with
 
-conversations as (
-    select * from conversations
+daily_sums as (
+    select * from daily_sums
 ),
 
-labelled as (
+response_times as (
+    select * from response_times
+),
+
+labelled_days as (
     select
         *,
         case
-            when timezone($tz, first_inbound_at) >= $date_from::timestamp
-                and timezone($tz, first_inbound_at) < ($date_to::date + 1)::timestamp
+            when day >= $date_from::date and day <= $date_to::date then 'current'
+            when day >= $prev_from::date and day <= $prev_to::date then 'previous'
+        end as period
+    from daily_sums
+    where tz = $tz
+        and (len($brands) = 0 or list_contains($brands, brand))
+        and (len($channels) = 0 or list_contains($channels, channel))
+),
+
+day_sums as (
+    select
+        period,
+        sum(conversations)::bigint as conversations,
+        sum(answered_n)::bigint as answered_n,
+        sum(within_target_n)::bigint as within_target_n,
+        sum(resolved_n)::bigint as resolved_n,
+        sum(effortless_n)::bigint as effortless_n,
+        sum(mood_sum)::double as mood_sum,
+        sum(mood_n)::bigint as mood_n,
+        sum(rated_n)::bigint as rated_n,
+        sum(satisfied_n)::bigint as satisfied_n
+    from labelled_days
+    where period is not null
+    group by period
+),
+
+labelled_responses as (
+    -- the median needs the conversations: the same local days as instant ranges
+    select
+        first_response_s,
+        case
+            when first_inbound_at >= local_day_start($tz, $date_from)
+                and first_inbound_at < local_day_start($tz, $date_to::date + 1)
                 then 'current'
-            when timezone($tz, first_inbound_at) >= $prev_from::timestamp
-                and timezone($tz, first_inbound_at) < ($prev_to::date + 1)::timestamp
+            when first_inbound_at >= local_day_start($tz, $prev_from)
+                and first_inbound_at < local_day_start($tz, $prev_to::date + 1)
                 then 'previous'
         end as period
-    from conversations
-    where (len($brands) = 0 or list_contains($brands, brand))
+    from response_times
+    where first_inbound_at >= local_day_start($tz, least($date_from::date, $prev_from::date))
+        and first_inbound_at < local_day_start($tz, greatest($date_to::date, $prev_to::date) + 1)
+        and (len($brands) = 0 or list_contains($brands, brand))
         and (len($channels) = 0 or list_contains($channels, channel))
+),
+
+answered_times as (
+    select
+        period,
+        median(first_response_s) as median_first_response_s
+    from labelled_responses
+    where period is not null
+    group by period
 ),
 
 sums as (
     select
-        period,
-        count(*) as conversations,
-        count(*) filter (where answered) as answered_n,
-        count(*) filter (where within_target) as within_target_n,
-        count(*) filter (where resolved) as resolved_n,
-        count(*) filter (where effortless) as effortless_n,
-        sum(mood) as mood_sum,
-        count(mood) as mood_n,
-        count(csat) as rated_n,
-        count(*) filter (where csat >= 4) as satisfied_n,
-        median(first_response_s) as median_first_response_s
-    from labelled
-    where period is not null
-    group by period
+        day_sums.*,
+        answered_times.median_first_response_s
+    from day_sums
+    left join answered_times on day_sums.period = answered_times.period
 ),
 
 periods as (

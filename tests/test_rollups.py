@@ -38,7 +38,8 @@ def direct(data_dir: Path) -> pl.DataFrame:
 
 
 def from_rollup(data_dir: Path) -> pl.DataFrame:
-    return db.connect(data_dir, CONFIG).sql("select * from conversations").pl().sort(KEY)
+    return (db.connect(data_dir, CONFIG).sql("select * exclude (channel_path) from conversations")
+            .pl().sort(KEY))
 
 
 def stored_paths(data_dir: Path) -> dict[tuple[str, str], str]:

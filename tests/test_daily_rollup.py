@@ -1,0 +1,132 @@
+"""The daily rollup (dashboard/daily.py) gives exactly the direct computation.
+
+The reference: queries/conversations.sql over the raw log, then queries/daily_sums.sql
+over those conversations, in a connection that never reads a stored rollup.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+
+import polars as pl
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dashboard import daily, db, rollups
+from dashboard.config import Config, load_config
+from tests.test_rollups import SETTINGS, logs, message, write
+
+CONFIG = load_config()
+PARIS = dataclasses.replace(CONFIG, display_time_zone="Europe/Paris")
+KEY = ["day", "brand", "channel", "follower_bucket", "switched_channel"]
+
+
+def direct(data_dir: Path, config: Config, tz: str) -> pl.DataFrame:
+    con = db.connect(data_dir, config, materialise=False)
+    con.execute("create table conversations as " + db.query_text("conversations"))
+    return db.run(con, "daily_sums", tz=tz).sort(KEY)
+
+
+def loaded(data_dir: Path, config: Config, tz: str) -> pl.DataFrame:
+    con = db.connect(data_dir, config)
+    db.ensure_daily_zone(con, tz)
+    rows = con.sql("select * exclude (tz) from daily_sums where tz = $tz", params={"tz": tz})
+    return rows.pl().sort(KEY)
+
+
+@SETTINGS
+@given(logs(), st.sampled_from([CONFIG, PARIS]))
+def test_stored_daily_sums_equal_the_direct_computation(rows: list[dict],
+                                                        config: Config) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp)
+        write(data_dir, rows, "one")
+        tz = config.display_time_zone
+        assert loaded(data_dir, config, tz).equals(direct(data_dir, config, tz))
+        # a zone other than the stored one is summed from the conversations
+        assert loaded(data_dir, config, "America/New_York").equals(
+            direct(data_dir, config, "America/New_York"))
+
+
+@SETTINGS
+@given(logs(), st.data())
+def test_incremental_daily_refresh_equals_a_full_build(rows: list[dict],
+                                                       data: st.DataObject) -> None:
+    later = data.draw(st.lists(st.booleans(), min_size=len(rows), max_size=len(rows)))
+    first = [r for r, late in zip(rows, later, strict=True) if not late]
+    second = [r for r, late in zip(rows, later, strict=True) if late]
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp)
+        if first:
+            write(data_dir, first, "first")
+            db.connect(data_dir, CONFIG)  # builds both rollups
+        if second:
+            write(data_dir, second, "second")
+        incremental = loaded(data_dir, CONFIG, "UTC")
+        shutil.rmtree(rollups.rollup_dir(data_dir))
+        assert incremental.equals(loaded(data_dir, CONFIG, "UTC"))
+        assert incremental.equals(direct(data_dir, CONFIG, "UTC"))
+
+
+def day_row(data_dir: Path, day: dt.date, config: Config = CONFIG) -> dict:
+    frame = loaded(data_dir, config, "UTC").filter(pl.col("day") == day)
+    assert frame.height == 1
+    return frame.row(0, named=True)
+
+
+def test_new_data_rejudges_a_waiting_conversation_and_leaves_settled_months_alone(
+        tmp_path: Path) -> None:
+    dec = dt.datetime(2024, 12, 2, 9, tzinfo=dt.UTC)
+    jan = dt.datetime(2025, 1, 10, 9, tzinfo=dt.UTC)
+    minute = dt.timedelta(minutes=1)
+    write(tmp_path, [
+        # December: answered within 5 min, the brand spoke last: resolved (proxy)
+        message(1, "d", "inbound", dec), message(2, "d", "outbound", dec + 5 * minute),
+        # January: answered, then the customer came back unhappy 10 min later
+        message(3, "a", "inbound", jan), message(4, "a", "outbound", jan + 5 * minute),
+        message(5, "a", "inbound", jan + 10 * minute, sentiment=-0.5),
+    ], "first")
+    # as of 09:10 (the newest message) "a" has waited 0 s, within the twitter
+    # target: not dropped, so the proxy counts it resolved
+    assert day_row(tmp_path, jan.date())["resolved_n"] == 1
+    december = daily.month_file(tmp_path, "2024-12")
+    stamp = december.stat().st_mtime_ns
+    # a February message moves as_of weeks later: "a" has now waited far longer
+    # than its target with no reply, so it is dropped and no longer resolved
+    write(tmp_path, [message(6, "b", "inbound", dt.datetime(2025, 2, 3, tzinfo=dt.UTC))],
+          "second")
+    assert day_row(tmp_path, jan.date())["resolved_n"] == 0
+    assert day_row(tmp_path, dec.date())["resolved_n"] == 1
+    # December was settled (its newest message older than as_of minus the longest
+    # target) and its conversation month did not change: not rewritten
+    assert december.stat().st_mtime_ns == stamp
+
+
+def test_a_changed_target_rebuilds_the_daily_sums(tmp_path: Path) -> None:
+    jan = dt.datetime(2025, 1, 10, 9, tzinfo=dt.UTC)
+    write(tmp_path, [message(1, "a", "inbound", jan),
+                     message(2, "a", "outbound", jan + dt.timedelta(minutes=20))], "x")
+    # 20 min = 1,200 s: within a 3,600 s target, not within 600 s
+    relaxed = dataclasses.replace(CONFIG, targets_s={**CONFIG.targets_s, "twitter": 3600})
+    strict = dataclasses.replace(CONFIG, targets_s={**CONFIG.targets_s, "twitter": 600})
+    assert day_row(tmp_path, jan.date(), relaxed)["within_target_n"] == 1
+    assert day_row(tmp_path, jan.date(), strict)["within_target_n"] == 0
+
+
+def test_an_unwritable_data_dir_still_gives_the_daily_sums(tmp_path: Path) -> None:
+    jan = dt.datetime(2025, 1, 10, 9, tzinfo=dt.UTC)
+    write(tmp_path, [message(1, "a", "inbound", jan), message(2, "b", "inbound", jan)], "x")
+    (tmp_path / "rollups").write_text("not a directory")  # nothing can be stored
+    assert day_row(tmp_path, jan.date())["conversations"] == 2
+
+
+def test_writing_new_data_refreshes_both_rollups(tmp_path: Path) -> None:
+    jan = dt.datetime(2025, 1, 10, 9, tzinfo=dt.UTC)
+    write(tmp_path, [message(1, "a", "inbound", jan)], "x")
+    assert rollups.refresh_after_write(tmp_path)
+    assert rollups.month_file(tmp_path, "2025-01").is_file()
+    assert daily.month_file(tmp_path, "2025-01").is_file()

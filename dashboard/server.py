@@ -1,5 +1,10 @@
 """ASGI entry for `chi serve`: the Streamlit app plus the routes of dashboard/api.py
-(JSON feed, SVG badges) when that module exists."""
+(JSON feed, SVG badges) when that module exists, and GET /ready.
+
+At start the lifespan launches the warm-up (dashboard/warmup.py): a background thread
+builds the shared DuckDB connection the pages use, so the first visitor does not pay
+for it. /ready answers 503 while it runs and 200 once it has ended.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,13 @@ from pathlib import Path
 
 import streamlit as st
 
-_routes = []
+from dashboard import warmup
+
+_routes = [warmup.route()]
 if importlib.util.find_spec("dashboard.api") is not None:
     from dashboard.api import routes as _api_routes
 
-    _routes = _api_routes()
+    _routes += _api_routes()
 
-app = st.App(str(Path(__file__).with_name("app.py")), routes=_routes)
+app = st.App(str(Path(__file__).with_name("app.py")), routes=_routes,
+             lifespan=warmup.lifespan())

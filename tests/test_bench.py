@@ -24,7 +24,7 @@ def test_bench_prints_every_page_and_appends_a_dated_section(
         bench_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out_file = tmp_path / "BENCHMARKS.md"
     code = main(["bench", "--rows", str(ROWS), "--data", str(bench_dir), "--runs", "1",
-                 "--no-pandas", "--append", str(out_file)])
+                 "--no-pandas", "--no-browser", "--append", str(out_file)])
     assert code == 0
     printed = capsys.readouterr().out
     text = out_file.read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
-from dashboard import bench
+from dashboard import bench, bench_browser
 from dashboard.commands.common import config_for
 from dashboard.demo import DEFAULT_SEED
 
@@ -43,6 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--runs", type=int, default=bench.WARM_RUNS,
                         help=f"warm runs per page, median reported (default {bench.WARM_RUNS})")
     parser.add_argument("--no-pandas", action="store_true", help="skip the pandas baseline")
+    parser.add_argument("--browser", action=argparse.BooleanOptionalAction, default=None,
+                        help="also time the overview's first render in headless Chromium "
+                             "(default: on when /usr/bin/chromium exists)")
     parser.add_argument("--append", type=Path, nargs="?", const=Path("docs/BENCHMARKS.md"),
                         default=None, help="append the table to this Markdown file "
                                            "(default docs/BENCHMARKS.md)")
@@ -59,12 +62,31 @@ def run(args: argparse.Namespace) -> int:
     with console.status("measuring …"):
         result = bench.measure(data_dir, config, max(1, args.runs), not args.no_pandas)
     result.generated_s = generated
+    _browser(args, console, result)
     console.print(table(result))
     if args.append:
         with args.append.open("a", encoding="utf-8") as out:
             out.write(markdown(result))
         console.print(f"appended to {args.append}")
     return 0
+
+
+def _browser(args: argparse.Namespace, console: Console, result: bench.Result) -> None:
+    """Fill result.browser_* with the overview's first render (dashboard/bench_browser.py)."""
+    wanted = args.browser if args.browser is not None else bench_browser.CHROMIUM.exists()
+    if not wanted:
+        return
+    if problem := bench_browser.unavailable():
+        console.print(f"skipped the browser timing: {problem}")
+        return
+    try:
+        with console.status("overview first render in Chromium …"):
+            timing = bench_browser.measure_first_render(args.data, args.config)
+    except bench_browser.RenderError as exc:  # the other figures still stand
+        console.print(f"browser timing failed: {exc}")
+        return
+    result.browser_s, result.browser_cold_s = timing.warm_s, timing.cold_s
+    result.browser_repeat_s = timing.repeat_s
 
 
 def _ms(value: float | None) -> str:
@@ -97,6 +119,7 @@ def rows_of(result: bench.Result) -> list[list[str]]:
                       f"(slowest call {_ms(page.slowest_ms)})",
                       _ms(pandas), _ratio(pandas, page.warm_ms),
                       _ratio(page.warm_ms, result.floor_ms), met])
+    lines += bench_browser.table_rows(result)
     lines.append(["raw scan floor (DuckDB)", _ms(result.floor_ms), "", "", "", ""])
     lines.append(["peak memory", f"{result.peak_mb:,.0f} MB",
                   "—" if result.pandas_peak_mb is None else f"{result.pandas_peak_mb:,.0f} MB",

@@ -64,7 +64,7 @@ class Result:
     rows: int
     conversations: int
     data_dir: Path
-    build_s: float
+    build_s: float | None  # None: --keep-rollups, the stored rollups were reused
     incremental_s: float
     load_s: float
     pages: list[PageTiming]
@@ -137,10 +137,14 @@ def count_rows(data_dir: Path) -> int:
 
 
 def measure(data_dir: Path, config: Config, warm_runs: int = WARM_RUNS,
-            with_pandas: bool = True) -> Result:
+            with_pandas: bool = True, rebuild: bool = True) -> Result:
     data_dir = Path(data_dir)
-    shutil.rmtree(rollups.rollup_dir(data_dir), ignore_errors=True)
-    build_s = _timed(lambda: refresh_rollups(data_dir, config)) / 1000
+    build_s = None
+    if rebuild:
+        shutil.rmtree(rollups.rollup_dir(data_dir), ignore_errors=True)
+        build_s = _timed(lambda: refresh_rollups(data_dir, config)) / 1000
+    else:  # reuse what is stored (brought up to date first, not timed)
+        refresh_rollups(data_dir, config)
     incremental_s = _timed(lambda: _refresh_one_month(data_dir, config)) / 1000
     started = time.perf_counter()
     con = db.connect(data_dir, config)

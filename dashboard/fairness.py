@@ -40,11 +40,13 @@ NO_CLEAR_DIFFERENCE = "no clear difference"
 
 
 def buckets(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters,
-            by_channel: bool = False) -> pl.DataFrame:
+            by_channel: bool = False, with_medians: bool = True) -> pl.DataFrame:
     """Per brand (x entry channel) and follower bucket: n, response rate, median
-    first response, within-target share and index; `enough` = n >= min n."""
+    first response (null unless `with_medians`), within-target share and index;
+    `enough` = n >= min n."""
     frame = db.run(con, "fairness_by_bucket",
-                   **query_params(filters, config, split_channel=by_channel))
+                   **query_params(filters, config, split_channel=by_channel,
+                                  with_medians=with_medians))
     return frame.with_columns(
         (pl.col("median_first_response_s") / 60).alias("median_first_response_min"),
         (pl.col("conversations") >= config.min_n).alias("enough"),
@@ -155,13 +157,14 @@ PREMIUM_SCHEMA: dict[str, type[pl.DataType]] = {
 }
 
 
-def _compared_buckets(group: pl.DataFrame) -> tuple[dict, dict] | None:
+def _compared_buckets(group: list[dict]) -> tuple[dict, dict] | None:
     """The lowest and highest follower buckets with n >= min n ('unknown' excluded)."""
-    qualified = group.filter(pl.col("enough") & pl.col("follower_bucket").is_in(PREMIUM_BUCKETS))
-    if qualified.height < 2:
+    qualified = sorted((r for r in group
+                        if r["enough"] and r["follower_bucket"] in PREMIUM_BUCKETS),
+                       key=lambda r: r["bucket_order"])
+    if len(qualified) < 2:
         return None
-    ordered = qualified.sort("bucket_order")
-    return ordered.row(0, named=True), ordered.row(-1, named=True)
+    return qualified[0], qualified[-1]
 
 
 def _notes(low: dict, high: dict, influencer: Ratio, speed: Ratio) -> str | None:
@@ -183,11 +186,13 @@ def premiums(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters,
              by_channel: bool = False) -> pl.DataFrame:
     """Influencer and speed premium per brand (x entry channel), with 95% intervals,
     verdicts and, where a premium is null, the reason in `note`."""
-    table = buckets(con, config, filters, by_channel)
-    groups = table.select("brand", "channel").unique(maintain_order=True).rows()
-    chosen = {key: _compared_buckets(table.filter((pl.col("brand") == key[0])
-                                                  & (pl.col("channel") == key[1])))
-              for key in groups}
+    # the medians of the compared buckets come from the times fetched for the
+    # bootstrap (the same values), so the bucket table need not compute them
+    table = buckets(con, config, filters, by_channel, with_medians=False)
+    parts: dict[tuple[str, str], list[dict]] = {}
+    for row in table.iter_rows(named=True):
+        parts.setdefault((row["brand"], row["channel"]), []).append(row)
+    chosen = {key: _compared_buckets(group) for key, group in parts.items()}
     wanted = [[b, ch, row["follower_bucket"]] for (b, ch), pair in chosen.items() if pair
               for row in pair if row["answered_n"] > 0]
     times = _response_times(con, filters, by_channel, wanted)
@@ -203,6 +208,8 @@ def premiums(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters,
                                       low["answered_n"], low["conversations"])
         empty = np.array([], dtype=float)
         samples = [times.get((brand, channel, r["follower_bucket"]), empty) for r in (low, high)]
+        low["median_first_response_s"], high["median_first_response_s"] = (
+            float(np.median(s)) if len(s) else None for s in samples)
         speed = speed_ratio(samples[0], samples[1], f"{brand}|{channel}")
         lb, hb = low["follower_bucket"], high["follower_bucket"]
         rows.append({
@@ -232,8 +239,8 @@ def _response_times(con: duckdb.DuckDBPyConnection, filters: Filters, by_channel
         return {}
     frame = db.run(con, "fairness_response_times", **filters.params(), groups=wanted,
                    split_channel=by_channel)
-    parts = frame.partition_by(["brand", "channel", "follower_bucket"], as_dict=True)
-    return {key: part["first_response_s"].to_numpy() for key, part in parts.items()}
+    return {(brand, channel, bucket): np.asarray(times, dtype=float)
+            for brand, channel, bucket, times in frame.iter_rows()}
 
 
 def clear_verdicts(frame: pl.DataFrame) -> list[str]:

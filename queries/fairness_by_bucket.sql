@@ -10,6 +10,9 @@
 --   $tz                   display time zone that assigns days
 --   $brands, $channels    lists to keep; an empty list keeps all
 --   $split_channel        boolean: one group per entry channel instead of 'all'
+--   $with_medians         boolean: false leaves median_first_response_s null and skips
+--                         reading the response times (the premiums take the medians
+--                         from the times they fetch anyway)
 --   $w_mood, $w_speed, $w_resolution, $w_effort, $w_satisfaction  index weights
 
 with
@@ -69,7 +72,8 @@ answered_times as (
         -- over answered conversations (median ignores nulls)
         median(first_response_s) as median_first_response_s
     from response_times
-    where first_inbound_at >= local_day_start($tz, $date_from)
+    where $with_medians
+        and first_inbound_at >= local_day_start($tz, $date_from)
         and first_inbound_at < local_day_start($tz, $date_to::date + 1)
         and (len($brands) = 0 or list_contains($brands, brand))
         and (len($channels) = 0 or list_contains($channels, channel))

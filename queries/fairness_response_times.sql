@@ -3,7 +3,8 @@
 --          follower buckets, for the bootstrap interval of the speed premium
 --          (dashboard/fairness.py). Only the two buckets compared per brand are
 --          asked for, so the rows stay few.
--- grain: one row per answered conversation in a requested group.
+-- grain: one row per requested group with answered conversations: the list of
+--        their first-response seconds (in no particular order; the bootstrap sorts).
 -- params:
 --   $date_from, $date_to  first and last local day included (DATE)
 --   $tz                   display time zone that assigns days
@@ -42,11 +43,10 @@ select
     in_scope.brand,
     in_scope.channel,
     in_scope.follower_bucket,
-    in_scope.first_response_s
+    list(in_scope.first_response_s) as first_responses_s
 from in_scope
 semi join wanted
     on in_scope.brand = wanted.brand
     and in_scope.channel = wanted.channel
     and in_scope.follower_bucket = wanted.follower_bucket
-order by in_scope.brand, in_scope.channel, in_scope.follower_bucket,
-    in_scope.first_response_s
+group by in_scope.brand, in_scope.channel, in_scope.follower_bucket

@@ -54,3 +54,20 @@ def test_measure_reports_every_page(bench_dir: Path) -> None:
     assert [p.page for p in result.pages] == ["overview", "happiness", "engagement",
                                              "consistency", "board"]
     assert result.rows > 0 and result.conversations > 0
+
+
+def test_keep_rollups_reuses_the_stored_rollups_without_timing_a_build(bench_dir: Path) -> None:
+    from dashboard import daily, rollups
+
+    bench.refresh_rollups(bench_dir, load_config(bench_dir))
+    oldest = min(rollups.read_manifest(bench_dir).months)
+    stored = daily.month_file(bench_dir, oldest)
+    stamp = stored.stat().st_mtime_ns
+    result = bench.measure(bench_dir, load_config(bench_dir), 1, with_pandas=False,
+                           rebuild=False)
+    assert result.build_s is None
+    assert [p.page for p in result.pages] == list(bench.page_calls(
+        load_config(bench_dir), bench.default_filters(
+            db.connect(bench_dir, load_config(bench_dir)), load_config(bench_dir))))
+    # only the newest month is touched by the one-month refresh; the oldest stays
+    assert stored.stat().st_mtime_ns == stamp

@@ -197,11 +197,13 @@ def test_order_statistic_bootstrap_matches_plain_resampling(values):
     fast = fairness.bootstrap_medians(data, np.random.default_rng(1), 20_000)
     slow_rng = np.random.default_rng(2)
     slow = np.median(slow_rng.choice(data, size=(20_000, len(data))), axis=1)
-    for q in (0.1, 0.5, 0.9):
-        # quantiles of a discrete distribution: equal up to a neighbouring atom
-        atoms = np.unique(np.r_[fast, slow])
-        f, s = np.quantile(fast, q), np.quantile(slow, q)
-        assert abs(np.searchsorted(atoms, f) - np.searchsorted(atoms, s)) <= 1
+    # the two empirical distributions agree: Kolmogorov-Smirnov distance under 0.025
+    # (the 99.9% critical value for two samples of 20,000 is 1.95 x sqrt(2 / 20,000)
+    # = 0.0195; a wrong order statistic shifts whole atoms, i.e. by far more)
+    atoms = np.unique(np.r_[fast, slow])
+    cdf_fast = np.searchsorted(np.sort(fast), atoms, side="right") / len(fast)
+    cdf_slow = np.searchsorted(np.sort(slow), atoms, side="right") / len(slow)
+    assert np.abs(cdf_fast - cdf_slow).max() < 0.025
     assert abs(fast.mean() - slow.mean()) <= 0.05 * (data.max() - data.min()) + 1e-9
 
 

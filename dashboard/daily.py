@@ -142,7 +142,9 @@ def _write_month(con: duckdb.DuckDBPyConnection, data_dir: Path, config: Config,
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        con.execute(f"copy ({db.query_text('daily_sums')} order by day, brand, channel) "
+        # a total order of the keys: the same data gives byte-identical files
+        con.execute(f"copy ({db.query_text('daily_sums')} order by day, brand, channel, "
+                    "follower_bucket, switched_channel) "
                     f"to {db.sql_string(str(tmp))} (format parquet, compression zstd)",
                     {"tz": config.display_time_zone})
         os.replace(tmp, path)

@@ -181,20 +181,25 @@ def chi_serve(data_dir: Path, config_path: Path | None = None, port: int | None 
                                    start_new_session=True)
         base_url = f"http://localhost:{port}"
         try:
-            _wait_for_health(base_url, process, timeout_s, log)
+            try:
+                wait_for_health(base_url, process, timeout_s)
+            except RenderError as exc:
+                log.seek(0)
+                tail = log.read()[-2000:].decode(errors="replace")
+                raise RenderError(f"{exc}:\n{tail}") from exc
             yield base_url
         finally:
             stop(process)
 
 
-def _wait_for_health(base_url: str, process: subprocess.Popen, timeout_s: float,
-                     log: Any) -> None:
+def wait_for_health(base_url: str, process: subprocess.Popen | None = None,
+                    timeout_s: float = 90.0) -> None:
+    """Poll /_stcore/health until it answers 200; RenderError when `process` exits
+    first or the time runs out."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            log.seek(0)
-            tail = log.read()[-2000:].decode(errors="replace")
-            raise RenderError(f"chi serve exited with code {process.returncode}:\n{tail}")
+        if process is not None and process.poll() is not None:
+            raise RenderError(f"chi serve exited with code {process.returncode}")
         try:
             with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as reply:
                 if reply.status == 200:

@@ -180,12 +180,10 @@ def _load_conversations(con: duckdb.DuckDBPyConnection, data_dir: Path,
     con.execute("create or replace table daily_zones (tz varchar)")
     con.execute("create or replace table daily_sums as select $tz::varchar as tz, * from ("
                 + query_text("daily_sums") + ") limit 0", {"tz": "UTC"})
-    if stored_daily:
+    if stored_daily:  # the stored rollup has a daily file for every conversation month
         files = sql_string(daily.daily_glob(data_dir))
-        if manifest is not None and manifest.months:
-            con.execute("insert into daily_sums select $tz, * from read_parquet("
-                        f"{files}, hive_partitioning = false)",
-                        {"tz": config.display_time_zone})
+        con.execute("insert into daily_sums select $tz, * from read_parquet("
+                    f"{files}, hive_partitioning = false)", {"tz": config.display_time_zone})
         con.execute("insert into daily_zones values ($tz)", {"tz": config.display_time_zone})
     else:
         ensure_daily_zone(con, config.display_time_zone)

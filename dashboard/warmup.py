@@ -4,9 +4,10 @@
 as soon as the server listens a background thread builds the process's shared DuckDB
 connection (db.shared_connection, which may refresh a stale rollup first) with exactly
 the key the pages use (dashboard/ui.py: data dir from CHI_DATA, config from CHI_CONFIG
-or <data dir>/chi.toml, the raw data version), then runs the overview's data calls once
-so DuckDB has read what the default page reads. A page request arriving meanwhile waits
-for that one build (shared_connection is lock-protected) instead of starting another.
+or <data dir>/chi.toml, the raw data version), then asks once for the data bounds in
+UTC, as every page does (which sums UTC days when the display zone is another). A
+page request arriving meanwhile waits for that one build (shared_connection is
+lock-protected) instead of starting another.
 
 Progress is observable at GET /ready (see `route()`): 503 while warming, 200 when done.
 A failed warm-up is logged and reported there ("failed"); the server keeps serving and
@@ -66,8 +67,9 @@ def warm_connection() -> duckdb.DuckDBPyConnection:
     config_path = os.environ.get("CHI_CONFIG")  # as ui.current_config()
     config = load_config(data_dir, Path(config_path) if config_path else None)
     con = db.shared_connection(data_dir, config, rollups.data_version(data_dir))
-    # the overview's first calls (pages/overview.py), on a cursor: DuckDB reads what the
-    # default page reads; their results are not kept (the pages cache their own)
+    # every page asks for the data bounds in UTC (dashboard/ui.py); when the display
+    # time zone is not UTC this sums UTC days once here instead of for the first
+    # visitor (db.ensure_daily_zone). The result itself is not kept.
     cursor = con.cursor()
     try:
         overview.data_bounds(cursor, "UTC")

@@ -28,23 +28,18 @@ import contextlib
 import functools
 import http.server
 import os
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+from dashboard.bench_browser import CHROMIUM, CHROMIUM_ARGS, RenderError, stop, wait_for_health
+
 START_TIMEOUT_S = 90.0
 
 
@@ -60,23 +55,6 @@ def free_port(candidates: Iterable[int] | None = None, host: str = "127.0.0.1") 
     with socket.socket() as sock:
         sock.bind((host, 0))
         return sock.getsockname()[1]
-
-
-def wait_for_health(base_url: str, process: subprocess.Popen | None = None,
-                    timeout_s: float = START_TIMEOUT_S) -> None:
-    """Poll /_stcore/health until it answers 200; fail early if the process died."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"chi serve exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.25)
-    raise TimeoutError(f"{base_url} did not become healthy within {timeout_s:.0f} s")
 
 
 @contextlib.contextmanager
@@ -106,26 +84,13 @@ def chi_server(data_dir: Path, *, public: bool = False, config: Path | None = No
     try:
         try:
             wait_for_health(base_url, process, timeout_s)
-        except (RuntimeError, TimeoutError) as exc:
+        except RenderError as exc:
             output = log_path.read_text(errors="replace")[-3000:]
             raise RuntimeError(f"{exc}\n--- chi serve output ---\n{output}") from exc
         yield base_url
     finally:
-        _stop(process)
+        stop(process)
         log_path.unlink(missing_ok=True)
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

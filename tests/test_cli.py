@@ -60,3 +60,15 @@ def test_report_on_an_empty_data_dir_says_what_to_do(tmp_path, capsys):
     code = main(["report", "overview", "--data", str(tmp_path / "empty")])
     assert code == 2
     assert "chi demo" in capsys.readouterr().err
+
+
+def test_row_counts_accept_underscores_and_exponents_but_not_fractions() -> None:
+    import argparse
+
+    from dashboard.commands.common import positive_count
+
+    assert positive_count("1_000_000") == 1_000_000
+    assert positive_count("1e7") == 10_000_000
+    for bad in ("1.5", "0", "ten"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            positive_count(bad)

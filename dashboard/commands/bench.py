@@ -12,20 +12,10 @@ from rich.console import Console
 from rich.table import Table
 
 from dashboard import bench, bench_browser
-from dashboard.commands.common import config_for
+from dashboard.commands.common import config_for, positive_count
 from dashboard.demo import DEFAULT_SEED
 
 TARGETS_MS = {10_000_000: 150.0, 100_000_000: 300.0}  # docs: DESIGN.md, performance
-
-
-def _rows(text: str) -> int:
-    try:
-        value = int(float(text.replace("_", "")))
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a number of rows: {text!r}") from exc
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Generate (or reuse) demo data of N rows, then time the rollup build, "
                     "each page's queries cold and warm, peak memory, and the same figures "
                     "the pandas way and as a plain DuckDB scan (the floor).")
-    parser.add_argument("--rows", type=_rows, default=1_000_000,
+    parser.add_argument("--rows", type=positive_count, default=1_000_000,
                         help="demo rows (default 1_000_000; 1e7 works)")
     parser.add_argument("--data", type=Path, default=None,
                         help="data dir to use (default data/bench-<rows>); demo data is "

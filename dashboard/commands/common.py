@@ -30,6 +30,19 @@ def config_for(args: argparse.Namespace) -> Config:
         raise UserError(str(exc)) from exc
 
 
+def positive_count(text: str) -> int:
+    """A whole number >= 1 for row and worker counts: `1_000_000` and `1e7` work."""
+    try:
+        number = float(text.replace("_", ""))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from exc
+    if not number.is_integer():
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return int(number)
+
+
 def iso_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)

@@ -10,19 +10,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from dashboard.commands.common import add_data_args
+from dashboard.commands.common import add_data_args, positive_count
 from dashboard.config import USER_CONFIG_NAME
 from dashboard.demo import DEFAULT_ROWS, DEFAULT_SEED, PLANTED, generate
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text.replace("_", ""))
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from exc
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,12 +22,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "a synthetic year (2025) of customer care for 20 fictional brands. "
                     "Other files in the data dir are left alone.")
     add_data_args(parser)
-    parser.add_argument("--rows", type=_positive, default=DEFAULT_ROWS,
+    parser.add_argument("--rows", type=positive_count, default=DEFAULT_ROWS,
                         help=f"approximate number of interaction rows (default {DEFAULT_ROWS:_})")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
                         help=f"random seed; same seed and rows give the same data "
                              f"(default {DEFAULT_SEED})")
-    parser.add_argument("--workers", type=_positive, default=None,
+    parser.add_argument("--workers", type=positive_count, default=None,
                         help="processes to use (default: 1 below 3M rows, else up to 4); "
                              "does not change the data")
     parser.set_defaults(handler=run)

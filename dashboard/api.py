@@ -119,8 +119,12 @@ def _not_modified(request: Request, etag: str) -> bool:
 
 
 def _error(status: int, message: str) -> Response:
-    return Response(json_bytes({"error": message}), status_code=status, media_type=JSON_TYPE,
-                    headers={**CORS, "Cache-Control": "no-cache"})
+    return Response(
+        json_bytes({"error": message}),
+        status_code=status,
+        media_type=JSON_TYPE,
+        headers={**CORS, "Cache-Control": "no-cache"},
+    )
 
 
 def _send(request: Request, body: bytes, etag: str, media_type: str) -> Response:
@@ -133,8 +137,11 @@ def _send(request: Request, body: bytes, etag: str, media_type: str) -> Response
 
 
 def _unknown(key: str) -> Response:
-    return _error(404, f"unknown brand {key[:80]!r}: not on the public board "
-                       "(see /api/index.json for the public brands)")
+    return _error(
+        404,
+        f"unknown brand {key[:80]!r}: not on the public board "
+        "(see /api/index.json for the public brands)",
+    )
 
 
 def _index(snap: Snapshot) -> bytes:
@@ -153,16 +160,21 @@ def _serve(feed: Feed, kind: str, key: str) -> tuple[bytes, str, str] | None:
     if kind == "index":
         return (*feed.body(snap, "index", lambda: _index(snap)), JSON_TYPE)
     if kind == "methodology":
-        return (*feed.body(snap, kind, lambda: json_bytes(public.methodology(snap.config))),
-                JSON_TYPE)
+        return (
+            *feed.body(snap, kind, lambda: json_bytes(public.methodology(snap.config))),
+            JSON_TYPE,
+        )
     score = snap.board.find(key)
     if score is None:
         return None
     if kind == "badge":
-        return (*feed.body(snap, f"badge:{score.slug}",
-                           lambda: brand_badge(score, snap.board).encode()), SVG_TYPE)
-    return (*feed.body(snap, f"history:{score.slug}", lambda: _history(snap, score)),
-            JSON_TYPE)
+        return (
+            *feed.body(
+                snap, f"badge:{score.slug}", lambda: brand_badge(score, snap.board).encode()
+            ),
+            SVG_TYPE,
+        )
+    return (*feed.body(snap, f"history:{score.slug}", lambda: _history(snap, score)), JSON_TYPE)
 
 
 def _endpoint(feed: Feed, kind: str):

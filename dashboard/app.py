@@ -9,8 +9,9 @@ import streamlit as st
 from dashboard import ui
 from dashboard.navigation import visible_pages
 
-st.set_page_config(page_title="Customer Happiness Index", page_icon=":material/mood:",
-                   layout="wide")
+st.set_page_config(
+    page_title="Customer Happiness Index", page_icon=":material/mood:", layout="wide"
+)
 
 pages = [
     st.Page(str(path), title=spec.title, icon=spec.icon, url_path=spec.url_path)
@@ -27,12 +28,13 @@ def _home() -> None:
 if not pages:
     st.error("No pages are available in this mode.")
 else:
-    home = st.Page(_home, title=pages[0].title, default=True, visibility="hidden",
-                   url_path="home")
+    home = st.Page(_home, title=pages[0].title, default=True, visibility="hidden", url_path="home")
     try:
         st.navigation([home, *pages], position="sidebar").run()
     except Exception:  # Streamlit's stop/rerun are BaseExceptions and pass through
         # a user never sees a traceback: log it for the operator, say it plainly
         logging.getLogger("chi").exception("page failed")
-        st.error("This page could not be shown because of an internal error. The details "
-                 "are in the server log; other pages are unaffected.")
+        st.error(
+            "This page could not be shown because of an internal error. The details "
+            "are in the server log; other pages are unaffected."
+        )

@@ -33,8 +33,10 @@ def badge(label: str, value: str, colour: str, title: str) -> str:
 
     def texts(x: float, text: str) -> str:
         body = escape(text)
-        return (f'<text x="{x:.1f}" y="15" fill="#010101" fill-opacity=".3">{body}</text>'
-                f'<text x="{x:.1f}" y="14">{body}</text>')
+        return (
+            f'<text x="{x:.1f}" y="15" fill="#010101" fill-opacity=".3">{body}</text>'
+            f'<text x="{x:.1f}" y="14">{body}</text>'
+        )
 
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -57,9 +59,17 @@ def brand_badge(score: BrandScore, board: Board) -> str:
     """The badge of one public brand on the board."""
     period = board.period.label() if board.period else "no data"
     if score.suppressed:
-        return badge(LABEL, f"n<{board.min_n}", SUPPRESSED_COLOUR,
-                     f"{score.brand}: Customer Happiness Index not published, fewer than "
-                     f"{board.min_n} conversations ({period})")
-    return badge(LABEL, whole_points(score.index), index_colour(score.index),
-                 f"{score.brand}: Customer Happiness Index {score.index:.1f} "
-                 f"(n={score.n:,}, {period}, methodology {board.methodology_version})")
+        return badge(
+            LABEL,
+            f"n<{board.min_n}",
+            SUPPRESSED_COLOUR,
+            f"{score.brand}: Customer Happiness Index not published, fewer than "
+            f"{board.min_n} conversations ({period})",
+        )
+    return badge(
+        LABEL,
+        whole_points(score.index),
+        index_colour(score.index),
+        f"{score.brand}: Customer Happiness Index {score.index:.1f} "
+        f"(n={score.n:,}, {period}, methodology {board.methodology_version})",
+    )

@@ -90,22 +90,29 @@ def page_calls(config: Config, filters: Filters) -> dict[str, list[Call]]:
     """Each page's data calls with its default choices (see pages/*.py)."""
     tz = config.display_time_zone
     return {
-        "overview": [lambda c: overview.data_bounds(c, "UTC"),
-                     lambda c: overview.kpis(c, config, filters),
-                     lambda c: overview.trend(c, config, filters, "week")],
-        "happiness": [lambda c: happiness.by_period(c, config, filters, "week", "brand"),
-                      lambda c: happiness.what_moved(c, config, filters),
-                      lambda c: happiness.by_period(c, config, filters, "all", "brand"),
-                      lambda c: happiness.how_computed(c, config, filters)],
-        "engagement": [lambda c: engagement.fan_action(c, config, filters),
-                       lambda c: fairness.buckets(c, config, filters, False),
-                       lambda c: fairness.premiums(c, config, filters, False)],
-        "consistency": [lambda c: consistency.by_channel(c, config, filters),
-                        lambda c: consistency.switch_summary(c, config, filters),
-                        lambda c: consistency.top_paths(c, filters, 10),
-                        lambda c: consistency.journeys_by_brand(c, config, filters)],
-        "board": [lambda c: public.board(c, config),
-                  lambda c: overview.data_bounds(c, tz)],
+        "overview": [
+            lambda c: overview.data_bounds(c, "UTC"),
+            lambda c: overview.kpis(c, config, filters),
+            lambda c: overview.trend(c, config, filters, "week"),
+        ],
+        "happiness": [
+            lambda c: happiness.by_period(c, config, filters, "week", "brand"),
+            lambda c: happiness.what_moved(c, config, filters),
+            lambda c: happiness.by_period(c, config, filters, "all", "brand"),
+            lambda c: happiness.how_computed(c, config, filters),
+        ],
+        "engagement": [
+            lambda c: engagement.fan_action(c, config, filters),
+            lambda c: fairness.buckets(c, config, filters, False),
+            lambda c: fairness.premiums(c, config, filters, False),
+        ],
+        "consistency": [
+            lambda c: consistency.by_channel(c, config, filters),
+            lambda c: consistency.switch_summary(c, config, filters),
+            lambda c: consistency.top_paths(c, filters, 10),
+            lambda c: consistency.journeys_by_brand(c, config, filters),
+        ],
+        "board": [lambda c: public.board(c, config), lambda c: overview.data_bounds(c, tz)],
     }
 
 
@@ -136,8 +143,13 @@ def count_rows(data_dir: Path) -> int:
         return con.execute(sql).fetchone()[0]
 
 
-def measure(data_dir: Path, config: Config, warm_runs: int = WARM_RUNS,
-            with_pandas: bool = True, rebuild: bool = True) -> Result:
+def measure(
+    data_dir: Path,
+    config: Config,
+    warm_runs: int = WARM_RUNS,
+    with_pandas: bool = True,
+    rebuild: bool = True,
+) -> Result:
     data_dir = Path(data_dir)
     build_s = None
     if rebuild:
@@ -156,12 +168,25 @@ def measure(data_dir: Path, config: Config, warm_runs: int = WARM_RUNS,
         fresh = db.connect(data_dir, config)
         cold = _timed(lambda calls=calls, fresh=fresh: _run_all(fresh, calls))
         fresh.close()
-        warm = [statistics.median(_timed(lambda call=call: call(con.cursor()))
-                                  for _ in range(warm_runs)) for call in calls]
+        warm = [
+            statistics.median(
+                _timed(lambda call=call: call(con.cursor())) for _ in range(warm_runs)
+            )
+            for call in calls
+        ]
         pages.append(PageTiming(page, cold, sum(warm), max(warm)))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    result = Result(count_rows(data_dir), conversations, data_dir, build_s, incremental_s,
-                    load_s, pages, peak_mb, floor_ms=floor_ms(data_dir, warm_runs))
+    result = Result(
+        count_rows(data_dir),
+        conversations,
+        data_dir,
+        build_s,
+        incremental_s,
+        load_s,
+        pages,
+        peak_mb,
+        floor_ms=floor_ms(data_dir, warm_runs),
+    )
     if with_pandas:
         result.pandas_ms, result.pandas_peak_mb = pandas_baseline(data_dir, config, filters)
     return result
@@ -185,8 +210,10 @@ def floor_ms(data_dir: Path, runs: int = 3) -> float:
     """DuckDB's plain scan of the raw columns the pages depend on (warm median)."""
     glob = db.sql_string(str(table_dir(data_dir, "interactions") / "month=*" / "*.parquet"))
     con = duckdb.connect(":memory:")
-    sql = (f"select count(conversation_id), min(brand), max(channel), min(direction), "
-           f"epoch_us(max(created_at)) from read_parquet({glob})")
+    sql = (
+        f"select count(conversation_id), min(brand), max(channel), min(direction), "
+        f"epoch_us(max(created_at)) from read_parquet({glob})"
+    )
     con.execute(sql).fetchall()
     return statistics.median(_timed(lambda: con.execute(sql).fetchall()) for _ in range(runs))
 
@@ -195,12 +222,15 @@ def pandas_baseline(data_dir: Path, config: Config, filters: Filters) -> tuple[f
     """(ms, peak MB) of the overview KPIs in pandas, in a child process."""
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(1) as pool:
-        return pool.apply(_pandas_child, (str(data_dir), dict(config.targets_s),
-                                          filters.date_from, filters.date_to))
+        return pool.apply(
+            _pandas_child,
+            (str(data_dir), dict(config.targets_s), filters.date_from, filters.date_to),
+        )
 
 
-def _pandas_child(data_dir: str, targets: dict[str, float], date_from: dt.date,
-                  date_to: dt.date) -> tuple[float, float]:
+def _pandas_child(
+    data_dir: str, targets: dict[str, float], date_from: dt.date, date_to: dt.date
+) -> tuple[float, float]:
     import pandas  # noqa: F401  (imported before the clock starts)
 
     started = time.perf_counter()
@@ -221,8 +251,9 @@ def _own_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def pandas_overview(data_dir: Path, targets: dict[str, float], date_from: dt.date,
-                    date_to: dt.date) -> dict[str, float]:
+def pandas_overview(
+    data_dir: Path, targets: dict[str, float], date_from: dt.date, date_to: dt.date
+) -> dict[str, float]:
     """The overview's conversations, response rate, median first response and
     within-target share, the way a typical dashboard computes them: load the raw
     columns with pandas, group by conversation."""
@@ -232,9 +263,11 @@ def pandas_overview(data_dir: Path, targets: dict[str, float], date_from: dt.dat
     raw = raw.sort_values("created_at")
     inbound = raw[raw["direction"] == "inbound"]
     first = inbound.groupby(["brand", "conversation_id"], observed=True).agg(
-        first_at=("created_at", "first"), channel=("channel", "first"))
+        first_at=("created_at", "first"), channel=("channel", "first")
+    )
     replies = raw[raw["direction"] == "outbound"].merge(
-        first, left_on=["brand", "conversation_id"], right_index=True)
+        first, left_on=["brand", "conversation_id"], right_index=True
+    )
     replies = replies[replies["created_at"] > replies["first_at"]]
     response = replies.groupby(["brand", "conversation_id"], observed=True)["created_at"].min()
     first = first.join(response.rename("response_at"))
@@ -242,9 +275,12 @@ def pandas_overview(data_dir: Path, targets: dict[str, float], date_from: dt.dat
     chosen = first[(day >= date_from) & (day <= date_to)]
     waited = (chosen["response_at"] - chosen["first_at"]).dt.total_seconds()
     target = chosen["channel"].astype(str).map(targets).fillna(3600.0)
-    return {"conversations": float(len(chosen)), "response_rate": float(waited.notna().mean()),
-            "median_response_s": float(waited.median()),
-            "within_target": float((waited <= target).mean())}
+    return {
+        "conversations": float(len(chosen)),
+        "response_rate": float(waited.notna().mean()),
+        "median_response_s": float(waited.median()),
+        "within_target": float((waited <= target).mean()),
+    }
 
 
 def machine() -> str:

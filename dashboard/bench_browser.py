@@ -42,8 +42,13 @@ from typing import Any
 from dashboard.store import has_data
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TARGET_S = 2.5  # DESIGN.md, performance: overview first render at 10M interactions
 PAGE = "overview"
 TILES = "[data-testid='stMetric']"
@@ -78,17 +83,23 @@ def unavailable() -> str | None:
     return None
 
 
-def first_render_seconds(data_dir: Path, config_path: Path | None = None,
-                         port: int | None = None) -> float:
+def first_render_seconds(
+    data_dir: Path, config_path: Path | None = None, port: int | None = None
+) -> float:
     """Seconds to the overview's first render in a new browser context on a warmed
     `chi serve` (see the module docstring); `port` None picks a free one."""
     return measure_first_render(data_dir, config_path, port, cold=False).warm_s
 
 
-def measure_first_render(data_dir: Path, config_path: Path | None = None,
-                         port: int | None = None, *, cold: bool = True,
-                         screenshot: Path | None = None,
-                         timeout_s: float = 900.0) -> BrowserTiming:
+def measure_first_render(
+    data_dir: Path,
+    config_path: Path | None = None,
+    port: int | None = None,
+    *,
+    cold: bool = True,
+    screenshot: Path | None = None,
+    timeout_s: float = 900.0,
+) -> BrowserTiming:
     """Warm, repeat and (with `cold`) cold first-render seconds of the overview."""
     problem = unavailable()
     if problem:
@@ -99,27 +110,28 @@ def measure_first_render(data_dir: Path, config_path: Path | None = None,
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            with chi_serve(data_dir, config_path, port, warm_up=True,
-                           timeout_s=timeout_s) as url:
+            with chi_serve(data_dir, config_path, port, warm_up=True, timeout_s=timeout_s) as url:
                 warm_up_s = wait_until_warm(url, timeout_s)
                 warm_s, tiles = render_once(browser, url, screenshot=screenshot)
                 repeat_s, _ = render_once(browser, url)
-            timing = BrowserTiming(warm_s, repeat_s, warm_up_s=warm_up_s, tiles=tiles,
-                                   screenshot=screenshot)
+            timing = BrowserTiming(
+                warm_s, repeat_s, warm_up_s=warm_up_s, tiles=tiles, screenshot=screenshot
+            )
             if cold:
-                with chi_serve(data_dir, config_path, port, warm_up=False,
-                               timeout_s=timeout_s) as url:
+                with chi_serve(
+                    data_dir, config_path, port, warm_up=False, timeout_s=timeout_s
+                ) as url:
                     timing.cold_s, _ = render_once(browser, url)
         finally:
             browser.close()
     return timing
 
 
-def render_once(browser: Any, base_url: str, timeout_s: float = 900.0,
-                screenshot: Path | None = None) -> tuple[float, int]:
+def render_once(
+    browser: Any, base_url: str, timeout_s: float = 900.0, screenshot: Path | None = None
+) -> tuple[float, int]:
     """(seconds, KPI tiles) for a new context's navigation to the overview until its
     tiles and chart are visible. Raises RenderError when the page shows an error."""
     context = browser.new_context(viewport=VIEWPORT)
@@ -129,11 +141,11 @@ def render_once(browser: Any, base_url: str, timeout_s: float = 900.0,
         started = time.perf_counter()
         page.goto(f"{base_url}/{PAGE}", wait_until="commit", timeout=timeout_ms)
         # the first of tiles / error to show up; then the chart below the tiles
-        page.locator(f"{TILES}, {FAILED}").first.wait_for(state="visible",
-                                                          timeout=timeout_ms)
+        page.locator(f"{TILES}, {FAILED}").first.wait_for(state="visible", timeout=timeout_ms)
         if page.locator(FAILED).count():
-            raise RenderError(f"the overview showed an error: "
-                              f"{page.locator(FAILED).first.inner_text()[:300]}")
+            raise RenderError(
+                f"the overview showed an error: {page.locator(FAILED).first.inner_text()[:300]}"
+            )
         page.locator(CHART).first.wait_for(state="visible", timeout=timeout_ms)
         seconds = time.perf_counter() - started
         tiles = page.locator(TILES).count()
@@ -164,21 +176,41 @@ def wait_until_warm(base_url: str, timeout_s: float = 900.0) -> float | None:
 
 
 @contextlib.contextmanager
-def chi_serve(data_dir: Path, config_path: Path | None = None, port: int | None = None,
-              *, warm_up: bool = True, timeout_s: float = 900.0) -> Iterator[str]:
+def chi_serve(
+    data_dir: Path,
+    config_path: Path | None = None,
+    port: int | None = None,
+    *,
+    warm_up: bool = True,
+    timeout_s: float = 900.0,
+) -> Iterator[str]:
     """`chi serve --data DIR` in its own process group (killed whole on exit);
     yields its base URL once /_stcore/health answers 200."""
     port = port or free_port()
-    command = [sys.executable, "-m", "dashboard.cli", "serve", "--data", str(data_dir),
-               "--port", str(port), "--host", "localhost"]
+    command = [
+        sys.executable,
+        "-m",
+        "dashboard.cli",
+        "serve",
+        "--data",
+        str(data_dir),
+        "--port",
+        str(port),
+        "--host",
+        "localhost",
+    ]
     if config_path is not None:
         command += ["--config", str(config_path)]
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("CHI_DATA", "CHI_PUBLIC", "CHI_CONFIG", "CHI_WARMUP")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("CHI_DATA", "CHI_PUBLIC", "CHI_CONFIG", "CHI_WARMUP")
+    }
     env["CHI_WARMUP"] = "1" if warm_up else "0"
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
         base_url = f"http://localhost:{port}"
         try:
             try:
@@ -192,8 +224,9 @@ def chi_serve(data_dir: Path, config_path: Path | None = None, port: int | None 
             stop(process)
 
 
-def wait_for_health(base_url: str, process: subprocess.Popen | None = None,
-                    timeout_s: float = 90.0) -> None:
+def wait_for_health(
+    base_url: str, process: subprocess.Popen | None = None, timeout_s: float = 90.0
+) -> None:
     """Poll /_stcore/health until it answers 200; RenderError when `process` exits
     first or the time runs out."""
     deadline = time.monotonic() + timeout_s
@@ -242,6 +275,7 @@ def table_rows(result: Any) -> list[list[str]]:
     if result.browser_cold_s is not None:
         extra.insert(0, f"cold {result.browser_cold_s:.2f} s")
     text = f"{result.browser_s:.2f} s" + (f" ({', '.join(extra)})" if extra else "")
-    met = ("met" if result.browser_s <= TARGET_S
-           else f"missed by {result.browser_s - TARGET_S:.2f} s")
+    met = (
+        "met" if result.browser_s <= TARGET_S else f"missed by {result.browser_s - TARGET_S:.2f} s"
+    )
     return [["overview first render (Chromium)", text, "", "", "", f"{met} (≤ {TARGET_S} s)"]]

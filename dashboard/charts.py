@@ -15,9 +15,13 @@ BAD = "#dc2626"
 
 def base_layout(fig: go.Figure, height: int = 380) -> go.Figure:
     fig.update_layout(
-        height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        plot_bgcolor="white", paper_bgcolor="white", font={"color": INK},
-        legend={"orientation": "h", "y": -0.15}, hovermode="x unified",
+        height=height,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        font={"color": INK},
+        legend={"orientation": "h", "y": -0.15},
+        hovermode="x unified",
     )
     fig.update_xaxes(showgrid=False)
     fig.update_yaxes(gridcolor="#e5e7eb")
@@ -29,19 +33,42 @@ def overview_trend(frame: pl.DataFrame, min_n: int) -> go.Figure:
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     x = frame["period_start"].to_list()
     n = frame["conversations"].to_list()
-    fig.add_trace(go.Bar(x=x, y=n, name="Conversations", marker_color="#dbeafe",
-                         hovertemplate="%{y:,} conversations<extra></extra>"),
-                  secondary_y=False)
+    fig.add_trace(
+        go.Bar(
+            x=x,
+            y=n,
+            name="Conversations",
+            marker_color="#dbeafe",
+            hovertemplate="%{y:,} conversations<extra></extra>",
+        ),
+        secondary_y=False,
+    )
     thin = [c < min_n for c in n]
-    for column, name, color in (("index", "Happiness index", ACCENT),
-                                ("speed", "Answered within target (%)", GOOD)):
-        fig.add_trace(go.Scatter(
-            x=x, y=frame[column].to_list(), name=name, mode="lines+markers",
-            line={"color": color, "width": 2},
-            marker={"color": [MUTED if t else color for t in thin]},
-            customdata=n, hovertemplate="%{y:.1f} (n=%{customdata:,})<extra>" + name + "</extra>",
-        ), secondary_y=True)
+    for column, name, color in (
+        ("index", "Happiness index", ACCENT),
+        ("speed", "Answered within target (%)", GOOD),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=frame[column].to_list(),
+                name=name,
+                mode="lines+markers",
+                line={"color": color, "width": 2},
+                marker={"color": [MUTED if t else color for t in thin]},
+                customdata=n,
+                hovertemplate="%{y:.1f} (n=%{customdata:,})<extra>" + name + "</extra>",
+            ),
+            secondary_y=True,
+        )
     fig.update_yaxes(title_text="conversations", secondary_y=False, rangemode="tozero")
-    fig.update_yaxes(title_text="0-100", range=[0, 100], tickmode="linear", tick0=0, dtick=20,
-                     secondary_y=True, showgrid=False)
+    fig.update_yaxes(
+        title_text="0-100",
+        range=[0, 100],
+        tickmode="linear",
+        tick0=0,
+        dtick=20,
+        secondary_y=True,
+        showgrid=False,
+    )
     return base_layout(fig)

@@ -19,12 +19,15 @@ def _cell_text(value: float | None) -> str:
 
 # the count a metric's value rests on: ratings for satisfaction, conversations with a
 # mood for mood, conversations for the rest
-BASIS: dict[str, tuple[str, str]] = {"satisfaction": ("rated_n", "rated conversations"),
-                                     "mood": ("mood_n", "conversations with a mood")}
+BASIS: dict[str, tuple[str, str]] = {
+    "satisfaction": ("rated_n", "rated conversations"),
+    "mood": ("mood_n", "conversations with a mood"),
+}
 
 
-def _heatmap_cell(cell: dict | None, brand: str, channel: str, metric: str,
-                  min_n: int) -> tuple[float | None, float | None, str, str]:
+def _heatmap_cell(
+    cell: dict | None, brand: str, channel: str, metric: str, min_n: int
+) -> tuple[float | None, float | None, str, str]:
     """(coloured value, grey marker, text, hover) of one brand x channel cell."""
     if cell is None:
         return None, None, "", f"{brand} · {channel}<br>no conversations"
@@ -54,21 +57,48 @@ def heatmap(channels: pl.DataFrame, metric: str, min_n: int) -> go.Figure:
     brands = sorted(channels["brand"].unique().to_list())
     names = sorted(channels["channel"].unique().to_list())
     cells = {(r["brand"], r["channel"]): r for r in channels.iter_rows(named=True)}
-    grid = [[_heatmap_cell(cells.get((b, c)), b, c, metric, min_n) for c in names]
-            for b in brands]
+    grid = [[_heatmap_cell(cells.get((b, c)), b, c, metric, min_n) for c in names] for b in brands]
     real, thin, text, hover = ([[cell[i] for cell in row] for row in grid] for i in range(4))
     fig = go.Figure()
-    fig.add_trace(go.Heatmap(
-        z=real, x=names, y=brands, zmin=0, zmax=100, colorscale=SCALE,
-        text=text, texttemplate="%{text}", customdata=hover, hoverongaps=False,
-        hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2,
-        colorbar={"title": {"text": "0-100"}}, name=LABELS[metric]))
-    fig.add_trace(go.Heatmap(
-        z=thin, x=names, y=brands, zmin=0, zmax=1, showscale=False,
-        colorscale=[[0.0, THIN_FILL], [1.0, THIN_FILL]], text=text,
-        texttemplate="%{text}", textfont={"color": THIN_INK, "size": 10},
-        customdata=hover, hoverongaps=False, hovertemplate="%{customdata}<extra></extra>",
-        xgap=2, ygap=2, name=f"n<{min_n}"))
+    fig.add_trace(
+        go.Heatmap(
+            z=real,
+            x=names,
+            y=brands,
+            zmin=0,
+            zmax=100,
+            colorscale=SCALE,
+            text=text,
+            texttemplate="%{text}",
+            customdata=hover,
+            hoverongaps=False,
+            hovertemplate="%{customdata}<extra></extra>",
+            xgap=2,
+            ygap=2,
+            colorbar={"title": {"text": "0-100"}},
+            name=LABELS[metric],
+        )
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=thin,
+            x=names,
+            y=brands,
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            colorscale=[[0.0, THIN_FILL], [1.0, THIN_FILL]],
+            text=text,
+            texttemplate="%{text}",
+            textfont={"color": THIN_INK, "size": 10},
+            customdata=hover,
+            hoverongaps=False,
+            hovertemplate="%{customdata}<extra></extra>",
+            xgap=2,
+            ygap=2,
+            name=f"n<{min_n}",
+        )
+    )
     fig.update_xaxes(side="top", showgrid=False)
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig = base_layout(fig, height=max(260, 30 * len(brands) + 90))
@@ -93,21 +123,33 @@ def channel_bars(rows: pl.DataFrame, min_n: int, alert_gap_points: float) -> go.
         # (thin) bars keep it outside, where it stays readable
         inside = not r["below_min_n"] and (r["index"] or 0) >= 30
         places.append("inside" if inside else "outside")
-    fig = go.Figure(go.Bar(
-        x=rows["index"].to_list(), y=rows["channel"].to_list(), orientation="h",
-        marker={"color": colours, "pattern": {"shape": patterns, "fgcolor": "white"}},
-        text=texts, textposition=places, insidetextanchor="end", cliponaxis=False,
-        insidetextfont={"color": "white"}, customdata=rows["conversations"].to_list(),
-        hovertemplate="%{y}: index %{x:.1f} (n=%{customdata:,})<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=rows["index"].to_list(),
+            y=rows["channel"].to_list(),
+            orientation="h",
+            marker={"color": colours, "pattern": {"shape": patterns, "fgcolor": "white"}},
+            text=texts,
+            textposition=places,
+            insidetextanchor="end",
+            cliponaxis=False,
+            insidetextfont={"color": "white"},
+            customdata=rows["conversations"].to_list(),
+            hovertemplate="%{y}: index %{x:.1f} (n=%{customdata:,})<extra></extra>",
+        )
+    )
     best = rows.filter(~pl.col("below_min_n") & pl.col("index").is_not_null())
     if best.height >= 2:
         top = float(best["index"].max())
         line = top - alert_gap_points
         fig.add_vline(x=top, line={"color": ACCENT, "dash": "dot", "width": 1})
-        fig.add_vline(x=line, line={"color": BAD, "dash": "dash", "width": 1},
-                      annotation_text=f"alert: {alert_gap_points:g} below best",
-                      annotation_position="bottom right",
-                      annotation_font={"color": BAD, "size": 11})
+        fig.add_vline(
+            x=line,
+            line={"color": BAD, "dash": "dash", "width": 1},
+            annotation_text=f"alert: {alert_gap_points:g} below best",
+            annotation_position="bottom right",
+            annotation_font={"color": BAD, "size": 11},
+        )
     fig.update_xaxes(range=[0, 112], title_text="Happiness index (0-100)")
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig = base_layout(fig, height=max(200, 42 * rows.height + 80))
@@ -117,16 +159,25 @@ def channel_bars(rows: pl.DataFrame, min_n: int, alert_gap_points: float) -> go.
 
 def top_paths(paths: pl.DataFrame) -> go.Figure:
     """The most common multi-channel paths (top_paths frame), most common on top."""
-    fig = go.Figure(go.Bar(
-        x=paths["conversations"].to_list(), orientation="h",
-        y=[p.replace(" -> ", " → ") for p in paths["path"].to_list()],
-        marker_color=ACCENT, cliponaxis=False, textposition="outside",
-        text=[f"{n:,} ({s:.0f}% of switched)" for n, s in
-              paths.select("conversations", "share_of_switched_pct").iter_rows()],
-        hovertemplate="%{y}: %{x:,} conversations<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=paths["conversations"].to_list(),
+            orientation="h",
+            y=[p.replace(" -> ", " → ") for p in paths["path"].to_list()],
+            marker_color=ACCENT,
+            cliponaxis=False,
+            textposition="outside",
+            text=[
+                f"{n:,} ({s:.0f}% of switched)"
+                for n, s in paths.select("conversations", "share_of_switched_pct").iter_rows()
+            ],
+            hovertemplate="%{y}: %{x:,} conversations<extra></extra>",
+        )
+    )
     fig.update_xaxes(title_text="conversations", rangemode="tozero")
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig = base_layout(fig, height=max(200, 34 * paths.height + 80))
-    fig.update_layout(hovermode="closest", showlegend=False,
-                      margin={"l": 10, "r": 120, "t": 30, "b": 10})
+    fig.update_layout(
+        hovermode="closest", showlegend=False, margin={"l": 10, "r": 120, "t": 30, "b": 10}
+    )
     return fig

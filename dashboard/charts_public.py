@@ -16,8 +16,12 @@ from dashboard.public import SPARK_WEEKS, Board, BrandScore, WeekPoint
 
 GREY = "#6b7280"
 # index bands (shared with the SVG badge): >= 75, >= 60, >= 45, below
-BANDS: tuple[tuple[float, str], ...] = ((75, "#15803d"), (60, "#4d7c0f"), (45, "#b45309"),
-                                        (0, "#b91c1c"))
+BANDS: tuple[tuple[float, str], ...] = (
+    (75, "#15803d"),
+    (60, "#4d7c0f"),
+    (45, "#b45309"),
+    (0, "#b91c1c"),
+)
 ARROWS = {"up": ("▲", "#15803d"), "down": ("▼", "#b91c1c"), "flat": ("▬", GREY)}
 
 CSS = """
@@ -69,8 +73,10 @@ def change_html(score: BrandScore) -> str:
         return f'<span class="chi-change" style="color:{GREY}">{text}</span>'
     arrow, colour = ARROWS[score.direction]
     sign = "+" if score.change > 0 else "−" if score.change < 0 else "±"
-    return (f'<span class="chi-change" style="color:{colour}">{arrow} '
-            f'{sign}{abs(score.change):.1f} pts</span>')
+    return (
+        f'<span class="chi-change" style="color:{colour}">{arrow} '
+        f"{sign}{abs(score.change):.1f} pts</span>"
+    )
 
 
 def value_range(series: list[tuple[WeekPoint, ...]]) -> tuple[float, float]:
@@ -85,16 +91,23 @@ def value_range(series: list[tuple[WeekPoint, ...]]) -> tuple[float, float]:
     return float(lo), float(max(hi, lo + 10))
 
 
-def sparkline_svg(points: tuple[WeekPoint, ...], width: int = 104, height: int = 30,
-                  y_range: tuple[float, float] = (0.0, 100.0)) -> str:
+def sparkline_svg(
+    points: tuple[WeekPoint, ...],
+    width: int = 104,
+    height: int = 30,
+    y_range: tuple[float, float] = (0.0, 100.0),
+) -> str:
     """The weekly index as an inline SVG polyline; suppressed weeks are gaps, the
     latest shown week is a dot."""
     label = "weekly index: " + ", ".join(
-        f"{p.week_start:%d %b} {p.index:.1f}" for p in points if p.index is not None)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-label="{escape(label)}">',
-             f'<line x1="0" y1="{height - 0.5}" x2="{width}" y2="{height - 0.5}" '
-             'stroke="#e5e7eb" stroke-width="1"/>']
+        f"{p.week_start:%d %b} {p.index:.1f}" for p in points if p.index is not None
+    )
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(label)}">',
+        f'<line x1="0" y1="{height - 0.5}" x2="{width}" y2="{height - 0.5}" '
+        'stroke="#e5e7eb" stroke-width="1"/>',
+    ]
     step = (width - 6) / max(len(points) - 1, 1)  # 3 px margins keep the end dot whole
     lo, hi = y_range
 
@@ -110,8 +123,10 @@ def sparkline_svg(points: tuple[WeekPoint, ...], width: int = 104, height: int =
             runs[-1].append(xy(i, p))
     for run in runs:
         if len(run) > 1:
-            parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{ACCENT}" '
-                         'stroke-width="1.5" stroke-linejoin="round"/>')
+            parts.append(
+                f'<polyline points="{" ".join(run)}" fill="none" stroke="{ACCENT}" '
+                'stroke-width="1.5" stroke-linejoin="round"/>'
+            )
         elif run:
             x, y = run[0].split(",")
             parts.append(f'<circle cx="{x}" cy="{y}" r="1.2" fill="{ACCENT}"/>')
@@ -123,8 +138,13 @@ def sparkline_svg(points: tuple[WeekPoint, ...], width: int = 104, height: int =
     return "".join(parts)
 
 
-def sparkline(points: tuple[WeekPoint, ...], inline: bool, width: int = 104,
-              height: int = 30, y_range: tuple[float, float] = (0.0, 100.0)) -> str:
+def sparkline(
+    points: tuple[WeekPoint, ...],
+    inline: bool,
+    width: int = 104,
+    height: int = 30,
+    y_range: tuple[float, float] = (0.0, 100.0),
+) -> str:
     """Inline <svg> (static pages), or an <img> with the SVG as a data URI: Streamlit's
     st.html sanitiser drops inline SVG but keeps data-URI images."""
     svg = sparkline_svg(points, width, height, y_range)
@@ -132,12 +152,19 @@ def sparkline(points: tuple[WeekPoint, ...], inline: bool, width: int = 104,
         return svg
     data = base64.b64encode(svg.encode()).decode()
     alt = "weekly index" if not points else f"weekly index since {points[0].week_start:%d %b %Y}"
-    return (f'<img src="data:image/svg+xml;base64,{data}" width="{width}" height="{height}" '
-            f'alt="{alt}">')
+    return (
+        f'<img src="data:image/svg+xml;base64,{data}" width="{width}" height="{height}" '
+        f'alt="{alt}">'
+    )
 
 
-def _row(score: BrandScore, board: Board, href: Callable[[str], str | None],
-         inline: bool, y_range: tuple[float, float]) -> str:
+def _row(
+    score: BrandScore,
+    board: Board,
+    href: Callable[[str], str | None],
+    inline: bool,
+    y_range: tuple[float, float],
+) -> str:
     name = escape(score.brand)
     link = href(score.slug)
     if link:
@@ -147,40 +174,57 @@ def _row(score: BrandScore, board: Board, href: Callable[[str], str | None],
         value = f'<span class="chi-index chi-none">n&lt;{board.min_n}</span>'
     else:
         meta = f"n = {score.n:,}"
-        value = (f'<span class="chi-index" style="color:{index_colour(score.index)}">'
-                 f'{score.index:.1f}</span>{change_html(score)}')
+        value = (
+            f'<span class="chi-index" style="color:{index_colour(score.index)}">'
+            f"{score.index:.1f}</span>{change_html(score)}"
+        )
     rank = score.rank if score.rank is not None else "–"
-    return (f'<div class="chi-row" data-brand="{escape(score.slug)}">'
-            f'<div class="chi-rank">{rank}</div>'
-            f'<div><div class="chi-name">{name}</div><div class="chi-meta">{meta}</div></div>'
-            f'<div class="chi-spark">{sparkline(score.sparkline, inline, y_range=y_range)}</div>'
-            f'<div class="chi-score">{value}</div></div>')
+    return (
+        f'<div class="chi-row" data-brand="{escape(score.slug)}">'
+        f'<div class="chi-rank">{rank}</div>'
+        f'<div><div class="chi-name">{name}</div><div class="chi-meta">{meta}</div></div>'
+        f'<div class="chi-spark">{sparkline(score.sparkline, inline, y_range=y_range)}</div>'
+        f'<div class="chi-score">{value}</div></div>'
+    )
 
 
 def period_caption(board: Board) -> str:
     if board.period is None:
         return ""
-    return (f"{board.period.days} days to {board.period.date_to:%d %b %Y} ({board.time_zone}), "
-            f"change against the {board.previous.days} days before · n = conversations")
+    return (
+        f"{board.period.days} days to {board.period.date_to:%d %b %Y} ({board.time_zone}), "
+        f"change against the {board.previous.days} days before · n = conversations"
+    )
 
 
-def board_html(board: Board, href: Callable[[str], str | None] = lambda slug: None,
-               methodology_href: str | None = None, empty_note: str = "",
-               inline_svg: bool = True) -> str:
+def board_html(
+    board: Board,
+    href: Callable[[str], str | None] = lambda slug: None,
+    methodology_href: str | None = None,
+    empty_note: str = "",
+    inline_svg: bool = True,
+) -> str:
     """The ranked board (title, period, one row per brand, footer) as an HTML fragment."""
-    head = ('<div class="chi-title">Customer Happiness Index</div>'
-            f'<div class="chi-sub">{escape(period_caption(board))}</div>')
+    head = (
+        '<div class="chi-title">Customer Happiness Index</div>'
+        f'<div class="chi-sub">{escape(period_caption(board))}</div>'
+    )
     if not board.brands or board.period is None:
         note = empty_note or "No brands are published on this board yet."
         return f'<div class="chi">{head}<div class="chi-empty">{escape(note)}</div></div>'
     y_range = value_range([s.sparkline for s in board.brands])
     rows = "".join(_row(s, board, href, inline_svg, y_range) for s in board.brands)
-    method = (f'<a href="{escape(methodology_href)}" target="_self">methodology</a>'
-              if methodology_href else "methodology")
-    foot = (f'<div class="chi-foot">{_scale_note(y_range)}<br>'
-            f'Index 0-100, higher is happier · {method} version '
-            f'{escape(board.methodology_version)} · brands with fewer than {board.min_n} '
-            'conversations in the period are not scored</div>')
+    method = (
+        f'<a href="{escape(methodology_href)}" target="_self">methodology</a>'
+        if methodology_href
+        else "methodology"
+    )
+    foot = (
+        f'<div class="chi-foot">{_scale_note(y_range)}<br>'
+        f"Index 0-100, higher is happier · {method} version "
+        f"{escape(board.methodology_version)} · brands with fewer than {board.min_n} "
+        "conversations in the period are not scored</div>"
+    )
     return f'<div class="chi">{head}{rows}{foot}</div>'
 
 
@@ -188,47 +232,70 @@ def card_html(score: BrandScore, board: Board, inline_svg: bool = True) -> str:
     """One brand: index, change, n, period, the five components, the sparkline."""
     ranked = sum(1 for s in board.brands if not s.suppressed)
     if score.suppressed:
-        main = (f'<span class="chi-index chi-none">n&lt;{board.min_n}</span>'
-                f'<div class="chi-meta">Not enough data: fewer than {board.min_n} '
-                'conversations in the period, so no index is published.</div>')
+        main = (
+            f'<span class="chi-index chi-none">n&lt;{board.min_n}</span>'
+            f'<div class="chi-meta">Not enough data: fewer than {board.min_n} '
+            "conversations in the period, so no index is published.</div>"
+        )
         bars = ""
     else:
-        previous = ("" if score.previous_index is None
-                    else f" · previous period {score.previous_index:.1f}")
-        main = (f'<span class="chi-index" style="color:{index_colour(score.index)}">'
-                f'{score.index:.1f}</span>{change_html(score)}'
-                f'<div class="chi-meta">rank {score.rank} of {ranked} · n = {score.n:,} '
-                f'conversations{previous}</div>')
-        bars = '<div class="chi-bars">' + "".join(
-            f'<div class="chi-bar"><span>{name.capitalize()}</span><div class="chi-track">'
-            f'<div class="chi-fill" style="width:{value or 0:.1f}%"></div></div>'
-            f'<span class="chi-num">{"–" if value is None else f"{value:.1f}"}</span></div>'
-            for name, value in score.components.items()) + "</div>"
+        previous = (
+            "" if score.previous_index is None else f" · previous period {score.previous_index:.1f}"
+        )
+        main = (
+            f'<span class="chi-index" style="color:{index_colour(score.index)}">'
+            f"{score.index:.1f}</span>{change_html(score)}"
+            f'<div class="chi-meta">rank {score.rank} of {ranked} · n = {score.n:,} '
+            f"conversations{previous}</div>"
+        )
+        bars = (
+            '<div class="chi-bars">'
+            + "".join(
+                f'<div class="chi-bar"><span>{name.capitalize()}</span><div class="chi-track">'
+                f'<div class="chi-fill" style="width:{value or 0:.1f}%"></div></div>'
+                f'<span class="chi-num">{"–" if value is None else f"{value:.1f}"}</span></div>'
+                for name, value in score.components.items()
+            )
+            + "</div>"
+        )
         if score.resolution_is_proxy:
-            bars += ('<div class="chi-meta">Resolution uses the proxy "answered and not '
-                     'dropped" where conversations carry no resolved flag.</div>')
+            bars += (
+                '<div class="chi-meta">Resolution uses the proxy "answered and not '
+                'dropped" where conversations carry no resolved flag.</div>'
+            )
     y_range = value_range([score.sparkline])
     spark = sparkline(score.sparkline, inline_svg, 520, 60, y_range)
-    return (f'<div class="chi"><div class="chi-card" data-brand="{escape(score.slug)}">'
-            f'<div class="chi-title">{escape(score.brand)}</div>'
-            f'<div class="chi-sub">Customer Happiness Index · {escape(period_caption(board))}'
-            f'</div>{main}{bars}<div class="chi-spark">{spark}</div>'
-            f'<div class="chi-meta">{_scale_note(y_range)}</div></div></div>')
+    return (
+        f'<div class="chi"><div class="chi-card" data-brand="{escape(score.slug)}">'
+        f'<div class="chi-title">{escape(score.brand)}</div>'
+        f'<div class="chi-sub">Customer Happiness Index · {escape(period_caption(board))}'
+        f'</div>{main}{bars}<div class="chi-spark">{spark}</div>'
+        f'<div class="chi-meta">{_scale_note(y_range)}</div></div></div>'
+    )
 
 
 def _scale_note(y_range: tuple[float, float]) -> str:
-    return (f"line: weekly index, last {SPARK_WEEKS} weeks, scale {y_range[0]:.0f}-"
-            f"{y_range[1]:.0f}; gaps are weeks under the minimum n")
+    return (
+        f"line: weekly index, last {SPARK_WEEKS} weeks, scale {y_range[0]:.0f}-"
+        f"{y_range[1]:.0f}; gaps are weeks under the minimum n"
+    )
 
 
 def history_figure(points: tuple[WeekPoint, ...]) -> go.Figure:
     """The brand's weekly index over all its data; suppressed weeks are gaps."""
-    fig = go.Figure(go.Scatter(
-        x=[p.week_start for p in points], y=[p.index for p in points],
-        customdata=[p.n for p in points], mode="lines+markers", connectgaps=False,
-        line={"color": ACCENT, "width": 2}, marker={"size": 4},
-        hovertemplate="week of %{x|%d %b %Y}: %{y:.1f} (n=%{customdata:,})<extra></extra>",
-        name="Weekly index"))
+    fig = go.Figure(
+        go.Scatter(
+            x=[p.week_start for p in points],
+            y=[p.index for p in points],
+            customdata=[p.n for p in points],
+            mode="lines+markers",
+            connectgaps=False,
+            line={"color": ACCENT, "width": 2},
+            marker={"size": 4},
+            hovertemplate="week of %{x|%d %b %Y}: %{y:.1f} (n=%{customdata:,})<extra></extra>",
+            name="Weekly index",
+        )
+    )
     fig.update_yaxes(range=[0, 100], title_text="index (0-100)")
     fig.update_xaxes(linecolor=MUTED)
     return base_layout(fig, height=300)

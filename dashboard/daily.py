@@ -62,12 +62,15 @@ def daily_glob(data_dir: Path) -> str:
 
 def rules(config: Config) -> str:
     """Everything besides the source rows and as_of that the stored sums depend on."""
-    text = json.dumps({
-        "queries": [db.query_text(q) for q in ("conversations_from_facts", "daily_sums")],
-        "facts": rollups.version(),
-        "targets": sorted((k, float(v)) for k, v in config.targets_s.items()),
-        "tz": config.display_time_zone,
-    }, sort_keys=True)
+    text = json.dumps(
+        {
+            "queries": [db.query_text(q) for q in ("conversations_from_facts", "daily_sums")],
+            "facts": rollups.version(),
+            "targets": sorted((k, float(v)) for k, v in config.targets_s.items()),
+            "tz": config.display_time_zone,
+        },
+        sort_keys=True,
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -108,11 +111,14 @@ def refresh(data_dir: Path, config: Config, manifest: rollups.Manifest) -> list[
     old_rule, built = _read_manifest(data_dir)
     if old_rule != rule:
         built = {}
-    sources = {m: rollups.fingerprint([rollups.month_file(data_dir, m)])
-               for m in manifest.months}
-    stale = [m for m in manifest.months
-             if as_of is None or not is_current(built.get(m), sources[m], as_of)
-             or not month_file(data_dir, m).is_file()]
+    sources = {m: rollups.fingerprint([rollups.month_file(data_dir, m)]) for m in manifest.months}
+    stale = [
+        m
+        for m in manifest.months
+        if as_of is None
+        or not is_current(built.get(m), sources[m], as_of)
+        or not month_file(data_dir, m).is_file()
+    ]
     kept = {m: b for m, b in built.items() if m in sources and m not in stale}
     if stale:
         con = db.connect(data_dir, config, materialise=False)
@@ -130,23 +136,33 @@ def refresh(data_dir: Path, config: Config, manifest: rollups.Manifest) -> list[
     return stale
 
 
-def _write_month(con: duckdb.DuckDBPyConnection, data_dir: Path, config: Config,
-                 month: str, source: str, as_of: dt.datetime) -> BuiltMonth:
+def _write_month(
+    con: duckdb.DuckDBPyConnection,
+    data_dir: Path,
+    config: Config,
+    month: str,
+    source: str,
+    as_of: dt.datetime,
+) -> BuiltMonth:
     facts = db.sql_string(str(rollups.month_file(data_dir, month).resolve()))
     con.execute(f"create or replace view conversation_facts as select * from read_parquet({facts})")
-    con.execute("create or replace view conversations as "
-                + db.query_text("conversations_from_facts"))
-    newest_us = con.execute("select epoch_us(max(last_message_at)) "
-                            "from conversation_facts").fetchall()[0][0]
+    con.execute(
+        "create or replace view conversations as " + db.query_text("conversations_from_facts")
+    )
+    newest_us = con.execute(
+        "select epoch_us(max(last_message_at)) from conversation_facts"
+    ).fetchall()[0][0]
     path = month_file(data_dir, month)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
         # a total order of the keys: the same data gives byte-identical files
-        con.execute(f"copy ({db.query_text('daily_sums')} order by day, brand, channel, "
-                    "follower_bucket, switched_channel) "
-                    f"to {db.sql_string(str(tmp))} (format parquet, compression zstd)",
-                    {"tz": config.display_time_zone})
+        con.execute(
+            f"copy ({db.query_text('daily_sums')} order by day, brand, channel, "
+            "follower_bucket, switched_channel) "
+            f"to {db.sql_string(str(tmp))} (format parquet, compression zstd)",
+            {"tz": config.display_time_zone},
+        )
         os.replace(tmp, path)
     finally:
         if tmp.exists():

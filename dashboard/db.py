@@ -69,9 +69,9 @@ def sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-
-def create_table_view(con: duckdb.DuckDBPyConnection, data_dir: Path, name: str,
-                      as_name: str | None = None) -> None:
+def create_table_view(
+    con: duckdb.DuckDBPyConnection, data_dir: Path, name: str, as_name: str | None = None
+) -> None:
     """A view `as_name` (default `name`) over the raw table, or an empty typed table."""
     target = as_name or name
     if parquet_files(data_dir, name):
@@ -79,9 +79,9 @@ def create_table_view(con: duckdb.DuckDBPyConnection, data_dir: Path, name: str,
         source = f"read_parquet({sql_string(glob)}, hive_partitioning = true)"
         con.execute(f"create or replace view {target} as select * exclude (month) from {source}")
     else:
-        _create_table_from(con, target, pa.table({f.name: pa.array([], f.type)
-                                                  for f in TABLES[name]}))
-
+        _create_table_from(
+            con, target, pa.table({f.name: pa.array([], f.type) for f in TABLES[name]})
+        )
 
 
 def _create_table_from(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
@@ -97,10 +97,16 @@ def connect(data_dir: Path, config: Config, materialise: bool = True) -> duckdb.
     con.execute("set TimeZone = 'UTC'")
     for name in TABLES:
         create_table_view(con, Path(data_dir), name)
-    _create_table_from(con, "channel_targets", pa.table({
-        "channel": list(config.targets_s),
-        "target_s": [float(v) for v in config.targets_s.values()],
-    }))
+    _create_table_from(
+        con,
+        "channel_targets",
+        pa.table(
+            {
+                "channel": list(config.targets_s),
+                "target_s": [float(v) for v in config.targets_s.values()],
+            }
+        ),
+    )
     con.execute(_MACROS.read_text(encoding="utf-8"))
     if materialise:
         _load_conversations(con, Path(data_dir), config)
@@ -130,12 +136,13 @@ def shared_connection(data_dir: Path, config: Config, version: str) -> duckdb.Du
 
 def set_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None) -> None:
     """The data's newest timestamp, at which `dropped` is judged (table data_as_of)."""
-    con.execute("create or replace table data_as_of as select $as_of::timestamptz as as_of",
-                {"as_of": as_of})
+    con.execute(
+        "create or replace table data_as_of as select $as_of::timestamptz as as_of",
+        {"as_of": as_of},
+    )
 
 
-def _load_conversations(con: duckdb.DuckDBPyConnection, data_dir: Path,
-                        config: Config) -> None:
+def _load_conversations(con: duckdb.DuckDBPyConnection, data_dir: Path, config: Config) -> None:
     """`conversation_facts` and `conversations` over the stored conversation rollup
     (refreshed when stale) and the `daily_sums` table from the stored daily rollup;
     without a stored rollup (read-only data dir, no data) all computed in memory."""
@@ -154,36 +161,50 @@ def _load_conversations(con: duckdb.DuckDBPyConnection, data_dir: Path,
         con.execute(f"create or replace view conversation_facts as select * from {source}")
         set_as_of(con, manifest.as_of)
         # a view: medians, paths and drill-downs read only the row groups they need
-        con.execute("create or replace view conversations as "
-                    + query_text("conversations_from_facts"))
+        con.execute(
+            "create or replace view conversations as " + query_text("conversations_from_facts")
+        )
         try:
             daily.refresh(data_dir, config, manifest)
             stored_daily = True
         except (OSError, duckdb.IOException):
             stored_daily = False
     else:
-        con.execute("create or replace table conversation_facts as "
-                    + query_text("conversation_facts"))
+        con.execute(
+            "create or replace table conversation_facts as " + query_text("conversation_facts")
+        )
         newest = con.execute("select epoch_us(max(created_at)) from interactions").fetchall()[0][0]
         set_as_of(con, None if newest is None else rollups.from_epoch_us(newest))
-        con.execute("create or replace table conversations as "
-                    + query_text("conversations_from_facts"))
+        con.execute(
+            "create or replace table conversations as " + query_text("conversations_from_facts")
+        )
     # medians and percentiles need each answered conversation's first response: a
     # narrow in-memory copy, ordered by time so a date range reads few row groups
-    con.execute("create or replace table response_times as select brand, channel, "
-                "follower_bucket, first_inbound_at, first_response_s from conversations "
-                "where first_response_s is not null order by first_inbound_at")
+    con.execute(
+        "create or replace table response_times as select brand, channel, "
+        "follower_bucket, first_inbound_at, first_response_s from conversations "
+        "where first_response_s is not null order by first_inbound_at"
+    )
     # the few conversations that switched channel, with their channel paths
-    con.execute("create or replace table switched_paths as select brand, channel, "
-                "first_inbound_at, channel_path from conversations "
-                "where switched_channel order by first_inbound_at")
+    con.execute(
+        "create or replace table switched_paths as select brand, channel, "
+        "first_inbound_at, channel_path from conversations "
+        "where switched_channel order by first_inbound_at"
+    )
     con.execute("create or replace table daily_zones (tz varchar)")
-    con.execute("create or replace table daily_sums as select $tz::varchar as tz, * from ("
-                + query_text("daily_sums") + ") limit 0", {"tz": "UTC"})
+    con.execute(
+        "create or replace table daily_sums as select $tz::varchar as tz, * from ("
+        + query_text("daily_sums")
+        + ") limit 0",
+        {"tz": "UTC"},
+    )
     if stored_daily:  # the stored rollup has a daily file for every conversation month
         files = sql_string(daily.daily_glob(data_dir))
-        con.execute("insert into daily_sums select $tz, * from read_parquet("
-                    f"{files}, hive_partitioning = false)", {"tz": config.display_time_zone})
+        con.execute(
+            "insert into daily_sums select $tz, * from read_parquet("
+            f"{files}, hive_partitioning = false)",
+            {"tz": config.display_time_zone},
+        )
         con.execute("insert into daily_zones values ($tz)", {"tz": config.display_time_zone})
     else:
         ensure_daily_zone(con, config.display_time_zone)
@@ -197,11 +218,14 @@ def ensure_daily_zone(con: duckdb.DuckDBPyConnection, tz: str) -> None:
     time zone; another zone's days are summed from the conversations on first use
     (once per connection, a scan of the conversation rollup)."""
     with _ZONE_LOCK:
-        if con.execute("select count(*) from daily_zones where tz = $tz",
-                       {"tz": tz}).fetchall()[0][0]:
+        if con.execute("select count(*) from daily_zones where tz = $tz", {"tz": tz}).fetchall()[0][
+            0
+        ]:
             return
-        con.execute("insert into daily_sums select $tz, * from ("
-                    + query_text("daily_sums") + ")", {"tz": tz})
+        con.execute(
+            "insert into daily_sums select $tz, * from (" + query_text("daily_sums") + ")",
+            {"tz": tz},
+        )
         con.execute("insert into daily_zones values ($tz)", {"tz": tz})
 
 

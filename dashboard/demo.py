@@ -36,9 +36,21 @@ from dashboard.demo_conversations import (
 )
 from dashboard.schema import TABLES
 
-__all__ = ["BRAND_NAMES", "BRANDS", "DEFAULT_ROWS", "DEFAULT_SEED", "OUTAGE_DAY", "PLANTED",
-           "YEAR", "DemoSummary", "Chunk", "plan_chunks", "generate", "remove_demo_files",
-           "write_chunk"]
+__all__ = [
+    "BRAND_NAMES",
+    "BRANDS",
+    "DEFAULT_ROWS",
+    "DEFAULT_SEED",
+    "OUTAGE_DAY",
+    "PLANTED",
+    "YEAR",
+    "DemoSummary",
+    "Chunk",
+    "plan_chunks",
+    "generate",
+    "remove_demo_files",
+    "write_chunk",
+]
 
 DEFAULT_ROWS = 1_000_000
 DEFAULT_SEED = 42
@@ -150,9 +162,13 @@ def default_workers(rows: int) -> int:
     return max(1, min(4, cpus or 1))
 
 
-def generate(data_dir: Path, rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED,
-             on_progress: Callable[[int], None] | None = None,
-             workers: int | None = None) -> DemoSummary:
+def generate(
+    data_dir: Path,
+    rows: int = DEFAULT_ROWS,
+    seed: int = DEFAULT_SEED,
+    on_progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
+) -> DemoSummary:
     """Replace the demo data in `data_dir` with `rows` (approximately) messages.
 
     The result does not depend on `workers`: every chunk has its own generator."""
@@ -170,8 +186,9 @@ def generate(data_dir: Path, rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED,
     with contextlib.ExitStack() as stack:
         if workers > 1:
             # spawn, not fork: the parent may hold DuckDB or Arrow threads
-            pool = stack.enter_context(ProcessPoolExecutor(
-                workers, mp_context=multiprocessing.get_context("spawn")))
+            pool = stack.enter_context(
+                ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            )
             results: Iterable[tuple[int, int]] = pool.map(write_chunk, *args)
         else:
             results = map(write_chunk, *args)
@@ -181,6 +198,12 @@ def generate(data_dir: Path, rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED,
             if on_progress is not None:
                 on_progress(written)
     rollups.refresh_after_write(data_dir)  # the pages read the conversation rollup
-    return DemoSummary(rows=written, conversations=conversations, brands=len(BRANDS),
-                       months=12, audience_rows=audience.num_rows, path=data_dir,
-                       seconds=time.perf_counter() - started)
+    return DemoSummary(
+        rows=written,
+        conversations=conversations,
+        brands=len(BRANDS),
+        months=12,
+        audience_rows=audience.num_rows,
+        path=data_dir,
+        seconds=time.perf_counter() - started,
+    )

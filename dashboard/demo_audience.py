@@ -20,14 +20,22 @@ from dashboard.schema import AUDIENCE
 
 HOLLOW_PAR = 0.15  # Glitter's engagement rate as a share of what its size predicts
 SIZE_SLOPE = -0.3  # d log(rate) / d log(followers)
-RATE_AT_100K = {"twitter": 0.08, "facebook": 0.20, "instagram": 1.2, "linkedin": 0.6,
-                "youtube": 0.9}  # engagement rate (%) per post for a 100k account
-POSTS_PER_DAY = {"twitter": 3.0, "facebook": 1.2, "instagram": 1.0, "linkedin": 0.5,
-                 "youtube": 0.2}
+RATE_AT_100K = {
+    "twitter": 0.08,
+    "facebook": 0.20,
+    "instagram": 1.2,
+    "linkedin": 0.6,
+    "youtube": 0.9,
+}  # engagement rate (%) per post for a 100k account
+POSTS_PER_DAY = {"twitter": 3.0, "facebook": 1.2, "instagram": 1.0, "linkedin": 0.5, "youtube": 0.2}
 # How engagements split into likes, comments and shares on each network.
-SPLIT = {"twitter": (0.75, 0.10, 0.15), "facebook": (0.80, 0.08, 0.12),
-         "instagram": (0.90, 0.08, 0.02), "linkedin": (0.85, 0.08, 0.07),
-         "youtube": (0.90, 0.08, 0.02)}
+SPLIT = {
+    "twitter": (0.75, 0.10, 0.15),
+    "facebook": (0.80, 0.08, 0.12),
+    "instagram": (0.90, 0.08, 0.02),
+    "linkedin": (0.85, 0.08, 0.07),
+    "youtube": (0.90, 0.08, 0.02),
+}
 # Reach is not reported by the twitter API, nor reach and impressions by youtube's.
 NO_REACH = {"twitter", "youtube"}
 NO_IMPRESSIONS = {"youtube"}
@@ -52,16 +60,20 @@ def account_rates() -> dict[tuple[str, str], tuple[float, float, float]]:
                 continue
             g = 0.12 if brand.name == PLANTED["hollow_audience"] else structure.uniform(0.03, 0.25)
             mean_f = _growth(days, g, brand.audience[channel]).mean()
-            rate = (RATE_AT_100K[channel] * (mean_f / 1e5) ** SIZE_SLOPE
-                    * np.exp(0.15 * structure.standard_normal()))
+            rate = (
+                RATE_AT_100K[channel]
+                * (mean_f / 1e5) ** SIZE_SLOPE
+                * np.exp(0.15 * structure.standard_normal())
+            )
             accounts[(brand.name, channel)] = (rate, g, structure.uniform(0.6, 1.6))
     for channel in AUDIENCE_CHANNELS:
         _plant_hollow(accounts, channel)
     return accounts
 
 
-def _plant_hollow(accounts: dict[tuple[str, str], tuple[float, float, float]],
-                  channel: str) -> None:
+def _plant_hollow(
+    accounts: dict[tuple[str, str], tuple[float, float, float]], channel: str
+) -> None:
     """Set Glitter's rate on `channel` so that its residual from the fit over all
     brands (Glitter included) is log(HOLLOW_PAR). With leverage h, the residual of
     a point is (1 - h) x its distance from the fit without it."""
@@ -70,8 +82,16 @@ def _plant_hollow(accounts: dict[tuple[str, str], tuple[float, float, float]],
         return
     days = np.arange(365)
     others = [(k, v) for k, v in accounts.items() if k[1] == channel and k[0] != glitter.name]
-    x = np.array([np.log(_growth(days, v[1], next(b for b in BRANDS if b.name == k[0])
-                                 .audience[channel]).mean()) for k, v in others])
+    x = np.array(
+        [
+            np.log(
+                _growth(
+                    days, v[1], next(b for b in BRANDS if b.name == k[0]).audience[channel]
+                ).mean()
+            )
+            for k, v in others
+        ]
+    )
     y = np.log([v[0] for _, v in others])
     _, g, posting = accounts[(glitter.name, channel)]
     x_g = np.log(_growth(days, g, glitter.audience[channel]).mean())
@@ -99,19 +119,34 @@ def audience_table(seed: int) -> pa.Table:
         # engagements per post ~ rate% of followers; daily noise has mean 1
         lam = posts * rate / 100 * followers * np.exp(rng.normal(-0.03, 0.25, n_days))
         like_s, comment_s, share_s = SPLIT[channel]
-        reach = np.rint(followers * np.maximum(posts, 0.1) * 0.08
-                        * np.exp(rng.normal(0, 0.3, n_days))).astype(np.int64)
+        reach = np.rint(
+            followers * np.maximum(posts, 0.1) * 0.08 * np.exp(rng.normal(0, 0.3, n_days))
+        ).astype(np.int64)
         impressions = np.rint(reach * rng.uniform(1.3, 2.0, n_days)).astype(np.int64)
-        frames.append({
-            "brand": [name] * n_days, "channel": [channel] * n_days, "date": dates,
-            "followers": followers, "posts": posts.astype(np.int64),
-            "likes": rng.poisson(lam * like_s), "comments": rng.poisson(lam * comment_s),
-            "shares": rng.poisson(lam * share_s),
-            "reach": pa.nulls(n_days, pa.int64()) if channel in NO_REACH else reach,
-            "impressions": (pa.nulls(n_days, pa.int64()) if channel in NO_IMPRESSIONS
-                            else impressions),
-        })
-    tables = [pa.table({k: (v if isinstance(v, pa.Array) else pa.array(v, f.type))
-                        for (k, v), f in zip(frame.items(), AUDIENCE, strict=True)},
-                       schema=AUDIENCE) for frame in frames]
+        frames.append(
+            {
+                "brand": [name] * n_days,
+                "channel": [channel] * n_days,
+                "date": dates,
+                "followers": followers,
+                "posts": posts.astype(np.int64),
+                "likes": rng.poisson(lam * like_s),
+                "comments": rng.poisson(lam * comment_s),
+                "shares": rng.poisson(lam * share_s),
+                "reach": pa.nulls(n_days, pa.int64()) if channel in NO_REACH else reach,
+                "impressions": (
+                    pa.nulls(n_days, pa.int64()) if channel in NO_IMPRESSIONS else impressions
+                ),
+            }
+        )
+    tables = [
+        pa.table(
+            {
+                k: (v if isinstance(v, pa.Array) else pa.array(v, f.type))
+                for (k, v), f in zip(frame.items(), AUDIENCE, strict=True)
+            },
+            schema=AUDIENCE,
+        )
+        for frame in frames
+    ]
     return pa.concat_tables(tables)

@@ -51,13 +51,28 @@ class _Messages:
     def __init__(self) -> None:
         self.parts: dict[str, list[np.ndarray]] = {f: [] for f in _FIELDS}
 
-    def add(self, conv: np.ndarray, t: np.ndarray, ch: np.ndarray, direction: int,
-            kind: np.ndarray | int, bucket: np.ndarray | int, sent: np.ndarray | float,
-            author: np.ndarray | int) -> None:
+    def add(
+        self,
+        conv: np.ndarray,
+        t: np.ndarray,
+        ch: np.ndarray,
+        direction: int,
+        kind: np.ndarray | int,
+        bucket: np.ndarray | int,
+        sent: np.ndarray | float,
+        author: np.ndarray | int,
+    ) -> None:
         n = len(conv)
-        values = {"conv": conv, "t": t, "ch": ch, "dir": np.full(n, direction, np.int8),
-                  "kind": np.broadcast_to(kind, n), "bucket": np.broadcast_to(bucket, n),
-                  "sent": np.broadcast_to(sent, n), "author": np.broadcast_to(author, n)}
+        values = {
+            "conv": conv,
+            "t": t,
+            "ch": ch,
+            "dir": np.full(n, direction, np.int8),
+            "kind": np.broadcast_to(kind, n),
+            "bucket": np.broadcast_to(bucket, n),
+            "sent": np.broadcast_to(sent, n),
+            "author": np.broadcast_to(author, n),
+        }
         for name, value in values.items():
             self.parts[name].append(value)
 
@@ -65,20 +80,23 @@ class _Messages:
         return {name: np.concatenate(parts) for name, parts in self.parts.items()}
 
 
-def _lognormal(rng: np.random.Generator, median: np.ndarray,
-               sigma: np.ndarray | float) -> np.ndarray:
+def _lognormal(
+    rng: np.random.Generator, median: np.ndarray, sigma: np.ndarray | float
+) -> np.ndarray:
     return median * np.exp(sigma * rng.standard_normal(len(median)))
 
 
-def simulate(rng: np.random.Generator, params: dp.MonthParams, n: int, pool: int,
-             key: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def simulate(
+    rng: np.random.Generator, params: dp.MonthParams, n: int, pool: int, key: int
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """`n` conversations starting in params.month: message columns sorted by
     (conversation, time), and the brand of each conversation."""
     P = params
     month = P.month
     brand = rng.choice(dp.N_BRANDS, size=n, p=P.brand_p)
-    entry = np.minimum((rng.random(n)[:, None] > P.channel_cum[brand]).sum(axis=1),
-                       dp.N_CHANNELS - 1)
+    entry = np.minimum(
+        (rng.random(n)[:, None] > P.channel_cum[brand]).sum(axis=1), dp.N_CHANNELS - 1
+    )
 
     weights = dp.day_weights(month)
     day = rng.choice(len(weights), n, p=weights / weights.sum())
@@ -118,8 +136,16 @@ def simulate(rng: np.random.Generator, params: dp.MonthParams, n: int, pool: int
 
     out = _Messages()
     conv = np.arange(n)
-    out.add(conv, t0, entry, INBOUND, np.where(outage, tx.OUTAGE, tx.FIRST),
-            tx.sentiment_bucket(mood), mood, customer)
+    out.add(
+        conv,
+        t0,
+        entry,
+        INBOUND,
+        np.where(outage, tx.OUTAGE, tx.FIRST),
+        tx.sentiment_bucket(mood),
+        mood,
+        customer,
+    )
     last_sentiment = mood.copy()
     fast_first = np.zeros(n, dtype=bool)
     thanked = np.zeros(n, dtype=bool)
@@ -136,20 +162,37 @@ def simulate(rng: np.random.Generator, params: dp.MonthParams, n: int, pool: int
         npeers = np.where(peer, 1 + rng.binomial(2, 0.35, m), 0)
         who = np.repeat(np.arange(m), npeers)
         peer_t = t[who] + _lognormal(rng, np.full(len(who), 2400.0), 1.0)
-        out.add(idx[who], peer_t, ch[who], PEER, tx.PEER, 0, np.nan,
-                (pool * rng.random(len(who))).astype(np.int64))
+        out.add(
+            idx[who],
+            peer_t,
+            ch[who],
+            PEER,
+            tx.PEER,
+            0,
+            np.nan,
+            (pool * rng.random(len(who))).astype(np.int64),
+        )
         np.maximum.at(last_response, who, peer_t)
 
         # The brand answers, or not.
         p = p_first[idx] if r == 0 else P.p_later[b, ch]
         answered = rng.random(m) < p
-        delay = _lognormal(rng, P.resp_median[b, ch] * speed[idx] * (1.0 if r == 0 else 0.6),
-                           P.resp_sigma[b, ch])
+        delay = _lognormal(
+            rng, P.resp_median[b, ch] * speed[idx] * (1.0 if r == 0 else 0.6), P.resp_sigma[b, ch]
+        )
         reply_t = t + delay
         switch = answered & (rng.random(m) < dp.P_SWITCH[ch]) if r == 0 else np.zeros(m, bool)
         a = answered
-        out.add(idx[a], reply_t[a], ch[a], OUTBOUND, np.where(switch, tx.SWITCH, tx.REPLY)[a],
-                tx.sentiment_bucket(s)[a], np.nan, -1)
+        out.add(
+            idx[a],
+            reply_t[a],
+            ch[a],
+            OUTBOUND,
+            np.where(switch, tx.SWITCH, tx.REPLY)[a],
+            tx.sentiment_bucket(s)[a],
+            np.nan,
+            -1,
+        )
         last_response = np.where(answered, np.maximum(last_response, reply_t), last_response)
         fast = answered & (delay <= dp.TARGET_S[ch])
         if r == 0:
@@ -159,8 +202,16 @@ def simulate(rng: np.random.Generator, params: dp.MonthParams, n: int, pool: int
         # Nobody answered: some customers chase once, then the conversation ends.
         chase = ~responded & (rng.random(m) < 0.3)
         chase_s = rng.uniform(-0.9, -0.3, int(chase.sum()))
-        out.add(idx[chase], t[chase] + _lognormal(rng, np.full(int(chase.sum()), 14400.0), 0.8),
-                ch[chase], INBOUND, tx.CHASER, 0, chase_s, customer[idx[chase]])
+        out.add(
+            idx[chase],
+            t[chase] + _lognormal(rng, np.full(int(chase.sum()), 14400.0), 0.8),
+            ch[chase],
+            INBOUND,
+            tx.CHASER,
+            0,
+            chase_s,
+            customer[idx[chase]],
+        )
         last_sentiment[idx[chase]] = chase_s
 
         # Answered: the customer follows up (on the new channel after a switch),
@@ -174,12 +225,28 @@ def simulate(rng: np.random.Generator, params: dp.MonthParams, n: int, pool: int
         # a fast reply lifts the customer's mood, a slow one sours it
         s_next = np.clip(s + np.where(fast, 0.2, -0.2) + rng.normal(0, 0.25, m), -1.0, 1.0)
         thanks_s = rng.uniform(0.4, 0.95, int(thanks.sum()))
-        out.add(idx[thanks], next_t[thanks], ch[thanks], INBOUND, tx.THANKS, 3, thanks_s,
-                customer[idx[thanks]])
+        out.add(
+            idx[thanks],
+            next_t[thanks],
+            ch[thanks],
+            INBOUND,
+            tx.THANKS,
+            3,
+            thanks_s,
+            customer[idx[thanks]],
+        )
         last_sentiment[idx[thanks]] = thanks_s
         thanked[idx[thanks]] = True
-        out.add(idx[follow], next_t[follow], ch[follow], INBOUND, tx.FOLLOWUP,
-                tx.sentiment_bucket(s_next[follow]), s_next[follow], customer[idx[follow]])
+        out.add(
+            idx[follow],
+            next_t[follow],
+            ch[follow],
+            INBOUND,
+            tx.FOLLOWUP,
+            tx.sentiment_bucket(s_next[follow]),
+            s_next[follow],
+            customer[idx[follow]],
+        )
         last_sentiment[idx[follow]] = s_next[follow]
         idx, t, ch, s = idx[follow], next_t[follow], ch[follow], s_next[follow]
 
@@ -191,9 +258,15 @@ def simulate(rng: np.random.Generator, params: dp.MonthParams, n: int, pool: int
     return rows, brand
 
 
-def _close_cases(rng: np.random.Generator, P: dp.MonthParams, rows: dict[str, np.ndarray],
-                 brand: np.ndarray, last_sentiment: np.ndarray, fast_first: np.ndarray,
-                 thanked: np.ndarray) -> None:
+def _close_cases(
+    rng: np.random.Generator,
+    P: dp.MonthParams,
+    rows: dict[str, np.ndarray],
+    brand: np.ndarray,
+    last_sentiment: np.ndarray,
+    fast_first: np.ndarray,
+    thanked: np.ndarray,
+) -> None:
     """Ticket channels (email, phone, chat): the brand's last message carries the
     resolved flag, and some cases get a CSAT (1..5, and sometimes NPS) rating on
     their last message. Elsewhere these stay null."""
@@ -227,8 +300,9 @@ def _close_cases(rng: np.random.Generator, P: dp.MonthParams, rows: dict[str, np
     rows["resolved"], rows["csat"], rows["nps"] = flag, csat, nps_col
 
 
-def to_table(rows: dict[str, np.ndarray], brand_of_conv: np.ndarray, id_prefix: str,
-             rng: np.random.Generator) -> pa.Table:
+def to_table(
+    rows: dict[str, np.ndarray], brand_of_conv: np.ndarray, id_prefix: str, rng: np.random.Generator
+) -> pa.Table:
     """Arrow table in the interactions schema, rows in time order. `rows` must be
     sorted by (conversation, time)."""
     n = len(rows["conv"])
@@ -245,18 +319,21 @@ def to_table(rows: dict[str, np.ndarray], brand_of_conv: np.ndarray, id_prefix: 
     direction = rows["dir"]
 
     conversation_id = pc.binary_join_element_wise(
-        id_prefix, pc.cast(pa.array(conv), pa.string()), "")
+        id_prefix, pc.cast(pa.array(conv), pa.string()), ""
+    )
     interaction_id = pc.binary_join_element_wise(
-        conversation_id, pc.cast(pa.array(position), pa.string()), ".")
-    in_reply_to = pc.if_else(pa.array(first), pa.scalar(None, pa.string()),
-                             interaction_id.take(pa.array(previous)))
+        conversation_id, pc.cast(pa.array(position), pa.string()), "."
+    )
+    in_reply_to = pc.if_else(
+        pa.array(first), pa.scalar(None, pa.string()), interaction_id.take(pa.array(previous))
+    )
     customer = pc.binary_join_element_wise(
-        "cust-", pc.cast(pa.array(rows["author"]), pa.string()), "")
+        "cust-", pc.cast(pa.array(rows["author"]), pa.string()), ""
+    )
     author = pc.if_else(pa.array(direction == OUTBOUND), _HANDLES.take(pa.array(brand)), customer)
     followers = customer_followers_column(rows, direction)
     micros = (np.rint(rows["t"] * 1000.0) * 1000).astype(np.int64)  # millisecond precision
-    text_id = tx.text_index(brand, rows["kind"], rows["bucket"],
-                            rng.integers(0, tx.VARIANTS, n))
+    text_id = tx.text_index(brand, rows["kind"], rows["bucket"], rng.integers(0, tx.VARIANTS, n))
     # some phone calls have no notes; ~2% of inbound messages carry no sentiment
     no_text = (rows["ch"] == dp.C["phone"]) & (rng.random(n) < 0.3)
     sentiment = np.round(rows["sent"], 4)

@@ -33,36 +33,84 @@ def _per_channel(values: dict[str, float], default: float) -> np.ndarray:
 
 # Median brand response time (s) on a channel: chat and phone answer in minutes,
 # social media in tens of minutes to hours, email in hours, reviews in about a day.
-RESPONSE_MEDIAN_S = _per_channel({
-    "twitter": 1500, "facebook": 2700, "instagram": 3600, "linkedin": 10800, "youtube": 21600,
-    "email": 18000, "phone": 150, "chat": 60, "community": 10800, "review": 43200,
-    "other": 5400}, 3600)
+RESPONSE_MEDIAN_S = _per_channel(
+    {
+        "twitter": 1500,
+        "facebook": 2700,
+        "instagram": 3600,
+        "linkedin": 10800,
+        "youtube": 21600,
+        "email": 18000,
+        "phone": 150,
+        "chat": 60,
+        "community": 10800,
+        "review": 43200,
+        "other": 5400,
+    },
+    3600,
+)
 # Spread (sigma of the log) of response times.
-RESPONSE_SIGMA = _per_channel({"email": 0.9, "phone": 0.8, "chat": 0.9, "community": 1.0,
-                               "review": 1.0}, 1.1)
+RESPONSE_SIGMA = _per_channel(
+    {"email": 0.9, "phone": 0.8, "chat": 0.9, "community": 1.0, "review": 1.0}, 1.1
+)
 # Chance that the brand answers a first message at all.
-P_ANSWER = _per_channel({
-    "twitter": 0.82, "facebook": 0.78, "instagram": 0.72, "linkedin": 0.70, "youtube": 0.45,
-    "email": 0.93, "phone": 0.92, "chat": 0.96, "community": 0.50, "review": 0.55,
-    "other": 0.75}, 0.75)
+P_ANSWER = _per_channel(
+    {
+        "twitter": 0.82,
+        "facebook": 0.78,
+        "instagram": 0.72,
+        "linkedin": 0.70,
+        "youtube": 0.45,
+        "email": 0.93,
+        "phone": 0.92,
+        "chat": 0.96,
+        "community": 0.50,
+        "review": 0.55,
+        "other": 0.75,
+    },
+    0.75,
+)
 # Chance that the customer's follower count is known (public on social networks,
 # rarely linked to a CRM record on email, phone and chat).
-P_FOLLOWERS_KNOWN = _per_channel({"email": 0.10, "phone": 0.05, "chat": 0.10,
-                                  "community": 0.40, "review": 0.50, "other": 0.50}, 0.95)
+P_FOLLOWERS_KNOWN = _per_channel(
+    {"email": 0.10, "phone": 0.05, "chat": 0.10, "community": 0.40, "review": 0.50, "other": 0.50},
+    0.95,
+)
 # Median delay (s) before the customer writes again after a reply.
-CUSTOMER_DELAY_S = _per_channel({"email": 14400, "phone": 86400, "chat": 45,
-                                 "community": 3600, "review": 86400, "other": 1800}, 1200)
+CUSTOMER_DELAY_S = _per_channel(
+    {"email": 14400, "phone": 86400, "chat": 45, "community": 3600, "review": 86400, "other": 1800},
+    1200,
+)
 # Chance that the customer follows up after a reply (keeps the conversation going).
 P_FOLLOW = _per_channel({"email": 0.45, "phone": 0.20, "chat": 0.55, "review": 0.15}, 0.30)
 # Chance that the brand's first reply moves the conversation to another channel
 # ("please email us"), and where it goes: social and reviews to email, chat to phone.
-P_SWITCH = _per_channel({"twitter": 0.12, "facebook": 0.10, "instagram": 0.10,
-                         "linkedin": 0.05, "youtube": 0.05, "review": 0.10, "other": 0.05,
-                         "chat": 0.04}, 0.0)
+P_SWITCH = _per_channel(
+    {
+        "twitter": 0.12,
+        "facebook": 0.10,
+        "instagram": 0.10,
+        "linkedin": 0.05,
+        "youtube": 0.05,
+        "review": 0.10,
+        "other": 0.05,
+        "chat": 0.04,
+    },
+    0.0,
+)
 SWITCH_TARGET = np.array([C["phone"] if c == "chat" else C["email"] for c in CHANNELS])
 # Typical opening mood of customers on a channel (people complain in public).
-MOOD_MU = _per_channel({"email": -0.20, "phone": -0.15, "chat": -0.10, "community": -0.05,
-                        "review": -0.10, "other": -0.15}, -0.25)
+MOOD_MU = _per_channel(
+    {
+        "email": -0.20,
+        "phone": -0.15,
+        "chat": -0.10,
+        "community": -0.05,
+        "review": -0.10,
+        "other": -0.15,
+    },
+    -0.25,
+)
 # Response targets of the default configuration; used to decide whether a reply
 # felt fast to the customer.
 TARGET_S = _per_channel({"chat": 300, "phone": 300, "email": 86400}, 3600)
@@ -78,8 +126,34 @@ PIXEL = brand_index(PLANTED["community_peers"])
 VOLT = brand_index(PLANTED["outage"])
 
 # Hour-of-day profile (UTC) of first messages: quiet at night, busy in the day.
-HOUR_P = np.array([1, 0.6, 0.4, 0.3, 0.3, 0.5, 1.2, 2.5, 4, 5, 5.5, 5.5,
-                   5.2, 5.2, 5, 5, 4.8, 4.6, 4.5, 4.4, 4, 3.4, 2.5, 1.6])
+HOUR_P = np.array(
+    [
+        1,
+        0.6,
+        0.4,
+        0.3,
+        0.3,
+        0.5,
+        1.2,
+        2.5,
+        4,
+        5,
+        5.5,
+        5.5,
+        5.2,
+        5.2,
+        5,
+        5,
+        4.8,
+        4.6,
+        4.5,
+        4.4,
+        4,
+        3.4,
+        2.5,
+        1.6,
+    ]
+)
 HOUR_P = HOUR_P / HOUR_P.sum()
 # The outage starts at 07:00 UTC; complaints peak in the morning and fade.
 OUTAGE_HOUR_P = np.array([0.0] * 7 + [6, 10, 9, 8, 7, 6, 5, 4.5, 4, 3.5, 3, 3, 2.5, 2, 1.5, 1, 1])
@@ -182,5 +256,16 @@ def month_params(month: int) -> MonthParams:
     volume = np.array([b.volume for b in BRANDS], dtype=np.float64)
     if month == OUTAGE_DAY.month:  # Voltline's outage day is extra volume
         volume[VOLT] *= outage_day_weights().sum() / day_weights(month).sum()
-    return MonthParams(month, volume / volume.sum(), channel_cum, resp_median, resp_sigma,
-                       p_answer, p_later, mood_mu, p_thanks, p_resolved, p_peer)
+    return MonthParams(
+        month,
+        volume / volume.sum(),
+        channel_cum,
+        resp_median,
+        resp_sigma,
+        p_answer,
+        p_later,
+        mood_mu,
+        p_thanks,
+        p_resolved,
+        p_peer,
+    )

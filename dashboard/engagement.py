@@ -71,17 +71,32 @@ def fit_size_curve(channel: str, followers: list[float], rates: list[float | Non
     positive rate (ln 0 is undefined, so accounts without engagements and without a
     rate stay out). Undefined with fewer than two such accounts or when they all
     have the same follower count."""
-    pairs = [(f, r) for f, r in zip(followers, rates, strict=True)
-             if r is not None and r > 0 and f > 0]
+    pairs = [
+        (f, r) for f, r in zip(followers, rates, strict=True) if r is not None and r > 0 and f > 0
+    ]
     if len(pairs) < 2:
-        return SizeCurve(channel, len(pairs), None, None, None, None,
-                         f"fit undefined: fewer than 2 {channel} accounts with engagements")
+        return SizeCurve(
+            channel,
+            len(pairs),
+            None,
+            None,
+            None,
+            None,
+            f"fit undefined: fewer than 2 {channel} accounts with engagements",
+        )
     x = np.log([f for f, _ in pairs])
     y = np.log([r for _, r in pairs])
     sxx = float(((x - x.mean()) ** 2).sum())
     if sxx == 0.0:
-        return SizeCurve(channel, len(pairs), None, None, None, None,
-                         f"fit undefined: every {channel} account has the same follower count")
+        return SizeCurve(
+            channel,
+            len(pairs),
+            None,
+            None,
+            None,
+            None,
+            f"fit undefined: every {channel} account has the same follower count",
+        )
     slope = float(((x - x.mean()) * (y - y.mean())).sum()) / sxx
     intercept = float(y.mean() - slope * x.mean())
     spread = [f for f, _ in pairs]
@@ -89,9 +104,18 @@ def fit_size_curve(channel: str, followers: list[float], rates: list[float | Non
 
 
 ACCOUNT_COLUMNS = (
-    "brand", "channel", "followers", "posts", "engagements", "engagement_rate_pct",
-    "expected_rate_pct", "fan_action_index", "hollow_audience", "conversations",
-    "conversations_per_1k_followers", "note",
+    "brand",
+    "channel",
+    "followers",
+    "posts",
+    "engagements",
+    "engagement_rate_pct",
+    "expected_rate_pct",
+    "fan_action_index",
+    "hollow_audience",
+    "conversations",
+    "conversations_per_1k_followers",
+    "note",
 )
 
 
@@ -113,28 +137,50 @@ def score_accounts(points: pl.DataFrame) -> FanAction:
     curves: dict[str, SizeCurve] = {}
     for channel in sorted(set(points["channel"].to_list())):
         rows = points.filter(pl.col("channel") == channel)
-        curves[channel] = fit_size_curve(channel, rows["followers"].to_list(),
-                                         rows["engagement_rate_pct"].to_list())
+        curves[channel] = fit_size_curve(
+            channel, rows["followers"].to_list(), rows["engagement_rate_pct"].to_list()
+        )
     scored = []
     for row in points.filter(pl.col("selected")).iter_rows(named=True):
         curve = curves[row["channel"]]
         rate = row["engagement_rate_pct"]
         expected = curve.expected_rate_pct(row["followers"]) if rate is not None else None
         index = 100.0 * rate / expected if expected else None
-        scored.append({
-            **{k: row[k] for k in ("brand", "channel", "followers", "posts", "engagements",
-                                   "engagement_rate_pct", "conversations",
-                                   "conversations_per_1k_followers")},
-            "expected_rate_pct": expected,
-            "fan_action_index": index,
-            "hollow_audience": index is not None and index < HOLLOW_BELOW,
-            "note": _account_note(row, curve),
-        })
-    schema = {"brand": pl.String, "channel": pl.String, "followers": pl.Float64,
-              "posts": pl.Int64, "engagements": pl.Int64, "engagement_rate_pct": pl.Float64,
-              "expected_rate_pct": pl.Float64, "fan_action_index": pl.Float64,
-              "hollow_audience": pl.Boolean, "conversations": pl.Int64,
-              "conversations_per_1k_followers": pl.Float64, "note": pl.String}
+        scored.append(
+            {
+                **{
+                    k: row[k]
+                    for k in (
+                        "brand",
+                        "channel",
+                        "followers",
+                        "posts",
+                        "engagements",
+                        "engagement_rate_pct",
+                        "conversations",
+                        "conversations_per_1k_followers",
+                    )
+                },
+                "expected_rate_pct": expected,
+                "fan_action_index": index,
+                "hollow_audience": index is not None and index < HOLLOW_BELOW,
+                "note": _account_note(row, curve),
+            }
+        )
+    schema = {
+        "brand": pl.String,
+        "channel": pl.String,
+        "followers": pl.Float64,
+        "posts": pl.Int64,
+        "engagements": pl.Int64,
+        "engagement_rate_pct": pl.Float64,
+        "expected_rate_pct": pl.Float64,
+        "fan_action_index": pl.Float64,
+        "hollow_audience": pl.Boolean,
+        "conversations": pl.Int64,
+        "conversations_per_1k_followers": pl.Float64,
+        "note": pl.String,
+    }
     accounts = pl.DataFrame(scored, schema=schema).select(ACCOUNT_COLUMNS)
     return FanAction(accounts, tuple(curves.values()))
 
@@ -150,10 +196,12 @@ def fan_action(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters)
 
 def hollow_summary(view: FanAction) -> list[str]:
     """One line per hollow audience, for the page: "Glitter Cosmetics on instagram: 15"."""
-    return [f"**{r['brand']}** on {r['channel']}: fan-action index {r['fan_action_index']:.0f} "
-            f"({r['engagement_rate_pct']:.3f}% against {r['expected_rate_pct']:.3f}% expected "
-            f"for {r['followers']:,.0f} followers)"
-            for r in view.hollow.iter_rows(named=True)]
+    return [
+        f"**{r['brand']}** on {r['channel']}: fan-action index {r['fan_action_index']:.0f} "
+        f"({r['engagement_rate_pct']:.3f}% against {r['expected_rate_pct']:.3f}% expected "
+        f"for {r['followers']:,.0f} followers)"
+        for r in view.hollow.iter_rows(named=True)
+    ]
 
 
 def channels(view: FanAction) -> list[str]:
@@ -168,5 +216,7 @@ def undefined_fits(view: FanAction) -> list[str]:
 def selection_caption(filters: Filters) -> str:
     scope = ", ".join(filters.brands) if filters.brands else "all brands"
     chans = ", ".join(filters.channels) if filters.channels else "all channels"
-    return (f"{filters.date_from:%d %b %Y} – {filters.date_to:%d %b %Y} ({filters.days} days, "
-            f"{filters.tz}) · {scope} · {chans}")
+    return (
+        f"{filters.date_from:%d %b %Y} – {filters.date_to:%d %b %Y} ({filters.days} days, "
+        f"{filters.tz}) · {scope} · {chans}"
+    )

@@ -29,9 +29,13 @@ from dashboard.config import Config
 from dashboard.filters import Filters, query_params
 
 PREMIUM_BUCKETS: tuple[str, ...] = ("<100", "100-1k", "1k-10k", "10k-100k", ">=100k")
-BUCKET_PHRASE = {"<100": "fewer than 100 followers", "100-1k": "100 to 1k followers",
-                 "1k-10k": "1k to 10k followers", "10k-100k": "10k to 100k followers",
-                 ">=100k": "100k or more followers"}
+BUCKET_PHRASE = {
+    "<100": "fewer than 100 followers",
+    "100-1k": "100 to 1k followers",
+    "1k-10k": "1k to 10k followers",
+    "10k-100k": "10k to 100k followers",
+    ">=100k": "100k or more followers",
+}
 Z95 = 1.959963984540054
 RESAMPLES = 2000
 SEED = 20250303
@@ -39,14 +43,21 @@ MIN_ANSWERED_FOR_INTERVAL = 5  # fewer answered conversations give no speed inte
 NO_CLEAR_DIFFERENCE = "no clear difference"
 
 
-def buckets(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters,
-            by_channel: bool = False, with_medians: bool = True) -> pl.DataFrame:
+def buckets(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    filters: Filters,
+    by_channel: bool = False,
+    with_medians: bool = True,
+) -> pl.DataFrame:
     """Per brand (x entry channel) and follower bucket: n, response rate, median
     first response (null unless `with_medians`), within-target share and index;
     `enough` = n >= min n."""
-    frame = db.run(con, "fairness_by_bucket",
-                   **query_params(filters, config, split_channel=by_channel,
-                                  with_medians=with_medians))
+    frame = db.run(
+        con,
+        "fairness_by_bucket",
+        **query_params(filters, config, split_channel=by_channel, with_medians=with_medians),
+    )
     return frame.with_columns(
         (pl.col("median_first_response_s") / 60).alias("median_first_response_min"),
         (pl.col("conversations") >= config.min_n).alias("enough"),
@@ -62,8 +73,9 @@ class Ratio:
     @property
     def clear(self) -> bool:
         """The 95% interval excludes 1.0."""
-        return (self.low is not None and self.high is not None
-                and (self.low > 1.0 or self.high < 1.0))
+        return (
+            self.low is not None and self.high is not None and (self.low > 1.0 or self.high < 1.0)
+        )
 
 
 def influencer_ratio(high_answered: int, high_n: int, low_answered: int, low_n: int) -> Ratio:
@@ -79,8 +91,9 @@ def influencer_ratio(high_answered: int, high_n: int, low_answered: int, low_n: 
     return Ratio(value, math.exp(centre - Z95 * se), math.exp(centre + Z95 * se))
 
 
-def bootstrap_medians(values: np.ndarray, rng: np.random.Generator,
-                      resamples: int = RESAMPLES) -> np.ndarray:
+def bootstrap_medians(
+    values: np.ndarray, rng: np.random.Generator, resamples: int = RESAMPLES
+) -> np.ndarray:
     """Medians of `resamples` bootstrap resamples (n draws with replacement) of `values`.
 
     Drawing n indices uniformly from 1..n is ceil(n x U) for uniforms U; ceil is
@@ -128,40 +141,63 @@ def influencer_verdict(brand: str, channel: str, low: str, high: str, r: Ratio) 
         return None
     if not r.clear:
         return NO_CLEAR_DIFFERENCE
-    return (f"{_where(brand, channel)} answers customers with {BUCKET_PHRASE[high]} "
-            f"{r.value:.2f}x as often (95% CI {r.low:.2f}-{r.high:.2f}) as those with "
-            f"{BUCKET_PHRASE[low]}.")
+    return (
+        f"{_where(brand, channel)} answers customers with {BUCKET_PHRASE[high]} "
+        f"{r.value:.2f}x as often (95% CI {r.low:.2f}-{r.high:.2f}) as those with "
+        f"{BUCKET_PHRASE[low]}."
+    )
 
 
-def speed_verdict(brand: str, channel: str, low: str, high: str, r: Ratio,
-                  low_median: float | None, high_median: float | None) -> str | None:
+def speed_verdict(
+    brand: str,
+    channel: str,
+    low: str,
+    high: str,
+    r: Ratio,
+    low_median: float | None,
+    high_median: float | None,
+) -> str | None:
     if r.value is None:
         return None
     if not r.clear:
         return NO_CLEAR_DIFFERENCE
-    return (f"{_where(brand, channel)} answers customers with {BUCKET_PHRASE[high]} "
-            f"{r.value:.2f}x as fast (95% CI {r.low:.2f}-{r.high:.2f}) as those with "
-            f"{BUCKET_PHRASE[low]} (median first response "
-            f"{formatting.duration(high_median)} against {formatting.duration(low_median)}).")
+    return (
+        f"{_where(brand, channel)} answers customers with {BUCKET_PHRASE[high]} "
+        f"{r.value:.2f}x as fast (95% CI {r.low:.2f}-{r.high:.2f}) as those with "
+        f"{BUCKET_PHRASE[low]} (median first response "
+        f"{formatting.duration(high_median)} against {formatting.duration(low_median)})."
+    )
 
 
 PREMIUM_SCHEMA: dict[str, type[pl.DataType]] = {
-    "brand": pl.String, "channel": pl.String, "low_bucket": pl.String,
-    "high_bucket": pl.String, "low_conversations": pl.Int64, "high_conversations": pl.Int64,
-    "low_response_rate": pl.Float64, "high_response_rate": pl.Float64,
-    "influencer_premium": pl.Float64, "influencer_ci_low": pl.Float64,
-    "influencer_ci_high": pl.Float64, "influencer_verdict": pl.String,
-    "low_median_first_response_s": pl.Float64, "high_median_first_response_s": pl.Float64,
-    "speed_premium": pl.Float64, "speed_ci_low": pl.Float64, "speed_ci_high": pl.Float64,
-    "speed_verdict": pl.String, "note": pl.String,
+    "brand": pl.String,
+    "channel": pl.String,
+    "low_bucket": pl.String,
+    "high_bucket": pl.String,
+    "low_conversations": pl.Int64,
+    "high_conversations": pl.Int64,
+    "low_response_rate": pl.Float64,
+    "high_response_rate": pl.Float64,
+    "influencer_premium": pl.Float64,
+    "influencer_ci_low": pl.Float64,
+    "influencer_ci_high": pl.Float64,
+    "influencer_verdict": pl.String,
+    "low_median_first_response_s": pl.Float64,
+    "high_median_first_response_s": pl.Float64,
+    "speed_premium": pl.Float64,
+    "speed_ci_low": pl.Float64,
+    "speed_ci_high": pl.Float64,
+    "speed_verdict": pl.String,
+    "note": pl.String,
 }
 
 
 def _compared_buckets(group: list[dict]) -> tuple[dict, dict] | None:
     """The lowest and highest follower buckets with n >= min n ('unknown' excluded)."""
-    qualified = sorted((r for r in group
-                        if r["enough"] and r["follower_bucket"] in PREMIUM_BUCKETS),
-                       key=lambda r: r["bucket_order"])
+    qualified = sorted(
+        (r for r in group if r["enough"] and r["follower_bucket"] in PREMIUM_BUCKETS),
+        key=lambda r: r["bucket_order"],
+    )
     if len(qualified) < 2:
         return None
     return qualified[0], qualified[-1]
@@ -170,20 +206,27 @@ def _compared_buckets(group: list[dict]) -> tuple[dict, dict] | None:
 def _notes(low: dict, high: dict, influencer: Ratio, speed: Ratio) -> str | None:
     notes = []
     if influencer.value is None:
-        notes.append(f"no influencer premium: no answered conversation with "
-                     f"{BUCKET_PHRASE[low['follower_bucket']]} (division by 0)")
+        notes.append(
+            f"no influencer premium: no answered conversation with "
+            f"{BUCKET_PHRASE[low['follower_bucket']]} (division by 0)"
+        )
     for row in (low, high):
         if row["answered_n"] == 0:
-            notes.append(f"no speed premium: no answered conversation with "
-                         f"{BUCKET_PHRASE[row['follower_bucket']]}")
+            notes.append(
+                f"no speed premium: no answered conversation with "
+                f"{BUCKET_PHRASE[row['follower_bucket']]}"
+            )
     if speed.value is not None and speed.low is None:
-        notes.append(f"no speed interval: fewer than {MIN_ANSWERED_FOR_INTERVAL} answered "
-                     "conversations in a compared bucket")
+        notes.append(
+            f"no speed interval: fewer than {MIN_ANSWERED_FOR_INTERVAL} answered "
+            "conversations in a compared bucket"
+        )
     return "; ".join(notes) or None
 
 
-def premiums(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters,
-             by_channel: bool = False) -> pl.DataFrame:
+def premiums(
+    con: duckdb.DuckDBPyConnection, config: Config, filters: Filters, by_channel: bool = False
+) -> pl.DataFrame:
     """Influencer and speed premium per brand (x entry channel), with 95% intervals,
     verdicts and, where a premium is null, the reason in `note`."""
     # the medians of the compared buckets come from the times fetched for the
@@ -193,58 +236,92 @@ def premiums(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters,
     for row in table.iter_rows(named=True):
         parts.setdefault((row["brand"], row["channel"]), []).append(row)
     chosen = {key: _compared_buckets(group) for key, group in parts.items()}
-    wanted = [[b, ch, row["follower_bucket"]] for (b, ch), pair in chosen.items() if pair
-              for row in pair if row["answered_n"] > 0]
+    wanted = [
+        [b, ch, row["follower_bucket"]]
+        for (b, ch), pair in chosen.items()
+        if pair
+        for row in pair
+        if row["answered_n"] > 0
+    ]
     times = _response_times(con, filters, by_channel, wanted)
     rows = []
     for (brand, channel), pair in chosen.items():
         if pair is None:
-            rows.append({"brand": brand, "channel": channel,
-                         "note": f"no premiums: fewer than two follower buckets with at "
-                                 f"least {config.min_n} conversations"})
+            rows.append(
+                {
+                    "brand": brand,
+                    "channel": channel,
+                    "note": f"no premiums: fewer than two follower buckets with at "
+                    f"least {config.min_n} conversations",
+                }
+            )
             continue
         low, high = pair
-        influencer = influencer_ratio(high["answered_n"], high["conversations"],
-                                      low["answered_n"], low["conversations"])
+        influencer = influencer_ratio(
+            high["answered_n"], high["conversations"], low["answered_n"], low["conversations"]
+        )
         empty = np.array([], dtype=float)
         samples = [times.get((brand, channel, r["follower_bucket"]), empty) for r in (low, high)]
         low["median_first_response_s"], high["median_first_response_s"] = (
-            float(np.median(s)) if len(s) else None for s in samples)
+            float(np.median(s)) if len(s) else None for s in samples
+        )
         speed = speed_ratio(samples[0], samples[1], f"{brand}|{channel}")
         lb, hb = low["follower_bucket"], high["follower_bucket"]
-        rows.append({
-            "brand": brand, "channel": channel, "low_bucket": lb, "high_bucket": hb,
-            "low_conversations": low["conversations"],
-            "high_conversations": high["conversations"],
-            "low_response_rate": low["response_rate"],
-            "high_response_rate": high["response_rate"],
-            "influencer_premium": influencer.value, "influencer_ci_low": influencer.low,
-            "influencer_ci_high": influencer.high,
-            "influencer_verdict": influencer_verdict(brand, channel, lb, hb, influencer),
-            "low_median_first_response_s": low["median_first_response_s"],
-            "high_median_first_response_s": high["median_first_response_s"],
-            "speed_premium": speed.value, "speed_ci_low": speed.low, "speed_ci_high": speed.high,
-            "speed_verdict": speed_verdict(brand, channel, lb, hb, speed,
-                                           low["median_first_response_s"],
-                                           high["median_first_response_s"]),
-            "note": _notes(low, high, influencer, speed),
-        })
+        rows.append(
+            {
+                "brand": brand,
+                "channel": channel,
+                "low_bucket": lb,
+                "high_bucket": hb,
+                "low_conversations": low["conversations"],
+                "high_conversations": high["conversations"],
+                "low_response_rate": low["response_rate"],
+                "high_response_rate": high["response_rate"],
+                "influencer_premium": influencer.value,
+                "influencer_ci_low": influencer.low,
+                "influencer_ci_high": influencer.high,
+                "influencer_verdict": influencer_verdict(brand, channel, lb, hb, influencer),
+                "low_median_first_response_s": low["median_first_response_s"],
+                "high_median_first_response_s": high["median_first_response_s"],
+                "speed_premium": speed.value,
+                "speed_ci_low": speed.low,
+                "speed_ci_high": speed.high,
+                "speed_verdict": speed_verdict(
+                    brand,
+                    channel,
+                    lb,
+                    hb,
+                    speed,
+                    low["median_first_response_s"],
+                    high["median_first_response_s"],
+                ),
+                "note": _notes(low, high, influencer, speed),
+            }
+        )
     return pl.DataFrame(rows, schema=PREMIUM_SCHEMA)
 
 
-def _response_times(con: duckdb.DuckDBPyConnection, filters: Filters, by_channel: bool,
-                    wanted: list[list[str]]) -> dict[tuple[str, str, str], np.ndarray]:
+def _response_times(
+    con: duckdb.DuckDBPyConnection, filters: Filters, by_channel: bool, wanted: list[list[str]]
+) -> dict[tuple[str, str, str], np.ndarray]:
     """Answered first-response times of the compared buckets, by (brand, channel, bucket)."""
     if not wanted:
         return {}
-    frame = db.run(con, "fairness_response_times", **filters.params(), groups=wanted,
-                   split_channel=by_channel)
-    return {(brand, channel, bucket): np.asarray(times, dtype=float)
-            for brand, channel, bucket, times in frame.iter_rows()}
+    frame = db.run(
+        con, "fairness_response_times", **filters.params(), groups=wanted, split_channel=by_channel
+    )
+    return {
+        (brand, channel, bucket): np.asarray(times, dtype=float)
+        for brand, channel, bucket, times in frame.iter_rows()
+    }
 
 
 def clear_verdicts(frame: pl.DataFrame) -> list[str]:
     """The verdicts whose interval excludes 1.0, strongest influencer premium first."""
     ordered = frame.sort("influencer_premium", descending=True, nulls_last=True)
-    return [v for col in ("influencer_verdict", "speed_verdict")
-            for v in ordered[col].to_list() if v and v != NO_CLEAR_DIFFERENCE]
+    return [
+        v
+        for col in ("influencer_verdict", "speed_verdict")
+        for v in ordered[col].to_list()
+        if v and v != NO_CLEAR_DIFFERENCE
+    ]

@@ -22,11 +22,13 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview.py", "Executive overview", ":material/dashboard:", "overview", False),
-    PageSpec("happiness.py", "Happiness index", ":material/sentiment_satisfied:", "happiness",
-             False),
+    PageSpec(
+        "happiness.py", "Happiness index", ":material/sentiment_satisfied:", "happiness", False
+    ),
     PageSpec("engagement.py", "Engagement & fairness", ":material/group:", "engagement", False),
-    PageSpec("consistency.py", "Channel consistency", ":material/compare_arrows:",
-             "consistency", False),
+    PageSpec(
+        "consistency.py", "Channel consistency", ":material/compare_arrows:", "consistency", False
+    ),
     PageSpec("board.py", "Public board", ":material/leaderboard:", "board", True),
     PageSpec("brand_card.py", "Brand card", ":material/badge:", "brand", True),
     PageSpec("methodology.py", "Methodology", ":material/functions:", "methodology", True),

@@ -39,37 +39,78 @@ class DataBounds:
 
 def data_bounds(con: duckdb.DuckDBPyConnection, tz: str) -> DataBounds:
     row = db.run(con, "data_bounds", tz=tz).row(0, named=True)
-    return DataBounds(row["first_day"], row["last_day"], list(row["brands"]),
-                      list(row["channels"]), int(row["conversations"]))
+    return DataBounds(
+        row["first_day"],
+        row["last_day"],
+        list(row["brands"]),
+        list(row["channels"]),
+        int(row["conversations"]),
+    )
 
 
 def kpis(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters) -> list[Kpi]:
     previous = filters.previous()
-    frame = db.run(con, "overview_kpis", **query_params(
-        filters, config, prev_from=previous.date_from, prev_to=previous.date_to))
+    frame = db.run(
+        con,
+        "overview_kpis",
+        **query_params(filters, config, prev_from=previous.date_from, prev_to=previous.date_to),
+    )
     now = frame.filter(pl.col("period") == "current").row(0, named=True)
     before = frame.filter(pl.col("period") == "previous").row(0, named=True)
     target_note = "share of conversations answered within their channel's target"
     return [
-        Kpi("Conversations", now["conversations"], before["conversations"], "count", True,
-            "conversations whose first customer message falls in the period"),
-        Kpi("Response rate", now["response_rate"], before["response_rate"], "pct", True,
-            "share of conversations that got a reply"),
-        Kpi("Median response", now["median_first_response_s"],
-            before["median_first_response_s"], "seconds", False,
-            "median time to the first reply, over answered conversations"),
-        Kpi("Within target", now["within_target_share"],
-            before["within_target_share"], "pct", True, target_note),
-        Kpi("Happiness index", now["index"], before["index"], "points", True,
-            "the 0-100 Customer Happiness Index (see the Happiness page)"),
+        Kpi(
+            "Conversations",
+            now["conversations"],
+            before["conversations"],
+            "count",
+            True,
+            "conversations whose first customer message falls in the period",
+        ),
+        Kpi(
+            "Response rate",
+            now["response_rate"],
+            before["response_rate"],
+            "pct",
+            True,
+            "share of conversations that got a reply",
+        ),
+        Kpi(
+            "Median response",
+            now["median_first_response_s"],
+            before["median_first_response_s"],
+            "seconds",
+            False,
+            "median time to the first reply, over answered conversations",
+        ),
+        Kpi(
+            "Within target",
+            now["within_target_share"],
+            before["within_target_share"],
+            "pct",
+            True,
+            target_note,
+        ),
+        Kpi(
+            "Happiness index",
+            now["index"],
+            before["index"],
+            "points",
+            True,
+            "the 0-100 Customer Happiness Index (see the Happiness page)",
+        ),
     ]
 
 
-def trend(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters,
-          grain: str) -> pl.DataFrame:
+def trend(
+    con: duckdb.DuckDBPyConnection, config: Config, filters: Filters, grain: str
+) -> pl.DataFrame:
     """Conversations, response rate, within-target share and index per period."""
-    return db.run(con, "happiness_by_period", **query_params(
-        filters, config, grain=grain, split_brand=False, split_channel=False))
+    return db.run(
+        con,
+        "happiness_by_period",
+        **query_params(filters, config, grain=grain, split_brand=False, split_channel=False),
+    )
 
 
 def default_grain(filters: Filters) -> str:

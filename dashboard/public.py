@@ -129,13 +129,22 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(float(value), 1)
 
 
-def _by_brand(con: duckdb.DuckDBPyConnection, config: Config, brands: list[str],
-              date_from: dt.date, date_to: dt.date, grain: str) -> pl.DataFrame:
+def _by_brand(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    brands: list[str],
+    date_from: dt.date,
+    date_to: dt.date,
+    grain: str,
+) -> pl.DataFrame:
     if not brands:  # an empty list would mean "all brands" to the query
         raise ValueError("no public brands to query")
     filters = Filters(date_from, date_to, tuple(brands), (), config.display_time_zone)
-    return db.run(con, "happiness_by_period", **query_params(
-        filters, config, grain=grain, split_brand=True, split_channel=False))
+    return db.run(
+        con,
+        "happiness_by_period",
+        **query_params(filters, config, grain=grain, split_brand=True, split_channel=False),
+    )
 
 
 def _rows(frame: pl.DataFrame) -> dict[tuple[str, dt.date], dict]:
@@ -161,8 +170,14 @@ def _week_points(rows: dict, brand: str, weeks: list[dt.date], min_n: int) -> tu
 def board(con: duckdb.DuckDBPyConnection, config: Config) -> Board:
     """Every allowlisted brand, ranked by index (suppressed brands last, by name)."""
     tz = config.display_time_zone
-    empty = Board(None, None, tz, config.min_n, config.methodology_version,
-                  allowlist=tuple(config.public_brands))
+    empty = Board(
+        None,
+        None,
+        tz,
+        config.min_n,
+        config.methodology_version,
+        allowlist=tuple(config.public_brands),
+    )
     slugs = public_slugs(config)
     bounds = data_bounds(con, tz)
     if not slugs or bounds.conversations == 0:
@@ -182,25 +197,39 @@ def board(con: duckdb.DuckDBPyConnection, config: Config) -> Board:
         shown = row is not None and row["conversations"] >= config.min_n
         index = _round(row["index"]) if shown else None
         prev = _round(old["index"]) if old and old["conversations"] >= config.min_n else None
-        scores.append(BrandScore(
-            brand=brand, slug=slugs[brand], rank=None, index=index, previous_index=prev,
-            change=_round(index - prev) if index is not None and prev is not None else None,
-            n=int(row["conversations"]) if shown else None,
-            components={c: _round(row[c]) if shown else None for c in COMPONENTS},
-            resolution_is_proxy=bool(shown and row["resolved_proxy_n"] > 0),
-            sparkline=_week_points(weekly, brand, weeks, config.min_n),
-        ))
+        scores.append(
+            BrandScore(
+                brand=brand,
+                slug=slugs[brand],
+                rank=None,
+                index=index,
+                previous_index=prev,
+                change=_round(index - prev) if index is not None and prev is not None else None,
+                n=int(row["conversations"]) if shown else None,
+                components={c: _round(row[c]) if shown else None for c in COMPONENTS},
+                resolution_is_proxy=bool(shown and row["resolved_proxy_n"] > 0),
+                sparkline=_week_points(weekly, brand, weeks, config.min_n),
+            )
+        )
     scores.sort(key=lambda s: (s.index is None, -(s.index or 0.0), s.brand))
     ranked = tuple(
         s if s.suppressed else BrandScore(**{**s.__dict__, "rank": i + 1})
         for i, s in enumerate(scores)
     )
-    return Board(current, previous, tz, config.min_n, config.methodology_version,
-                 ranked, tuple(config.public_brands))
+    return Board(
+        current,
+        previous,
+        tz,
+        config.min_n,
+        config.methodology_version,
+        ranked,
+        tuple(config.public_brands),
+    )
 
 
-def brand_history(con: duckdb.DuckDBPyConnection, config: Config,
-                  brand: str) -> tuple[WeekPoint, ...]:
+def brand_history(
+    con: duckdb.DuckDBPyConnection, config: Config, brand: str
+) -> tuple[WeekPoint, ...]:
     """Every week of data for one allowlisted brand (suppressed weeks are null)."""
     if brand not in config.public_brands:
         return ()
@@ -216,15 +245,29 @@ def brand_history(con: duckdb.DuckDBPyConnection, config: Config,
 
 COMPONENT_TEXT: dict[str, tuple[str, str, str]] = {
     # key: (name, symbol, definition)
-    "mood": ("Mood", "M", "50 × (1 + mean mood), where a conversation's mood is the sentiment "
-                          "(−1..1) of its last customer message that has one"),
-    "speed": ("Speed", "R", "100 × share of conversations answered within their entry "
-                            "channel's first-response target"),
+    "mood": (
+        "Mood",
+        "M",
+        "50 × (1 + mean mood), where a conversation's mood is the sentiment "
+        "(−1..1) of its last customer message that has one",
+    ),
+    "speed": (
+        "Speed",
+        "R",
+        "100 × share of conversations answered within their entry channel's first-response target",
+    ),
     "resolution": ("Resolution", "V", "100 × share of conversations resolved"),
-    "effort": ("Effort", "E", "100 × share of effortless conversations: at most 2 customer "
-                              "messages, and every message on one channel"),
-    "satisfaction": ("Satisfaction", "C", "100 × share of rated conversations whose last "
-                                          "CSAT rating is 4 or 5 (only where rated)"),
+    "effort": (
+        "Effort",
+        "E",
+        "100 × share of effortless conversations: at most 2 customer "
+        "messages, and every message on one channel",
+    ),
+    "satisfaction": (
+        "Satisfaction",
+        "C",
+        "100 × share of rated conversations whose last CSAT rating is 4 or 5 (only where rated)",
+    ),
 }
 
 
@@ -242,17 +285,25 @@ def methodology(config: Config) -> dict:
     symbols = [COMPONENT_TEXT[c][1] for c in COMPONENTS]
     return {
         "version": config.methodology_version,
-        "formula": "CHI = Σ wᵢ × componentᵢ / Σ wᵢ, over the components (" + ", ".join(symbols)
-                   + ") a group has data for; every component is 0-100, so the index is too.",
+        "formula": "CHI = Σ wᵢ × componentᵢ / Σ wᵢ, over the components ("
+        + ", ".join(symbols)
+        + ") a group has data for; every component is 0-100, so the index is too.",
         "components": [
-            {"key": c, "name": COMPONENT_TEXT[c][0], "symbol": COMPONENT_TEXT[c][1],
-             "weight": config.weights[c], "weight_pct": round(100 * config.weights[c] / total, 1),
-             "definition": COMPONENT_TEXT[c][2]}
+            {
+                "key": c,
+                "name": COMPONENT_TEXT[c][0],
+                "symbol": COMPONENT_TEXT[c][1],
+                "weight": config.weights[c],
+                "weight_pct": round(100 * config.weights[c] / total, 1),
+                "definition": COMPONENT_TEXT[c][2],
+            }
             for c in COMPONENTS
         ],
         "targets_s": dict(config.targets_s),
-        "targets": [{"channel": ch, "target_s": s, "label": _duration_label(s)}
-                    for ch, s in sorted(config.targets_s.items())],
+        "targets": [
+            {"channel": ch, "target_s": s, "label": _duration_label(s)}
+            for ch, s in sorted(config.targets_s.items())
+        ],
         "min_n": config.min_n,
         "time_zone": config.display_time_zone,
         "rules": [
@@ -281,15 +332,29 @@ def methodology(config: Config) -> dict:
 def methodology_markdown(config: Config) -> str:
     """The methodology page's text (Markdown), from `methodology(config)`."""
     m = methodology(config)
-    lines = [f"**Methodology version {m['version']}**", "", f"**{m['formula']}**", "",
-             "| Component | Definition | Weight | Share of the index |",
-             "|---|---|--:|--:|"]
-    lines += [f"| {c['name']} ({c['symbol']}) | {c['definition']} | {c['weight']:g} | "
-              f"{c['weight_pct']:g}% |" for c in m["components"]]
-    lines += ["", "When a component has no data for a group (for example no ratings), it is "
-              "left out and the other weights are rescaled.", "",
-              "**First-response targets by entry channel**", "",
-              "| Channel | Target |", "|---|--:|"]
+    lines = [
+        f"**Methodology version {m['version']}**",
+        "",
+        f"**{m['formula']}**",
+        "",
+        "| Component | Definition | Weight | Share of the index |",
+        "|---|---|--:|--:|",
+    ]
+    lines += [
+        f"| {c['name']} ({c['symbol']}) | {c['definition']} | {c['weight']:g} | "
+        f"{c['weight_pct']:g}% |"
+        for c in m["components"]
+    ]
+    lines += [
+        "",
+        "When a component has no data for a group (for example no ratings), it is "
+        "left out and the other weights are rescaled.",
+        "",
+        "**First-response targets by entry channel**",
+        "",
+        "| Channel | Target |",
+        "|---|--:|",
+    ]
     lines += [f"| {t['channel']} | {t['label']} |" for t in m["targets"]]
     lines += ["", f"**Minimum n:** {m['min_n']} conversations per group.", "", "**Rules**", ""]
     lines += [f"- {rule}" for rule in m["rules"]]
@@ -298,26 +363,36 @@ def methodology_markdown(config: Config) -> str:
 
 # --- JSON feed (the same shape from the API and the static export) ---------------
 
+
 def _period_json(period: Period | None) -> dict | None:
     if period is None:
         return None
-    return {"from": period.date_from.isoformat(), "to": period.date_to.isoformat(),
-            "days": period.days}
+    return {
+        "from": period.date_from.isoformat(),
+        "to": period.date_to.isoformat(),
+        "days": period.days,
+    }
 
 
 def _points_json(points: tuple[WeekPoint, ...]) -> list[dict]:
-    return [{"week_start": p.week_start.isoformat(), "index": p.index, "n": p.n}
-            for p in points]
+    return [{"week_start": p.week_start.isoformat(), "index": p.index, "n": p.n} for p in points]
 
 
 def brand_json(score: BrandScore, links: dict[str, str]) -> dict:
     return {
-        "rank": score.rank, "brand": score.brand, "slug": score.slug,
-        "index": score.index, "previous_index": score.previous_index,
-        "change": score.change, "direction": score.direction, "n": score.n,
-        "suppressed": score.suppressed, "components": score.components,
+        "rank": score.rank,
+        "brand": score.brand,
+        "slug": score.slug,
+        "index": score.index,
+        "previous_index": score.previous_index,
+        "change": score.change,
+        "direction": score.direction,
+        "n": score.n,
+        "suppressed": score.suppressed,
+        "components": score.components,
         "resolution_is_proxy": score.resolution_is_proxy,
-        "sparkline": _points_json(score.sparkline), "links": links,
+        "sparkline": _points_json(score.sparkline),
+        "links": links,
     }
 
 
@@ -335,8 +410,9 @@ def board_json(board: Board, config: Config, links: dict[str, dict[str, str]]) -
     }
 
 
-def history_json(board: Board, score: BrandScore, history: tuple[WeekPoint, ...],
-                 links: dict[str, str]) -> dict:
+def history_json(
+    board: Board, score: BrandScore, history: tuple[WeekPoint, ...], links: dict[str, str]
+) -> dict:
     """/api/brands/<brand>.json: the brand's board entry and its weekly history."""
     return {
         **brand_json(score, links),

@@ -111,8 +111,7 @@ def data_version(data_dir: Path) -> str:
                 stat = path.stat()
             except FileNotFoundError:  # replaced while we listed; the next call sees it
                 continue
-            digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}\n"
-                          .encode())
+            digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:24]
 
 
@@ -120,8 +119,7 @@ def read_manifest(data_dir: Path) -> Manifest | None:
     path = rollup_dir(data_dir) / MANIFEST
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        return Manifest(raw["version"], dict(raw["raw"]), dict(raw["newest"]),
-                        list(raw["months"]))
+        return Manifest(raw["version"], dict(raw["raw"]), dict(raw["newest"]), list(raw["months"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -139,8 +137,9 @@ def is_fresh(data_dir: Path, manifest: Manifest | None = None) -> bool:
     if manifest is None or manifest.version != version():
         return False
     current = {m: fingerprint(p) for m, p in raw_months(data_dir).items()}
-    return current == manifest.raw and all(month_file(data_dir, m).is_file()
-                                           for m in manifest.months)
+    return current == manifest.raw and all(
+        month_file(data_dir, m).is_file() for m in manifest.months
+    )
 
 
 def refresh(data_dir: Path) -> Manifest:
@@ -154,17 +153,24 @@ def refresh(data_dir: Path) -> Manifest:
     old = read_manifest(data_dir)
     if old is not None and is_fresh(data_dir, old):
         return old
-    full = (old is None or old.version != version() or set(old.raw) - set(current)
-            or not all(month_file(data_dir, m).is_file() for m in old.months))
-    changed = sorted(current) if full else sorted(m for m in current
-                                                  if old.raw.get(m) != current[m])
+    full = (
+        old is None
+        or old.version != version()
+        or set(old.raw) - set(current)
+        or not all(month_file(data_dir, m).is_file() for m in old.months)
+    )
+    changed = (
+        sorted(current) if full else sorted(m for m in current if old.raw.get(m) != current[m])
+    )
     with _build_connection(data_dir) as con:
         newest = {} if full else dict(old.newest)
         newest.update(_newest(con, files, changed))
-        months = _rebuild_all(con, data_dir) if full else _rebuild_changed(
-            con, data_dir, files, changed, old.months)
-    manifest = Manifest(version(), current, {m: newest.get(m, "") for m in current},
-                        sorted(months))
+        months = (
+            _rebuild_all(con, data_dir)
+            if full
+            else _rebuild_changed(con, data_dir, files, changed, old.months)
+        )
+    manifest = Manifest(version(), current, {m: newest.get(m, "") for m in current}, sorted(months))
     _write_manifest(data_dir, manifest)
     return manifest
 
@@ -202,24 +208,36 @@ def _parquet_list(paths: list[Path]) -> str:
     return "[" + ", ".join(db.sql_string(str(p.resolve())) for p in paths) + "]"
 
 
-def _newest(con: duckdb.DuckDBPyConnection, files: dict[str, list[Path]],
-            months: list[str]) -> dict[str, str]:
+def _newest(
+    con: duckdb.DuckDBPyConnection, files: dict[str, list[Path]], months: list[str]
+) -> dict[str, str]:
     newest = {}
     for month in months:
-        value = con.execute(f"select epoch_us(max(created_at)) from read_parquet("
-                            f"{_parquet_list(files[month])})").fetchone()[0]
+        value = con.execute(
+            f"select epoch_us(max(created_at)) from read_parquet({_parquet_list(files[month])})"
+        ).fetchone()[0]
         newest[month] = from_epoch_us(value).isoformat() if value is not None else ""
     return newest
 
 
 def _rebuild_all(con: duckdb.DuckDBPyConnection, data_dir: Path) -> list[str]:
     con.execute("create view interactions as select * from raw")
-    con.execute("create temp table fresh as select *, " + MONTH + " as month from ("
-                + db.query_text("conversation_facts") + ")")
+    con.execute(
+        "create temp table fresh as select *, "
+        + MONTH
+        + " as month from ("
+        + db.query_text("conversation_facts")
+        + ")"
+    )
     months = [r[0] for r in con.execute("select distinct month from fresh").fetchall()]
     for month in months:
-        _write_month(con, data_dir, month, "select * exclude (month) from fresh "
-                     "where month = $month", {"month": month})
+        _write_month(
+            con,
+            data_dir,
+            month,
+            "select * exclude (month) from fresh where month = $month",
+            {"month": month},
+        )
     root = rollup_dir(data_dir) / CONVERSATIONS
     if root.is_dir():  # months that no longer hold any conversation
         for folder in root.glob("month=*"):
@@ -228,31 +246,52 @@ def _rebuild_all(con: duckdb.DuckDBPyConnection, data_dir: Path) -> list[str]:
     return months
 
 
-def _rebuild_changed(con: duckdb.DuckDBPyConnection, data_dir: Path,
-                     files: dict[str, list[Path]], changed: list[str],
-                     old_months: list[str]) -> list[str]:
+def _rebuild_changed(
+    con: duckdb.DuckDBPyConnection,
+    data_dir: Path,
+    files: dict[str, list[Path]],
+    changed: list[str],
+    old_months: list[str],
+) -> list[str]:
     paths = [p for m in changed for p in files[m]]
-    con.execute("create temp table touched as select distinct brand, conversation_id "
-                f"from read_parquet({_parquet_list(paths)}, union_by_name = true)")
+    con.execute(
+        "create temp table touched as select distinct brand, conversation_id "
+        f"from read_parquet({_parquet_list(paths)}, union_by_name = true)"
+    )
     # every message of a touched conversation, wherever it lies in the log
-    con.execute("create view interactions as select * from raw semi join touched "
-                "using (brand, conversation_id)")
-    con.execute("create temp table fresh as select *, " + MONTH + " as month from ("
-                + db.query_text("conversation_facts") + ")")
+    con.execute(
+        "create view interactions as select * from raw semi join touched "
+        "using (brand, conversation_id)"
+    )
+    con.execute(
+        "create temp table fresh as select *, "
+        + MONTH
+        + " as month from ("
+        + db.query_text("conversation_facts")
+        + ")"
+    )
     if old_months:
-        con.execute("create view stored as select * from read_parquet("
-                    f"{db.sql_string(rollup_glob(data_dir))}, hive_partitioning = true)")
+        con.execute(
+            "create view stored as select * from read_parquet("
+            f"{db.sql_string(rollup_glob(data_dir))}, hive_partitioning = true)"
+        )
     else:
         con.execute("create view stored as select * from fresh limit 0")
-    affected = {r[0] for r in con.execute(
-        "select distinct month from stored semi join touched using (brand, conversation_id) "
-        "union select distinct month from fresh").fetchall()}
+    affected = {
+        r[0]
+        for r in con.execute(
+            "select distinct month from stored semi join touched using (brand, conversation_id) "
+            "union select distinct month from fresh"
+        ).fetchall()
+    }
     months = set(old_months)
     for month in sorted(affected):
         # the month's untouched stored rows plus its recomputed ones
-        query = ("select * exclude (month) from stored anti join touched "
-                 "using (brand, conversation_id) where month = $month "
-                 "union all select * exclude (month) from fresh where month = $month")
+        query = (
+            "select * exclude (month) from stored anti join touched "
+            "using (brand, conversation_id) where month = $month "
+            "union all select * exclude (month) from fresh where month = $month"
+        )
         if _write_month(con, data_dir, month, query, {"month": month}):
             months.add(month)
         else:
@@ -260,8 +299,9 @@ def _rebuild_changed(con: duckdb.DuckDBPyConnection, data_dir: Path,
     return sorted(months)
 
 
-def _write_month(con: duckdb.DuckDBPyConnection, data_dir: Path, month: str, query: str,
-                 params: dict) -> bool:
+def _write_month(
+    con: duckdb.DuckDBPyConnection, data_dir: Path, month: str, query: str, params: dict
+) -> bool:
     """Write one rollup month atomically; False (and no file) when it has no rows."""
     path = month_file(data_dir, month)
     rows = con.execute(f"select count(*) from ({query})", params).fetchone()[0]
@@ -271,8 +311,11 @@ def _write_month(con: duckdb.DuckDBPyConnection, data_dir: Path, month: str, que
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        con.execute(f"copy ({query} order by {SORT}) to {db.sql_string(str(tmp))} "
-                    "(format parquet, compression zstd)", params)
+        con.execute(
+            f"copy ({query} order by {SORT}) to {db.sql_string(str(tmp))} "
+            "(format parquet, compression zstd)",
+            params,
+        )
         os.replace(tmp, path)
     finally:
         if tmp.exists():
@@ -284,7 +327,11 @@ def _write_manifest(data_dir: Path, manifest: Manifest) -> None:
     path = rollup_dir(data_dir) / MANIFEST
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    body = {"version": manifest.version, "raw": manifest.raw, "newest": manifest.newest,
-            "months": manifest.months}
+    body = {
+        "version": manifest.version,
+        "raw": manifest.raw,
+        "newest": manifest.newest,
+        "months": manifest.months,
+    }
     tmp.write_text(json.dumps(body, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, path)

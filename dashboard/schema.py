@@ -5,45 +5,64 @@ from __future__ import annotations
 import pyarrow as pa
 
 CHANNELS: tuple[str, ...] = (
-    "twitter", "facebook", "instagram", "linkedin", "youtube",
-    "email", "phone", "chat", "community", "review", "other",
+    "twitter",
+    "facebook",
+    "instagram",
+    "linkedin",
+    "youtube",
+    "email",
+    "phone",
+    "chat",
+    "community",
+    "review",
+    "other",
 )
 # Channels whose default response target is the social one (1 hour).
 SOCIAL_CHANNELS: tuple[str, ...] = (
-    "twitter", "facebook", "instagram", "linkedin", "youtube", "review", "other",
+    "twitter",
+    "facebook",
+    "instagram",
+    "linkedin",
+    "youtube",
+    "review",
+    "other",
 )
 DIRECTIONS: tuple[str, ...] = ("inbound", "outbound", "peer")
 FOLLOWER_BUCKETS: tuple[str, ...] = ("<100", "100-1k", "1k-10k", "10k-100k", ">=100k", "unknown")
 
-INTERACTIONS = pa.schema([
-    pa.field("interaction_id", pa.string(), nullable=False),
-    pa.field("conversation_id", pa.string(), nullable=False),
-    pa.field("brand", pa.string(), nullable=False),
-    pa.field("channel", pa.string(), nullable=False),
-    pa.field("direction", pa.string(), nullable=False),
-    pa.field("author_id", pa.string(), nullable=False),
-    pa.field("author_followers", pa.int64()),
-    pa.field("created_at", pa.timestamp("us", tz="UTC"), nullable=False),
-    pa.field("in_reply_to", pa.string()),
-    pa.field("text", pa.string()),
-    pa.field("sentiment", pa.float64()),
-    pa.field("csat", pa.int8()),
-    pa.field("nps", pa.int8()),
-    pa.field("resolved", pa.bool_()),
-])
+INTERACTIONS = pa.schema(
+    [
+        pa.field("interaction_id", pa.string(), nullable=False),
+        pa.field("conversation_id", pa.string(), nullable=False),
+        pa.field("brand", pa.string(), nullable=False),
+        pa.field("channel", pa.string(), nullable=False),
+        pa.field("direction", pa.string(), nullable=False),
+        pa.field("author_id", pa.string(), nullable=False),
+        pa.field("author_followers", pa.int64()),
+        pa.field("created_at", pa.timestamp("us", tz="UTC"), nullable=False),
+        pa.field("in_reply_to", pa.string()),
+        pa.field("text", pa.string()),
+        pa.field("sentiment", pa.float64()),
+        pa.field("csat", pa.int8()),
+        pa.field("nps", pa.int8()),
+        pa.field("resolved", pa.bool_()),
+    ]
+)
 
-AUDIENCE = pa.schema([
-    pa.field("brand", pa.string(), nullable=False),
-    pa.field("channel", pa.string(), nullable=False),
-    pa.field("date", pa.date32(), nullable=False),
-    pa.field("followers", pa.int64(), nullable=False),
-    pa.field("posts", pa.int64(), nullable=False),
-    pa.field("likes", pa.int64(), nullable=False),
-    pa.field("comments", pa.int64(), nullable=False),
-    pa.field("shares", pa.int64(), nullable=False),
-    pa.field("reach", pa.int64()),
-    pa.field("impressions", pa.int64()),
-])
+AUDIENCE = pa.schema(
+    [
+        pa.field("brand", pa.string(), nullable=False),
+        pa.field("channel", pa.string(), nullable=False),
+        pa.field("date", pa.date32(), nullable=False),
+        pa.field("followers", pa.int64(), nullable=False),
+        pa.field("posts", pa.int64(), nullable=False),
+        pa.field("likes", pa.int64(), nullable=False),
+        pa.field("comments", pa.int64(), nullable=False),
+        pa.field("shares", pa.int64(), nullable=False),
+        pa.field("reach", pa.int64()),
+        pa.field("impressions", pa.int64()),
+    ]
+)
 
 TABLES: dict[str, pa.Schema] = {"interactions": INTERACTIONS, "audience": AUDIENCE}
 

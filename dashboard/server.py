@@ -21,5 +21,4 @@ if importlib.util.find_spec("dashboard.api") is not None:
 
     _routes += _api_routes()
 
-app = st.App(str(Path(__file__).with_name("app.py")), routes=_routes,
-             lifespan=warmup.lifespan())
+app = st.App(str(Path(__file__).with_name("app.py")), routes=_routes, lifespan=warmup.lifespan())

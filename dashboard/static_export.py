@@ -27,11 +27,13 @@ from dashboard.badge import brand_badge
 from dashboard.charts_public import CSS, board_html
 from dashboard.config import Config
 
-PAGE_CSS = "body{margin:0;padding:12px 14px;background:#fff}" \
-           ".chi-method{max-width:980px;font-size:.9em}" \
-           ".chi-method table{border-collapse:collapse;margin:.4em 0}" \
-           ".chi-method td,.chi-method th{border-bottom:1px solid #e5e7eb;padding:.25em .5em;" \
-           "text-align:left;vertical-align:top}"
+PAGE_CSS = (
+    "body{margin:0;padding:12px 14px;background:#fff}"
+    ".chi-method{max-width:980px;font-size:.9em}"
+    ".chi-method table{border-collapse:collapse;margin:.4em 0}"
+    ".chi-method td,.chi-method th{border-bottom:1px solid #e5e7eb;padding:.25em .5em;"
+    "text-align:left;vertical-align:top}"
+)
 # the page may load nothing from anywhere: proof that it needs no server and no CDN
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:"
 
@@ -60,9 +62,12 @@ def methodology_html(config: Config) -> str:
     m = public.methodology(config)
     weights = "".join(
         f"<tr><td>{escape(c['name'])} ({c['symbol']})</td><td>{escape(c['definition'])}</td>"
-        f"<td>{c['weight']:g}</td><td>{c['weight_pct']:g}%</td></tr>" for c in m["components"])
-    targets = "".join(f"<tr><td>{escape(t['channel'])}</td><td>{t['label']}</td></tr>"
-                      for t in m["targets"])
+        f"<td>{c['weight']:g}</td><td>{c['weight_pct']:g}%</td></tr>"
+        for c in m["components"]
+    )
+    targets = "".join(
+        f"<tr><td>{escape(t['channel'])}</td><td>{t['label']}</td></tr>" for t in m["targets"]
+    )
     rules = "".join(f"<li>{escape(rule)}</li>" for rule in m["rules"])
     return (
         '<details class="chi chi-method"><summary>How the index is computed (methodology '
@@ -75,9 +80,11 @@ def methodology_html(config: Config) -> str:
 
 
 def index_html(board: public.Board, config: Config) -> str:
-    feed = ('<div class="chi chi-foot">Data: <a href="index.json">index.json</a> · '
-            "badges: <code>badges/&lt;brand&gt;.svg</code> · history: "
-            "<code>brands/&lt;brand&gt;.json</code></div>")
+    feed = (
+        '<div class="chi chi-foot">Data: <a href="index.json">index.json</a> · '
+        "badges: <code>badges/&lt;brand&gt;.svg</code> · history: "
+        "<code>brands/&lt;brand&gt;.json</code></div>"
+    )
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -91,22 +98,27 @@ def index_html(board: public.Board, config: Config) -> str:
 
 def _empty_note(board: public.Board) -> str:
     if not board.allowlist:
-        return ("No brands are published yet: list them under [public] brands in chi.toml, "
-                "then export again.")
+        return (
+            "No brands are published yet: list them under [public] brands in chi.toml, "
+            "then export again."
+        )
     return "There is no data for the published brands yet."
 
 
-def _write_tree(root: Path, board: public.Board, config: Config,
-                con: duckdb.DuckDBPyConnection) -> int:
+def _write_tree(
+    root: Path, board: public.Board, config: Config, con: duckdb.DuckDBPyConnection
+) -> int:
     files: dict[str, str] = {
-        "index.json": _dumps(public.board_json(
-            board, config, {s.slug: static_links(s.slug) for s in board.brands})),
+        "index.json": _dumps(
+            public.board_json(board, config, {s.slug: static_links(s.slug) for s in board.brands})
+        ),
         "index.html": index_html(board, config),
     }
     for score in board.brands:
         history = public.brand_history(con, config, score.brand)
         files[f"brands/{score.slug}.json"] = _dumps(
-            public.history_json(board, score, history, static_links(score.slug)))
+            public.history_json(board, score, history, static_links(score.slug))
+        )
         files[f"badges/{score.slug}.svg"] = brand_badge(score, board)
     for name, text in files.items():
         path = root / name
@@ -120,16 +132,19 @@ def _replaceable(out: Path) -> bool:
         return True
     if not out.is_dir():
         return False
-    return not any(out.iterdir()) or ((out / "index.json").is_file()
-                                      and (out / "index.html").is_file())
+    return not any(out.iterdir()) or (
+        (out / "index.json").is_file() and (out / "index.html").is_file()
+    )
 
 
 def export_public(con: duckdb.DuckDBPyConnection, config: Config, out: Path) -> ExportSummary:
     """Write the board to `out` (replacing a previous export there) and say what was written."""
     out = Path(out)
     if not _replaceable(out):
-        raise ExportError(f"{out}: exists and is not a previous export (no index.json and "
-                          "index.html); choose an empty or new folder")
+        raise ExportError(
+            f"{out}: exists and is not a previous export (no index.json and "
+            "index.html); choose an empty or new folder"
+        )
     board = public.board(con, config)
     out.parent.mkdir(parents=True, exist_ok=True)
     tag = uuid.uuid4().hex[:8]
@@ -149,5 +164,4 @@ def export_public(con: duckdb.DuckDBPyConnection, config: Config, out: Path) -> 
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
-    return ExportSummary(out, len(board.brands), sum(not s.suppressed for s in board.brands),
-                         files)
+    return ExportSummary(out, len(board.brands), sum(not s.suppressed for s in board.brands), files)

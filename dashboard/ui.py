@@ -21,8 +21,16 @@ from dashboard.filters import Filters, keep_known
 from dashboard.overview import DataBounds, Kpi, data_bounds
 
 T = TypeVar("T")
-TIME_ZONES = ("UTC", "Europe/London", "Europe/Paris", "America/New_York",
-              "America/Chicago", "America/Los_Angeles", "Asia/Tokyo", "Australia/Sydney")
+TIME_ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Paris",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+)
 
 
 def current_data_dir() -> Path:
@@ -94,8 +102,10 @@ def filters_sidebar(tz_default: str | None = None) -> Filters | None:
     """
     known = bounds()
     if known.conversations == 0:
-        st.info("There are no conversations in the data directory yet. "
-                "Run `chi demo` for demo data or `chi ingest` to import your exports.")
+        st.info(
+            "There are no conversations in the data directory yet. "
+            "Run `chi demo` for demo data or `chi ingest` to import your exports."
+        )
         return None
     _notice_unknown("brand", known.brands)
     _notice_unknown("channel", known.channels)
@@ -107,20 +117,42 @@ def filters_sidebar(tz_default: str | None = None) -> Filters | None:
         last = known.last_day + dt.timedelta(days=1)
         _notice_out_of_range(first, last)
         default_from = max(first, known.last_day - dt.timedelta(days=89))
-        date_from = st.date_input("From", value=default_from, min_value=first,
-                                  max_value=last, key="from", bind="query-params")
-        date_to = st.date_input("To", value=known.last_day, min_value=first, max_value=last,
-                                key="to", bind="query-params")
-        brands = st.multiselect("Brands", known.brands, key="brand", bind="query-params",
-                                placeholder="All brands")
-        channels = st.multiselect("Channels", known.channels, key="channel",
-                                  bind="query-params", placeholder="All channels")
-        zones = list(dict.fromkeys([tz_default or current_config().display_time_zone,
-                                    *TIME_ZONES]))
-        tz = st.selectbox("Time zone", zones, key="tz", bind="query-params",
-                          help="Days, weeks and months are cut in this time zone.")
+        date_from = st.date_input(
+            "From",
+            value=default_from,
+            min_value=first,
+            max_value=last,
+            key="from",
+            bind="query-params",
+        )
+        date_to = st.date_input(
+            "To",
+            value=known.last_day,
+            min_value=first,
+            max_value=last,
+            key="to",
+            bind="query-params",
+        )
+        brands = st.multiselect(
+            "Brands", known.brands, key="brand", bind="query-params", placeholder="All brands"
+        )
+        channels = st.multiselect(
+            "Channels",
+            known.channels,
+            key="channel",
+            bind="query-params",
+            placeholder="All channels",
+        )
+        zones = list(dict.fromkeys([tz_default or current_config().display_time_zone, *TIME_ZONES]))
+        tz = st.selectbox(
+            "Time zone",
+            zones,
+            key="tz",
+            bind="query-params",
+            help="Days, weeks and months are cut in this time zone.",
+        )
     if date_from > date_to:
-        st.warning("'From' is after 'To'; showing the single day " f"{date_to}.")
+        st.warning(f"'From' is after 'To'; showing the single day {date_to}.")
         date_from = date_to
     return Filters(date_from, date_to, tuple(brands), tuple(channels), tz)
 
@@ -136,8 +168,10 @@ def _notice_out_of_range(first: dt.date, last: dt.date) -> None:
             st.caption(f"Ignored '{key}={raw}' from the link: not a date (YYYY-MM-DD).")
             continue
         if not first <= day <= last:
-            st.caption(f"Ignored '{key}={raw}' from the link: the data covers "
-                       f"{first:%Y-%m-%d} to {last:%Y-%m-%d}.")
+            st.caption(
+                f"Ignored '{key}={raw}' from the link: the data covers "
+                f"{first:%Y-%m-%d} to {last:%Y-%m-%d}."
+            )
 
 
 def _notice_unknown(key: str, known: list[str]) -> None:
@@ -150,11 +184,12 @@ def _notice_unknown(key: str, known: list[str]) -> None:
 def kpi_tiles(items: list[Kpi]) -> None:
     for column, kpi in zip(st.columns(len(items)), items, strict=True):
         column.metric(
-            kpi.label, formatting.value(kpi.value, kpi.unit),
+            kpi.label,
+            formatting.value(kpi.value, kpi.unit),
             delta=formatting.change(kpi.change, kpi.unit),
             delta_color="normal" if kpi.higher_is_better else "inverse",
             help=f"{kpi.help}. Change against the previous period of equal length "
-                 f"(previous: {formatting.value(kpi.previous, kpi.unit)}).",
+            f"(previous: {formatting.value(kpi.previous, kpi.unit)}).",
             border=True,
         )
 
@@ -163,6 +198,8 @@ def selection_caption(filters: Filters) -> str:
     scope = ", ".join(filters.brands) if filters.brands else "all brands"
     chans = ", ".join(filters.channels) if filters.channels else "all channels"
     prev = filters.previous()
-    return (f"{filters.date_from:%d %b %Y} – {filters.date_to:%d %b %Y} ({filters.days} days, "
-            f"{filters.tz}) · {scope} · {chans} · compared with "
-            f"{prev.date_from:%d %b %Y} – {prev.date_to:%d %b %Y}")
+    return (
+        f"{filters.date_from:%d %b %Y} – {filters.date_to:%d %b %Y} ({filters.days} days, "
+        f"{filters.tz}) · {scope} · {chans} · compared with "
+        f"{prev.date_from:%d %b %Y} – {prev.date_to:%d %b %Y}"
+    )

@@ -15,9 +15,11 @@ from dashboard.overview import data_bounds
 
 FALLBACK_ORIGIN = "https://your-chi-host.example"
 # inside an embed: no navigation toggle and little top padding, only the numbers
-EMBED_CSS = ('[data-testid="stExpandSidebarButton"],[data-testid="stSidebar"],'
-             '[data-testid="stHeader"]{display:none}'
-             '[data-testid="stMainBlockContainer"]{padding-top:.75rem;padding-bottom:.75rem}')
+EMBED_CSS = (
+    '[data-testid="stExpandSidebarButton"],[data-testid="stSidebar"],'
+    '[data-testid="stHeader"]{display:none}'
+    '[data-testid="stMainBlockContainer"]{padding-top:.75rem;padding-bottom:.75rem}'
+)
 
 
 def board() -> public.Board:
@@ -58,14 +60,17 @@ def empty_note(shown: public.Board) -> str:
         return "No brands are published on this board yet."
     known = ui.load(data_bounds, ui.current_config().display_time_zone).brands
     hint = f" Brands in your data: {', '.join(known)}." if known else ""
-    return ("No brand is public yet. List the brands to publish in chi.toml in the data "
-            'folder, for example `[public]` `brands = ["Brand A", "Brand B"]`, and reload.'
-            + hint)
+    return (
+        "No brand is public yet. List the brands to publish in chi.toml in the data "
+        'folder, for example `[public]` `brands = ["Brand A", "Brand B"]`, and reload.' + hint
+    )
 
 
 def private_mode_caption() -> None:
     if not ui.is_public() and not embedded():
-        st.caption("This is what the public sees: only brands listed under `[public] brands` "
-                   "in the config, aggregates only, groups under the minimum n suppressed. "
-                   "Serve it alone with `chi serve --public` or as static files with "
-                   "`chi export-public`.")
+        st.caption(
+            "This is what the public sees: only brands listed under `[public] brands` "
+            "in the config, aggregates only, groups under the minimum n suppressed. "
+            "Serve it alone with `chi serve --public` or as static files with "
+            "`chi export-public`."
+        )

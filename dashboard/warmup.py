@@ -139,7 +139,11 @@ def route(warmup: Warmup = WARMUP) -> Any:
     async def ready(_request: Any) -> Response:
         status = warmup.status
         body = json.dumps(status.as_dict()) + "\n"
-        return Response(body, status_code=503 if status.state == "warming" else 200,
-                        media_type="application/json", headers={"Cache-Control": "no-store"})
+        return Response(
+            body,
+            status_code=503 if status.state == "warming" else 200,
+            media_type="application/json",
+            headers={"Cache-Control": "no-store"},
+        )
 
     return Route(READY_PATH, ready, methods=["GET"])

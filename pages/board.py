@@ -10,11 +10,19 @@ if note and not board.brands:
     st.title("Customer Happiness Index")
     st.info(note)
     st.stop()
-ui_public.show_html(charts_public.board_html(
-    board, href=ui_public.card_href, methodology_href="methodology", empty_note=note,
-    inline_svg=False))
+ui_public.show_html(
+    charts_public.board_html(
+        board,
+        href=ui_public.card_href,
+        methodology_href="methodology",
+        empty_note=note,
+        inline_svg=False,
+    )
+)
 ui_public.private_mode_caption()
 if not ui_public.embedded():
-    st.caption(f"Embed this board: `<iframe src=\"{ui_public.origin()}/board?embed=true\" "
-               'width="100%" height="640" style="border:0"></iframe>` · JSON: '
-               f"`{ui_public.origin()}/api/index.json`")
+    st.caption(
+        f'Embed this board: `<iframe src="{ui_public.origin()}/board?embed=true" '
+        'width="100%" height="640" style="border:0"></iframe>` · JSON: '
+        f"`{ui_public.origin()}/api/index.json`"
+    )

@@ -23,8 +23,15 @@ def _choose() -> None:
 
 if score is None or not ui_public.embedded():
     names = [s.brand for s in board.brands]
-    st.selectbox("Brand", names, index=names.index(score.brand) if score else None,
-                 key="brand_choice", on_change=_choose, placeholder="Choose a brand", width=360)
+    st.selectbox(
+        "Brand",
+        names,
+        index=names.index(score.brand) if score else None,
+        key="brand_choice",
+        on_change=_choose,
+        placeholder="Choose a brand",
+        width=360,
+    )
 if score is None:
     st.stop()
 
@@ -35,14 +42,19 @@ if ui_public.embedded():
 history = ui.load(public.brand_history, ui.current_config(), score.brand)
 st.subheader("Weekly history")
 st.plotly_chart(charts_public.history_figure(history), width="stretch")
-st.caption(f"Weeks with fewer than {board.min_n} conversations are gaps, not zeros. "
-           "See the methodology page for the formula.")
+st.caption(
+    f"Weeks with fewer than {board.min_n} conversations are gaps, not zeros. "
+    "See the methodology page for the formula."
+)
 site = ui_public.origin()
 with st.expander("Embed this brand"):
     st.markdown("Badge (Markdown):")
     st.code(f"![Customer happiness]({site}/api/badge/{score.slug}.svg)", language="markdown")
     st.markdown("Card (HTML):")
-    st.code(f'<iframe src="{site}/brand?brand={score.slug}&embed=true" width="100%" '
-            'height="420" style="border:0"></iframe>', language="html")
+    st.code(
+        f'<iframe src="{site}/brand?brand={score.slug}&embed=true" width="100%" '
+        'height="420" style="border:0"></iframe>',
+        language="html",
+    )
     st.markdown(f"History as JSON: `{site}/api/brands/{score.slug}.json`")
 ui_public.private_mode_caption()

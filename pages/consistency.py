@@ -7,8 +7,10 @@ import streamlit as st
 from dashboard import charts_consistency, consistency, formatting, ui
 
 st.title("Channel consistency")
-st.markdown("*Is service better on Twitter than in the call centre? The goal is "
-            "consistency across all channels.*")
+st.markdown(
+    "*Is service better on Twitter than in the call centre? The goal is "
+    "consistency across all channels.*"
+)
 filters = ui.filters_sidebar()
 if filters is None:
     st.stop()
@@ -23,110 +25,170 @@ scores = consistency.brand_scores(channels, config)
 
 st.subheader("Consistency per brand")
 st.dataframe(
-    consistency.least_consistent_first(scores), hide_index=True, width="stretch",
+    consistency.least_consistent_first(scores),
+    hide_index=True,
+    width="stretch",
     column_config={
         "brand": "Brand",
         "channels": st.column_config.NumberColumn(
-            "Channels compared", help=f"entry channels with at least {config.min_n} "
-                                      "conversations"),
+            "Channels compared", help=f"entry channels with at least {config.min_n} conversations"
+        ),
         "consistency": st.column_config.ProgressColumn(
-            "Consistency", min_value=0, max_value=100, format="%.1f",
+            "Consistency",
+            min_value=0,
+            max_value=100,
+            format="%.1f",
             help="100 minus the mean spread (best - worst channel) of the five components; "
-                 "100 = every channel scores the same. Empty with fewer than two channels."),
+            "100 = every channel scores the same. Empty with fewer than two channels.",
+        ),
         "weakest_channel": st.column_config.TextColumn(
-            "Weakest channel", help="lowest index (ties: first channel name)"),
+            "Weakest channel", help="lowest index (ties: first channel name)"
+        ),
         "gap": st.column_config.NumberColumn(
-            "Gap (points)", format="%.1f", help="highest channel index - lowest"),
+            "Gap (points)", format="%.1f", help="highest channel index - lowest"
+        ),
         "best_channel": "Best channel",
         "alerts": st.column_config.NumberColumn(
-            "Alerts", help=f"channels more than {config.alert_gap_points:g} points below "
-                           "the brand's best channel"),
+            "Alerts",
+            help=f"channels more than {config.alert_gap_points:g} points below "
+            "the brand's best channel",
+        ),
         "conversations": st.column_config.NumberColumn("Conversations", format="%d"),
-    })
-st.caption(f"Only entry channels with at least {config.min_n} conversations are compared. "
-           "A conversation counts for the channel of its first customer message. "
-           "Formulas: Methodology page and docs/METRICS.md.")
+    },
+)
+st.caption(
+    f"Only entry channels with at least {config.min_n} conversations are compared. "
+    "A conversation counts for the channel of its first customer message. "
+    "Formulas: Methodology page and docs/METRICS.md."
+)
 
 alerts = consistency.alerts_table(channels)
 st.subheader("Alerts")
 if alerts.is_empty():
-    st.success(f"No channel is more than {config.alert_gap_points:g} points below its "
-               "brand's best channel.")
+    st.success(
+        f"No channel is more than {config.alert_gap_points:g} points below its "
+        "brand's best channel."
+    )
 else:
-    st.warning(f"{alerts.height:,} channel(s) score more than {config.alert_gap_points:g} "
-               "index points below their brand's best channel.")
-    st.dataframe(alerts, hide_index=True, width="stretch", column_config={
-        "brand": "Brand", "channel": "Channel",
-        "index": st.column_config.NumberColumn("Index", format="%.1f"),
-        "best_channel": "Best channel",
-        "best_index": st.column_config.NumberColumn("Best index", format="%.1f"),
-        "points_below_best": st.column_config.NumberColumn("Points below best",
-                                                           format="%.1f"),
-        "conversations": st.column_config.NumberColumn("n", format="%d")})
+    st.warning(
+        f"{alerts.height:,} channel(s) score more than {config.alert_gap_points:g} "
+        "index points below their brand's best channel."
+    )
+    st.dataframe(
+        alerts,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "brand": "Brand",
+            "channel": "Channel",
+            "index": st.column_config.NumberColumn("Index", format="%.1f"),
+            "best_channel": "Best channel",
+            "best_index": st.column_config.NumberColumn("Best index", format="%.1f"),
+            "points_below_best": st.column_config.NumberColumn("Points below best", format="%.1f"),
+            "conversations": st.column_config.NumberColumn("n", format="%d"),
+        },
+    )
 
 st.subheader("Brand × channel")
-metric = st.segmented_control("Colour by", list(consistency.HEATMAP_METRICS), key="metric",
-                              format_func=consistency.LABELS.get, default="index",
-                              bind="query-params",
-                              help="Speed = share answered within the channel's target; "
-                                   "effort = share with at most 2 customer messages on one "
-                                   "channel; satisfaction = share of ratings of 4 or 5.") \
+metric = (
+    st.segmented_control(
+        "Colour by",
+        list(consistency.HEATMAP_METRICS),
+        key="metric",
+        format_func=consistency.LABELS.get,
+        default="index",
+        bind="query-params",
+        help="Speed = share answered within the channel's target; "
+        "effort = share with at most 2 customer messages on one "
+        "channel; satisfaction = share of ratings of 4 or 5.",
+    )
     or "index"
+)
 st.plotly_chart(charts_consistency.heatmap(channels, metric, config.min_n), width="stretch")
-st.caption(f"Grey cells marked n<{config.min_n} rest on too few conversations (for "
-           "satisfaction: ratings) and are not coloured by their value; a grey – means no "
-           "data. Hover any cell for its value and n. A missing cell means no conversations.")
+st.caption(
+    f"Grey cells marked n<{config.min_n} rest on too few conversations (for "
+    "satisfaction: ratings) and are not coloured by their value; a grey – means no "
+    "data. Hover any cell for its value and n. A missing cell means no conversations."
+)
 
 st.subheader("One brand, channel by channel")
 brands = scores["brand"].to_list()
-focus = st.selectbox("Brand", brands, key="focus", bind="query-params",
-                     index=brands.index(consistency.default_brand(scores)))
+focus = st.selectbox(
+    "Brand",
+    brands,
+    key="focus",
+    bind="query-params",
+    index=brands.index(consistency.default_brand(scores)),
+)
 focus = focus or consistency.default_brand(scores)
 score = consistency.brand_score(scores, focus)
 st.markdown(consistency.summary_sentence(score, config.min_n))
 rows = consistency.brand_channels(channels, focus)
-st.plotly_chart(charts_consistency.channel_bars(rows, config.min_n, config.alert_gap_points),
-                width="stretch")
+st.plotly_chart(
+    charts_consistency.channel_bars(rows, config.min_n, config.alert_gap_points), width="stretch"
+)
 st.dataframe(
-    consistency.channel_table(rows, config.min_n), hide_index=True, width="stretch",
+    consistency.channel_table(rows, config.min_n),
+    hide_index=True,
+    width="stretch",
     column_config={
-        "channel": "Channel", "conversations": st.column_config.NumberColumn("n"),
+        "channel": "Channel",
+        "conversations": st.column_config.NumberColumn("n"),
         "response_rate": st.column_config.NumberColumn("Answered", format="%.1f%%"),
         "median_first_response_s": st.column_config.TextColumn(
-            "Median reply", help="median first response over answered conversations"),
+            "Median reply", help="median first response over answered conversations"
+        ),
         "p90_first_response_s": st.column_config.TextColumn(
-            "P90 reply", help="90th-percentile first response over answered conversations"),
+            "P90 reply", help="90th-percentile first response over answered conversations"
+        ),
         "speed": st.column_config.NumberColumn("Within target", format="%.1f%%"),
         "resolution": st.column_config.NumberColumn("Resolved", format="%.1f%%"),
         "mood": st.column_config.NumberColumn("Mood", format="%.1f"),
         "effort": st.column_config.NumberColumn("Effortless", format="%.1f%%"),
-        "satisfaction": st.column_config.NumberColumn("Satisfied", format="%.1f%%",
-                                                      help="empty = no ratings"),
+        "satisfaction": st.column_config.NumberColumn(
+            "Satisfied", format="%.1f%%", help="empty = no ratings"
+        ),
         "index": st.column_config.NumberColumn("Index", format="%.1f"),
-        "points_below_best": st.column_config.NumberColumn("Gap", format="%.1f",
-                                                           help="points below the best channel"),
+        "points_below_best": st.column_config.NumberColumn(
+            "Gap", format="%.1f", help="points below the best channel"
+        ),
         "alert": st.column_config.CheckboxColumn("Alert"),
-    })
-st.caption("First-response times are over answered conversations: the median and the "
-           "90th percentile (9 in 10 answered customers waited at most this long). "
-           "Targets: " + ", ".join(f"{c} {formatting.duration(s)}"
-                                   for c, s in sorted(config.targets_s.items())) + ".")
+    },
+)
+st.caption(
+    "First-response times are over answered conversations: the median and the "
+    "90th percentile (9 in 10 answered customers waited at most this long). "
+    "Targets: "
+    + ", ".join(f"{c} {formatting.duration(s)}" for c, s in sorted(config.targets_s.items()))
+    + "."
+)
 
 st.subheader("Customers who switch channel")
 switch = ui.load(consistency.switch_summary, config, filters)
 tiles = st.columns(3)
-tiles[0].metric("Switched channel", formatting.value(switch.share_switched_pct, "pct"),
-                help=f"{switch.switched:,} of {switch.conversations:,} conversations used "
-                     "more than one channel", border=True)
-tiles[1].metric("Index, switched", formatting.value(switch.index_switched, "points"),
-                delta=formatting.change(switch.difference, "points"),
-                help="index of the conversations that switched channel; the change is "
-                     "against single-channel conversations", border=True)
-tiles[2].metric("Index, single channel", formatting.value(switch.index_single, "points"),
-                border=True)
-st.caption("A conversation switched channel when its messages (the customer's or the "
-           "brand's) use more than one channel. Switched conversations score 0 on effort by "
-           "definition: an effortless conversation stays on one channel.")
+tiles[0].metric(
+    "Switched channel",
+    formatting.value(switch.share_switched_pct, "pct"),
+    help=f"{switch.switched:,} of {switch.conversations:,} conversations used "
+    "more than one channel",
+    border=True,
+)
+tiles[1].metric(
+    "Index, switched",
+    formatting.value(switch.index_switched, "points"),
+    delta=formatting.change(switch.difference, "points"),
+    help="index of the conversations that switched channel; the change is "
+    "against single-channel conversations",
+    border=True,
+)
+tiles[2].metric(
+    "Index, single channel", formatting.value(switch.index_single, "points"), border=True
+)
+st.caption(
+    "A conversation switched channel when its messages (the customer's or the "
+    "brand's) use more than one channel. Switched conversations score 0 on effort by "
+    "definition: an effortless conversation stays on one channel."
+)
 paths = ui.load(consistency.top_paths, filters, 10)
 st.markdown("**Most common channel paths**")
 if paths.is_empty():
@@ -135,14 +197,17 @@ else:
     st.plotly_chart(charts_consistency.top_paths(paths), width="stretch")
     st.caption("A path lists a conversation's channels in the order they first appear.")
 with st.expander("Switching per brand"):
-    st.dataframe(ui.load(consistency.journeys_by_brand, config, filters), hide_index=True,
-                 width="stretch", column_config={
-                     "brand": "Brand", "switched_n": "Switched (n)",
-                     "switched_pct": st.column_config.NumberColumn("Switched", format="%.1f%%"),
-                     "index_switched": st.column_config.NumberColumn("Index, switched",
-                                                                     format="%.1f"),
-                     "single_n": "Single channel (n)",
-                     "index_single": st.column_config.NumberColumn("Index, single",
-                                                                   format="%.1f"),
-                     "difference": st.column_config.NumberColumn("Difference",
-                                                                 format="%+.1f")})
+    st.dataframe(
+        ui.load(consistency.journeys_by_brand, config, filters),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "brand": "Brand",
+            "switched_n": "Switched (n)",
+            "switched_pct": st.column_config.NumberColumn("Switched", format="%.1f%%"),
+            "index_switched": st.column_config.NumberColumn("Index, switched", format="%.1f"),
+            "single_n": "Single channel (n)",
+            "index_single": st.column_config.NumberColumn("Index, single", format="%.1f"),
+            "difference": st.column_config.NumberColumn("Difference", format="%+.1f"),
+        },
+    )

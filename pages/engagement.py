@@ -21,11 +21,14 @@ if fan_tab.open is not False:
             "rate punishes size. The **fan-action index** compares each account's engagement "
             "rate with the rate expected for its follower count on that channel (a curve "
             "fitted over every brand's account): **100 = par for its size**, under "
-            f"{engagement.HOLLOW_BELOW:.0f} = **hollow audience**, followers who do not act.")
+            f"{engagement.HOLLOW_BELOW:.0f} = **hollow audience**, followers who do not act."
+        )
         view = ui.load(engagement.fan_action, config, filters)
         if view.accounts.is_empty():
-            st.info("No audience data (followers, posts, engagements) for this selection. "
-                    "Widen the dates or channels, or import audience exports with `chi ingest`.")
+            st.info(
+                "No audience data (followers, posts, engagements) for this selection. "
+                "Widen the dates or channels, or import audience exports with `chi ingest`."
+            )
         else:
             hollow = engagement.hollow_summary(view)
             if hollow:
@@ -35,18 +38,27 @@ if fan_tab.open is not False:
             chart, table = st.columns([3, 2])
             with chart:
                 picked = st.segmented_control(
-                    "Channel", ["All channels", *engagement.channels(view)], key="fan_channel",
-                    default="All channels", bind="query-params")
-                st.plotly_chart(charts_engagement.fan_action_scatter(
-                    view, None if picked in (None, "All channels") else picked),
-                    width="stretch")
+                    "Channel",
+                    ["All channels", *engagement.channels(view)],
+                    key="fan_channel",
+                    default="All channels",
+                    bind="query-params",
+                )
+                st.plotly_chart(
+                    charts_engagement.fan_action_scatter(
+                        view, None if picked in (None, "All channels") else picked
+                    ),
+                    width="stretch",
+                )
             with table:
                 ui_engagement.accounts_table(view)
             notes = engagement.undefined_fits(view)
-            st.caption("Both axes are logarithmic, so each channel's fitted curve "
-                       "(least squares of ln rate on ln followers) is a straight line. Pick a "
-                       "channel to label every brand; click a column header to sort. "
-                       + (" ".join(f"{n.capitalize()}." for n in notes)))
+            st.caption(
+                "Both axes are logarithmic, so each channel's fitted curve "
+                "(least squares of ln rate on ln followers) is a straight line. Pick a "
+                "channel to label every brand; click a column header to sort. "
+                + (" ".join(f"{n.capitalize()}." for n in notes))
+            )
 
 if fair_tab.open is not False:
     with fair_tab:
@@ -56,10 +68,14 @@ if fair_tab.open is not False:
             "premium** is the response rate of the highest bucket with enough conversations "
             "divided by that of the lowest; the **speed premium** is the lowest bucket's "
             "median first response divided by the highest's. **1.0 = equal treatment**; a "
-            "verdict is given only where the 95% interval excludes 1.0.")
-        by_channel = st.toggle("Split by entry channel", key="by_channel",
-                               bind="query-params",
-                               help="one row per brand and channel in the tables below")
+            "verdict is given only where the 95% interval excludes 1.0."
+        )
+        by_channel = st.toggle(
+            "Split by entry channel",
+            key="by_channel",
+            bind="query-params",
+            help="one row per brand and channel in the tables below",
+        )
         table = ui.load(fairness.buckets, config, filters, False)
         if table.is_empty():
             st.info("No conversations match this selection. Widen the dates or clear a filter.")
@@ -69,11 +85,11 @@ if fair_tab.open is not False:
             st.subheader("Premiums per brand")
             ui_engagement.premiums_table(premiums, by_channel)
             st.subheader("Response by follower bucket")
-            st.plotly_chart(charts_engagement.fairness_bars(table, config.min_n),
-                            width="stretch")
-            st.caption(f"Buckets with fewer than {config.min_n} conversations are light grey "
-                       "and never used for a premium; 'unknown' (no follower count) is shown "
-                       "but not compared. Hover a bar for its n.")
-            shown = (ui.load(fairness.buckets, config, filters, True) if by_channel
-                     else table)
+            st.plotly_chart(charts_engagement.fairness_bars(table, config.min_n), width="stretch")
+            st.caption(
+                f"Buckets with fewer than {config.min_n} conversations are light grey "
+                "and never used for a premium; 'unknown' (no follower count) is shown "
+                "but not compared. Hover a bar for its n."
+            )
+            shown = ui.load(fairness.buckets, config, filters, True) if by_channel else table
             ui_engagement.buckets_table(shown, by_channel, config.min_n)

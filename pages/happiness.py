@@ -13,10 +13,16 @@ st.caption(ui.selection_caption(filters))
 config = ui.current_config()
 
 left, right = st.columns(2)
-grain = left.segmented_control("Grain", ["day", "week", "month"], key="grain",
-                               default=happiness.default_grain(filters), bind="query-params")
-by = right.segmented_control("Lines per", list(ui_happiness.BY_OPTIONS), key="by",
-                             default="brand", bind="query-params")
+grain = left.segmented_control(
+    "Grain",
+    ["day", "week", "month"],
+    key="grain",
+    default=happiness.default_grain(filters),
+    bind="query-params",
+)
+by = right.segmented_control(
+    "Lines per", list(ui_happiness.BY_OPTIONS), key="by", default="brand", bind="query-params"
+)
 grain = grain or happiness.default_grain(filters)
 by = ui_happiness.BY_OPTIONS[by or "brand"]
 
@@ -26,8 +32,9 @@ if trend.is_empty():
     st.stop()
 st.subheader("Index over time")
 figure = charts_happiness.index_over_time(trend, config.min_n, grain)
-event = st.plotly_chart(figure, width="stretch", on_select="rerun", selection_mode="points",
-                        key="trend")
+event = st.plotly_chart(
+    figure, width="stretch", on_select="rerun", selection_mode="points", key="trend"
+)
 st.caption(happiness.thin_note(trend, config.min_n))
 
 moved = ui.load(happiness.what_moved, config, filters)
@@ -36,8 +43,10 @@ bars, table = st.columns(2)
 bars.plotly_chart(charts_happiness.component_bars(moved), width="stretch")
 groups = ui.load(happiness.by_period, config, filters, "all", by)
 table.plotly_chart(charts_happiness.components_heatmap(groups, config.min_n), width="stretch")
-st.caption("Left: this selection against the previous period of equal length. "
-           "Right: each line of the chart above over the whole selection, with its n.")
+st.caption(
+    "Left: this selection against the previous period of equal length. "
+    "Right: each line of the chart above over the whole selection, with its n."
+)
 
 st.subheader("What moved it")
 if moved.change is None:

@@ -16,11 +16,18 @@ if not tiles[0].value:
     st.stop()
 ui.kpi_tiles(tiles)
 
-grain = st.segmented_control("Grain", ["day", "week", "month"], key="grain",
-                             default=overview.default_grain(filters), bind="query-params")
+grain = st.segmented_control(
+    "Grain",
+    ["day", "week", "month"],
+    key="grain",
+    default=overview.default_grain(filters),
+    bind="query-params",
+)
 trend = ui.load(overview.trend, ui.current_config(), filters, grain or "week")
 st.subheader("Trend")
 st.plotly_chart(charts.overview_trend(trend, ui.current_config().min_n), width="stretch")
-st.caption(f"Points in grey have fewer than {ui.current_config().min_n} conversations. "
-           "Hover a point for its n. The index is the weighted mean of mood, speed, "
-           "resolution, effort and satisfaction; the Happiness page shows how.")
+st.caption(
+    f"Points in grey have fewer than {ui.current_config().min_n} conversations. "
+    "Hover a point for its n. The index is the weighted mean of mood, speed, "
+    "resolution, effort and satisfaction; the Happiness page shows how."
+)

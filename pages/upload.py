@@ -28,8 +28,9 @@ class StreamlitProgress:
         self._done += n
         if self._total:
             fraction = min(1.0, self._done / self._total)
-            self._bar.progress(fraction, text=f"{self._name.capitalize()}: "
-                                              f"{self._done:,} of {self._total:,}")
+            self._bar.progress(
+                fraction, text=f"{self._name.capitalize()}: {self._done:,} of {self._total:,}"
+            )
 
 
 def show_summary(summary: IngestSummary) -> None:
@@ -40,11 +41,17 @@ def show_summary(summary: IngestSummary) -> None:
     columns[3].metric("Duplicates skipped", f"{summary.duplicates_skipped:,}")
     if summary.rejected:
         st.subheader("Rejected rows by reason")
-        st.dataframe([{"reason": r, "rows": n} for r, n in summary.rejected.most_common()],
-                     hide_index=True)
+        st.dataframe(
+            [{"reason": r, "rows": n} for r, n in summary.rejected.most_common()], hide_index=True
+        )
         for path in summary.rejects_files:
-            st.download_button(f"Download {path.name}", path.read_bytes(), file_name=path.name,
-                               mime="text/csv", key=f"rejects-{path.name}")
+            st.download_button(
+                f"Download {path.name}",
+                path.read_bytes(),
+                file_name=path.name,
+                mime="text/csv",
+                key=f"rejects-{path.name}",
+            )
     st.code("\n".join(summary.lines()), language=None)
 
 
@@ -54,21 +61,40 @@ if ui.is_public():
     st.stop()
 
 data_dir = ui.current_data_dir()
-st.caption(f"Imports into `{data_dir}` with the same importer as `chi ingest` "
-           "(docs/DATA.md). Re-importing a file adds nothing; rejected rows are kept "
-           "with their reason in the data directory's `rejects/` folder.")
+st.caption(
+    f"Imports into `{data_dir}` with the same importer as `chi ingest` "
+    "(docs/DATA.md). Re-importing a file adds nothing; rejected rows are kept "
+    "with their reason in the data directory's `rejects/` folder."
+)
 
-fmt = st.selectbox("Format", list(FORMATS), key="format",
-                   format_func=lambda name: f"{name}: {FORMATS[name].description}")
-uploads = st.file_uploader("Export file(s)", accept_multiple_files=True, key="files",
-                           type=["csv", "tsv", "txt", "json", "jsonl", "parquet"])
+fmt = st.selectbox(
+    "Format",
+    list(FORMATS),
+    key="format",
+    format_func=lambda name: f"{name}: {FORMATS[name].description}",
+)
+uploads = st.file_uploader(
+    "Export file(s)",
+    accept_multiple_files=True,
+    key="files",
+    type=["csv", "tsv", "txt", "json", "jsonl", "parquet"],
+)
 left, right = st.columns(2)
-brand = left.text_input("Brand", key="brand",
-                        help="Required for twitter-json (the brand's handle), tickets and "
-                             "facebook-posts; for twcs, the brand of threads no brand answered.")
+brand = left.text_input(
+    "Brand",
+    key="brand",
+    help="Required for twitter-json (the brand's handle), tickets and "
+    "facebook-posts; for twcs, the brand of threads no brand answered.",
+)
 channel = right.selectbox("Channel", [DEFAULT_CHANNEL, *CHANNELS], key="channel")
-year = left.number_input("Year of the posts (facebook-posts without dates)", min_value=1990,
-                         max_value=2100, value=None, step=1, key="year")
+year = left.number_input(
+    "Year of the posts (facebook-posts without dates)",
+    min_value=1990,
+    max_value=2100,
+    value=None,
+    step=1,
+    key="year",
+)
 tz = right.text_input("Time zone of timestamps without one", value="UTC", key="tz")
 
 if st.button("Import", type="primary", disabled=not uploads, key="import"):
@@ -82,16 +108,22 @@ if st.button("Import", type="primary", disabled=not uploads, key="import"):
             path.write_bytes(upload.getvalue())
             paths.append(path)
         try:
-            summary = ingest_files(paths, fmt, data_dir, brand=brand.strip() or None,
-                                   channel=None if channel == DEFAULT_CHANNEL else channel,
-                                   tz=tz.strip() or "UTC",
-                                   year=int(year) if year is not None else None,
-                                   progress=StreamlitProgress())
+            summary = ingest_files(
+                paths,
+                fmt,
+                data_dir,
+                brand=brand.strip() or None,
+                channel=None if channel == DEFAULT_CHANNEL else channel,
+                tz=tz.strip() or "UTC",
+                year=int(year) if year is not None else None,
+                progress=StreamlitProgress(),
+            )
         except IngestError as exc:
             st.error(f"Nothing was imported: {exc}")
         except Exception as exc:  # never a traceback on the page
             st.error(f"Nothing was imported: unexpected {type(exc).__name__}: {exc}")
         else:
-            st.success(f"Imported {summary.accepted:,} rows. The other pages show them "
-                       "at their next load.")
+            st.success(
+                f"Imported {summary.accepted:,} rows. The other pages show them at their next load."
+            )
             show_summary(summary)

@@ -58,28 +58,47 @@ def free_port(candidates: Iterable[int] | None = None, host: str = "127.0.0.1") 
 
 
 @contextlib.contextmanager
-def chi_server(data_dir: Path, *, public: bool = False, config: Path | None = None,
-               port: int | None = None, ports: Iterable[int] | None = None,
-               demo_rows: int = 20_000, timeout_s: float = START_TIMEOUT_S) -> Iterator[str]:
+def chi_server(
+    data_dir: Path,
+    *,
+    public: bool = False,
+    config: Path | None = None,
+    port: int | None = None,
+    ports: Iterable[int] | None = None,
+    demo_rows: int = 20_000,
+    timeout_s: float = START_TIMEOUT_S,
+) -> Iterator[str]:
     """Run `chi serve` against `data_dir` and yield its base URL (http://localhost:PORT).
 
     `port` pins the port; else the first free one of `ports`, else any free port.
     An empty data dir gets a demo of `demo_rows` rows first (as `chi serve` does).
     """
     port = port or free_port(ports)
-    command = [sys.executable, "-m", "dashboard.cli", "serve", "--data", str(data_dir),
-               "--port", str(port), "--host", "localhost", "--demo-rows", str(demo_rows)]
+    command = [
+        sys.executable,
+        "-m",
+        "dashboard.cli",
+        "serve",
+        "--data",
+        str(data_dir),
+        "--port",
+        str(port),
+        "--host",
+        "localhost",
+        "--demo-rows",
+        str(demo_rows),
+    ]
     if public:
         command.append("--public")
     if config is not None:
         command += ["--config", str(config)]
-    env = {k: v for k, v in os.environ.items() if k not in ("CHI_DATA", "CHI_PUBLIC",
-                                                             "CHI_CONFIG")}
+    env = {k: v for k, v in os.environ.items() if k not in ("CHI_DATA", "CHI_PUBLIC", "CHI_CONFIG")}
     handle, name = tempfile.mkstemp(prefix="chi-serve-", suffix=".log")
     log_path = Path(name)
     with os.fdopen(handle, "wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                   start_new_session=True)  # its own group: killed whole
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )  # its own group: killed whole
     base_url = f"http://localhost:{port}"
     try:
         try:
@@ -99,9 +118,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve_directory(directory: Path, *, port: int | None = None,
-                    ports: Iterable[int] | None = None,
-                    host: str = "127.0.0.1") -> Iterator[str]:
+def serve_directory(
+    directory: Path,
+    *,
+    port: int | None = None,
+    ports: Iterable[int] | None = None,
+    host: str = "127.0.0.1",
+) -> Iterator[str]:
     """Serve `directory` over HTTP in a thread; yields http://HOST:PORT. Use host
     127.0.0.1 against an app at localhost to get a different origin (and site)."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
@@ -121,12 +144,12 @@ def chromium() -> Iterator:
     """A headless Debian Chromium (Playwright Browser); skips the calling test when
     /usr/bin/chromium is absent. Wrap it in a fixture of your test module."""
     if not CHROMIUM.exists():
-        pytest.skip("browser tests need Debian's Chromium at /usr/bin/chromium "
-                    "(apt-get install chromium)")
+        pytest.skip(
+            "browser tests need Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                              args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()

@@ -21,10 +21,24 @@ def bench_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_bench_prints_every_page_and_appends_a_dated_section(
-        bench_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bench_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out_file = tmp_path / "BENCHMARKS.md"
-    code = main(["bench", "--rows", str(ROWS), "--data", str(bench_dir), "--runs", "1",
-                 "--no-pandas", "--no-browser", "--append", str(out_file)])
+    code = main(
+        [
+            "bench",
+            "--rows",
+            str(ROWS),
+            "--data",
+            str(bench_dir),
+            "--runs",
+            "1",
+            "--no-pandas",
+            "--no-browser",
+            "--append",
+            str(out_file),
+        ]
+    )
     assert code == 0
     printed = capsys.readouterr().out
     text = out_file.read_text(encoding="utf-8")
@@ -44,15 +58,21 @@ def test_pandas_baseline_counts_the_same_conversations_as_the_overview(bench_dir
     filters = bench.default_filters(con.cursor(), config)
     tiles = overview.kpis(con.cursor(), config, filters)
     chi_conversations = next(t.value for t in tiles if t.label == "Conversations")
-    baseline = bench.pandas_overview(bench_dir, dict(config.targets_s), filters.date_from,
-                                     filters.date_to)
+    baseline = bench.pandas_overview(
+        bench_dir, dict(config.targets_s), filters.date_from, filters.date_to
+    )
     assert baseline["conversations"] == chi_conversations
 
 
 def test_measure_reports_every_page(bench_dir: Path) -> None:
     result = bench.measure(bench_dir, load_config(), warm_runs=1, with_pandas=False)
-    assert [p.page for p in result.pages] == ["overview", "happiness", "engagement",
-                                             "consistency", "board"]
+    assert [p.page for p in result.pages] == [
+        "overview",
+        "happiness",
+        "engagement",
+        "consistency",
+        "board",
+    ]
     assert result.rows > 0 and result.conversations > 0
 
 
@@ -63,11 +83,15 @@ def test_keep_rollups_reuses_the_stored_rollups_without_timing_a_build(bench_dir
     oldest = min(rollups.read_manifest(bench_dir).months)
     stored = daily.month_file(bench_dir, oldest)
     stamp = stored.stat().st_mtime_ns
-    result = bench.measure(bench_dir, load_config(bench_dir), 1, with_pandas=False,
-                           rebuild=False)
+    result = bench.measure(bench_dir, load_config(bench_dir), 1, with_pandas=False, rebuild=False)
     assert result.build_s is None
-    assert [p.page for p in result.pages] == list(bench.page_calls(
-        load_config(bench_dir), bench.default_filters(
-            db.connect(bench_dir, load_config(bench_dir)), load_config(bench_dir))))
+    assert [p.page for p in result.pages] == list(
+        bench.page_calls(
+            load_config(bench_dir),
+            bench.default_filters(
+                db.connect(bench_dir, load_config(bench_dir)), load_config(bench_dir)
+            ),
+        )
+    )
     # only the newest month is touched by the one-month refresh; the oldest stays
     assert stored.stat().st_mtime_ns == stamp

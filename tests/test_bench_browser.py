@@ -19,7 +19,8 @@ PAGES = Path(__file__).resolve().parent.parent / "pages"
 
 needs_chromium = pytest.mark.skipif(
     bench_browser.unavailable() is not None,
-    reason=f"browser timing unavailable: {bench_browser.unavailable()}")
+    reason=f"browser timing unavailable: {bench_browser.unavailable()}",
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,8 @@ def _ready_body(status: warmup.Warmup) -> tuple[int, dict]:
 
 
 def test_warm_up_builds_the_connection_the_pages_then_use(
-        data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CHI_DATA", str(data_dir))
     monkeypatch.delenv("CHI_CONFIG", raising=False)
     monkeypatch.delenv("CHI_WARMUP", raising=False)
@@ -61,7 +63,8 @@ def test_warm_up_builds_the_connection_the_pages_then_use(
 
 
 def test_ready_route_answers_503_while_warming_and_200_once_ready(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("CHI_WARMUP", raising=False)
     release = threading.Event()
     job = warmup.Warmup(work=lambda: release.wait(30))
@@ -106,7 +109,8 @@ def test_first_render_seconds_is_a_positive_number(data_dir: Path) -> None:
 @needs_chromium
 @pytest.mark.e2e
 def test_measured_overview_really_rendered_warm_repeat_and_cold(
-        data_dir: Path, tmp_path: Path) -> None:
+    data_dir: Path, tmp_path: Path
+) -> None:
     shot = tmp_path / "overview.png"
     timing = bench_browser.measure_first_render(data_dir, screenshot=shot, timeout_s=120)
     assert timing.tiles >= 4  # Conversations, response rate, median response, ...
@@ -119,25 +123,57 @@ def test_measured_overview_really_rendered_warm_repeat_and_cold(
 @needs_chromium
 @pytest.mark.e2e
 def test_bench_prints_the_browser_row_with_its_target(
-        data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from dashboard.cli import main
 
     out_file = tmp_path / "BENCHMARKS.md"
-    code = main(["bench", "--rows", str(ROWS), "--data", str(data_dir), "--runs", "1",
-                 "--no-pandas", "--browser", "--append", str(out_file)])
+    code = main(
+        [
+            "bench",
+            "--rows",
+            str(ROWS),
+            "--data",
+            str(data_dir),
+            "--runs",
+            "1",
+            "--no-pandas",
+            "--browser",
+            "--append",
+            str(out_file),
+        ]
+    )
     assert code == 0
     text = out_file.read_text(encoding="utf-8")
-    row = next(line for line in text.splitlines()
-               if line.startswith("| overview first render (Chromium) |"))
+    row = next(
+        line
+        for line in text.splitlines()
+        if line.startswith("| overview first render (Chromium) |")
+    )
     assert "cold" in row and "repeat" in row and "2.5 s" in row
     assert "Chromium" in capsys.readouterr().out  # the printed table has the row too
 
 
-def test_bench_without_browser_has_no_browser_row(
-        data_dir: Path, tmp_path: Path) -> None:
+def test_bench_without_browser_has_no_browser_row(data_dir: Path, tmp_path: Path) -> None:
     from dashboard.cli import main
 
     out_file = tmp_path / "BENCHMARKS.md"
-    assert main(["bench", "--rows", str(ROWS), "--data", str(data_dir), "--runs", "1",
-                 "--no-pandas", "--no-browser", "--append", str(out_file)]) == 0
+    assert (
+        main(
+            [
+                "bench",
+                "--rows",
+                str(ROWS),
+                "--data",
+                str(data_dir),
+                "--runs",
+                "1",
+                "--no-pandas",
+                "--no-browser",
+                "--append",
+                str(out_file),
+            ]
+        )
+        == 0
+    )
     assert "first render" not in out_file.read_text(encoding="utf-8")

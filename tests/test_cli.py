@@ -21,8 +21,18 @@ def data_dir(tmp_path):
 
 
 def test_report_overview_prints_kpis_as_csv(data_dir, capsys):
-    code = main(["report", "overview", "--data", str(data_dir),
-                 "--from", "2025-03-10", "--to", "2025-03-16"])
+    code = main(
+        [
+            "report",
+            "overview",
+            "--data",
+            str(data_dir),
+            "--from",
+            "2025-03-10",
+            "--to",
+            "2025-03-16",
+        ]
+    )
     assert code == 0
     rows = {r["kpi"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
     assert rows["Conversations"]["value"] == "4.0"
@@ -32,8 +42,20 @@ def test_report_overview_prints_kpis_as_csv(data_dir, capsys):
 
 
 def test_report_overview_as_json_has_null_for_missing_values(data_dir, capsys):
-    code = main(["report", "overview", "--data", str(data_dir), "--format", "json",
-                 "--from", "2025-03-03", "--to", "2025-03-09"])
+    code = main(
+        [
+            "report",
+            "overview",
+            "--data",
+            str(data_dir),
+            "--format",
+            "json",
+            "--from",
+            "2025-03-03",
+            "--to",
+            "2025-03-09",
+        ]
+    )
     assert code == 0
     rows = {r["kpi"]: r for r in json.loads(capsys.readouterr().out)}
     # the previous week (24 Feb - 2 Mar) has no conversations: no rate, not zero

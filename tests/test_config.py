@@ -9,8 +9,13 @@ from dashboard.config import ConfigError, load_config
 
 def test_defaults_match_the_design():
     config = load_config()
-    assert config.weights == {"mood": 0.30, "speed": 0.20, "resolution": 0.20,
-                              "effort": 0.10, "satisfaction": 0.20}
+    assert config.weights == {
+        "mood": 0.30,
+        "speed": 0.20,
+        "resolution": 0.20,
+        "effort": 0.10,
+        "satisfaction": 0.20,
+    }
     assert config.targets_s["email"] == 86400
     assert config.targets_s["chat"] == config.targets_s["phone"] == 300
     assert config.targets_s["community"] == config.targets_s["twitter"] == 3600

@@ -15,15 +15,24 @@ from tests.conftest import at, message
 MARCH = Filters(dt.date(2025, 3, 1), dt.date(2025, 3, 31))
 
 
-def answered(cid: str, minutes: float, channel: str = "twitter", brand: str = "Acme",
-             sentiment: float | None = None, **outbound: object) -> list[dict]:
+def answered(
+    cid: str,
+    minutes: float,
+    channel: str = "twitter",
+    brand: str = "Acme",
+    sentiment: float | None = None,
+    **outbound: object,
+) -> list[dict]:
     """A conversation: one customer message, one brand reply `minutes` later."""
-    return [message(cid, "inbound", at(0), channel=channel, brand=brand, sentiment=sentiment),
-            message(cid, "outbound", at(minutes), channel=channel, brand=brand, **outbound)]
+    return [
+        message(cid, "inbound", at(0), channel=channel, brand=brand, sentiment=sentiment),
+        message(cid, "outbound", at(minutes), channel=channel, brand=brand, **outbound),
+    ]
 
 
-def unanswered(cid: str, channel: str = "twitter", brand: str = "Acme",
-               sentiment: float | None = None) -> list[dict]:
+def unanswered(
+    cid: str, channel: str = "twitter", brand: str = "Acme", sentiment: float | None = None
+) -> list[dict]:
     return [message(cid, "inbound", at(10), channel=channel, brand=brand, sentiment=sentiment)]
 
 
@@ -34,9 +43,13 @@ def worked_example() -> list[dict]:
     email   e1: reply after 2 h, mood -0.5;              e2: never answered, mood -0.5.
     phone   p1: reply after 2 min (only 1 conversation: under the minimum n).
     """
-    return [*answered("t1", 30, sentiment=0.5, csat=5), *answered("t2", 90, sentiment=0.0),
-            *answered("e1", 120, "email", sentiment=-0.5),
-            *unanswered("e2", "email", sentiment=-0.5), *answered("p1", 2, "phone")]
+    return [
+        *answered("t1", 30, sentiment=0.5, csat=5),
+        *answered("t2", 90, sentiment=0.0),
+        *answered("e1", 120, "email", sentiment=-0.5),
+        *unanswered("e2", "email", sentiment=-0.5),
+        *answered("p1", 2, "phone"),
+    ]
 
 
 @pytest.fixture
@@ -99,8 +112,7 @@ def test_channel_under_min_n_is_listed_but_never_compared(make_db, min_n_2):
 
 
 def test_alerts_name_the_channel_and_how_far_below_the_best_it_is(make_db, min_n_2):
-    [alert] = consistency.alerts(consistency.by_channel(make_db(worked_example()), min_n_2,
-                                                        MARCH))
+    [alert] = consistency.alerts(consistency.by_channel(make_db(worked_example()), min_n_2, MARCH))
     assert (alert.brand, alert.channel, alert.best_channel) == ("Acme", "email", "twitter")
     assert alert.points_below == pytest.approx(31.875)
 
@@ -144,8 +156,12 @@ def test_tied_weakest_channels_pick_the_first_channel_name(make_db, min_n_2):
 
 
 def test_tied_best_channels_pick_the_first_channel_name(make_db, min_n_2):
-    rows = [*answered("t1", 10), *answered("t2", 10),
-            *answered("f1", 10, "facebook"), *answered("f2", 10, "facebook")]
+    rows = [
+        *answered("t1", 10),
+        *answered("t2", 10),
+        *answered("f1", 10, "facebook"),
+        *answered("f2", 10, "facebook"),
+    ]
     score = consistency.by_brand(make_db(rows), min_n_2, MARCH).row(0, named=True)
     # identical channels: nothing to spread, no gap, and the first name is both
     assert score["consistency"] == 100.0 and score["gap"] == 0.0
@@ -162,15 +178,19 @@ def test_gap_of_exactly_the_alert_points_is_not_an_alert(make_db, min_n_2):
 
 def test_channel_filter_compares_only_the_selected_channels(make_db, min_n_2):
     email_and_phone = dataclasses.replace(MARCH, channels=("email", "phone"))
-    score = consistency.by_brand(make_db(worked_example()), min_n_2,
-                                 email_and_phone).row(0, named=True)
+    score = consistency.by_brand(make_db(worked_example()), min_n_2, email_and_phone).row(
+        0, named=True
+    )
     # email is the only selected channel with n >= 2
     assert score["channels"] == 1 and score["gap"] is None
 
 
 def test_brands_are_scored_separately(make_db, min_n_2):
-    rows = [*worked_example(), *answered("x1", 10, brand="Zeta"),
-            *answered("x2", 10, "email", brand="Zeta")]
+    rows = [
+        *worked_example(),
+        *answered("x1", 10, brand="Zeta"),
+        *answered("x2", 10, "email", brand="Zeta"),
+    ]
     scores = consistency.by_brand(make_db(rows), min_n_2, MARCH)
     assert scores["brand"].to_list() == ["Acme", "Zeta"]
     assert scores["channels"].to_list() == [2, 0]

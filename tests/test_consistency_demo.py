@@ -40,8 +40,7 @@ def con(data_dir: Path, config: Config) -> duckdb.DuckDBPyConnection:
 
 @pytest.mark.parametrize("period", [YEAR, LAST_QUARTER], ids=["year", "last-quarter"])
 def test_slow_email_brand_has_the_largest_gap_with_email_weakest(con, config, period):
-    scores = consistency.by_brand(con, config, period).sort("gap", descending=True,
-                                                            nulls_last=True)
+    scores = consistency.by_brand(con, config, period).sort("gap", descending=True, nulls_last=True)
     flagged = scores.row(0, named=True)
     assert flagged["brand"] == SLOW_EMAIL
     assert flagged["weakest_channel"] == "email"

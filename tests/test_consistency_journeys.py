@@ -26,16 +26,27 @@ def journeys_log() -> list[dict]:
     """
     rows = []
     for cid in ("j1", "j2"):
-        rows += [message(cid, "inbound", at(0)), message(cid, "outbound", at(10)),
-                 message(cid, "inbound", at(60), channel="email"),
-                 message(cid, "outbound", at(120), channel="email")]
-    rows += [message("j3", "inbound", at(0), channel="chat"),
-             message("j3", "outbound", at(1), channel="phone")]
-    rows += [message("s1", "inbound", at(0)), message("s1", "outbound", at(30)),
-             message("s2", "inbound", at(0)), message("s2", "outbound", at(120)),
-             message("s3", "inbound", at(200))]
-    rows += [message("o1", "outbound", at(5), channel="facebook"),
-             message("o1", "outbound", at(6), channel="email")]
+        rows += [
+            message(cid, "inbound", at(0)),
+            message(cid, "outbound", at(10)),
+            message(cid, "inbound", at(60), channel="email"),
+            message(cid, "outbound", at(120), channel="email"),
+        ]
+    rows += [
+        message("j3", "inbound", at(0), channel="chat"),
+        message("j3", "outbound", at(1), channel="phone"),
+    ]
+    rows += [
+        message("s1", "inbound", at(0)),
+        message("s1", "outbound", at(30)),
+        message("s2", "inbound", at(0)),
+        message("s2", "outbound", at(120)),
+        message("s3", "inbound", at(200)),
+    ]
+    rows += [
+        message("o1", "outbound", at(5), channel="facebook"),
+        message("o1", "outbound", at(6), channel="email"),
+    ]
     return rows
 
 

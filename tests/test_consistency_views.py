@@ -39,8 +39,10 @@ def test_report_prints_one_row_per_brand_with_the_documented_columns(data_dir, c
 
 
 def test_report_by_channel_as_json_lists_every_channel_with_its_alert(data_dir, capsys):
-    assert main(["report", "consistency", "--data", str(data_dir), "--by-channel",
-                 "--format", "json"]) == 0
+    assert (
+        main(["report", "consistency", "--data", str(data_dir), "--by-channel", "--format", "json"])
+        == 0
+    )
     rows = {r["channel"]: r for r in json.loads(capsys.readouterr().out)}
     assert set(rows) == {"email", "phone", "twitter"}
     assert rows["email"]["alert"] is True
@@ -52,13 +54,31 @@ def test_report_by_channel_as_json_lists_every_channel_with_its_alert(data_dir, 
 def test_report_with_one_channel_leaves_score_gap_and_weakest_empty(data_dir, capsys):
     assert main(["report", "consistency", "--data", str(data_dir), "--channel", "email"]) == 0
     [row] = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert row == {"brand": "Acme", "channels": "1", "consistency": "",
-                   "weakest_channel": "", "gap": ""}
+    assert row == {
+        "brand": "Acme",
+        "channels": "1",
+        "consistency": "",
+        "weakest_channel": "",
+        "gap": "",
+    }
 
 
 def test_report_outside_the_data_range_is_empty_not_an_error(data_dir, capsys):
-    assert main(["report", "consistency", "--data", str(data_dir),
-                 "--from", "2025-06-01", "--to", "2025-06-30"]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "consistency",
+                "--data",
+                str(data_dir),
+                "--from",
+                "2025-06-01",
+                "--to",
+                "2025-06-30",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.strip() == "brand,channels,consistency,weakest_channel,gap"
 
 
@@ -96,8 +116,9 @@ def test_page_shows_scores_alerts_heatmap_and_journeys(data_dir, monkeypatch):
     # heatmap, the brand's channel bars, (no switched conversation: no paths chart)
     assert len(app.get("plotly_chart")) == 2
     assert any("1 channel(s) score more than 15" in w.value for w in app.warning)
-    assert any("weakest channel is email, 31.9 points below twitter" in m.value
-               for m in app.markdown)
+    assert any(
+        "weakest channel is email, 31.9 points below twitter" in m.value for m in app.markdown
+    )
     assert any("No conversation in this selection switched" in i.value for i in app.info)
 
 

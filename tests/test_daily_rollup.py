@@ -40,8 +40,7 @@ def loaded(data_dir: Path, config: Config, tz: str) -> pl.DataFrame:
 
 @SETTINGS
 @given(logs(), st.sampled_from([CONFIG, PARIS]))
-def test_stored_daily_sums_equal_the_direct_computation(rows: list[dict],
-                                                        config: Config) -> None:
+def test_stored_daily_sums_equal_the_direct_computation(rows: list[dict], config: Config) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
         write(data_dir, rows, "one")
@@ -49,13 +48,15 @@ def test_stored_daily_sums_equal_the_direct_computation(rows: list[dict],
         assert loaded(data_dir, config, tz).equals(direct(data_dir, config, tz))
         # a zone other than the stored one is summed from the conversations
         assert loaded(data_dir, config, "America/New_York").equals(
-            direct(data_dir, config, "America/New_York"))
+            direct(data_dir, config, "America/New_York")
+        )
 
 
 @SETTINGS
 @given(logs(), st.data())
-def test_incremental_daily_refresh_equals_a_full_build(rows: list[dict],
-                                                       data: st.DataObject) -> None:
+def test_incremental_daily_refresh_equals_a_full_build(
+    rows: list[dict], data: st.DataObject
+) -> None:
     later = data.draw(st.lists(st.booleans(), min_size=len(rows), max_size=len(rows)))
     first = [r for r, late in zip(rows, later, strict=True) if not late]
     second = [r for r, late in zip(rows, later, strict=True) if late]
@@ -79,17 +80,24 @@ def day_row(data_dir: Path, day: dt.date, config: Config = CONFIG) -> dict:
 
 
 def test_new_data_rejudges_a_waiting_conversation_and_leaves_settled_months_alone(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     dec = dt.datetime(2024, 12, 2, 9, tzinfo=dt.UTC)
     jan = dt.datetime(2025, 1, 10, 9, tzinfo=dt.UTC)
     minute = dt.timedelta(minutes=1)
-    write(tmp_path, [
-        # December: answered within 5 min, the brand spoke last: resolved (proxy)
-        message(1, "d", "inbound", dec), message(2, "d", "outbound", dec + 5 * minute),
-        # January: answered, then the customer came back unhappy 10 min later
-        message(3, "a", "inbound", jan), message(4, "a", "outbound", jan + 5 * minute),
-        message(5, "a", "inbound", jan + 10 * minute, sentiment=-0.5),
-    ], "first")
+    write(
+        tmp_path,
+        [
+            # December: answered within 5 min, the brand spoke last: resolved (proxy)
+            message(1, "d", "inbound", dec),
+            message(2, "d", "outbound", dec + 5 * minute),
+            # January: answered, then the customer came back unhappy 10 min later
+            message(3, "a", "inbound", jan),
+            message(4, "a", "outbound", jan + 5 * minute),
+            message(5, "a", "inbound", jan + 10 * minute, sentiment=-0.5),
+        ],
+        "first",
+    )
     # as of 09:10 (the newest message) "a" has waited 0 s, within the twitter
     # target: not dropped, so the proxy counts it resolved
     assert day_row(tmp_path, jan.date())["resolved_n"] == 1
@@ -97,8 +105,7 @@ def test_new_data_rejudges_a_waiting_conversation_and_leaves_settled_months_alon
     stamp = december.stat().st_mtime_ns
     # a February message moves as_of weeks later: "a" has now waited far longer
     # than its target with no reply, so it is dropped and no longer resolved
-    write(tmp_path, [message(6, "b", "inbound", dt.datetime(2025, 2, 3, tzinfo=dt.UTC))],
-          "second")
+    write(tmp_path, [message(6, "b", "inbound", dt.datetime(2025, 2, 3, tzinfo=dt.UTC))], "second")
     assert day_row(tmp_path, jan.date())["resolved_n"] == 0
     assert day_row(tmp_path, dec.date())["resolved_n"] == 1
     # December was settled (its newest message older than as_of minus the longest
@@ -108,8 +115,14 @@ def test_new_data_rejudges_a_waiting_conversation_and_leaves_settled_months_alon
 
 def test_a_changed_target_rebuilds_the_daily_sums(tmp_path: Path) -> None:
     jan = dt.datetime(2025, 1, 10, 9, tzinfo=dt.UTC)
-    write(tmp_path, [message(1, "a", "inbound", jan),
-                     message(2, "a", "outbound", jan + dt.timedelta(minutes=20))], "x")
+    write(
+        tmp_path,
+        [
+            message(1, "a", "inbound", jan),
+            message(2, "a", "outbound", jan + dt.timedelta(minutes=20)),
+        ],
+        "x",
+    )
     # 20 min = 1,200 s: within a 3,600 s target, not within 600 s
     relaxed = dataclasses.replace(CONFIG, targets_s={**CONFIG.targets_s, "twitter": 3600})
     strict = dataclasses.replace(CONFIG, targets_s={**CONFIG.targets_s, "twitter": 600})

@@ -41,8 +41,10 @@ def conversations(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def read(data_dir: Path, table: str) -> pa.Table:
     files = sorted((data_dir / table).glob("month=*/*.parquet"))
-    return pa.concat_tables(pq.read_table(f, schema=INTERACTIONS if table == "interactions"
-                                          else AUDIENCE) for f in files)
+    return pa.concat_tables(
+        pq.read_table(f, schema=INTERACTIONS if table == "interactions" else AUDIENCE)
+        for f in files
+    )
 
 
 def file_bytes(data_dir: Path) -> dict[str, bytes]:
@@ -77,8 +79,9 @@ def test_each_chunk_is_the_same_whatever_was_generated_before_it() -> None:
 
 
 @pytest.mark.parametrize("rows", [5_000, 20_000, ROWS])
-def test_row_count_is_within_two_percent_of_the_request(tmp_path: Path, rows: int,
-                                                         data_dir: Path) -> None:
+def test_row_count_is_within_two_percent_of_the_request(
+    tmp_path: Path, rows: int, data_dir: Path
+) -> None:
     if rows == ROWS:
         written = read(data_dir, "interactions").num_rows
     else:
@@ -112,7 +115,8 @@ def test_interactions_follow_the_data_contract(data_dir: Path) -> None:
     inbound = frame.filter(pl.col("direction") == "inbound")
     assert 0 < inbound["sentiment"].null_count() < 0.05 * inbound.height  # a few unknown
     assert frame.filter(pl.col("direction") != "inbound")["sentiment"].null_count() == (
-        frame.height - inbound.height)
+        frame.height - inbound.height
+    )
     csat = frame["csat"].drop_nulls()
     assert csat.len() > 0 and csat.min() >= 1 and csat.max() <= 5
     assert set(frame.filter(pl.col("csat").is_not_null())["channel"]) <= {"email", "phone", "chat"}
@@ -121,15 +125,18 @@ def test_interactions_follow_the_data_contract(data_dir: Path) -> None:
     followers = inbound["author_followers"]
     assert followers.drop_nulls().min() >= 0 and followers.null_count() > 0
     assert set(frame.filter(pl.col("resolved").is_not_null())["channel"]) <= {
-        "email", "phone", "chat"}
+        "email",
+        "phone",
+        "chat",
+    }
     assert inbound["author_id"].str.starts_with("cust-").all()
 
 
 def test_every_reply_points_at_the_previous_message_of_its_conversation(data_dir: Path) -> None:
     frame = pl.from_arrow(read(data_dir, "interactions")).sort(
-        "conversation_id", "created_at", "interaction_id")
-    frame = frame.with_columns(
-        previous=pl.col("interaction_id").shift(1).over("conversation_id"))
+        "conversation_id", "created_at", "interaction_id"
+    )
+    frame = frame.with_columns(previous=pl.col("interaction_id").shift(1).over("conversation_id"))
     assert frame.filter(pl.col("in_reply_to").ne_missing(pl.col("previous"))).height == 0
     first = frame.filter(pl.col("previous").is_null())
     assert (first["direction"] == "inbound").all()  # conversations start with the customer
@@ -145,7 +152,8 @@ def test_audience_has_one_row_per_brand_social_channel_and_day(data_dir: Path) -
     assert set(frame["channel"]) <= {"twitter", "facebook", "instagram", "linkedin", "youtube"}
     growth = frame.group_by("brand", "channel").agg(
         first=pl.col("followers").sort_by("date").first(),
-        last=pl.col("followers").sort_by("date").last())
+        last=pl.col("followers").sort_by("date").last(),
+    )
     assert (growth["last"] > growth["first"]).all()  # slowly growing
     assert frame.select(pl.col("likes", "comments", "shares", "posts").min()).row(0) >= (0,) * 4
 
@@ -173,20 +181,20 @@ def brand(conversations: pl.DataFrame, name: str) -> pl.DataFrame:
     return conversations.filter(pl.col("brand") == name)
 
 
-def test_skyline_air_answers_influencers_more_often_and_faster(
-        conversations: pl.DataFrame) -> None:
+def test_skyline_air_answers_influencers_more_often_and_faster(conversations: pl.DataFrame) -> None:
     sky = brand(conversations, demo.PLANTED["follower_biased"])
     high = sky.filter(pl.col("followers") >= 10_000)
     low = sky.filter(pl.col("followers") < 100)
     assert high.height >= 20 and low.height >= 200
     assert high["answered"].mean() > 0.85
     assert low["answered"].mean() < 0.55
-    speed_premium = (low["first_response_s"].median() / high["first_response_s"].median())
+    speed_premium = low["first_response_s"].median() / high["first_response_s"].median()
     assert speed_premium > 2.5
 
 
 def test_other_brands_treat_customers_alike_whatever_their_followers(
-        conversations: pl.DataFrame) -> None:
+    conversations: pl.DataFrame,
+) -> None:
     others = conversations.filter(pl.col("brand") != demo.PLANTED["follower_biased"])
     high = others.filter(pl.col("followers") >= 10_000)["answered"].mean()
     low = others.filter(pl.col("followers") < 100)["answered"].mean()
@@ -194,7 +202,8 @@ def test_other_brands_treat_customers_alike_whatever_their_followers(
 
 
 def test_northwind_email_is_far_slower_and_unhappier_than_its_social_channels(
-        conversations: pl.DataFrame) -> None:
+    conversations: pl.DataFrame,
+) -> None:
     northwind = brand(conversations, demo.PLANTED["slow_email"])
     email = northwind.filter(pl.col("channel") == "email")
     twitter = northwind.filter(pl.col("channel") == "twitter")
@@ -204,17 +213,25 @@ def test_northwind_email_is_far_slower_and_unhappier_than_its_social_channels(
     assert email["csat"].mean() < 3.0
     assert email["dropped"].mean() > 2 * twitter["dropped"].mean()
     # and it is email specifically: other brands' email is quick enough
-    other_email = conversations.filter((pl.col("brand") != northwind["brand"][0])
-                                       & (pl.col("channel") == "email"))
+    other_email = conversations.filter(
+        (pl.col("brand") != northwind["brand"][0]) & (pl.col("channel") == "email")
+    )
     assert other_email["within_target"].mean() > 0.7 > 3 * email["within_target"].mean()
 
 
 def test_bluebird_bank_improves_from_january_to_december(conversations: pl.DataFrame) -> None:
     bank = brand(conversations, demo.PLANTED["improving"]).with_columns(
-        month=pl.col("first_inbound_at").dt.month())
-    monthly = bank.group_by("month").agg(
-        mood=pl.col("mood").mean(), speed=pl.col("within_target").mean(),
-        resolved=pl.col("resolved").mean()).sort("month")
+        month=pl.col("first_inbound_at").dt.month()
+    )
+    monthly = (
+        bank.group_by("month")
+        .agg(
+            mood=pl.col("mood").mean(),
+            speed=pl.col("within_target").mean(),
+            resolved=pl.col("resolved").mean(),
+        )
+        .sort("month")
+    )
     january, december = monthly.row(0, named=True), monthly.row(-1, named=True)
     assert december["mood"] > january["mood"] + 0.3
     assert december["speed"] > january["speed"] + 0.3
@@ -226,26 +243,34 @@ def test_bluebird_bank_improves_from_january_to_december(conversations: pl.DataF
 
 
 def test_pixel_games_players_answer_each_other_on_community(
-        con: duckdb.DuckDBPyConnection, conversations: pl.DataFrame) -> None:
-    peers = con.sql("select brand, count(*) as n from interactions where direction = 'peer' "
-                    "group by brand order by n desc").pl()
+    con: duckdb.DuckDBPyConnection, conversations: pl.DataFrame
+) -> None:
+    peers = con.sql(
+        "select brand, count(*) as n from interactions where direction = 'peer' "
+        "group by brand order by n desc"
+    ).pl()
     assert peers["brand"][0] == demo.PLANTED["community_peers"]
     assert peers["n"][0] > 0.5 * peers["n"].sum()
     community = brand(conversations, demo.PLANTED["community_peers"]).filter(
-        pl.col("channel") == "community")
+        pl.col("channel") == "community"
+    )
     assert community.height > 0.3 * brand(conversations, demo.PLANTED["community_peers"]).height
     assert community["answered"].mean() > 0.7  # mostly thanks to peers
 
 
 def test_voltline_outage_day_brings_a_spike_of_angry_messages(
-        con: duckdb.DuckDBPyConnection) -> None:
-    daily = con.sql("""
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    daily = con.sql(
+        """
         select created_at::date as day, count(*) as inbound,
                count(*) filter (where sentiment < -0.5) as angry
         from interactions
         where brand = $brand and direction = 'inbound'
         group by day order by day
-    """, params={"brand": demo.PLANTED["outage"]}).pl()
+    """,
+        params={"brand": demo.PLANTED["outage"]},
+    ).pl()
     outage = daily.filter(pl.col("day") == demo.OUTAGE_DAY).row(0, named=True)
     assert outage["inbound"] == daily["inbound"].max()
     assert outage["inbound"] > 7 * daily["inbound"].median()
@@ -254,7 +279,8 @@ def test_voltline_outage_day_brings_a_spike_of_angry_messages(
 
 
 def test_glitter_cosmetics_has_millions_of_followers_but_hollow_engagement(
-        con: duckdb.DuckDBPyConnection) -> None:
+    con: duckdb.DuckDBPyConnection,
+) -> None:
     accounts = con.sql("""
         select brand, channel, avg(followers) as followers,
                100.0 * (sum(likes + comments + shares) / sum(posts)) / avg(followers) as rate
@@ -271,8 +297,9 @@ def test_glitter_cosmetics_has_millions_of_followers_but_hollow_engagement(
         x, y = np.log(points["followers"].to_numpy()), np.log(points["rate"].to_numpy())
         slope, intercept = np.polyfit(x, y, 1)
         assert slope < 0  # bigger accounts engage less per follower
-        fan_action = 100 * np.exp(np.log(glitter["rate"]) - intercept
-                                  - slope * np.log(glitter["followers"]))
+        fan_action = 100 * np.exp(
+            np.log(glitter["rate"]) - intercept - slope * np.log(glitter["followers"])
+        )
         assert 8 < fan_action < 25
         assert glitter["rate"] < 0.2 * others["rate"].min()
 
@@ -281,7 +308,8 @@ def test_glitter_cosmetics_has_millions_of_followers_but_hollow_engagement(
 
 
 def test_chi_demo_writes_data_and_prints_the_next_command(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["demo", "--data", str(tmp_path), "--rows", "20000", "--seed", "1"]) == 0
     out = capsys.readouterr().out
     assert f"chi serve --data {tmp_path}" in out

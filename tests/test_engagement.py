@@ -19,11 +19,28 @@ from tests.conftest import at, message, write_rows
 MARCH = Filters(dt.date(2025, 3, 1), dt.date(2025, 3, 31))
 
 
-def snapshot(brand: str, channel: str, day: int, followers: int, posts: int, likes: int,
-             comments: int = 0, shares: int = 0) -> dict:
-    return {"brand": brand, "channel": channel, "date": dt.date(2025, 3, day),
-            "followers": followers, "posts": posts, "likes": likes, "comments": comments,
-            "shares": shares, "reach": None, "impressions": None}
+def snapshot(
+    brand: str,
+    channel: str,
+    day: int,
+    followers: int,
+    posts: int,
+    likes: int,
+    comments: int = 0,
+    shares: int = 0,
+) -> dict:
+    return {
+        "brand": brand,
+        "channel": channel,
+        "date": dt.date(2025, 3, day),
+        "followers": followers,
+        "posts": posts,
+        "likes": likes,
+        "comments": comments,
+        "shares": shares,
+        "reach": None,
+        "impressions": None,
+    }
 
 
 def worked_example() -> list[dict]:
@@ -38,8 +55,7 @@ def worked_example() -> list[dict]:
 
 
 def beta_conversations(n: int = 25) -> list[dict]:
-    return [message(f"b{i}", "inbound", at(i), brand="Beta", channel="instagram")
-            for i in range(n)]
+    return [message(f"b{i}", "inbound", at(i), brand="Beta", channel="instagram") for i in range(n)]
 
 
 def accounts(view: engagement.FanAction) -> dict[tuple[str, str], dict]:
@@ -72,8 +88,9 @@ def test_worked_example_rates_expected_rates_and_index(make_db, config):
 
 def test_size_curve_slope_is_minus_half_log10_of_4(make_db, config):
     con = make_db([], worked_example())
-    curve = next(c for c in engagement.fan_action(con, config, MARCH).curves
-                 if c.channel == "instagram")
+    curve = next(
+        c for c in engagement.fan_action(con, config, MARCH).curves if c.channel == "instagram"
+    )
     # b = L (ln 1 - ln 4) / (2 L^2) = -log10(4) / 2
     assert curve.slope == pytest.approx(-math.log10(4) / 2)
     assert curve.accounts == 3
@@ -106,8 +123,9 @@ def test_zero_posts_leave_the_rate_undefined(make_db, config):
     assert delta["fan_action_index"] is None
     assert delta["note"] == "no posts: rate undefined"
     # and the curve is the worked example's
-    assert accounts(view)[("Beta", "instagram")]["fan_action_index"] == pytest.approx(39.69,
-                                                                                      abs=0.01)
+    assert accounts(view)[("Beta", "instagram")]["fan_action_index"] == pytest.approx(
+        39.69, abs=0.01
+    )
 
 
 def test_zero_followers_leave_rate_and_conversations_per_follower_undefined(make_db, config):
@@ -119,8 +137,9 @@ def test_zero_followers_leave_rate_and_conversations_per_follower_undefined(make
     assert delta["conversations"] == 1
     assert delta["conversations_per_1k_followers"] is None
     assert delta["fan_action_index"] is None
-    assert accounts(view)[("Beta", "instagram")]["fan_action_index"] == pytest.approx(39.69,
-                                                                                      abs=0.01)
+    assert accounts(view)[("Beta", "instagram")]["fan_action_index"] == pytest.approx(
+        39.69, abs=0.01
+    )
 
 
 def test_account_without_engagements_scores_zero_but_stays_out_of_the_fit(make_db, config):
@@ -135,17 +154,20 @@ def test_account_without_engagements_scores_zero_but_stays_out_of_the_fit(make_d
 
 
 def test_fit_is_undefined_when_every_account_has_the_same_size(make_db, config):
-    con = make_db([], [snapshot("A", "youtube", 3, 5_000, 2, 100),
-                       snapshot("B", "youtube", 3, 5_000, 2, 300)])
+    con = make_db(
+        [], [snapshot("A", "youtube", 3, 5_000, 2, 100), snapshot("B", "youtube", 3, 5_000, 2, 300)]
+    )
     view = engagement.fan_action(con, config, MARCH)
     assert all(r["fan_action_index"] is None for r in view.accounts.iter_rows(named=True))
     assert engagement.undefined_fits(view) == [
-        "fit undefined: every youtube account has the same follower count"]
+        "fit undefined: every youtube account has the same follower count"
+    ]
 
 
 def test_two_accounts_are_both_exactly_par(make_db, config):
-    con = make_db([], [snapshot("A", "youtube", 3, 1_000, 2, 100),
-                       snapshot("B", "youtube", 3, 8_000, 2, 30)])
+    con = make_db(
+        [], [snapshot("A", "youtube", 3, 1_000, 2, 100), snapshot("B", "youtube", 3, 8_000, 2, 30)]
+    )
     indexes = engagement.fan_action(con, config, MARCH).accounts["fan_action_index"].to_list()
     assert indexes == pytest.approx([100.0, 100.0])
 
@@ -171,7 +193,8 @@ def test_fit_helper_ignores_missing_and_zero_rates():
     assert curve.slope == pytest.approx(-math.log10(2))
     assert curve.accounts == 2
     assert engagement.fit_size_curve("x", [100.0], [1.0]).note == (
-        "fit undefined: fewer than 2 x accounts with engagements")
+        "fit undefined: fewer than 2 x accounts with engagements"
+    )
 
 
 @pytest.fixture
@@ -185,8 +208,16 @@ def data_dir(tmp_path):
 def test_report_engagement_has_the_documented_columns(data_dir, capsys):
     assert main(["report", "engagement", "--data", str(data_dir)]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert list(rows[0])[:8] == ["brand", "channel", "followers", "posts", "engagements",
-                                 "engagement_rate_pct", "expected_rate_pct", "fan_action_index"]
+    assert list(rows[0])[:8] == [
+        "brand",
+        "channel",
+        "followers",
+        "posts",
+        "engagements",
+        "engagement_rate_pct",
+        "expected_rate_pct",
+        "fan_action_index",
+    ]
     beta = next(r for r in rows if r["brand"] == "Beta")
     assert float(beta["fan_action_index"]) == pytest.approx(39.69, abs=0.01)
     twitter = next(r for r in rows if r["channel"] == "twitter")
@@ -194,8 +225,23 @@ def test_report_engagement_has_the_documented_columns(data_dir, capsys):
 
 
 def test_report_engagement_as_json_filters_by_channel(data_dir, capsys):
-    assert main(["report", "engagement", "--data", str(data_dir), "--format", "json",
-                 "--channel", "instagram", "--brand", "Beta"]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "engagement",
+                "--data",
+                str(data_dir),
+                "--format",
+                "json",
+                "--channel",
+                "instagram",
+                "--brand",
+                "Beta",
+            ]
+        )
+        == 0
+    )
     rows = json.loads(capsys.readouterr().out)
     assert [(r["brand"], r["channel"]) for r in rows] == [("Beta", "instagram")]
     assert rows[0]["hollow_audience"] is True

@@ -24,8 +24,9 @@ def demo_db(tmp_path_factory):
 
 def test_follower_biased_brand_has_the_largest_influencer_premium(demo_db):
     config = load_config()
-    frame = fairness.premiums(demo_db, config, YEAR).sort("influencer_premium",
-                                                          descending=True, nulls_last=True)
+    frame = fairness.premiums(demo_db, config, YEAR).sort(
+        "influencer_premium", descending=True, nulls_last=True
+    )
     top = frame.row(0, named=True)
     assert top["brand"] == demo.PLANTED["follower_biased"]
     assert top["influencer_ci_low"] > 1.0

@@ -23,8 +23,14 @@ from tests.conftest import at, message, write_rows
 WEEK = Filters(dt.date(2025, 3, 3), dt.date(2025, 3, 9))
 
 
-def conversations(prefix: str, n: int, followers: int | None, reply_min: float | None = None,
-                  answered: int | None = None, **columns) -> list[dict]:
+def conversations(
+    prefix: str,
+    n: int,
+    followers: int | None,
+    reply_min: float | None = None,
+    answered: int | None = None,
+    **columns,
+) -> list[dict]:
     """`n` one-question conversations from customers with `followers`; the first
     `answered` (default all, when reply_min is given) get a reply after reply_min."""
     answered = (n if reply_min is not None else 0) if answered is None else answered
@@ -89,16 +95,17 @@ def test_worked_example_premiums_and_verdicts(make_db, config):
     se = math.sqrt(1 / 18 - 1 / 20 + 1 / 20 - 1 / 40)
     assert row["influencer_ci_low"] == pytest.approx(1.8 * math.exp(-1.959964 * se))
     assert row["influencer_ci_high"] == pytest.approx(1.8 * math.exp(1.959964 * se))
-    assert (round(row["influencer_ci_low"], 2), round(row["influencer_ci_high"], 2)) == (
-        1.28, 2.54)
+    assert (round(row["influencer_ci_low"], 2), round(row["influencer_ci_high"], 2)) == (1.28, 2.54)
     assert row["influencer_verdict"] == (
         "Acme answers customers with 100k or more followers 1.80x as often "
-        "(95% CI 1.28-2.54) as those with fewer than 100 followers.")
+        "(95% CI 1.28-2.54) as those with fewer than 100 followers."
+    )
     assert row["speed_premium"] == pytest.approx(5.0)  # 40 min / 8 min
     # resample medians of <100 are 30, 40 or 50 min (41%, 18%, 41%); >=100k always 8 min
     assert (row["speed_ci_low"], row["speed_ci_high"]) == (30 / 8, 50 / 8)
-    assert row["speed_verdict"].startswith("Acme answers customers with 100k or more "
-                                           "followers 5.00x as fast (95% CI 3.75-6.25)")
+    assert row["speed_verdict"].startswith(
+        "Acme answers customers with 100k or more followers 5.00x as fast (95% CI 3.75-6.25)"
+    )
     assert row["note"] is None
 
 
@@ -109,9 +116,11 @@ def test_premiums_are_deterministic(make_db, config):
 
 def test_unknown_followers_are_never_compared(make_db, config):
     # unknown is the biggest and best-served bucket, but only <100 and 1k-10k compete
-    rows = (conversations("a", 20, 10, reply_min=5, answered=10)
-            + conversations("b", 20, 5_000, reply_min=5, answered=10)
-            + conversations("c", 50, None, reply_min=1))
+    rows = (
+        conversations("a", 20, 10, reply_min=5, answered=10)
+        + conversations("b", 20, 5_000, reply_min=5, answered=10)
+        + conversations("c", 50, None, reply_min=1)
+    )
     row = fairness.premiums(make_db(rows), config, WEEK).row(0, named=True)
     assert (row["low_bucket"], row["high_bucket"]) == ("<100", "1k-10k")
     assert row["influencer_premium"] == pytest.approx(1.0)
@@ -124,8 +133,9 @@ def test_fewer_than_two_qualifying_buckets_give_no_premium_and_say_why(make_db, 
     row = fairness.premiums(make_db(rows), config, WEEK).row(0, named=True)
     assert row["influencer_premium"] is None and row["speed_premium"] is None
     assert row["influencer_verdict"] is None
-    assert row["note"] == ("no premiums: fewer than two follower buckets with at least "
-                           "20 conversations")
+    assert row["note"] == (
+        "no premiums: fewer than two follower buckets with at least 20 conversations"
+    )
 
 
 def test_unanswered_lowest_bucket_gives_no_influencer_premium(make_db, config):
@@ -146,13 +156,15 @@ def test_unanswered_highest_bucket_is_a_premium_of_zero_with_haldane_interval(ma
     se = math.sqrt(1 / 0.5 - 1 / 21 + 1 / 20.5 - 1 / 21)
     assert row["influencer_ci_high"] == pytest.approx(math.exp(centre + 1.959964 * se))
     assert row["influencer_ci_high"] < 1
-    assert row["influencer_verdict"].startswith("Acme answers customers with 10k to 100k "
-                                                "followers 0.00x as often")
+    assert row["influencer_verdict"].startswith(
+        "Acme answers customers with 10k to 100k followers 0.00x as often"
+    )
 
 
 def test_too_few_answered_conversations_give_a_premium_without_interval(make_db, config):
-    rows = (conversations("a", 20, 10, reply_min=40, answered=3)
-            + conversations("b", 20, 50_000, reply_min=10))
+    rows = conversations("a", 20, 10, reply_min=40, answered=3) + conversations(
+        "b", 20, 50_000, reply_min=10
+    )
     row = fairness.premiums(make_db(rows), config, WEEK).row(0, named=True)
     assert row["speed_premium"] == pytest.approx(4.0)
     assert row["speed_ci_low"] is None
@@ -174,8 +186,10 @@ def test_split_by_entry_channel(make_db, config):
 
 
 def test_each_brand_gets_its_own_row(make_db, config):
-    rows = worked_example() + [dict(r, brand="Zeta", conversation_id="z" + r["conversation_id"])
-                               for r in conversations("a", 20, 10, reply_min=5)]
+    rows = worked_example() + [
+        dict(r, brand="Zeta", conversation_id="z" + r["conversation_id"])
+        for r in conversations("a", 20, 10, reply_min=5)
+    ]
     frame = fairness.premiums(make_db(rows), config, WEEK)
     assert frame["brand"].to_list() == ["Acme", "Zeta"]
     assert fairness.clear_verdicts(frame)[0].startswith("Acme answers")
@@ -217,17 +231,31 @@ def data_dir(tmp_path):
 def test_report_fairness_has_the_documented_columns(data_dir, capsys):
     assert main(["report", "fairness", "--data", str(data_dir)]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert list(rows[0]) == ["brand", "follower_bucket", "conversations", "response_rate",
-                             "median_first_response_s", "within_target_share", "index"]
-    assert [r["follower_bucket"] for r in rows] == ["<100", "100-1k", "1k-10k", "10k-100k",
-                                                    ">=100k", "unknown"]
+    assert list(rows[0]) == [
+        "brand",
+        "follower_bucket",
+        "conversations",
+        "response_rate",
+        "median_first_response_s",
+        "within_target_share",
+        "index",
+    ]
+    assert [r["follower_bucket"] for r in rows] == [
+        "<100",
+        "100-1k",
+        "1k-10k",
+        "10k-100k",
+        ">=100k",
+        "unknown",
+    ]
     assert rows[0]["median_first_response_s"] == "2400.0"
     assert rows[2]["response_rate"] == ""  # empty bucket
 
 
 def test_report_fairness_premiums_as_json(data_dir, capsys):
-    assert main(["report", "fairness", "--data", str(data_dir), "--premiums",
-                 "--format", "json"]) == 0
+    assert (
+        main(["report", "fairness", "--data", str(data_dir), "--premiums", "--format", "json"]) == 0
+    )
     [row] = json.loads(capsys.readouterr().out)
     assert "channel" not in row
     assert row["influencer_premium"] == pytest.approx(1.8)

@@ -47,8 +47,7 @@ def edge_log() -> list[dict]:
         message("early", "inbound", at(10), sentiment=-0.5),
         message("early", "outbound", at(100)),
         message("sametime", "inbound", at(0), channel="chat", interaction_id="s1", sentiment=0.2),
-        message("sametime", "inbound", at(0), channel="chat", interaction_id="s2",
-                sentiment=-0.6),
+        message("sametime", "inbound", at(0), channel="chat", interaction_id="s2", sentiment=-0.6),
         message("sametime", "outbound", at(0), channel="chat", interaction_id="s0"),
         message("sametime", "outbound", at(3), channel="chat", interaction_id="s3", csat=4),
         message("silent", "inbound", at(0), channel="email"),
@@ -79,9 +78,20 @@ def only(frame: pl.DataFrame, **match: object) -> dict:
 def test_every_conversation_metric_of_the_edge_log(con):
     rows = {r["conversation_id"]: r for r in db.run(con, "conversations").iter_rows(named=True)}
     assert sorted(rows) == ["early", "ghosted", "midnight", "sametime", "silent", "switch"]
-    got = {cid: (r["channel"], r["first_response_s"], r["within_target"], r["dropped"],
-                 r["resolved"], r["resolved_is_proxy"], r["effortless"], r["mood"], r["csat"])
-           for cid, r in rows.items()}
+    got = {
+        cid: (
+            r["channel"],
+            r["first_response_s"],
+            r["within_target"],
+            r["dropped"],
+            r["resolved"],
+            r["resolved_is_proxy"],
+            r["effortless"],
+            r["mood"],
+            r["csat"],
+        )
+        for cid, r in rows.items()
+    }
     assert got == {
         "early": ("twitter", 5400.0, False, False, True, True, True, -0.5, None),
         "sametime": ("chat", 180.0, True, False, True, True, True, -0.6, 4),
@@ -95,7 +105,10 @@ def test_every_conversation_metric_of_the_edge_log(con):
 def test_month_index_is_the_weighted_mean_of_the_five_components(con, config):
     row = only(happiness.by_period(con, config, MARCH, "month", "brand"), brand="Acme")
     assert (row["period_start"], row["channel"], row["conversations"]) == (
-        dt.date(2025, 3, 1), "all", 6)
+        dt.date(2025, 3, 1),
+        "all",
+        6,
+    )
     # mood: (-0.5 - 0.6 + 0.1 + 0.3 + 0.5) / 5 = -0.04 -> 50 x 0.96
     assert row["mood"] == pytest.approx(48.0)
     assert row["speed"] == pytest.approx(100 * 4 / 6)  # sametime, switch, ghosted, midnight
@@ -121,15 +134,18 @@ def test_display_time_zone_moves_the_midnight_conversation_into_april(con, confi
 
 def test_a_conversation_counts_in_the_period_of_its_first_customer_message(con, config):
     # midnight is answered on 1 April but starts on 31 March (UTC)
-    frame = happiness.by_period(con, config, Filters(dt.date(2025, 4, 1), dt.date(2025, 4, 30)),
-                                "month", "brand")
+    frame = happiness.by_period(
+        con, config, Filters(dt.date(2025, 4, 1), dt.date(2025, 4, 30)), "month", "brand"
+    )
     assert frame.is_empty()
 
 
 def test_week_grain_starts_weeks_on_monday(con, config):
     frame = happiness.by_period(con, config, MARCH, "week", "brand")
     assert frame.select("period_start", "conversations").rows() == [
-        (dt.date(2025, 3, 3), 5), (dt.date(2025, 3, 31), 1)]
+        (dt.date(2025, 3, 3), 5),
+        (dt.date(2025, 3, 31), 1),
+    ]
 
 
 def test_component_without_data_is_null_and_drops_out_of_the_index(con, config):
@@ -147,8 +163,7 @@ def test_component_without_data_is_null_and_drops_out_of_the_index(con, config):
 
 
 def test_groups_under_min_n_are_flagged(con, config):
-    frame = happiness.by_period(con, dataclasses.replace(config, min_n=2), MARCH, "all",
-                                "channel")
+    frame = happiness.by_period(con, dataclasses.replace(config, min_n=2), MARCH, "all", "channel")
     flags = dict(frame.select("channel", "below_min_n").rows())
     assert flags == {"chat": True, "email": True, "twitter": False}
     assert "2 of 3 points have fewer than 2" in happiness.thin_note(frame, 2)
@@ -160,16 +175,21 @@ def test_by_brand_and_channel_names_each_line(con, config):
 
 
 def test_decomposition_sums_exactly_to_the_change_when_a_component_disappears(config):
-    now = {"mood": 60.0, "speed": 50.0, "resolution": 40.0, "effort": 100.0,
-           "satisfaction": None}
-    before = {"mood": 50.0, "speed": 50.0, "resolution": 40.0, "effort": 100.0,
-              "satisfaction": 80.0}
+    now = {"mood": 60.0, "speed": 50.0, "resolution": 40.0, "effort": 100.0, "satisfaction": None}
+    before = {
+        "mood": 50.0,
+        "speed": 50.0,
+        "resolution": 40.0,
+        "effort": 100.0,
+        "satisfaction": 80.0,
+    }
     # now: (18 + 10 + 8 + 10) / 0.8 = 57.5; before: (15 + 10 + 8 + 10 + 16) / 1.0 = 59
     parts, availability = happiness.decompose(now, before, 57.5, 59.0, config.weights)
     points = {p.component: p.points for p in parts}
     # over the four shared components (weights 0.8): mood 0.3 x 10 / 0.8
-    assert points == pytest.approx({"mood": 3.75, "speed": 0.0, "resolution": 0.0,
-                                    "effort": 0.0, "satisfaction": 0.0})
+    assert points == pytest.approx(
+        {"mood": 3.75, "speed": 0.0, "resolution": 0.0, "effort": 0.0, "satisfaction": 0.0}
+    )
     assert availability == pytest.approx(-1.5 - 3.75)
     assert sum(points.values()) + availability == pytest.approx(57.5 - 59.0)
 
@@ -182,9 +202,15 @@ def test_what_moved_splits_the_change_into_component_contributions(con, config):
     assert moved.change == pytest.approx(92.5 - 54.375)
     points = {p.component: p.points for p in moved.contributions}
     # every component exists in both periods, weights sum to 1: w x (now - before)
-    assert points == pytest.approx({"mood": 0.3 * (75 - 41.25), "speed": 0.2 * 40,
-                                    "resolution": 0.2 * 40, "effort": 0.1 * 20,
-                                    "satisfaction": 0.2 * 50})
+    assert points == pytest.approx(
+        {
+            "mood": 0.3 * (75 - 41.25),
+            "speed": 0.2 * 40,
+            "resolution": 0.2 * 40,
+            "effort": 0.1 * 20,
+            "satisfaction": 0.2 * 50,
+        }
+    )
     assert moved.availability == pytest.approx(0.0)
     assert "rose 38.1 points" in happiness.moved_summary(moved)
 
@@ -201,7 +227,12 @@ def test_how_computed_shows_live_weights_values_and_the_resolution_rule(con, con
     how = happiness.how_computed(con, dataclasses.replace(config, weights=weights), MARCH)
     assert how.conversations == 6
     assert [(r.symbol, r.weight) for r in how.rows] == [
-        ("M", 0.3), ("R", 0.2), ("V", 0.2), ("E", 0.5), ("C", 0.2)]
+        ("M", 0.3),
+        ("R", 0.2),
+        ("V", 0.2),
+        ("E", 0.5),
+        ("C", 0.2),
+    ]
     assert how.rows[4].basis == "2 of 3 rated conversations rated 4 or 5"
     # (14.4 + 0.2 x 66.67 x 3 + 0.5 x 83.33) / 1.4
     assert how.index == pytest.approx((14.4 + 40 + 0.5 * 500 / 6) / 1.4)

@@ -39,16 +39,17 @@ def test_improving_brand_index_rises_through_the_year(monthly):
     # least-squares slope of index on month number, in points per month
     months = list(range(12))
     mean_x, mean_y = sum(months) / 12, sum(index) / 12
-    slope = (sum((x - mean_x) * (y - mean_y) for x, y in zip(months, index, strict=True))
-             / sum((x - mean_x) ** 2 for x in months))
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(months, index, strict=True)) / sum(
+        (x - mean_x) ** 2 for x in months
+    )
     assert slope > 1.0
 
 
 def test_what_moved_credits_the_improving_brand_with_a_positive_change(con):
-    second_half = Filters(dt.date(demo.YEAR, 7, 1), dt.date(demo.YEAR, 12, 31),
-                          brands=(IMPROVING,))
+    second_half = Filters(dt.date(demo.YEAR, 7, 1), dt.date(demo.YEAR, 12, 31), brands=(IMPROVING,))
     moved = happiness.what_moved(con, load_config(), second_half)
     assert moved.change is not None and moved.change > 10
     assert sum(p.points for p in moved.contributions) + moved.availability == pytest.approx(
-        moved.change)
+        moved.change
+    )
     assert max(moved.contributions, key=lambda p: p.points).points > 0

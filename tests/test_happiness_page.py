@@ -38,8 +38,11 @@ def open_page(**query: str) -> AppTest:
 
 def drilldown_tables(app: AppTest) -> list:
     """The conversation list and the message table (the formula panel has a table too)."""
-    return [t for t in app.dataframe if "conversation_id" in t.value.columns
-            or "direction" in t.value.columns]
+    return [
+        t
+        for t in app.dataframe
+        if "conversation_id" in t.value.columns or "direction" in t.value.columns
+    ]
 
 
 def test_page_shows_trend_components_what_moved_and_the_formula(app_data):
@@ -67,7 +70,13 @@ def test_private_drilldown_lists_the_conversations_and_messages_of_a_point(app_d
     tables = drilldown_tables(app)
     assert len(tables) == 2
     assert sorted(tables[0].value["conversation_id"]) == [
-        "early", "ghosted", "midnight", "sametime", "silent", "switch"]
+        "early",
+        "ghosted",
+        "midnight",
+        "sametime",
+        "silent",
+        "switch",
+    ]
     assert list(tables[1].value["direction"]) == ["inbound", "outbound"]  # midnight
 
 
@@ -95,8 +104,7 @@ def test_empty_selection_says_so(app_data):
 
 def test_points_under_min_n_are_grey_and_hollow_with_n_on_hover(make_db, config):
     con = make_db(edge_log())
-    frame = happiness.by_period(con, dataclasses.replace(config, min_n=2), MARCH, "all",
-                                "channel")
+    frame = happiness.by_period(con, dataclasses.replace(config, min_n=2), MARCH, "all", "channel")
     fig = charts_happiness.index_over_time(frame, 2)
     traces = {t.name: t for t in fig.data}
     assert traces["chat"].marker.color == (MUTED,)
@@ -108,8 +116,9 @@ def test_points_under_min_n_are_grey_and_hollow_with_n_on_hover(make_db, config)
 
 def test_waterfall_steps_sum_to_the_current_index(make_db, config):
     con = make_db(edge_log())
-    moved = happiness.what_moved(con, config, Filters(dt.date(2025, 4, 1), dt.date(2025, 4, 30),
-                                                      tz="Europe/Paris"))
+    moved = happiness.what_moved(
+        con, config, Filters(dt.date(2025, 4, 1), dt.date(2025, 4, 30), tz="Europe/Paris")
+    )
     bars = charts_happiness.waterfall(moved).data[0]
     assert bars.measure[0] == "absolute" and bars.measure[-1] == "total"
     assert sum(bars.y[:-1]) == pytest.approx(bars.y[-1])

@@ -25,20 +25,22 @@ CONFIG = load_config()
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 YEAR = Filters(dt.date(2024, 12, 1), dt.date(2025, 12, 31))
 MEASURES = ["conversations", *COMPONENTS, "index"]
-SETTINGS = settings(max_examples=30, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-messages = st.fixed_dictionaries({
-    "direction": st.sampled_from(["inbound", "inbound", "outbound", "peer"]),
-    "channel": st.sampled_from(["twitter", "chat", "email", "community"]),
-    # coarse minutes over ~10 weeks, so equal timestamps and month ends both happen
-    "minute": st.integers(0, 100).map(lambda k: k * 997),
-    "sentiment": st.none() | st.floats(-1, 1, allow_nan=False),
-    "csat": st.none() | st.integers(1, 5),
-    "resolved": st.none() | st.booleans(),
-})
-conversations = st.tuples(st.sampled_from(["Acme", "Beta", "Cora"]),
-                          st.lists(messages, min_size=1, max_size=5))
+messages = st.fixed_dictionaries(
+    {
+        "direction": st.sampled_from(["inbound", "inbound", "outbound", "peer"]),
+        "channel": st.sampled_from(["twitter", "chat", "email", "community"]),
+        # coarse minutes over ~10 weeks, so equal timestamps and month ends both happen
+        "minute": st.integers(0, 100).map(lambda k: k * 997),
+        "sentiment": st.none() | st.floats(-1, 1, allow_nan=False),
+        "csat": st.none() | st.integers(1, 5),
+        "resolved": st.none() | st.booleans(),
+    }
+)
+conversations = st.tuples(
+    st.sampled_from(["Acme", "Beta", "Cora"]), st.lists(messages, min_size=1, max_size=5)
+)
 logs = st.lists(conversations, min_size=1, max_size=10)
 
 
@@ -46,13 +48,20 @@ def to_rows(log: list) -> list[dict]:
     rows = []
     for number, (brand, items) in enumerate(log):
         for item in items:
-            rows.append({
-                "interaction_id": f"i{len(rows):04d}", "conversation_id": f"c{number}",
-                "brand": brand, "channel": item["channel"], "direction": item["direction"],
-                "author_id": "someone", "sentiment": item["sentiment"], "csat": item["csat"],
-                "resolved": item["resolved"],
-                "created_at": START + dt.timedelta(minutes=item["minute"]),
-            })
+            rows.append(
+                {
+                    "interaction_id": f"i{len(rows):04d}",
+                    "conversation_id": f"c{number}",
+                    "brand": brand,
+                    "channel": item["channel"],
+                    "direction": item["direction"],
+                    "author_id": "someone",
+                    "sentiment": item["sentiment"],
+                    "csat": item["csat"],
+                    "resolved": item["resolved"],
+                    "created_at": START + dt.timedelta(minutes=item["minute"]),
+                }
+            )
     return rows
 
 
@@ -136,10 +145,12 @@ def test_row_order_does_not_change_any_figure(log, seed):
     for order in (rows, shuffled):
         with tempfile.TemporaryDirectory() as folder:
             con = connect(order, folder)
-            results.append((
-                db.run(con, "conversations").sort(["brand", "conversation_id"]),
-                happiness.by_period(con, CONFIG, YEAR, "week", "brand,channel"),
-            ))
+            results.append(
+                (
+                    db.run(con, "conversations").sort(["brand", "conversation_id"]),
+                    happiness.by_period(con, CONFIG, YEAR, "week", "brand,channel"),
+                )
+            )
     assert results[0][0].equals(results[1][0])
     assert results[0][1].equals(results[1][1])
 
@@ -147,24 +158,37 @@ def test_row_order_does_not_change_any_figure(log, seed):
 @SETTINGS
 @given(log=logs)
 def test_daily_sums_roll_up_to_the_monthly_figures(log):
-    sums = ["conversations", "within_target_n", "resolved_n", "effortless_n", "mood_sum",
-            "mood_n", "rated_n", "satisfied_n"]
+    sums = [
+        "conversations",
+        "within_target_n",
+        "resolved_n",
+        "effortless_n",
+        "mood_sum",
+        "mood_n",
+        "rated_n",
+        "satisfied_n",
+    ]
     with tempfile.TemporaryDirectory() as folder:
         con = connect(to_rows(log), folder)
         days = happiness.by_period(con, CONFIG, YEAR, "day", "brand")
         months = happiness.by_period(con, CONFIG, YEAR, "month", "brand")
-    rolled = (days.with_columns(pl.col("period_start").dt.truncate("1mo"))
-              .group_by("period_start", "brand").agg(pl.col(sums).sum()))
+    rolled = (
+        days.with_columns(pl.col("period_start").dt.truncate("1mo"))
+        .group_by("period_start", "brand")
+        .agg(pl.col(sums).sum())
+    )
     for row in months.iter_rows(named=True):
-        total = rolled.filter((pl.col("period_start") == row["period_start"])
-                              & (pl.col("brand") == row["brand"])).row(0, named=True)
+        total = rolled.filter(
+            (pl.col("period_start") == row["period_start"]) & (pl.col("brand") == row["brand"])
+        ).row(0, named=True)
         n = total["conversations"]
         components = {
             "mood": 50 * (1 + total["mood_sum"] / total["mood_n"]) if total["mood_n"] else None,
             "speed": 100 * total["within_target_n"] / n,
             "resolution": 100 * total["resolved_n"] / n,
             "effort": 100 * total["effortless_n"] / n,
-            "satisfaction": (100 * total["satisfied_n"] / total["rated_n"]
-                             if total["rated_n"] else None),
+            "satisfaction": (
+                100 * total["satisfied_n"] / total["rated_n"] if total["rated_n"] else None
+            ),
         }
         assert_same(row, {"conversations": n, **components, "index": index_of(components)})

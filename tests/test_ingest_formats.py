@@ -20,8 +20,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
 
 def run(tmp_path: Path, name: str, fmt: str, **options) -> IngestSummary:
     summary = ingest_files([FIXTURES / name], fmt, tmp_path / "data", **options)
-    assert (summary.accepted + summary.rejected_total + summary.duplicates_skipped
-            == summary.rows_read), "a row was lost"
+    assert (
+        summary.accepted + summary.rejected_total + summary.duplicates_skipped == summary.rows_read
+    ), "a row was lost"
     return summary
 
 
@@ -34,6 +35,7 @@ def rejects(summary: IngestSummary) -> pl.DataFrame:
 
 
 # --- csv / parquet in the contract's columns ----------------------------------------
+
 
 def test_contract_csv_reads_offsets_naive_times_and_mixed_case_channels(tmp_path):
     summary = run(tmp_path, "contract_good.csv", "csv")
@@ -79,25 +81,37 @@ def test_contract_csv_rejects_each_broken_row_with_its_reason(tmp_path):
 
 
 def test_map_option_reads_renamed_columns_and_fills_the_channel(tmp_path):
-    mapping = {"interaction_id": "id", "conversation_id": "thread", "brand": "company",
-               "direction": "who", "author_id": "user", "created_at": "sent_at",
-               "text": "message"}
+    mapping = {
+        "interaction_id": "id",
+        "conversation_id": "thread",
+        "brand": "company",
+        "direction": "who",
+        "author_id": "user",
+        "created_at": "sent_at",
+        "text": "message",
+    }
     summary = run(tmp_path, "contract_renamed.csv", "csv", channel="chat", mapping=mapping)
     assert summary.accepted == 2 and summary.channels == ["chat"]
     assert any("extra" in note for note in summary.notes)
 
 
 def test_missing_required_column_is_fatal_and_names_it(tmp_path):
-    with pytest.raises(IngestError, match=r"contract_renamed.csv column 'interaction_id': "
-                                          r"missing"):
-        ingest_files([FIXTURES / "contract_renamed.csv"], "csv", tmp_path,
-                     mapping={"conversation_id": "thread"})
+    with pytest.raises(
+        IngestError,
+        match=r"contract_renamed.csv column 'interaction_id': "
+        r"missing",
+    ):
+        ingest_files(
+            [FIXTURES / "contract_renamed.csv"],
+            "csv",
+            tmp_path,
+            mapping={"conversation_id": "thread"},
+        )
 
 
 def test_map_of_a_column_the_file_lacks_is_fatal(tmp_path):
     with pytest.raises(IngestError, match=r"column 'nope': not in the file"):
-        ingest_files([FIXTURES / "contract_good.csv"], "csv", tmp_path,
-                     mapping={"text": "nope"})
+        ingest_files([FIXTURES / "contract_good.csv"], "csv", tmp_path, mapping={"text": "nope"})
 
 
 def test_contract_audience_csv_rejects_negative_followers(tmp_path):
@@ -110,9 +124,11 @@ def test_contract_audience_csv_rejects_negative_followers(tmp_path):
 
 def test_parquet_with_typed_columns_is_coerced_to_the_contract(tmp_path):
     frame = pl.read_csv(FIXTURES / "contract_good.csv", infer_schema_length=100)
-    frame = frame.with_columns(pl.col("created_at").str.slice(0, 19)
-                               .str.strptime(pl.Datetime("ms"), "%Y-%m-%dT%H:%M:%S",
-                                             strict=False))
+    frame = frame.with_columns(
+        pl.col("created_at")
+        .str.slice(0, 19)
+        .str.strptime(pl.Datetime("ms"), "%Y-%m-%dT%H:%M:%S", strict=False)
+    )
     frame = frame.with_columns(pl.col("created_at").fill_null(dt.datetime(2025, 3, 3, 10)))
     path = tmp_path / "export.parquet"
     frame.write_parquet(path)
@@ -185,7 +201,8 @@ def test_file_with_no_usable_row_is_fatal_and_names_row_column_and_value(tmp_pat
     with pytest.raises(IngestError) as caught:
         ingest_files([path], "csv", tmp_path / "data")
     assert str(caught.value).startswith(
-        "tickets.csv row 1 column 'created_at': not a timestamp: 'yesterday'")
+        "tickets.csv row 1 column 'created_at': not a timestamp: 'yesterday'"
+    )
     assert not (tmp_path / "data" / "interactions").exists()
     assert len(list((tmp_path / "data" / "rejects").iterdir())) == 1
 
@@ -196,6 +213,7 @@ def test_unknown_channel_option_is_fatal(tmp_path):
 
 
 # --- twcs ---------------------------------------------------------------------------
+
 
 def test_twcs_handles_float_ids_crlf_quoted_lists_and_true_spellings(tmp_path):
     summary = run(tmp_path, "twcs_messy.csv", "twcs")
@@ -218,8 +236,7 @@ def test_twcs_rejects_bad_rows_and_threads_without_a_brand(tmp_path):
     assert summary.rejected == {
         "column 'created_at': not a timestamp": 1,
         "column 'inbound': not true/false": 1,
-        "column 'author_id': no brand in this thread (no brand reply or @mention; "
-        "give --brand)": 1,
+        "column 'author_id': no brand in this thread (no brand reply or @mention; give --brand)": 1,
     }
     assert rejects(summary)["tweet_id"].to_list() == ["3001", "3002", "4001"]
 
@@ -234,8 +251,11 @@ def test_twcs_brand_option_claims_threads_no_brand_answered(tmp_path):
 def test_twcs_missing_reply_column_is_fatal(tmp_path):
     path = tmp_path / "short.csv"
     path.write_text("tweet_id,author_id,inbound,created_at,text\n1,a,True,x,y\n")
-    with pytest.raises(IngestError, match=r"short.csv column 'in_response_to_tweet_id': "
-                                          r"missing"):
+    with pytest.raises(
+        IngestError,
+        match=r"short.csv column 'in_response_to_tweet_id': "
+        r"missing",
+    ):
         ingest_files([path], "twcs", tmp_path / "data")
 
 
@@ -243,13 +263,16 @@ def test_twcs_reply_loops_are_rejected(tmp_path):
     path = tmp_path / "loop.csv"
     shutil.copy(FIXTURES / "twcs_messy.csv", path)
     with path.open("a", newline="") as handle:
-        handle.write("7001,cust_h,True,Wed Oct 11 13:00:00 +0000 2017,@AcmeHelp a,,7002\r\n"
-                     "7002,AcmeHelp,False,Wed Oct 11 13:10:00 +0000 2017,@cust_h b,,7001\r\n")
+        handle.write(
+            "7001,cust_h,True,Wed Oct 11 13:00:00 +0000 2017,@AcmeHelp a,,7002\r\n"
+            "7002,AcmeHelp,False,Wed Oct 11 13:10:00 +0000 2017,@cust_h b,,7001\r\n"
+        )
     summary = ingest_files([path], "twcs", tmp_path / "data")
     assert summary.rejected["column 'in_response_to_tweet_id': replies form a loop"] == 2
 
 
 # --- twitter-json -------------------------------------------------------------------
+
 
 def test_twitter_v2_takes_followers_from_includes_and_brand_decides_direction(tmp_path):
     summary = run(tmp_path, "twitter_v2.json", "twitter-json", brand="@AcmeHelp")
@@ -291,13 +314,17 @@ def test_twitter_json_that_is_not_json_is_fatal_with_line_and_column(tmp_path):
 
 # --- tickets ------------------------------------------------------------------------
 
+
 def test_tickets_become_opening_reply_and_closing_events(tmp_path):
     summary = run(tmp_path, "tickets_mixed.csv", "tickets", brand="Acme")
     assert summary.accepted == 3
     rows = stored(tmp_path).sort("created_at")
     ticket = rows.filter(pl.col("conversation_id") == "Acme:ticket-1")
-    assert ticket["interaction_id"].to_list() == ["Acme:ticket-1:open", "Acme:ticket-1:reply",
-                                                  "Acme:ticket-1:close"]
+    assert ticket["interaction_id"].to_list() == [
+        "Acme:ticket-1:open",
+        "Acme:ticket-1:reply",
+        "Acme:ticket-1:close",
+    ]
     assert ticket["direction"].to_list() == ["inbound", "outbound", "outbound"]
     assert ticket["created_at"].dt.hour().to_list() == [0, 9, 15]
     assert ticket["resolved"].to_list() == [None, None, True]
@@ -334,6 +361,7 @@ def test_tickets_without_brand_are_fatal(tmp_path):
 
 # --- facebook-posts -----------------------------------------------------------------
 
+
 def test_facebook_latin1_spanish_header_posts_sum_into_days(tmp_path):
     summary = run(tmp_path, "facebook_latin1.csv", "facebook-posts", brand="Acme", year=2014)
     assert summary.rejected == {
@@ -351,11 +379,9 @@ def test_facebook_latin1_spanish_header_posts_sum_into_days(tmp_path):
 
 def test_facebook_posts_without_year_or_brand_are_fatal(tmp_path):
     with pytest.raises(IngestError, match=r"give --year"):
-        ingest_files([FIXTURES / "facebook_latin1.csv"], "facebook-posts", tmp_path,
-                     brand="Acme")
+        ingest_files([FIXTURES / "facebook_latin1.csv"], "facebook-posts", tmp_path, brand="Acme")
     with pytest.raises(IngestError, match=r"needs --brand"):
-        ingest_files([FIXTURES / "facebook_latin1.csv"], "facebook-posts", tmp_path,
-                     year=2014)
+        ingest_files([FIXTURES / "facebook_latin1.csv"], "facebook-posts", tmp_path, year=2014)
 
 
 def test_facebook_posts_out_of_date_order_are_fatal(tmp_path):
@@ -363,17 +389,23 @@ def test_facebook_posts_out_of_date_order_are_fatal(tmp_path):
     path = tmp_path / "shuffled.csv"
     # months 3, 2, 3: neither newest first nor oldest first
     path.write_bytes(b"\r\n".join([lines[0], lines[1], lines[4], lines[2]]) + b"\r\n")
-    with pytest.raises(IngestError, match=r"shuffled.csv row 3 column 'Post Month': posts "
-                                          r"are not in date order"):
+    with pytest.raises(
+        IngestError,
+        match=r"shuffled.csv row 3 column 'Post Month': posts "
+        r"are not in date order",
+    ):
         ingest_files([path], "facebook-posts", tmp_path / "data", brand="Acme", year=2014)
 
 
 def test_facebook_posts_with_a_date_column_need_no_year(tmp_path):
     path = tmp_path / "posts.csv"
-    path.write_text("Post Date,Page total likes,like,comment,share\n"
-                    "2025-03-03,500,10,1,0\n2025-03-03,510,5,0,1\n2025-03-04,520,1,1,1\n")
-    summary = ingest_files([path], "facebook-posts", tmp_path / "data", brand="Acme",
-                           channel="instagram")
+    path.write_text(
+        "Post Date,Page total likes,like,comment,share\n"
+        "2025-03-03,500,10,1,0\n2025-03-03,510,5,0,1\n2025-03-04,520,1,1,1\n"
+    )
+    summary = ingest_files(
+        [path], "facebook-posts", tmp_path / "data", brand="Acme", channel="instagram"
+    )
     assert summary.rows_written == {"audience": 2}
     days = stored(tmp_path, "audience").sort("date")
     assert days["followers"].to_list() == [510, 520]

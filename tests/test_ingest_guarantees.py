@@ -68,23 +68,32 @@ def test_a_lost_part_file_is_restored_by_reimporting_without_duplicates(tmp_path
 
 
 def test_the_same_tweet_in_two_files_is_stored_once(tmp_path):
-    tweets = [json.loads(line) for line in
-              (FIXTURES / "twitter_v1_lines.jsonl").read_text().splitlines()
-              if line.startswith("{\"")]
-    later = [dict(t, user=dict(t["user"], followers_count=t["user"]["followers_count"] + 7))
-             for t in tweets]
+    tweets = [
+        json.loads(line)
+        for line in (FIXTURES / "twitter_v1_lines.jsonl").read_text().splitlines()
+        if line.startswith('{"')
+    ]
+    later = [
+        dict(t, user=dict(t["user"], followers_count=t["user"]["followers_count"] + 7))
+        for t in tweets
+    ]
     (tmp_path / "a.json").write_text(json.dumps(tweets))
     (tmp_path / "b.json").write_text(json.dumps(later))  # same tweets, newer follower counts
-    summary = ingest_files([tmp_path / "a.json", tmp_path / "b.json"], "twitter-json",
-                           tmp_path / "data", brand="AcmeHelp")
+    summary = ingest_files(
+        [tmp_path / "a.json", tmp_path / "b.json"],
+        "twitter-json",
+        tmp_path / "data",
+        brand="AcmeHelp",
+    )
     assert (summary.rows_read, summary.accepted, summary.duplicates_skipped) == (4, 2, 2)
 
 
 def test_part_files_are_named_by_their_content(tmp_path):
     ingest_files([FIXTURES / "contract_good.csv"], "csv", tmp_path / "one")
     ingest_files([FIXTURES / "contract_good.csv"], "csv", tmp_path / "two")
-    names = [[p.name for p in store.parquet_files(tmp_path / d, "interactions")]
-             for d in ("one", "two")]
+    names = [
+        [p.name for p in store.parquet_files(tmp_path / d, "interactions")] for d in ("one", "two")
+    ]
     assert names[0] == names[1] and names[0][0].startswith("part-ingest-")
 
 
@@ -115,8 +124,17 @@ def test_no_original_customer_id_reaches_the_parquet_but_brand_handles_do(tmp_pa
     raw = b"".join(p.read_bytes() for p in store.parquet_files(tmp_path, "interactions"))
     rows = pl.read_parquet(tmp_path / "interactions" / "**" / "*.parquet")
     text = " ".join(rows["author_id"].to_list() + rows["text"].drop_nulls().to_list())
-    for original in ("cust_a", "cust_b", "cust_e", "cust_f", "cust_g", "cust_one",
-                     "ann@example.com", "Ann Smith", "bob@example.com"):
+    for original in (
+        "cust_a",
+        "cust_b",
+        "cust_e",
+        "cust_f",
+        "cust_g",
+        "cust_one",
+        "ann@example.com",
+        "Ann Smith",
+        "bob@example.com",
+    ):
         assert original not in text
         assert original.encode() not in raw
     assert "AcmeHelp" in set(rows["author_id"]) and "Acme" in set(rows["author_id"])
@@ -177,8 +195,10 @@ def test_sentiment_is_the_same_in_parallel_and_in_process(monkeypatch):
     assert alone[0] > 0.5 and alone[1] < -0.5
 
 
-HEADER = ("interaction_id,conversation_id,brand,channel,direction,author_id,"
-          "author_followers,created_at,text")
+HEADER = (
+    "interaction_id,conversation_id,brand,channel,direction,author_id,"
+    "author_followers,created_at,text"
+)
 GOOD = "i{n},c{n},Acme,twitter,inbound,cust{n},5,2025-03-03T09:00:00Z,hello"
 BROKEN = [
     "i{n},c{n},Acme,fax,inbound,cust{n},5,2025-03-03T09:00:00Z,hello",
@@ -190,17 +210,21 @@ BROKEN = [
 ]
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(kinds=st.lists(st.integers(min_value=-1, max_value=len(BROKEN) - 1), min_size=1,
-                      max_size=30))
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    kinds=st.lists(st.integers(min_value=-1, max_value=len(BROKEN) - 1), min_size=1, max_size=30)
+)
 def test_any_mix_of_good_and_broken_rows_loses_nothing(tmp_path_factory, kinds):
     folder = tmp_path_factory.mktemp("mix")
-    lines = [GOOD.format(n=0)] + [(GOOD if k < 0 else BROKEN[k]).format(n=i + 1)
-                                  for i, k in enumerate(kinds)]
+    lines = [GOOD.format(n=0)] + [
+        (GOOD if k < 0 else BROKEN[k]).format(n=i + 1) for i, k in enumerate(kinds)
+    ]
     (folder / "mix.csv").write_text(HEADER + "\n" + "\n".join(lines) + "\n")
-    summary = ingest_files([folder / "mix.csv"], "csv", folder / "data",
-                           now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    summary = ingest_files(
+        [folder / "mix.csv"], "csv", folder / "data", now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    )
     assert summary.rows_read == len(lines)
     assert summary.accepted + summary.rejected_total + summary.duplicates_skipped == len(lines)
     assert table_rows(folder / "data", "interactions") == summary.accepted
@@ -208,13 +232,25 @@ def test_any_mix_of_good_and_broken_rows_loses_nothing(tmp_path_factory, kinds):
 
 def test_a_later_export_continues_threads_stored_by_an_earlier_import(tmp_path):
     head = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id"
-    (tmp_path / "monday.csv").write_text("\n".join([
-        head,
-        "1,cust_z,True,Mon Mar 03 09:00:00 +0000 2025,@AcmeHelp my bill is wrong,2,",
-        "2,AcmeHelp,False,Mon Mar 03 09:10:00 +0000 2025,@cust_z please DM us,,1"]) + "\n")
-    (tmp_path / "tuesday.csv").write_text("\n".join([
-        head,  # the customer answers the brand's reply (tweet 2, not in this file)
-        "3,cust_z,True,Tue Mar 04 08:00:00 +0000 2025,done. any news?,,2"]) + "\n")
+    (tmp_path / "monday.csv").write_text(
+        "\n".join(
+            [
+                head,
+                "1,cust_z,True,Mon Mar 03 09:00:00 +0000 2025,@AcmeHelp my bill is wrong,2,",
+                "2,AcmeHelp,False,Mon Mar 03 09:10:00 +0000 2025,@cust_z please DM us,,1",
+            ]
+        )
+        + "\n"
+    )
+    (tmp_path / "tuesday.csv").write_text(
+        "\n".join(
+            [
+                head,  # the customer answers the brand's reply (tweet 2, not in this file)
+                "3,cust_z,True,Tue Mar 04 08:00:00 +0000 2025,done. any news?,,2",
+            ]
+        )
+        + "\n"
+    )
     ingest_files([tmp_path / "monday.csv"], "twcs", tmp_path / "data")
     summary = ingest_files([tmp_path / "tuesday.csv"], "twcs", tmp_path / "data")
     assert summary.accepted == 1

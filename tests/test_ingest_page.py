@@ -31,8 +31,7 @@ def page() -> AppTest:
 def upload(app: AppTest, name: str, fmt: str, brand: str = "") -> AppTest:
     app.selectbox(key="format").set_value(fmt)
     app.text_input(key="brand").set_value(brand)
-    app.file_uploader(key="files").set_value([(name, (FIXTURES / name).read_bytes(),
-                                               "text/csv")])
+    app.file_uploader(key="files").set_value([(name, (FIXTURES / name).read_bytes(), "text/csv")])
     app.run()
     app.button(key="import").click()
     app.run()
@@ -43,15 +42,20 @@ def upload(app: AppTest, name: str, fmt: str, brand: str = "") -> AppTest:
 def test_upload_page_offers_every_format(data_dir):
     app = page()
     assert app.selectbox(key="format").options == [
-        f"{name}: {f.description}" for name, f in FORMATS.items()]
+        f"{name}: {f.description}" for name, f in FORMATS.items()
+    ]
     assert app.button(key="import").disabled  # nothing uploaded yet
 
 
 def test_upload_page_imports_and_shows_the_summary(data_dir):
     app = upload(page(), "twcs_messy.csv", "twcs")
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics == {"Rows read": "11", "Accepted": "7", "Rejected": "3",
-                       "Duplicates skipped": "1"}
+    assert metrics == {
+        "Rows read": "11",
+        "Accepted": "7",
+        "Rejected": "3",
+        "Duplicates skipped": "1",
+    }
     assert "column 'inbound': not true/false" in app.dataframe[0].value["reason"].tolist()
     assert any("Imported 7 rows" in s.value for s in app.success)
     assert store.has_data(data_dir)
@@ -61,7 +65,8 @@ def test_upload_page_shows_a_fatal_problem_as_an_error_not_a_traceback(data_dir)
     app = upload(page(), "tickets_mixed.csv", "tickets")  # no brand given
     assert [e.value for e in app.error] == [
         "Nothing was imported: tickets_mixed.csv: the file has no brand column (Brand, "
-        "Company); give the brand with --brand"]
+        "Company); give the brand with --brand"
+    ]
     assert not store.has_data(data_dir)
 
 

@@ -19,7 +19,8 @@ from dashboard.ingest import IngestError, ingest_files
 REAL = Path(__file__).resolve().parents[2] / "shared/data/real"
 
 pytestmark = pytest.mark.skipif(
-    not REAL.is_dir(), reason=f"real data samples not found at {REAL} (shared/data/real)")
+    not REAL.is_dir(), reason=f"real data samples not found at {REAL} (shared/data/real)"
+)
 
 
 def interactions(data_dir: Path) -> pl.DataFrame:
@@ -72,12 +73,17 @@ def test_twcs_sample_gets_a_sentiment_on_every_inbound_tweet(tmp_path):
 
 
 def test_tickets_sample_rejects_the_1292_resolved_before_answered(tmp_path):
-    summary = ingest_files([REAL / "support_tickets/customer_support_tickets.csv"], "tickets",
-                           tmp_path, brand="TechShop")
+    summary = ingest_files(
+        [REAL / "support_tickets/customer_support_tickets.csv"],
+        "tickets",
+        tmp_path,
+        brand="TechShop",
+    )
     # 8,469 tickets; 1,292 have Time to Resolution < First Response Time (all Closed)
     assert summary.rows_read == 8469
     assert summary.rejected == {
-        "column 'Time to Resolution': resolution precedes the first response": 1292}
+        "column 'Time to Resolution': resolution precedes the first response": 1292
+    }
     assert summary.accepted == 7177
     assert summary.rejects_files and summary.rejects_files[0].is_file()
     assert pl.read_csv(summary.rejects_files[0]).height == 1292
@@ -92,8 +98,12 @@ def test_tickets_sample_rejects_the_1292_resolved_before_answered(tmp_path):
 
 
 def test_tickets_sample_stores_no_customer_name_or_email(tmp_path):
-    ingest_files([REAL / "support_tickets/customer_support_tickets.csv"], "tickets", tmp_path,
-                 brand="TechShop")
+    ingest_files(
+        [REAL / "support_tickets/customer_support_tickets.csv"],
+        "tickets",
+        tmp_path,
+        brand="TechShop",
+    )
     rows = interactions(tmp_path)
     blob = " ".join(rows["author_id"].to_list()) + " ".join(rows["text"].drop_nulls().to_list())
     assert "@example.com" not in blob and "Ethan Dillon" not in blob
@@ -101,8 +111,13 @@ def test_tickets_sample_stores_no_customer_name_or_email(tmp_path):
 
 
 def test_facebook_sample_gives_500_posts_on_241_days_of_2014(tmp_path):
-    summary = ingest_files([REAL / "facebook_page_posts/dataset_Facebook.csv"],
-                           "facebook-posts", tmp_path, brand="Cosmetics", year=2014)
+    summary = ingest_files(
+        [REAL / "facebook_page_posts/dataset_Facebook.csv"],
+        "facebook-posts",
+        tmp_path,
+        brand="Cosmetics",
+        year=2014,
+    )
     assert (summary.rows_read, summary.accepted, summary.rejected_total) == (500, 500, 0)
     assert any("not UTF-8" in note for note in summary.notes)
     audience = pl.read_parquet(tmp_path / "audience" / "**" / "*.parquet")
@@ -118,8 +133,9 @@ def test_facebook_sample_gives_500_posts_on_241_days_of_2014(tmp_path):
 
 
 def test_twitter_v1_mentions_of_a_bot_are_all_inbound(tmp_path):
-    summary = ingest_files([REAL / "twitter_api_v1/get_mentions.json"], "twitter-json",
-                           tmp_path, brand="himawari8bot")
+    summary = ingest_files(
+        [REAL / "twitter_api_v1/get_mentions.json"], "twitter-json", tmp_path, brand="himawari8bot"
+    )
     assert (summary.rows_read, summary.accepted) == (19, 19)
     rows = interactions(tmp_path)
     assert set(rows["direction"]) == {"inbound"}
@@ -132,8 +148,12 @@ def test_twitter_v1_mentions_of_a_bot_are_all_inbound(tmp_path):
 
 
 def test_twitter_v1_timeline_rejects_retweets(tmp_path):
-    summary = ingest_files([REAL / "twitter_api_v1/get_home_timeline.json"], "twitter-json",
-                           tmp_path, brand="notinourselves")
+    summary = ingest_files(
+        [REAL / "twitter_api_v1/get_home_timeline.json"],
+        "twitter-json",
+        tmp_path,
+        brand="notinourselves",
+    )
     # 14 of the 20 tweets carry retweeted_status; the 6 others are the brand's own
     assert summary.rejected == {"column 'retweeted_status': a retweet, not a message": 14}
     assert summary.accepted == 6
@@ -141,8 +161,15 @@ def test_twitter_v1_timeline_rejects_retweets(tmp_path):
 
 
 def test_twitter_v1_file_of_only_retweets_is_fatal_and_names_the_row(tmp_path):
-    with pytest.raises(IngestError, match=r"get_retweets_count.json row 1 column "
-                                          r"'retweeted_status'.*no usable rows"):
-        ingest_files([REAL / "twitter_api_v1/get_retweets_count.json"], "twitter-json",
-                     tmp_path, brand="anyone")
+    with pytest.raises(
+        IngestError,
+        match=r"get_retweets_count.json row 1 column "
+        r"'retweeted_status'.*no usable rows",
+    ):
+        ingest_files(
+            [REAL / "twitter_api_v1/get_retweets_count.json"],
+            "twitter-json",
+            tmp_path,
+            brand="anyone",
+        )
     assert not (tmp_path / "interactions").exists()

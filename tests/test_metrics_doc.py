@@ -17,6 +17,7 @@ DAY = Filters(dt.date(2025, 3, 3), dt.date(2025, 3, 4))
 
 def worked_example(rated: bool = True) -> list[dict]:
     """Monday 3 March 2025 from 08:00 UTC (at(0) is 09:00)."""
+
     def csat(value: int) -> dict:
         return {"csat": value} if rated else {}
 
@@ -40,15 +41,25 @@ def worked_example(rated: bool = True) -> list[dict]:
 
 def worked_section() -> str:
     text = DOC.read_text(encoding="utf-8")
-    return text[text.index("## Worked example"):]
+    return text[text.index("## Worked example") :]
 
 
 def test_conversation_table_of_the_worked_example(make_db):
     con = make_db(worked_example())
     rows = {r["conversation_id"]: r for r in db.run(con, "conversations").iter_rows(named=True)}
-    got = {cid: (r["first_response_s"], r["within_target"], r["dropped"], r["resolved"],
-                 r["resolved_is_proxy"], r["effortless"], r["mood"], r["csat"])
-           for cid, r in rows.items()}
+    got = {
+        cid: (
+            r["first_response_s"],
+            r["within_target"],
+            r["dropped"],
+            r["resolved"],
+            r["resolved_is_proxy"],
+            r["effortless"],
+            r["mood"],
+            r["csat"],
+        )
+        for cid, r in rows.items()
+    }
     assert got == {
         "t1": (1200.0, True, False, True, True, True, 0.6, None),
         "e1": (108000.0, False, False, True, True, True, -0.2, 3),
@@ -62,12 +73,27 @@ def test_components_and_index_of_the_worked_example(make_db, config):
     con = make_db(worked_example())
     row = happiness.by_period(con, config, DAY, "all", "brand").row(0, named=True)
     figures = {k: row[k] for k in ("conversations", *happiness.COMPONENTS, "index")}
-    assert figures == pytest.approx({"conversations": 5, "mood": 51.25, "speed": 60.0,
-                                     "resolution": 60.0, "effort": 80.0,
-                                     "satisfaction": 50.0, "index": 57.375})
+    assert figures == pytest.approx(
+        {
+            "conversations": 5,
+            "mood": 51.25,
+            "speed": 60.0,
+            "resolution": 60.0,
+            "effort": 80.0,
+            "satisfaction": 50.0,
+            "index": 57.375,
+        }
+    )
     section = worked_section()
-    for stated in ("n = 5", "**51.25**", "**60**", "**80**", "**50**", "**57.375**",
-                   "shown as 57.4"):
+    for stated in (
+        "n = 5",
+        "**51.25**",
+        "**60**",
+        "**80**",
+        "**50**",
+        "**57.375**",
+        "shown as 57.4",
+    ):
         assert stated in section, stated
     assert happiness.how_computed(con, config, DAY).proxy_n == 4  # "one flag, four by the proxy"
 

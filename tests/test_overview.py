@@ -19,12 +19,15 @@ def two_weeks() -> list[dict]:
     """Week 1 (3-9 Mar): 2 conversations, one answered in 30 min, one never.
     Week 2 (10-16 Mar): 4 conversations, answered in 10, 20, 90 min and 3 days."""
     rows = [
-        message("a", "inbound", at(0)), message("a", "outbound", at(30)),
+        message("a", "inbound", at(0)),
+        message("a", "outbound", at(30)),
         message("b", "inbound", at(60)),
     ]
     for cid, reply_min in (("c", 10), ("d", 20), ("e", 90), ("f", 3 * 24 * 60)):
-        rows += [message(cid, "inbound", at(0, days=7)),
-                 message(cid, "outbound", at(reply_min, days=7))]
+        rows += [
+            message(cid, "inbound", at(0, days=7)),
+            message(cid, "outbound", at(reply_min, days=7)),
+        ]
     return rows
 
 

@@ -19,8 +19,9 @@ def wheel(tmp_path_factory) -> Path:
     if uv is None:
         pytest.skip("uv is not on PATH: cannot build the wheel")
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([uv, "build", "--wheel", "--out-dir", str(out), str(ROOT)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [uv, "build", "--wheel", "--out-dir", str(out), str(ROOT)], check=True, capture_output=True
+    )
     return next(out.glob("*.whl"))
 
 
@@ -37,11 +38,18 @@ def test_wheel_ships_every_query_page_and_the_default_config(wheel):
 def test_installed_package_finds_its_queries_from_another_directory(wheel, tmp_path):
     target = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(target)  # a pure-Python wheel installs by unpacking
-    probe = ("import dashboard.db as d, dashboard.navigation as n; "
-             "print(d.QUERIES_DIR); print(len(d.query_names())); print(n.PAGES_DIR)")
-    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, check=True,
-                            capture_output=True, text=True,
-                            env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"})
+    probe = (
+        "import dashboard.db as d, dashboard.navigation as n; "
+        "print(d.QUERIES_DIR); print(len(d.query_names())); print(n.PAGES_DIR)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+    )
     queries_dir, count, pages_dir = result.stdout.split()
     assert queries_dir.startswith(str(target))
     assert pages_dir.startswith(str(target))

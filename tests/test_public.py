@@ -45,25 +45,50 @@ min_n = 3
 [public]
 brands = ["Acme", "Globex", "Initech"]
 """
-SECRET_TEXTS = ("Where is my parcel? Account 99887766", "My card ending 4242 was charged twice",
-                "SECRET CO internal complaint about invoice INV-31337")
+SECRET_TEXTS = (
+    "Where is my parcel? Account 99887766",
+    "My card ending 4242 was charged twice",
+    "SECRET CO internal complaint about invoice INV-31337",
+)
 HIDDEN_INDEX = "50.6"  # Globex's current index, were it not suppressed
 
 
-def _conversation(brand: str, cid: str, day: float, reply_min: float | None,
-                  sentiment: float | None, text: str) -> list[dict]:
-    rows = [message(cid, "inbound", at(0, days=day), brand=brand, sentiment=sentiment,
-                    text=text, author_id=f"user-{cid}-7f3a9c")]
+def _conversation(
+    brand: str, cid: str, day: float, reply_min: float | None, sentiment: float | None, text: str
+) -> list[dict]:
+    rows = [
+        message(
+            cid,
+            "inbound",
+            at(0, days=day),
+            brand=brand,
+            sentiment=sentiment,
+            text=text,
+            author_id=f"user-{cid}-7f3a9c",
+        )
+    ]
     if reply_min is not None:
-        rows.append(message(cid, "outbound", at(reply_min, days=day), brand=brand,
-                            text="Sorry to hear that, we are on it", author_id=f"agent-{cid}"))
+        rows.append(
+            message(
+                cid,
+                "outbound",
+                at(reply_min, days=day),
+                brand=brand,
+                text="Sorry to hear that, we are on it",
+                author_id=f"agent-{cid}",
+            )
+        )
     return rows
 
 
 def rows() -> list[dict]:
     log: list[dict] = []
-    for cid, reply, mood in (("a1", 30, 0.5), ("a2", 30, 0.5), ("a3", 120, -0.5),
-                             ("a4", None, None)):
+    for cid, reply, mood in (
+        ("a1", 30, 0.5),
+        ("a2", 30, 0.5),
+        ("a3", 120, -0.5),
+        ("a4", None, None),
+    ):
         log += _conversation("Acme", cid, 0, reply, mood, SECRET_TEXTS[0])
     for cid in ("ap1", "ap2", "ap3"):
         log += _conversation("Acme", cid, -21, 30, 0.2, SECRET_TEXTS[1])
@@ -116,6 +141,7 @@ def assert_no_secrets(text: str) -> None:
 
 # --- the board --------------------------------------------------------------------
 
+
 def test_period_is_the_last_30_days_to_the_data_last_day_against_the_30_before(board):
     assert board.period == public.Period(dt.date(2025, 3, 1), dt.date(2025, 3, 30))
     assert board.previous == public.Period(dt.date(2025, 1, 30), dt.date(2025, 2, 28))
@@ -123,7 +149,10 @@ def test_period_is_the_last_30_days_to_the_data_last_day_against_the_30_before(b
 
 def test_board_lists_only_allowlisted_brands_ranked_suppressed_last(board):
     assert [(s.rank, s.brand) for s in board.brands] == [
-        (1, "Acme"), (None, "Globex"), (None, "Initech")]
+        (1, "Acme"),
+        (None, "Globex"),
+        (None, "Initech"),
+    ]
 
 
 def test_index_change_and_components_are_computed_by_hand(board):
@@ -132,8 +161,13 @@ def test_index_change_and_components_are_computed_by_hand(board):
     assert acme.previous_index == 85.0  # 68 / 0.8
     assert acme.change == -19.4 and acme.direction == "down"
     assert acme.n == 4
-    assert acme.components == {"mood": 58.3, "speed": 50.0, "resolution": 75.0,
-                               "effort": 100.0, "satisfaction": None}
+    assert acme.components == {
+        "mood": 58.3,
+        "speed": 50.0,
+        "resolution": 75.0,
+        "effort": 100.0,
+        "satisfaction": None,
+    }
     assert acme.resolution_is_proxy
 
 
@@ -158,8 +192,7 @@ def test_sparkline_is_26_weekly_points_with_suppressed_weeks_null(board):
     shown = {p.week_start: (p.index, p.n) for p in acme.sparkline if p.index is not None}
     assert shown == {dt.date(2025, 2, 10): (85.0, 3), dt.date(2025, 3, 3): (65.6, 4)}
     # Globex: 3 in the week of 10 Feb (shown), 2 in the week of 3 Mar (suppressed)
-    assert {p.week_start for p in globex.sparkline if p.index is not None} == {
-        dt.date(2025, 2, 10)}
+    assert {p.week_start for p in globex.sparkline if p.index is not None} == {dt.date(2025, 2, 10)}
 
 
 def test_empty_allowlist_publishes_nothing_rather_than_everything(con, config):
@@ -173,7 +206,9 @@ def test_brand_history_covers_every_week_and_refuses_non_public_brands(con, conf
     assert history[0].week_start == dt.date(2025, 2, 10)  # Monday of the first data day
     assert history[-1].week_start == dt.date(2025, 3, 24)
     assert {p.week_start: p.index for p in history if p.index is not None} == {
-        dt.date(2025, 2, 10): 85.0, dt.date(2025, 3, 3): 65.6}
+        dt.date(2025, 2, 10): 85.0,
+        dt.date(2025, 3, 3): 65.6,
+    }
     assert public.brand_history(con, config, "Secret Co") == ()
 
 
@@ -187,9 +222,11 @@ def test_slugs_are_url_safe_and_unique():
 
 # --- methodology --------------------------------------------------------------------
 
+
 def test_methodology_is_generated_from_the_config(config):
-    changed = dataclasses.replace(config, methodology_version="2.1", min_n=50,
-                                  weights={**config.weights, "mood": 0.5})
+    changed = dataclasses.replace(
+        config, methodology_version="2.1", min_n=50, weights={**config.weights, "mood": 0.5}
+    )
     text = public.methodology_markdown(changed)
     assert "version 2.1" in text and "Minimum n:** 50" in text
     assert "| Mood (M) |" in text and "| 0.5 |" in text
@@ -199,6 +236,7 @@ def test_methodology_is_generated_from_the_config(config):
 
 
 # --- JSON, badges, HTML: nothing private, nothing under min n ---------------------------
+
 
 def test_board_json_has_every_public_figure_and_nothing_private(board, config):
     feed = public.board_json(board, config, {})
@@ -241,7 +279,8 @@ def test_suppressed_badge_says_n_under_min_n(board):
 def test_badge_escapes_brand_names():
     svg = badge.badge("happiness", "72", "#15803d", 'Brand <script>alert("x")</script> & Co')
     assert ET.fromstring(svg.encode()).find("{http://www.w3.org/2000/svg}title").text == (
-        'Brand <script>alert("x")</script> & Co')
+        'Brand <script>alert("x")</script> & Co'
+    )
     assert "<script>" not in svg
 
 
@@ -251,14 +290,22 @@ def test_half_points_round_up_on_the_badge():
 
 # --- the static export ---------------------------------------------------------------------
 
+
 def test_static_export_writes_html_json_and_badges_with_nothing_private(con, config, tmp_path):
     out = tmp_path / "site"
     summary = export_public(con, config, out)
     assert (summary.brands, summary.scored) == (3, 1)
     names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-    assert names == ["badges/acme.svg", "badges/globex.svg", "badges/initech.svg",
-                     "brands/acme.json", "brands/globex.json", "brands/initech.json",
-                     "index.html", "index.json"]
+    assert names == [
+        "badges/acme.svg",
+        "badges/globex.svg",
+        "badges/initech.svg",
+        "brands/acme.json",
+        "brands/globex.json",
+        "brands/initech.json",
+        "index.html",
+        "index.json",
+    ]
     for path in out.rglob("*.*"):
         assert_no_secrets(path.read_text(encoding="utf-8"))
         if path.suffix == ".svg":
@@ -272,7 +319,8 @@ def test_static_html_is_self_contained(con, config, tmp_path):
     export_public(con, config, tmp_path / "site")
     html = (tmp_path / "site" / "index.html").read_text()
     assert "<script" not in html and "http://" not in html.replace(
-        'xmlns="http://www.w3.org/2000/svg"', "")
+        'xmlns="http://www.w3.org/2000/svg"', ""
+    )
     assert "<svg" in html and "65.6" in html
     assert "methodology version 1.0" in html
 
@@ -310,5 +358,8 @@ def test_chi_report_public_prints_the_board(data_dir, capsys):
     out = capsys.readouterr().out
     rows = json.loads(out)
     assert [(r["brand"], r["index"], r["change"]) for r in rows] == [
-        ("Acme", 65.6, -19.4), ("Globex", None, None), ("Initech", None, None)]
+        ("Acme", 65.6, -19.4),
+        ("Globex", None, None),
+        ("Initech", None, None),
+    ]
     assert_no_secrets(out)

@@ -19,14 +19,24 @@ from dashboard import api
 from tests.test_public import HIDDEN_INDEX, secrets, write
 
 
-def call(app, path: str, method: str = "GET",
-         headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+def call(
+    app, path: str, method: str = "GET", headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
     """One HTTP request through an ASGI app: (status, lower-case headers, body)."""
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-             "method": method, "scheme": "http", "path": path, "raw_path": path.encode(),
-             "root_path": "", "query_string": b"", "server": ("testserver", 80),
-             "client": ("127.0.0.1", 5000),
-             "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "server": ("testserver", 80),
+        "client": ("127.0.0.1", 5000),
+        "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
+    }
     sent: list[dict] = []
 
     async def receive() -> dict:
@@ -66,8 +76,7 @@ def test_index_json_lists_public_brands_with_cache_and_cors_headers(app):
     feed = json.loads(body)
     assert [b["brand"] for b in feed["brands"]] == ["Acme", "Globex", "Initech"]
     acme = feed["brands"][0]
-    assert (acme["index"], acme["change"], acme["n"], acme["direction"]) == (
-        65.6, -19.4, 4, "down")
+    assert (acme["index"], acme["change"], acme["n"], acme["direction"]) == (65.6, -19.4, 4, "down")
     assert acme["links"] == {"badge": "/api/badge/acme.svg", "history": "/api/brands/acme.json"}
     assert feed["methodology"]["min_n"] == 3 and feed["methodology_version"] == "1.0"
     assert_public(body)
@@ -75,8 +84,7 @@ def test_index_json_lists_public_brands_with_cache_and_cors_headers(app):
 
 def test_matching_if_none_match_gets_304_without_a_body(app):
     _, headers, _ = call(app, "/api/index.json")
-    status, again, body = call(app, "/api/index.json",
-                               headers={"If-None-Match": headers["etag"]})
+    status, again, body = call(app, "/api/index.json", headers={"If-None-Match": headers["etag"]})
     assert status == 304 and body == b""
     assert again["etag"] == headers["etag"]
     assert again["access-control-allow-origin"] == "*"
@@ -102,13 +110,23 @@ def test_brand_history_by_slug_or_name(app):
     assert status == 200
     history = json.loads(body)
     assert history["brand"] == "Acme" and history["history"][0] == {
-        "week_start": "2025-02-10", "index": 85.0, "n": 3}
+        "week_start": "2025-02-10",
+        "index": 85.0,
+        "n": 3,
+    }
     assert call(app, "/api/brands/Acme.json")[0] == 200
     assert_public(body)
 
 
-@pytest.mark.parametrize("path", ["/api/brands/secret-co.json", "/api/badge/secret-co.svg",
-                                  "/api/brands/nope.json", "/api/badge/..%2Fetc.svg"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/brands/secret-co.json",
+        "/api/badge/secret-co.svg",
+        "/api/brands/nope.json",
+        "/api/badge/..%2Fetc.svg",
+    ],
+)
 def test_unknown_or_private_brand_is_a_404_json_error(app, path):
     status, headers, body = call(app, path)
     assert status == 404
@@ -128,8 +146,7 @@ def test_badge_is_valid_svg_with_cache_headers(app):
 def test_suppressed_brand_badge_is_grey_n_under_min_n(app):
     status, _, body = call(app, "/api/badge/globex.svg")
     assert status == 200
-    assert "n<3" in [t.text for t in ET.fromstring(body).iter(
-        "{http://www.w3.org/2000/svg}text")]
+    assert "n<3" in [t.text for t in ET.fromstring(body).iter("{http://www.w3.org/2000/svg}text")]
     assert_public(body)
 
 

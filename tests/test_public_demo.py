@@ -37,8 +37,12 @@ def demo(demo_dir):
 @pytest.fixture(scope="module")
 def demo_texts(demo) -> list[str]:
     con, _ = demo
-    return [row[0] for row in con.sql(
-        "select distinct text from interactions where text is not null").fetchall()]
+    return [
+        row[0]
+        for row in con.sql(
+            "select distinct text from interactions where text is not null"
+        ).fetchall()
+    ]
 
 
 def assert_nothing_private(text: str, demo_texts: list[str]) -> None:
@@ -56,14 +60,16 @@ def test_every_public_demo_brand_is_scored_and_only_those(demo):
 
 def test_improving_brand_history_rises(demo):
     con, config = demo
-    history = [p.index for p in public.brand_history(con, config, PLANTED["improving"])
-               if p.index is not None]
+    history = [
+        p.index
+        for p in public.brand_history(con, config, PLANTED["improving"])
+        if p.index is not None
+    ]
     first, last = history[:8], history[-8:]
     assert sum(last) / 8 > sum(first) / 8 + 10
 
 
-def test_static_export_of_the_demo_publishes_no_text_and_no_customer_id(demo, demo_texts,
-                                                                        tmp_path):
+def test_static_export_of_the_demo_publishes_no_text_and_no_customer_id(demo, demo_texts, tmp_path):
     con, config = demo
     out = tmp_path / "site"
     export_public(con, config, out)
@@ -72,8 +78,7 @@ def test_static_export_of_the_demo_publishes_no_text_and_no_customer_id(demo, de
     assert len(json.loads((out / "index.json").read_text())["brands"]) == len(PUBLIC)
 
 
-def test_feeds_of_the_demo_publish_no_text_and_no_customer_id(demo_dir, demo_texts,
-                                                              monkeypatch):
+def test_feeds_of_the_demo_publish_no_text_and_no_customer_id(demo_dir, demo_texts, monkeypatch):
     monkeypatch.setenv("CHI_DATA", str(demo_dir))
     monkeypatch.delenv("CHI_CONFIG", raising=False)
     app = Router(routes=api.routes(api.Feed()))

@@ -50,7 +50,8 @@ def host_url(app_url, tmp_path_factory):
         f'<iframe id="board" src="{app_url}/board?embed=true" width="360" height="760" '
         'style="border:1px solid #ccc"></iframe>'
         f'<iframe id="card" src="{app_url}/brand?brand=acme&embed=true" width="600" '
-        'height="520"></iframe></body></html>')
+        'height="520"></iframe></body></html>'
+    )
     with serve_directory(site, ports=HOST_PORTS) as url:
         yield url
 
@@ -63,8 +64,7 @@ def get(url: str) -> tuple[int, dict[str, str], bytes]:
         return err.code, {k.lower(): v for k, v in err.headers.items()}, err.read()
 
 
-def test_board_renders_its_numbers_inside_an_iframe_of_another_origin(browser, host_url,
-                                                                       tmp_path):
+def test_board_renders_its_numbers_inside_an_iframe_of_another_origin(browser, host_url, tmp_path):
     page = browser.new_page(viewport={"width": 1000, "height": 1400})
     page.goto(f"{host_url}/index.html")
     board = page.frame_locator("#board")
@@ -117,8 +117,9 @@ def test_real_server_serves_json_badges_304_and_404(app_url):
     status, headers, body = get(f"{app_url}/api/index.json")
     assert status == 200 and headers["access-control-allow-origin"] == "*"
     assert headers["cache-control"] == "public, max-age=300"
-    request = urllib.request.Request(f"{app_url}/api/index.json",
-                                     headers={"If-None-Match": headers["etag"]})
+    request = urllib.request.Request(
+        f"{app_url}/api/index.json", headers={"If-None-Match": headers["etag"]}
+    )
     assert get_status(request) == 304
     status, headers, svg = get(f"{app_url}/api/badge/acme.svg")
     assert status == 200 and headers["content-type"].startswith("image/svg+xml")

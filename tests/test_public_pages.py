@@ -11,8 +11,17 @@ from streamlit.testing.v1 import AppTest
 from tests.test_public import CONFIG, HIDDEN_INDEX, secrets, write
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
-TEXT_ELEMENTS = ("html", "markdown", "caption", "info", "title", "subheader", "code",
-                 "warning", "error")
+TEXT_ELEMENTS = (
+    "html",
+    "markdown",
+    "caption",
+    "info",
+    "title",
+    "subheader",
+    "code",
+    "warning",
+    "error",
+)
 
 
 def page_text(app: AppTest) -> str:

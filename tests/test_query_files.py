@@ -44,7 +44,8 @@ def test_query_header_names_the_file_and_documents_every_param(path):
     for key in ("name", "purpose", "grain", "params"):
         assert re.search(rf"^-- {key}:", head, re.MULTILINE), f"{path.name}: no '-- {key}:'"
     assert re.search(rf"^-- name: {re.escape(path.stem)}\s*$", head, re.MULTILINE), (
-        f"{path.name}: '-- name:' must be {path.stem}")
+        f"{path.name}: '-- name:' must be {path.stem}"
+    )
     body = db._strip_comments(path.read_text(encoding="utf-8"))
     undocumented = sorted(set(PARAM.findall(body)) - set(PARAM.findall(head)))
     assert not undocumented, f"{path.name}: $params missing from the header: {undocumented}"
@@ -61,11 +62,14 @@ def _module_name(path: Path) -> str:
 def _imported(module: str, tests: str) -> bool:
     """The module is imported by a test (or, for a report view, run as `chi report`)."""
     package, _, leaf = module.rpartition(".")
-    if package == "dashboard.reports" and re.search(rf"[\"']report[\"'],\s*[\"']{leaf}[\"']",
-                                                    tests):
+    if package == "dashboard.reports" and re.search(
+        rf"[\"']report[\"'],\s*[\"']{leaf}[\"']", tests
+    ):
         return True
-    return (re.search(rf"\b{re.escape(module)}\b", tests) is not None
-            or re.search(rf"from {re.escape(package)} import [^\n]*\b{leaf}\b", tests) is not None)
+    return (
+        re.search(rf"\b{re.escape(module)}\b", tests) is not None
+        or re.search(rf"from {re.escape(package)} import [^\n]*\b{leaf}\b", tests) is not None
+    )
 
 
 @pytest.mark.parametrize("path", QUERIES, ids=lambda p: p.stem)
@@ -73,7 +77,11 @@ def test_query_is_exercised_by_a_test(path):
     tests = _test_texts()
     if quoted(path.stem, tests):
         return
-    runners = [_module_name(p) for p in (ROOT / "dashboard").rglob("*.py")
-               if quoted(path.stem, p.read_text(encoding="utf-8"))]
+    runners = [
+        _module_name(p)
+        for p in (ROOT / "dashboard").rglob("*.py")
+        if quoted(path.stem, p.read_text(encoding="utf-8"))
+    ]
     assert any(_imported(m, tests) for m in runners), (
-        f"no test names {path.stem!r} or imports a module that runs it ({runners})")
+        f"no test names {path.stem!r} or imports a module that runs it ({runners})"
+    )

@@ -38,8 +38,12 @@ def direct(data_dir: Path) -> pl.DataFrame:
 
 
 def from_rollup(data_dir: Path) -> pl.DataFrame:
-    return (db.connect(data_dir, CONFIG).sql("select * exclude (channel_path) from conversations")
-            .pl().sort(KEY))
+    return (
+        db.connect(data_dir, CONFIG)
+        .sql("select * exclude (channel_path) from conversations")
+        .pl()
+        .sort(KEY)
+    )
 
 
 def stored_paths(data_dir: Path) -> dict[tuple[str, str], str]:
@@ -51,15 +55,15 @@ def stored_paths(data_dir: Path) -> dict[tuple[str, str], str]:
 def expected_paths(rows: list[dict]) -> dict[tuple[str, str], str]:
     """Channels in order of first appearance (created_at, inbound first, interaction_id),
     for conversations with an inbound message."""
-    ordered = sorted(rows, key=lambda r: (r["created_at"], r["direction"] != "inbound",
-                                          r["interaction_id"]))
+    ordered = sorted(
+        rows, key=lambda r: (r["created_at"], r["direction"] != "inbound", r["interaction_id"])
+    )
     paths: dict[tuple[str, str], list[str]] = {}
     for row in ordered:
         seen = paths.setdefault((row["brand"], row["conversation_id"]), [])
         if row["channel"] not in seen:
             seen.append(row["channel"])
-    has_inbound = {(r["brand"], r["conversation_id"]) for r in rows
-                   if r["direction"] == "inbound"}
+    has_inbound = {(r["brand"], r["conversation_id"]) for r in rows if r["direction"] == "inbound"}
     return {k: " -> ".join(v) for k, v in paths.items() if k in has_inbound}
 
 
@@ -68,26 +72,27 @@ def logs(draw: st.DrawFn) -> list[dict]:
     n = draw(st.integers(1, 30))
     rows = []
     for i in range(n):
-        rows.append({
-            "interaction_id": f"m{i:03d}",
-            "conversation_id": draw(st.sampled_from(["c1", "c2", "c3", "c4", "c5"])),
-            "brand": draw(st.sampled_from(["Acme", "Bolt"])),
-            "channel": draw(st.sampled_from(CHANNELS)),
-            "direction": draw(st.sampled_from(["inbound", "inbound", "outbound", "peer"])),
-            "author_id": "someone",
-            "author_followers": draw(st.none() | st.integers(0, 200_000)),
-            # minutes over ~60 days, coarse enough to give ties
-            "created_at": START + dt.timedelta(minutes=30 * draw(st.integers(0, 2900))),
-            "sentiment": draw(st.none() | st.sampled_from([-0.6, 0.0, 0.04, 0.05, 0.7])),
-            "csat": draw(st.none() | st.integers(1, 5)),
-            "nps": draw(st.none() | st.integers(0, 10)),
-            "resolved": draw(st.none() | st.booleans()),
-        })
+        rows.append(
+            {
+                "interaction_id": f"m{i:03d}",
+                "conversation_id": draw(st.sampled_from(["c1", "c2", "c3", "c4", "c5"])),
+                "brand": draw(st.sampled_from(["Acme", "Bolt"])),
+                "channel": draw(st.sampled_from(CHANNELS)),
+                "direction": draw(st.sampled_from(["inbound", "inbound", "outbound", "peer"])),
+                "author_id": "someone",
+                "author_followers": draw(st.none() | st.integers(0, 200_000)),
+                # minutes over ~60 days, coarse enough to give ties
+                "created_at": START + dt.timedelta(minutes=30 * draw(st.integers(0, 2900))),
+                "sentiment": draw(st.none() | st.sampled_from([-0.6, 0.0, 0.04, 0.05, 0.7])),
+                "csat": draw(st.none() | st.integers(1, 5)),
+                "nps": draw(st.none() | st.integers(0, 10)),
+                "resolved": draw(st.none() | st.booleans()),
+            }
+        )
     return rows
 
 
-SETTINGS = settings(max_examples=30, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
@@ -103,7 +108,8 @@ def test_rollup_conversations_equal_the_direct_computation(rows: list[dict]) -> 
 @SETTINGS
 @given(logs(), st.data())
 def test_incremental_refresh_equals_full_build_and_direct_computation(
-        rows: list[dict], data: st.DataObject) -> None:
+    rows: list[dict], data: st.DataObject
+) -> None:
     later = data.draw(st.lists(st.booleans(), min_size=len(rows), max_size=len(rows)))
     first = [r for r, late in zip(rows, later, strict=True) if not late]
     second = [r for r, late in zip(rows, later, strict=True) if late]
@@ -122,24 +128,44 @@ def test_incremental_refresh_equals_full_build_and_direct_computation(
 
 
 def message(i: int, conversation: str, direction: str, when: dt.datetime, **extra) -> dict:
-    return {"interaction_id": f"m{i}", "conversation_id": conversation, "brand": "Acme",
-            "channel": extra.pop("channel", "twitter"), "direction": direction,
-            "author_id": "x", "created_at": when, **extra}
+    return {
+        "interaction_id": f"m{i}",
+        "conversation_id": conversation,
+        "brand": "Acme",
+        "channel": extra.pop("channel", "twitter"),
+        "direction": direction,
+        "author_id": "x",
+        "created_at": when,
+        **extra,
+    }
 
 
 def test_a_new_month_continuing_an_old_conversation_rewrites_only_the_months_it_touches(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     jan = dt.datetime(2025, 1, 10, 9, tzinfo=dt.UTC)
-    write(tmp_path, [message(1, "a", "inbound", jan), message(2, "a", "outbound",
-                                                             jan + dt.timedelta(minutes=5)),
-                     message(3, "b", "inbound", jan - dt.timedelta(days=5))], "jan")
+    write(
+        tmp_path,
+        [
+            message(1, "a", "inbound", jan),
+            message(2, "a", "outbound", jan + dt.timedelta(minutes=5)),
+            message(3, "b", "inbound", jan - dt.timedelta(days=5)),
+        ],
+        "jan",
+    )
     rollups.refresh(tmp_path)
     manifest = rollups.read_manifest(tmp_path)
     assert manifest is not None and manifest.months == ["2025-01"]
     # February: a new conversation, and conversation "a" continues on email
     feb = dt.datetime(2025, 2, 2, 9, tzinfo=dt.UTC)
-    write(tmp_path, [message(4, "a", "inbound", feb, channel="email", sentiment=-0.5),
-                     message(5, "c", "inbound", feb)], "feb")
+    write(
+        tmp_path,
+        [
+            message(4, "a", "inbound", feb, channel="email", sentiment=-0.5),
+            message(5, "c", "inbound", feb),
+        ],
+        "feb",
+    )
     march_file = rollups.month_file(tmp_path, "2025-03")
     assert not march_file.exists()
     incremental = from_rollup(tmp_path)
@@ -150,7 +176,11 @@ def test_a_new_month_continuing_an_old_conversation_rewrites_only_the_months_it_
     # January (its first inbound message); the customer spoke last, negatively, and
     # as of the newest message (the same one) has waited 0 s: not dropped
     assert (a["messages"], a["channels_used"], a["first_response_s"], a["dropped"]) == (
-        3, 2, 300.0, False)
+        3,
+        2,
+        300.0,
+        False,
+    )
     assert stored_paths(tmp_path)[("Acme", "a")] == "twitter -> email"
 
 
@@ -166,8 +196,14 @@ def test_a_fresh_rollup_is_not_rebuilt(tmp_path: Path) -> None:
 
 
 def test_a_deleted_raw_month_removes_its_conversations(tmp_path: Path) -> None:
-    write(tmp_path, [message(1, "a", "inbound", dt.datetime(2025, 1, 10, tzinfo=dt.UTC)),
-                     message(2, "b", "inbound", dt.datetime(2025, 2, 10, tzinfo=dt.UTC))], "x")
+    write(
+        tmp_path,
+        [
+            message(1, "a", "inbound", dt.datetime(2025, 1, 10, tzinfo=dt.UTC)),
+            message(2, "b", "inbound", dt.datetime(2025, 2, 10, tzinfo=dt.UTC)),
+        ],
+        "x",
+    )
     rollups.refresh(tmp_path)
     shutil.rmtree(tmp_path / "interactions" / "month=2025-02")
     assert from_rollup(tmp_path)["conversation_id"].to_list() == ["a"]

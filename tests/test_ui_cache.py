@@ -127,12 +127,13 @@ def two_brands_two_weeks() -> list[dict]:
     for week in (0, 1):
         for brand, channel in (("Acme", "twitter"), ("Bolt", "email")):
             cid = f"{brand}-{week}"
-            rows += [message(f"{cid}-a", "inbound", at(0, days=7 * week), brand=brand,
-                             channel=channel),
-                     message(f"{cid}-a", "outbound", at(30, days=7 * week), brand=brand,
-                             channel=channel),
-                     message(f"{cid}-b", "inbound", at(60, days=7 * week), brand=brand,
-                             channel=channel)]
+            rows += [
+                message(f"{cid}-a", "inbound", at(0, days=7 * week), brand=brand, channel=channel),
+                message(
+                    f"{cid}-a", "outbound", at(30, days=7 * week), brand=brand, channel=channel
+                ),
+                message(f"{cid}-b", "inbound", at(60, days=7 * week), brand=brand, channel=channel),
+            ]
     return rows
 
 
@@ -194,8 +195,7 @@ def test_going_back_to_a_grain_already_seen_runs_no_query(data_dir, executed):
     assert executed.queries == []
 
 
-def test_changing_the_dates_reruns_the_kpis_and_trend_but_not_the_data_bounds(
-        data_dir, executed):
+def test_changing_the_dates_reruns_the_kpis_and_trend_but_not_the_data_bounds(data_dir, executed):
     app = open_page("overview.py", **MARCH, grain="week")
     executed.reset()
     app.date_input(key="from").set_value(at(days=7).date())  # 10-16 March only
@@ -215,18 +215,22 @@ def test_changing_a_brand_filter_leaves_the_data_bounds_cached(data_dir, execute
 
 
 def test_changing_lines_per_on_the_happiness_page_leaves_what_moved_and_the_formula_cached(
-        data_dir, executed):
+    data_dir, executed
+):
     app = open_page("happiness.py", **MARCH, grain="week", by="brand")
-    assert {"happiness.by_period", "happiness.what_moved",
-            "happiness.how_computed"} <= set(executed.views())
+    assert {"happiness.by_period", "happiness.what_moved", "happiness.how_computed"} <= set(
+        executed.views()
+    )
     executed.reset()
     app.segmented_control(key="by").set_value("channel")
     rerun(app)
     ran = executed.views()
     # the trend (weeks) and the per-line heatmap (whole selection) are split by the new
     # choice; the selection's totals (what moved, how it is computed) are not
-    assert {e.params.get("grain") for e in executed.queries
-            if e.view == "happiness.by_period"} == {"week", "all"}
+    assert {e.params.get("grain") for e in executed.queries if e.view == "happiness.by_period"} == {
+        "week",
+        "all",
+    }
     assert "happiness.what_moved" not in ran
     assert "happiness.how_computed" not in ran
     assert "overview.data_bounds" not in ran
@@ -330,10 +334,16 @@ def test_edited_configs_replace_old_parsed_configs(data_dir, monkeypatch):
 def test_every_streamlit_cache_of_the_dashboard_is_bounded_and_shared_by_sessions():
     """A guard for caches added later (inspects Streamlit's cached-function info: the
     behavioural tests above cover the caches that exist today)."""
-    modules = [importlib.import_module(f"dashboard.{path.stem}")
-               for path in sorted((PAGES.parent / "dashboard").glob("ui*.py"))]
-    cached = {f"{module.__name__}.{name}": value._info for module in modules
-              for name, value in vars(module).items() if isinstance(value, CachedFunc)}
+    modules = [
+        importlib.import_module(f"dashboard.{path.stem}")
+        for path in sorted((PAGES.parent / "dashboard").glob("ui*.py"))
+    ]
+    cached = {
+        f"{module.__name__}.{name}": value._info
+        for module in modules
+        for name, value in vars(module).items()
+        if isinstance(value, CachedFunc)
+    }
     assert {"dashboard.ui._cached_call", "dashboard.ui._connection"} <= set(cached)
     for name, info in cached.items():
         assert info.max_entries is not None, f"{name} has no max_entries"

@@ -20,28 +20,54 @@ TARGETS_MS = {10_000_000: 150.0, 100_000_000: 300.0}  # docs: DESIGN.md, perform
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "bench", help="measure rollup build, page query times and memory at N rows",
+        "bench",
+        help="measure rollup build, page query times and memory at N rows",
         description="Generate (or reuse) demo data of N rows, then time the rollup build, "
-                    "each page's queries cold and warm, peak memory, and the same figures "
-                    "the pandas way and as a plain DuckDB scan (the floor).")
-    parser.add_argument("--rows", type=positive_count, default=1_000_000,
-                        help="demo rows (default 1_000_000; 1e7 works)")
-    parser.add_argument("--data", type=Path, default=None,
-                        help="data dir to use (default data/bench-<rows>); demo data is "
-                             "generated there unless it already holds interactions")
+        "each page's queries cold and warm, peak memory, and the same figures "
+        "the pandas way and as a plain DuckDB scan (the floor).",
+    )
+    parser.add_argument(
+        "--rows",
+        type=positive_count,
+        default=1_000_000,
+        help="demo rows (default 1_000_000; 1e7 works)",
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="data dir to use (default data/bench-<rows>); demo data is "
+        "generated there unless it already holds interactions",
+    )
     parser.add_argument("--config", type=Path, default=None, help="configuration TOML")
-    parser.add_argument("--runs", type=int, default=bench.WARM_RUNS,
-                        help=f"warm runs per page, median reported (default {bench.WARM_RUNS})")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=bench.WARM_RUNS,
+        help=f"warm runs per page, median reported (default {bench.WARM_RUNS})",
+    )
     parser.add_argument("--no-pandas", action="store_true", help="skip the pandas baseline")
-    parser.add_argument("--keep-rollups", action="store_true",
-                        help="reuse the stored rollups instead of timing a full rebuild "
-                             "(e.g. at 100M rows, where the build takes tens of minutes)")
-    parser.add_argument("--browser", action=argparse.BooleanOptionalAction, default=None,
-                        help="also time the overview's first render in headless Chromium "
-                             "(default: on when /usr/bin/chromium exists)")
-    parser.add_argument("--append", type=Path, nargs="?", const=Path("docs/BENCHMARKS.md"),
-                        default=None, help="append the table to this Markdown file "
-                                           "(default docs/BENCHMARKS.md)")
+    parser.add_argument(
+        "--keep-rollups",
+        action="store_true",
+        help="reuse the stored rollups instead of timing a full rebuild "
+        "(e.g. at 100M rows, where the build takes tens of minutes)",
+    )
+    parser.add_argument(
+        "--browser",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also time the overview's first render in headless Chromium "
+        "(default: on when /usr/bin/chromium exists)",
+    )
+    parser.add_argument(
+        "--append",
+        type=Path,
+        nargs="?",
+        const=Path("docs/BENCHMARKS.md"),
+        default=None,
+        help="append the table to this Markdown file (default docs/BENCHMARKS.md)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -53,8 +79,9 @@ def run(args: argparse.Namespace) -> int:
     with console.status(f"demo data in {data_dir} …"):
         generated = bench.ensure_data(data_dir, args.rows, DEFAULT_SEED)
     with console.status("measuring …"):
-        result = bench.measure(data_dir, config, max(1, args.runs), not args.no_pandas,
-                               rebuild=not args.keep_rollups)
+        result = bench.measure(
+            data_dir, config, max(1, args.runs), not args.no_pandas, rebuild=not args.keep_rollups
+        )
     result.generated_s = generated
     _browser(args, console, result)
     console.print(table(result))
@@ -102,23 +129,41 @@ def target_ms(rows: int) -> float | None:
 def rows_of(result: bench.Result) -> list[list[str]]:
     target = target_ms(result.rows)
     build = "kept (--keep-rollups)" if result.build_s is None else f"{result.build_s:,.2f} s"
-    lines = [["rollup build (full)", build, "", "", "", ""],
-             ["rollup refresh (1 month)", f"{result.incremental_s:,.2f} s", "", "", "", ""],
-             ["load rollup (connect)", f"{result.load_s:,.2f} s", "", "", "", ""]]
+    lines = [
+        ["rollup build (full)", build, "", "", "", ""],
+        ["rollup refresh (1 month)", f"{result.incremental_s:,.2f} s", "", "", "", ""],
+        ["load rollup (connect)", f"{result.load_s:,.2f} s", "", "", "", ""],
+    ]
     for page in result.pages:
-        met = "" if target is None else ("met" if page.warm_ms <= target
-                                          else f"missed by {page.warm_ms - target:,.0f} ms")
+        met = (
+            ""
+            if target is None
+            else ("met" if page.warm_ms <= target else f"missed by {page.warm_ms - target:,.0f} ms")
+        )
         pandas = result.pandas_ms if page.page == "overview" else None
-        lines.append([f"page {page.page}",
-                      f"{_ms(page.cold_ms)} cold / {_ms(page.warm_ms)} warm "
-                      f"(slowest call {_ms(page.slowest_ms)})",
-                      _ms(pandas), _ratio(pandas, page.warm_ms),
-                      _ratio(page.warm_ms, result.floor_ms), met])
+        lines.append(
+            [
+                f"page {page.page}",
+                f"{_ms(page.cold_ms)} cold / {_ms(page.warm_ms)} warm "
+                f"(slowest call {_ms(page.slowest_ms)})",
+                _ms(pandas),
+                _ratio(pandas, page.warm_ms),
+                _ratio(page.warm_ms, result.floor_ms),
+                met,
+            ]
+        )
     lines += bench_browser.table_rows(result)
     lines.append(["raw scan floor (DuckDB)", _ms(result.floor_ms), "", "", "", ""])
-    lines.append(["peak memory", f"{result.peak_mb:,.0f} MB",
-                  "—" if result.pandas_peak_mb is None else f"{result.pandas_peak_mb:,.0f} MB",
-                  "", "", "met" if result.peak_mb <= 2048 else "missed"])
+    lines.append(
+        [
+            "peak memory",
+            f"{result.peak_mb:,.0f} MB",
+            "—" if result.pandas_peak_mb is None else f"{result.pandas_peak_mb:,.0f} MB",
+            "",
+            "",
+            "met" if result.peak_mb <= 2048 else "missed",
+        ]
+    )
     return lines
 
 
@@ -126,8 +171,10 @@ HEADER = ["measure", "chi", "pandas", "pandas / chi", "chi / floor", "target"]
 
 
 def table(result: bench.Result) -> Table:
-    out = Table(title=f"chi bench: {result.rows:,} interactions, "
-                      f"{result.conversations:,} conversations ({result.data_dir})")
+    out = Table(
+        title=f"chi bench: {result.rows:,} interactions, "
+        f"{result.conversations:,} conversations ({result.data_dir})"
+    )
     for name in HEADER:
         out.add_column(name, justify="left" if name == "measure" else "right")
     for line in rows_of(result):
@@ -140,10 +187,13 @@ def markdown(result: bench.Result) -> str:
         version = importlib.metadata.version("customer-happiness-index")
     except importlib.metadata.PackageNotFoundError:
         version = "unknown"
-    lines = [f"\n### {result.rows:,} interactions ({result.conversations:,} conversations)\n",
-             f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {bench.machine()} · "
-             f"chi {version} · DuckDB {duckdb.__version__}\n",
-             "| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    lines = [
+        f"\n### {result.rows:,} interactions ({result.conversations:,} conversations)\n",
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {bench.machine()} · "
+        f"chi {version} · DuckDB {duckdb.__version__}\n",
+        "| " + " | ".join(HEADER) + " |",
+        "|" + "---|" * len(HEADER),
+    ]
     lines += ["| " + " | ".join(cell or "" for cell in line) + " |" for line in rows_of(result)]
     if result.generated_s is not None:
         lines.append(f"\nDemo data generated in {result.generated_s:,.1f} s.")

@@ -15,10 +15,18 @@ from dashboard.store import DEFAULT_DATA_DIR
 
 
 def add_data_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR,
-                        help="data directory (default: $CHI_DATA or ./data)")
-    parser.add_argument("--config", type=Path, default=None,
-                        help="configuration TOML (default: <data>/chi.toml, else built-in)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA_DIR,
+        help="data directory (default: $CHI_DATA or ./data)",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="configuration TOML (default: <data>/chi.toml, else built-in)",
+    )
 
 
 def config_for(args: argparse.Namespace) -> Config:
@@ -65,10 +73,20 @@ def render(frame: pl.DataFrame, fmt: str) -> str:
 
 def add_filter_args(parser: argparse.ArgumentParser) -> None:
     """--from/--to/--brand/--channel/--tz, shared by the report views."""
-    parser.add_argument("--from", dest="date_from", type=iso_date, default=None,
-                        help="first day (default: first day with data)")
-    parser.add_argument("--to", dest="date_to", type=iso_date, default=None,
-                        help="last day, inclusive (default: last day with data)")
+    parser.add_argument(
+        "--from",
+        dest="date_from",
+        type=iso_date,
+        default=None,
+        help="first day (default: first day with data)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="date_to",
+        type=iso_date,
+        default=None,
+        help="last day, inclusive (default: last day with data)",
+    )
     parser.add_argument("--brand", action="append", default=[], help="repeatable")
     parser.add_argument("--channel", action="append", default=[], help="repeatable")
     parser.add_argument("--tz", default=None, help="display time zone (default: config)")
@@ -85,12 +103,15 @@ def filters_from_args(args: argparse.Namespace, con, config: Config):
     bounds = data_bounds(con, tz)
     if bounds.conversations == 0:
         raise UserError(f"no conversations in {args.data}; run `chi demo` or `chi ingest`")
-    for flag, values, known in (("--brand", args.brand, bounds.brands),
-                                ("--channel", args.channel, bounds.channels)):
+    for flag, values, known in (
+        ("--brand", args.brand, bounds.brands),
+        ("--channel", args.channel, bounds.channels),
+    ):
         _, unknown = keep_known(values, known)
         if unknown:
-            raise UserError(f"{flag} {', '.join(unknown)} not in the data "
-                            f"(known: {', '.join(known)})")
+            raise UserError(
+                f"{flag} {', '.join(unknown)} not in the data (known: {', '.join(known)})"
+            )
     date_from = args.date_from or bounds.first_day
     date_to = args.date_to or bounds.last_day
     if date_from > date_to:

@@ -17,19 +17,31 @@ from dashboard.demo import DEFAULT_ROWS, DEFAULT_SEED, PLANTED, generate
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "demo", help="write a deterministic synthetic data set with planted effects",
+        "demo",
+        help="write a deterministic synthetic data set with planted effects",
         description="Replace the demo part files (part-demo-*.parquet) in the data dir with "
-                    "a synthetic year (2025) of customer care for 20 fictional brands. "
-                    "Other files in the data dir are left alone.")
+        "a synthetic year (2025) of customer care for 20 fictional brands. "
+        "Other files in the data dir are left alone.",
+    )
     add_data_args(parser)
-    parser.add_argument("--rows", type=positive_count, default=DEFAULT_ROWS,
-                        help=f"approximate number of interaction rows (default {DEFAULT_ROWS:_})")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                        help=f"random seed; same seed and rows give the same data "
-                             f"(default {DEFAULT_SEED})")
-    parser.add_argument("--workers", type=positive_count, default=None,
-                        help="processes to use (default: 1 below 3M rows, else up to 4); "
-                             "does not change the data")
+    parser.add_argument(
+        "--rows",
+        type=positive_count,
+        default=DEFAULT_ROWS,
+        help=f"approximate number of interaction rows (default {DEFAULT_ROWS:_})",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        help=f"random seed; same seed and rows give the same data (default {DEFAULT_SEED})",
+    )
+    parser.add_argument(
+        "--workers",
+        type=positive_count,
+        default=None,
+        help="processes to use (default: 1 below 3M rows, else up to 4); does not change the data",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -47,18 +59,24 @@ def write_demo_config(data_dir: Path) -> Path | None:
     path.write_text(
         "# Written by `chi demo`: the demo brands shown on the public board.\n"
         "# Every other setting keeps its default (dashboard/default_config.toml).\n"
-        f"[public]\nbrands = [{brands}]\n", encoding="utf-8")
+        f"[public]\nbrands = [{brands}]\n",
+        encoding="utf-8",
+    )
     return path
 
 
-def generate_with_progress(data_dir: Path, rows: int, seed: int,
-                           workers: int | None = None) -> int:
+def generate_with_progress(data_dir: Path, rows: int, seed: int, workers: int | None = None) -> int:
     err = Console(stderr=True)
     out = Console(highlight=False, soft_wrap=True)
     started = time.perf_counter()
-    columns = (TextColumn("[bold]demo[/]"), BarColumn(), TaskProgressColumn(),
-               TextColumn("{task.completed:,} / {task.total:,} rows"),
-               TextColumn("{task.fields[rate]:,.0f} rows/s"), TimeElapsedColumn())
+    columns = (
+        TextColumn("[bold]demo[/]"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.completed:,} / {task.total:,} rows"),
+        TextColumn("{task.fields[rate]:,.0f} rows/s"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=err, transient=False) as progress:
         task = progress.add_task("demo", total=rows, rate=0.0)
 
@@ -66,16 +84,17 @@ def generate_with_progress(data_dir: Path, rows: int, seed: int,
             elapsed = max(time.perf_counter() - started, 1e-9)
             progress.update(task, completed=written, rate=written / elapsed)
 
-        summary = generate(data_dir, rows=rows, seed=seed, on_progress=on_progress,
-                           workers=workers)
+        summary = generate(data_dir, rows=rows, seed=seed, on_progress=on_progress, workers=workers)
         progress.update(task, total=summary.rows, completed=summary.rows)
 
     path = str(summary.path.resolve())
     rate = summary.rows / max(summary.seconds, 1e-9)
-    out.print(f"wrote {summary.rows:,} interactions in {summary.conversations:,} conversations, "
-              f"{summary.brands} brands, {summary.months} months "
-              f"(+{summary.audience_rows:,} audience rows) "
-              f"in {summary.seconds:.1f} s ({rate:,.0f} rows/s)")
+    out.print(
+        f"wrote {summary.rows:,} interactions in {summary.conversations:,} conversations, "
+        f"{summary.brands} brands, {summary.months} months "
+        f"(+{summary.audience_rows:,} audience rows) "
+        f"in {summary.seconds:.1f} s ({rate:,.0f} rows/s)"
+    )
     config = write_demo_config(data_dir)
     out.print(f"data: {path}")
     if config is not None:

@@ -23,30 +23,51 @@ PROGRESS_MIN_BYTES = 5_000_000
 def register(sub: argparse._SubParsersAction) -> None:
     formats = "\n".join(f"  {name:15} {f.description}" for name, f in FORMATS.items())
     parser = sub.add_parser(
-        "ingest", help="validate, normalise and append exports (see docs/DATA.md)",
+        "ingest",
+        help="validate, normalise and append exports (see docs/DATA.md)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Import exports into the data directory.\n\nformats:\n" + formats,
         epilog="Rejected rows go to <data>/rejects/ with their reason. Re-importing a "
-               "file adds nothing.")
+        "file adds nothing.",
+    )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    parser.add_argument("--format", "-f", required=True, choices=list(FORMATS),
-                        dest="input_format", metavar="F",
-                        help=f"input format: {', '.join(FORMATS)}")
-    parser.add_argument("--brand", help="brand name or handle (required by twitter-json, "
-                                        "tickets and facebook-posts)")
-    parser.add_argument("--channel", help="channel for rows without one / instead of the "
-                                          "format's default")
-    parser.add_argument("--map", action="append", default=[], metavar="COLUMN=SOURCE",
-                        dest="mapping", help="read column COLUMN from the file's column "
-                                             "SOURCE (repeatable; table formats)")
-    parser.add_argument("--tz", default="UTC",
-                        help="time zone of timestamps that carry none (default UTC)")
-    parser.add_argument("--year", type=int, help="year of posts in files that give only "
-                                                 "month and weekday (facebook-posts)")
+    parser.add_argument(
+        "--format",
+        "-f",
+        required=True,
+        choices=list(FORMATS),
+        dest="input_format",
+        metavar="F",
+        help=f"input format: {', '.join(FORMATS)}",
+    )
+    parser.add_argument(
+        "--brand",
+        help="brand name or handle (required by twitter-json, tickets and facebook-posts)",
+    )
+    parser.add_argument(
+        "--channel", help="channel for rows without one / instead of the format's default"
+    )
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=SOURCE",
+        dest="mapping",
+        help="read column COLUMN from the file's column SOURCE (repeatable; table formats)",
+    )
+    parser.add_argument(
+        "--tz", default="UTC", help="time zone of timestamps that carry none (default UTC)"
+    )
+    parser.add_argument(
+        "--year",
+        type=int,
+        help="year of posts in files that give only month and weekday (facebook-posts)",
+    )
     add_data_args(parser)
     bar = parser.add_mutually_exclusive_group()
-    bar.add_argument("--progress", action="store_true", default=None,
-                     help="always show a progress bar")
+    bar.add_argument(
+        "--progress", action="store_true", default=None, help="always show a progress bar"
+    )
     bar.add_argument("--no-progress", action="store_false", dest="progress")
     parser.set_defaults(handler=run)
 
@@ -68,13 +89,24 @@ def run(args: argparse.Namespace) -> int:
 
     mapping = parse_mapping(args.mapping)
     size = sum(p.stat().st_size for p in args.files if p.is_file())
-    show = args.progress if args.progress is not None else (
-        size >= PROGRESS_MIN_BYTES and sys.stderr.isatty())
+    show = (
+        args.progress
+        if args.progress is not None
+        else (size >= PROGRESS_MIN_BYTES and sys.stderr.isatty())
+    )
     progress = RichProgress() if show else None
     try:
-        summary = ingest_files(args.files, args.input_format, args.data, brand=args.brand,
-                               channel=args.channel, mapping=mapping, tz=args.tz,
-                               year=args.year, progress=progress)
+        summary = ingest_files(
+            args.files,
+            args.input_format,
+            args.data,
+            brand=args.brand,
+            channel=args.channel,
+            mapping=mapping,
+            tz=args.tz,
+            year=args.year,
+            progress=progress,
+        )
     except IngestError as exc:
         raise UserError(str(exc)) from exc
     except OSError as exc:
@@ -82,8 +114,11 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # never a traceback for the user; CHI_DEBUG=1 shows it
         if os.environ.get("CHI_DEBUG"):
             raise
-        print(f"chi ingest: internal error: {type(exc).__name__}: {exc} "
-              "(set CHI_DEBUG=1 for details)", file=sys.stderr)
+        print(
+            f"chi ingest: internal error: {type(exc).__name__}: {exc} "
+            "(set CHI_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
         return 1
     finally:
         if progress is not None:
@@ -106,9 +141,15 @@ class RichProgress:
             TimeElapsedColumn,
         )
 
-        self._bar = Progress(SpinnerColumn(), TextColumn("{task.description:<12}"),
-                             BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                             console=Console(stderr=True), transient=False)
+        self._bar = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description:<12}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=False,
+        )
         self._bar.start()
         self._task: Any = None
 

@@ -16,8 +16,11 @@ from dashboard.commands.common import add_data_args, add_format_arg, render
 
 
 def available_views() -> list[str]:
-    return sorted(m.name for m in pkgutil.iter_modules(dashboard.reports.__path__)
-                  if not m.name.startswith("_"))
+    return sorted(
+        m.name
+        for m in pkgutil.iter_modules(dashboard.reports.__path__)
+        if not m.name.startswith("_")
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -13,5 +13,13 @@ from dashboard.ingest.formats import FORMATS, Format
 from dashboard.ingest.model import IngestError, IngestSummary, NoProgress, Options, Progress
 from dashboard.ingest.pipeline import ingest_files
 
-__all__ = ["FORMATS", "Format", "IngestError", "IngestSummary", "NoProgress", "Options",
-           "Progress", "ingest_files"]
+__all__ = [
+    "FORMATS",
+    "Format",
+    "IngestError",
+    "IngestSummary",
+    "NoProgress",
+    "Options",
+    "Progress",
+    "ingest_files",
+]

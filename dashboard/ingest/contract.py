@@ -32,19 +32,21 @@ def load_parquet(path: Path, opts: Options) -> tuple[pl.DataFrame, list[str]]:
     try:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
-        raise IngestError(f"{path.name}: not a Parquet file ({str(exc).splitlines()[0]})"
-                          ) from exc
+        raise IngestError(f"{path.name}: not a Parquet file ({str(exc).splitlines()[0]})") from exc
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
     if frame.height == 0:
         raise IngestError(f"{path.name}: no data rows")
-    frame = frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW),
-                               pl.lit(None, pl.String).alias(ERROR))
+    frame = frame.with_columns(
+        pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW),
+        pl.lit(None, pl.String).alias(ERROR),
+    )
     return _prepare(path, frame, opts, [])
 
 
-def _prepare(path: Path, frame: pl.DataFrame, opts: Options, notes: list[str]
-             ) -> tuple[pl.DataFrame, list[str]]:
+def _prepare(
+    path: Path, frame: pl.DataFrame, opts: Options, notes: list[str]
+) -> tuple[pl.DataFrame, list[str]]:
     frame = readers.apply_mapping(path, frame, opts.mapping)
     names = set(frame.columns)
     if names & set(_INTERACTION_ONLY):
@@ -55,23 +57,23 @@ def _prepare(path: Path, frame: pl.DataFrame, opts: Options, notes: list[str]
         raise IngestError(
             f"{path.name}: not a contract table: no interactions columns "
             f"({', '.join(_INTERACTION_ONLY)}) and no audience columns (date, followers); "
-            "rename columns with --map contract_column=source_column")
+            "rename columns with --map contract_column=source_column"
+        )
     given = {"brand": opts.brand, "channel": opts.channel}
     required = [f.name for f in schema if not f.nullable and not given.get(f.name)]
-    readers.require_columns(path, frame, required, f"{path.suffix.lstrip('.') or 'csv'} "
-                            f"({table})")
+    readers.require_columns(path, frame, required, f"{path.suffix.lstrip('.') or 'csv'} ({table})")
     ignored = sorted(c for c in frame.columns if c not in schema.names and not c.startswith("_"))
     if ignored:
-        notes = [*notes, f"{path.name}: ignored columns not in the contract: "
-                         f"{', '.join(ignored)}"]
+        notes = [*notes, f"{path.name}: ignored columns not in the contract: {', '.join(ignored)}"]
     return frame.with_columns(pl.lit(table).alias(TABLE)), notes
 
 
 def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
     tables = raw[TABLE].unique().to_list()
     if len(tables) > 1:
-        raise IngestError("the files mix interactions and audience tables: "
-                          "import them in separate runs")
+        raise IngestError(
+            "the files mix interactions and audience tables: import them in separate runs"
+        )
     table = tables[0]
     schema = INTERACTIONS if table == "interactions" else AUDIENCE
     rows = raw.select([c for c in schema.names if c in raw.columns] + [SRC, ERROR])

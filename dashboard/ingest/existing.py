@@ -12,8 +12,9 @@ from dashboard import store
 from dashboard.schema import TABLES
 
 
-def lookup(data_dir: Path | None, table: str, candidates: pl.DataFrame,
-           columns: tuple[str, ...] = ()) -> pl.DataFrame:
+def lookup(
+    data_dir: Path | None, table: str, candidates: pl.DataFrame, columns: tuple[str, ...] = ()
+) -> pl.DataFrame:
     """Distinct stored rows of `table` whose key (the candidates' columns) is among
     `candidates`: the key and `columns`. Empty when nothing is stored."""
     key = list(candidates.columns)
@@ -33,6 +34,8 @@ def lookup(data_dir: Path | None, table: str, candidates: pl.DataFrame,
         return con.sql(
             f"select distinct {', '.join(names)} "
             f"from read_parquet($glob, hive_partitioning = false) "
-            f"semi join candidates using ({', '.join(key)})", params={"glob": glob}).pl()
+            f"semi join candidates using ({', '.join(key)})",
+            params={"glob": glob},
+        ).pl()
     finally:
         con.close()

@@ -72,14 +72,19 @@ def load(path: Path, opts: Options) -> tuple[pl.DataFrame, list[str]]:
     missing = [k for k in needed if k not in found]
     if missing:
         names = " / ".join(ALIASES[missing[0]][:2])
-        raise IngestError(f"{path.name} column '{names}': missing (format facebook-posts; "
-                          f"map a column with --map {missing[0]}=COLUMN)")
+        raise IngestError(
+            f"{path.name} column '{names}': missing (format facebook-posts; "
+            f"map a column with --map {missing[0]}=COLUMN)"
+        )
     if not opts.brand:
-        raise IngestError(f"{path.name}: facebook-posts needs --brand: the file does not "
-                          "name the page")
+        raise IngestError(
+            f"{path.name}: facebook-posts needs --brand: the file does not name the page"
+        )
     if "date" not in found and opts.year is None:
-        raise IngestError(f"{path.name}: the posts have a month and weekday but no year or "
-                          "date column; give --year (the UCI sample is from 2014)")
+        raise IngestError(
+            f"{path.name}: the posts have a month and weekday but no year or "
+            "date column; give --year (the UCI sample is from 2014)"
+        )
     # work on copies (`_fb_*`) so the rejects file shows the original columns
     frame = frame.with_columns([pl.col(src).alias(f"_fb_{key}") for key, src in found.items()])
     if "date" not in found:
@@ -96,9 +101,11 @@ def _dates(path: Path, frame: pl.DataFrame, year: int) -> pl.DataFrame:
     newest_first = not valid or valid[0][0] >= valid[-1][0]
     for (before, _), (month, row) in zip(valid, valid[1:], strict=False):
         if (month > before) if newest_first else (month < before):
-            raise IngestError(f"{path.name} row {row} column 'Post Month': posts are not in "
-                              "date order, so their days cannot be reconstructed; add a date "
-                              "column")
+            raise IngestError(
+                f"{path.name} row {row} column 'Post Month': posts are not in "
+                "date order, so their days cannot be reconstructed; add a date "
+                "column"
+            )
     step = -1 if newest_first else 1
     cursor = dt.date(year, 12, 31) if newest_first else dt.date(year, 1, 1)
     dates: list[dt.date | None] = []
@@ -116,8 +123,10 @@ def _dates(path: Path, frame: pl.DataFrame, year: int) -> pl.DataFrame:
         dates.append(day)
         errors.append(None if day else reason("Post Weekday", "does not fit the file's order"))
         cursor = day or cursor
-    return frame.with_columns(pl.Series("_fb_date", dates, dtype=pl.Date),
-                              pl.Series("__date_error", errors, dtype=pl.String))
+    return frame.with_columns(
+        pl.Series("_fb_date", dates, dtype=pl.Date),
+        pl.Series("__date_error", errors, dtype=pl.String),
+    )
 
 
 def _place(cursor: dt.date, year: int, month: int, weekday: int, step: int) -> dt.date | None:
@@ -143,28 +152,49 @@ def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
     counts = [pl.col(f"_fb_{k}").str.strip_chars().cast(pl.Float64, strict=False) for k in COUNTS]
     total = pl.col("_fb_total").str.strip_chars().cast(pl.Float64, strict=False)
     confirmed = total == pl.sum_horizontal(counts)
-    df = df.with_columns([
-        pl.when(pl.col(f"_fb_{k}").is_null() & confirmed).then(pl.lit("0"))
-        .otherwise(pl.col(f"_fb_{k}")).alias(f"_fb_{k}") for k in COUNTS])
+    df = df.with_columns(
+        [
+            pl.when(pl.col(f"_fb_{k}").is_null() & confirmed)
+            .then(pl.lit("0"))
+            .otherwise(pl.col(f"_fb_{k}"))
+            .alias(f"_fb_{k}")
+            for k in COUNTS
+        ]
+    )
     for k in COUNTS:
-        df = flag(df, pl.col(f"_fb_{k}").is_null(),
-                  reason(k.rstrip("s"), "missing (and Total Interactions does not confirm 0)"))
+        df = flag(
+            df,
+            pl.col(f"_fb_{k}").is_null(),
+            reason(k.rstrip("s"), "missing (and Total Interactions does not confirm 0)"),
+        )
     rows = df.select(
-        pl.lit(opts.brand).alias("brand"), pl.lit(opts.channel or "facebook").alias("channel"),
-        pl.col("_fb_date").alias("date"), pl.col("_fb_followers").alias("followers"),
-        pl.lit(1).alias("posts"), *[pl.col(f"_fb_{k}").alias(k) for k in COUNTS],
-        pl.col("_fb_reach").alias("reach"), pl.col("_fb_impressions").alias("impressions"),
-        SRC, ERROR)
+        pl.lit(opts.brand).alias("brand"),
+        pl.lit(opts.channel or "facebook").alias("channel"),
+        pl.col("_fb_date").alias("date"),
+        pl.col("_fb_followers").alias("followers"),
+        pl.lit(1).alias("posts"),
+        *[pl.col(f"_fb_{k}").alias(k) for k in COUNTS],
+        pl.col("_fb_reach").alias("reach"),
+        pl.col("_fb_impressions").alias("impressions"),
+        SRC,
+        ERROR,
+    )
     return Parsed(table="audience", rows=rows, dedupe_key=None, finalise=per_day)
 
 
 def per_day(posts: pl.DataFrame) -> pl.DataFrame:
     """One audience row per brand x channel x date from valid per-post rows."""
-    return (posts.group_by("brand", "channel", "date", maintain_order=True)
-            .agg(pl.col("followers").max(), pl.col("posts").sum(), pl.col("likes").sum(),
-                 pl.col("comments").sum(), pl.col("shares").sum(),
-                 # a day's reach/impressions are known only when every post has them
-                 pl.when(pl.col("reach").null_count() == 0).then(pl.col("reach").sum()),
-                 pl.when(pl.col("impressions").null_count() == 0)
-                 .then(pl.col("impressions").sum()))
-            .sort("brand", "channel", "date"))
+    return (
+        posts.group_by("brand", "channel", "date", maintain_order=True)
+        .agg(
+            pl.col("followers").max(),
+            pl.col("posts").sum(),
+            pl.col("likes").sum(),
+            pl.col("comments").sum(),
+            pl.col("shares").sum(),
+            # a day's reach/impressions are known only when every post has them
+            pl.when(pl.col("reach").null_count() == 0).then(pl.col("reach").sum()),
+            pl.when(pl.col("impressions").null_count() == 0).then(pl.col("impressions").sum()),
+        )
+        .sort("brand", "channel", "date")
+    )

@@ -24,15 +24,35 @@ class Format:
     tabular: bool = True
 
 
-FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("csv", "CSV already in the contract's columns (interactions or audience)",
-           contract.load_csv, contract.parse),
-    Format("parquet", "Parquet already in the contract's columns (interactions or audience)",
-           contract.load_parquet, contract.parse),
-    Format("twcs", "Kaggle 'Customer Support on Twitter' (twcs.csv)", twcs.load, twcs.parse),
-    Format("twitter-json", "Twitter API v1.1 tweet arrays / JSON lines, or API v2 responses",
-           twitter_json.load, twitter_json.parse, tabular=False),
-    Format("tickets", "Kaggle customer-support-tickets CSV", tickets.load, tickets.parse),
-    Format("facebook-posts", "UCI Facebook page post metrics (per-post CSV)",
-           facebook_posts.load, facebook_posts.parse),
-)}
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format(
+            "csv",
+            "CSV already in the contract's columns (interactions or audience)",
+            contract.load_csv,
+            contract.parse,
+        ),
+        Format(
+            "parquet",
+            "Parquet already in the contract's columns (interactions or audience)",
+            contract.load_parquet,
+            contract.parse,
+        ),
+        Format("twcs", "Kaggle 'Customer Support on Twitter' (twcs.csv)", twcs.load, twcs.parse),
+        Format(
+            "twitter-json",
+            "Twitter API v1.1 tweet arrays / JSON lines, or API v2 responses",
+            twitter_json.load,
+            twitter_json.parse,
+            tabular=False,
+        ),
+        Format("tickets", "Kaggle customer-support-tickets CSV", tickets.load, tickets.parse),
+        Format(
+            "facebook-posts",
+            "UCI Facebook page post metrics (per-post CSV)",
+            facebook_posts.load,
+            facebook_posts.parse,
+        ),
+    )
+}

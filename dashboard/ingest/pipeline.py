@@ -45,10 +45,18 @@ REJECTS_DIR = "rejects"
 EXISTING_KEY = {"interactions": ("interaction_id",), "audience": ("brand", "channel", "date")}
 
 
-def ingest_files(paths: list[Path], fmt: str, data_dir: Path, brand: str | None = None,
-                 channel: str | None = None, mapping: dict[str, str] | None = None,
-                 tz: str = "UTC", year: int | None = None, progress: Progress | None = None,
-                 now: dt.datetime | None = None) -> IngestSummary:
+def ingest_files(
+    paths: list[Path],
+    fmt: str,
+    data_dir: Path,
+    brand: str | None = None,
+    channel: str | None = None,
+    mapping: dict[str, str] | None = None,
+    tz: str = "UTC",
+    year: int | None = None,
+    progress: Progress | None = None,
+    now: dt.datetime | None = None,
+) -> IngestSummary:
     """Import `paths` in format `fmt` into `data_dir`; raises IngestError when fatal."""
     started = time.perf_counter()
     progress = progress or NoProgress()
@@ -65,9 +73,10 @@ def ingest_files(paths: list[Path], fmt: str, data_dir: Path, brand: str | None 
         check_file(path)
         raw, file_notes = form.load(path, opts)
         notes += file_notes
-        raw = raw.with_columns(pl.lit(path.name).alias(FILE),
-                               pl.int_range(offset, offset + raw.height, dtype=pl.Int64)
-                               .alias(SRC))
+        raw = raw.with_columns(
+            pl.lit(path.name).alias(FILE),
+            pl.int_range(offset, offset + raw.height, dtype=pl.Int64).alias(SRC),
+        )
         offset += raw.height
         raws.append(raw)
         progress.advance()
@@ -84,8 +93,9 @@ def ingest_files(paths: list[Path], fmt: str, data_dir: Path, brand: str | None 
     rows, rejects = _split(raw, rows)
     rows = _skip_existing(data_dir, parsed.table, rows)
 
-    summary = IngestSummary(format=fmt, files=[p.name for p in paths], rows_read=raw.height,
-                            notes=notes + parsed.notes)
+    summary = IngestSummary(
+        format=fmt, files=[p.name for p in paths], rows_read=raw.height, notes=notes + parsed.notes
+    )
     _count(summary, raw, rows, rejects)
     summary.rejects_files = _write_rejects(data_dir, raw, rejects, now)
     _fail_on_unusable_files(summary, raw, rows, rejects, paths)
@@ -111,13 +121,21 @@ def _format(fmt: str) -> Format:
     return FORMATS[fmt]
 
 
-def _options(form: Format, brand: str | None, channel: str | None, mapping: dict[str, str],
-             tz: str, year: int | None, data_dir: Path) -> Options:
+def _options(
+    form: Format,
+    brand: str | None,
+    channel: str | None,
+    mapping: dict[str, str],
+    tz: str,
+    year: int | None,
+    data_dir: Path,
+) -> Options:
     if brand is not None and not brand.strip():
         raise IngestError("--brand is empty")
     if channel is not None and channel.strip().lower() not in CHANNELS:
-        raise IngestError(f"--channel {channel!r}: unknown channel (allowed: "
-                          f"{', '.join(CHANNELS)})")
+        raise IngestError(
+            f"--channel {channel!r}: unknown channel (allowed: {', '.join(CHANNELS)})"
+        )
     try:
         zoneinfo.ZoneInfo(tz)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
@@ -126,18 +144,29 @@ def _options(form: Format, brand: str | None, channel: str | None, mapping: dict
         raise IngestError(f"--year {year}: not a plausible year")
     if mapping and not form.tabular:
         raise IngestError(f"--map applies to table formats, not to {form.name}")
-    return Options(brand=brand.strip() if brand else None,
-                   channel=channel.strip().lower() if channel else None,
-                   mapping=mapping, tz=tz, year=year, data_dir=data_dir)
+    return Options(
+        brand=brand.strip() if brand else None,
+        channel=channel.strip().lower() if channel else None,
+        mapping=mapping,
+        tz=tz,
+        year=year,
+        data_dir=data_dir,
+    )
 
 
 def _split(raw: pl.DataFrame, rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Records of source rows without any error, and one reason per rejected source row."""
-    failed = rows.filter(pl.col(ERROR).is_not_null()).group_by(SRC, maintain_order=True).agg(
-        pl.col(ERROR).first())
+    failed = (
+        rows.filter(pl.col(ERROR).is_not_null())
+        .group_by(SRC, maintain_order=True)
+        .agg(pl.col(ERROR).first())
+    )
     # a source row the format turned into no record at all is rejected, not lost
-    lost = raw.select(SRC).join(rows.select(SRC).unique(), on=SRC, how="anti").with_columns(
-        pl.lit("no usable record in this row").alias(ERROR))
+    lost = (
+        raw.select(SRC)
+        .join(rows.select(SRC).unique(), on=SRC, how="anti")
+        .with_columns(pl.lit("no usable record in this row").alias(ERROR))
+    )
     rejects = pl.concat([failed, lost]).sort(SRC)
     keep = rows.join(rejects.select(SRC), on=SRC, how="anti")
     return keep, rejects
@@ -149,14 +178,17 @@ def _skip_existing(data_dir: Path, table: str, rows: pl.DataFrame) -> pl.DataFra
     if rows.height == 0:
         return rows
     found = existing.lookup(data_dir, table, rows.select(key)).with_columns(
-        pl.lit(True).alias("__seen"))
+        pl.lit(True).alias("__seen")
+    )
     rows = rows.join(found, on=key, how="left", nulls_equal=True, maintain_order="left")
-    return rows.with_columns((pl.col("_dup") | pl.col("__seen").fill_null(False))
-                             .alias("_dup")).drop("__seen")
+    return rows.with_columns(
+        (pl.col("_dup") | pl.col("__seen").fill_null(False)).alias("_dup")
+    ).drop("__seen")
 
 
-def _count(summary: IngestSummary, raw: pl.DataFrame, rows: pl.DataFrame,
-           rejects: pl.DataFrame) -> None:
+def _count(
+    summary: IngestSummary, raw: pl.DataFrame, rows: pl.DataFrame, rejects: pl.DataFrame
+) -> None:
     summary.rejected = Counter(dict(rejects.group_by(ERROR).len().iter_rows()))
     per_src = rows.group_by(SRC).agg(pl.col("_dup").all())
     summary.duplicates_skipped = per_src.filter(pl.col("_dup")).height
@@ -169,8 +201,13 @@ def _count(summary: IngestSummary, raw: pl.DataFrame, rows: pl.DataFrame,
         summary.channels = sorted(new["channel"].unique().to_list())
 
 
-def _fail_on_unusable_files(summary: IngestSummary, raw: pl.DataFrame, rows: pl.DataFrame,
-                            rejects: pl.DataFrame, paths: list[Path]) -> None:
+def _fail_on_unusable_files(
+    summary: IngestSummary,
+    raw: pl.DataFrame,
+    rows: pl.DataFrame,
+    rejects: pl.DataFrame,
+    paths: list[Path],
+) -> None:
     usable = set(raw.join(rows.select(SRC).unique(), on=SRC, how="semi")[FILE].unique())
     for path in paths:
         if path.name in usable:
@@ -180,15 +217,16 @@ def _fail_on_unusable_files(summary: IngestSummary, raw: pl.DataFrame, rows: pl.
             raise IngestError(f"{path.name}: no usable rows")
         n = first.height
         first_row = first.row(0, named=True)
-        where = (f"{path.name} row {first_row[ROW]}" if first_row[ROW] is not None
-                 else path.name)
+        where = f"{path.name} row {first_row[ROW]}" if first_row[ROW] is not None else path.name
         see = f"; rejected rows are in {summary.rejects_files[0]}" if summary.rejects_files else ""
-        raise IngestError(f"{where} {first_row[ERROR]}{_value(raw, first_row)} "
-                          f"(no usable rows: all {n:,} rejected{see})")
+        raise IngestError(
+            f"{where} {first_row[ERROR]}{_value(raw, first_row)} "
+            f"(no usable rows: all {n:,} rejected{see})"
+        )
 
 
 def _value(raw: pl.DataFrame, failed: dict) -> str:
-    """": 'the value'" of the column a reason names, when the file has that column."""
+    """ ": 'the value'" of the column a reason names, when the file has that column."""
     match = re.match(r"column '([^']+)'", str(failed[ERROR]))
     if not match or match.group(1) not in raw.columns:
         return ""
@@ -197,8 +235,9 @@ def _value(raw: pl.DataFrame, failed: dict) -> str:
     return f": {text[:60] + '...' if len(text) > 60 else text!r}"
 
 
-def _write_rejects(data_dir: Path, raw: pl.DataFrame, rejects: pl.DataFrame,
-                   now: dt.datetime | None) -> list[Path]:
+def _write_rejects(
+    data_dir: Path, raw: pl.DataFrame, rejects: pl.DataFrame, now: dt.datetime | None
+) -> list[Path]:
     """`<data dir>/rejects/<file stem>-<UTC time>.csv`: row, reason and the original fields."""
     if rejects.height == 0:
         return []
@@ -207,8 +246,11 @@ def _write_rejects(data_dir: Path, raw: pl.DataFrame, rejects: pl.DataFrame,
     written = []
     for (name,), part in joined.group_by(FILE, maintain_order=True):
         original = [c for c in raw.columns if not c.startswith("_")]
-        table = part.select(pl.col(ROW).alias("row"), pl.col(ERROR).alias("reason"),
-                            *[pl.col(c).cast(pl.String) for c in original])
+        table = part.select(
+            pl.col(ROW).alias("row"),
+            pl.col(ERROR).alias("reason"),
+            *[pl.col(c).cast(pl.String) for c in original],
+        )
         folder = Path(data_dir) / REJECTS_DIR
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{Path(str(name)).stem}-{stamp}.csv"
@@ -227,8 +269,11 @@ def _write_rejects(data_dir: Path, raw: pl.DataFrame, rejects: pl.DataFrame,
 
 def _add_sentiment(new: pl.DataFrame, progress: Progress) -> tuple[pl.DataFrame, int]:
     """VADER compound for inbound messages that have text and no sentiment."""
-    todo = (pl.col("direction") == "inbound") & pl.col("sentiment").is_null() \
+    todo = (
+        (pl.col("direction") == "inbound")
+        & pl.col("sentiment").is_null()
         & pl.col("text").is_not_null()
+    )
     new = new.with_row_index("__i")
     pending = new.filter(todo).select("__i", "text")
     if pending.height == 0:
@@ -239,8 +284,11 @@ def _add_sentiment(new: pl.DataFrame, progress: Progress) -> tuple[pl.DataFrame,
     scores = sentiment.score(unique["text"].to_list(), on_chunk=progress.advance)
     lookup = unique.with_columns(pl.Series("__s", scores, dtype=pl.Float64))
     scored = pending.join(lookup, on="text", how="left").select("__i", "__s")
-    new = new.join(scored, on="__i", how="left", maintain_order="left").with_columns(
-        pl.coalesce("sentiment", "__s").alias("sentiment")).drop("__i", "__s")
+    new = (
+        new.join(scored, on="__i", how="left", maintain_order="left")
+        .with_columns(pl.coalesce("sentiment", "__s").alias("sentiment"))
+        .drop("__i", "__s")
+    )
     return new, int(scored["__s"].is_not_null().sum())
 
 
@@ -249,12 +297,14 @@ def _pseudonymise(data_dir: Path, new: pl.DataFrame, parsed: Parsed) -> pl.DataF
     hasher = Pseudonymiser(load_secret(data_dir))
     customer = new["direction"] != "outbound"
     hashed = hasher.column(new["author_id"])
-    new = new.with_columns(pl.when(customer).then(hashed).otherwise(pl.col("author_id"))
-                           .alias("author_id"))
+    new = new.with_columns(
+        pl.when(customer).then(hashed).otherwise(pl.col("author_id")).alias("author_id")
+    )
     if parsed.brand_handles is not None:
         keep = {h.lower() for h in parsed.brand_handles}
-        new = new.with_columns(pl.Series("text", hasher.mentions(new["text"].to_list(), keep),
-                                         dtype=pl.String))
+        new = new.with_columns(
+            pl.Series("text", hasher.mentions(new["text"].to_list(), keep), dtype=pl.String)
+        )
     return new
 
 
@@ -264,11 +314,15 @@ def _write(data_dir: Path, table: str, new: pl.DataFrame, summary: IngestSummary
         return
     # the part name is a hash of the rows' keys: the same rows always land in the same
     # file, so a re-run (or two concurrent runs) replaces instead of duplicating
-    keys = new.select(pl.concat_str([pl.col(c).cast(pl.String) for c in EXISTING_KEY[table]],
-                                    separator="\x1f").sort())
+    keys = new.select(
+        pl.concat_str(
+            [pl.col(c).cast(pl.String) for c in EXISTING_KEY[table]], separator="\x1f"
+        ).sort()
+    )
     digest = hashlib.sha256(table.encode())
     for chunk in keys.to_series().to_list():
         digest.update(chunk.encode("utf-8"))
         digest.update(b"\n")
-    summary.written_files = store.write_batch(data_dir, table, new.to_arrow(),
-                                              f"ingest-{digest.hexdigest()[:16]}")
+    summary.written_files = store.write_batch(
+        data_dir, table, new.to_arrow(), f"ingest-{digest.hexdigest()[:16]}"
+    )

@@ -65,6 +65,7 @@ class Pseudonymiser:
         Handles are keyed lowercase, as Twitter treats them, so @Alice and the author
         `alice` get the same pseudonym.
         """
+
         def swap(match: re.Match[str]) -> str:
             handle = match.group(1).lower()
             return match.group(0) if handle in keep else "@" + self(handle)

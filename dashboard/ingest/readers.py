@@ -18,9 +18,13 @@ from dashboard.ingest.model import ROW, IngestError
 
 _CHUNK = 1 << 20
 _DELIMITERS = (",", ";", "\t", "|")
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-         (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def check_file(path: Path) -> None:
@@ -49,7 +53,8 @@ def detect_encoding(path: Path) -> str:
             nul = chunk.find(b"\x00")
             if nul >= 0:
                 raise IngestError(
-                    f"{path.name}: not a table: binary content (NUL byte at byte {offset + nul})")
+                    f"{path.name}: not a table: binary content (NUL byte at byte {offset + nul})"
+                )
             if utf8:
                 try:
                     decoder.decode(chunk)
@@ -70,21 +75,25 @@ def read_text(path: Path) -> tuple[str, str]:
         except UnicodeDecodeError:
             text = data.decode("latin-1")
         if _control_share(text[:_CHUNK]) > 0.01:
-            raise IngestError(f"{path.name}: unreadable encoding: neither UTF-8 nor Latin-1 "
-                              "text (control characters)")
+            raise IngestError(
+                f"{path.name}: unreadable encoding: neither UTF-8 nor Latin-1 "
+                "text (control characters)"
+            )
         return text, encoding
     try:
         return data.decode(encoding), encoding
     except UnicodeDecodeError as exc:
-        raise IngestError(f"{path.name}: unreadable encoding ({encoding}): {exc.reason} "
-                          f"at byte {exc.start}") from exc
+        raise IngestError(
+            f"{path.name}: unreadable encoding ({encoding}): {exc.reason} at byte {exc.start}"
+        ) from exc
 
 
 def _control_share(text: str) -> float:
     if not text:
         return 0.0
-    controls = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\r\n")
-                   or 0x7F <= ord(ch) < 0xA0)
+    controls = sum(
+        1 for ch in text if (ord(ch) < 32 and ch not in "\t\r\n") or 0x7F <= ord(ch) < 0xA0
+    )
     return controls / len(text)
 
 
@@ -122,8 +131,7 @@ def read_csv(path: Path) -> tuple[pl.DataFrame, list[str]]:
         raise IngestError(f"{path.name}: not a table: the first line (header) is empty")
     delimiter = sniff_delimiter(first)
     try:
-        frame = pl.read_csv(source, separator=delimiter, infer_schema=False,
-                            encoding="utf8")
+        frame = pl.read_csv(source, separator=delimiter, infer_schema=False, encoding="utf8")
         frame = _strip_header(frame)
     except pl.exceptions.NoDataError as exc:
         raise IngestError(f"{path.name}: empty file") from exc
@@ -176,8 +184,10 @@ def _read_csv_slow(path: Path, source: Path | bytes, delimiter: str) -> pl.DataF
             errors.append(error)
     except csv.Error as exc:
         raise IngestError(f"{path.name} row {row + 1}: not a readable CSV: {exc}") from exc
-    data = {name: pl.Series(name, col, dtype=pl.String) for name, col in zip(header, columns,
-                                                                             strict=True)}
+    data = {
+        name: pl.Series(name, col, dtype=pl.String)
+        for name, col in zip(header, columns, strict=True)
+    }
     data["_error"] = pl.Series("_error", errors, dtype=pl.String)
     return pl.DataFrame(data)
 
@@ -188,8 +198,10 @@ def require_columns(path: Path, frame: pl.DataFrame, required: list[str], fmt: s
         have = ", ".join(c for c in frame.columns if not c.startswith("_"))
         if len(have) > 200:
             have = have[:200] + "..."
-        raise IngestError(f"{path.name} column '{missing[0]}': missing (format {fmt} needs "
-                          f"{', '.join(repr(c) for c in missing)}; the file has: {have})")
+        raise IngestError(
+            f"{path.name} column '{missing[0]}': missing (format {fmt} needs "
+            f"{', '.join(repr(c) for c in missing)}; the file has: {have})"
+        )
 
 
 def apply_mapping(path: Path, frame: pl.DataFrame, mapping: dict[str, str]) -> pl.DataFrame:
@@ -197,8 +209,9 @@ def apply_mapping(path: Path, frame: pl.DataFrame, mapping: dict[str, str]) -> p
     renames: dict[str, str] = {}
     for wanted, source in mapping.items():
         if source not in frame.columns:
-            raise IngestError(f"{path.name} column '{source}': not in the file "
-                              f"(from --map {wanted}={source})")
+            raise IngestError(
+                f"{path.name} column '{source}': not in the file (from --map {wanted}={source})"
+            )
         renames[source] = wanted
     clash = [w for s, w in renames.items() if w in frame.columns and w not in renames]
     if clash:

@@ -31,14 +31,16 @@ def _get() -> SentimentIntensityAnalyzer:
 def score_chunk(texts: Sequence[str | None]) -> list[float | None]:
     """Compound scores; None for missing or blank text."""
     analyser = _get()
-    return [analyser.polarity_scores(t)["compound"] if t and t.strip() else None
-            for t in texts]
+    return [analyser.polarity_scores(t)["compound"] if t and t.strip() else None for t in texts]
 
 
-def score(texts: Sequence[str | None], on_chunk: Callable[[int], None] | None = None,
-          workers: int | None = None) -> list[float | None]:
+def score(
+    texts: Sequence[str | None],
+    on_chunk: Callable[[int], None] | None = None,
+    workers: int | None = None,
+) -> list[float | None]:
     """Scores in input order. `on_chunk(n)` is called as each chunk of n texts finishes."""
-    chunks = [texts[i:i + CHUNK] for i in range(0, len(texts), CHUNK)]
+    chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
     n_workers = workers if workers is not None else min(WORKERS, os.cpu_count() or 1)
     results: list[float | None] = []
     if len(texts) < PARALLEL_MIN or n_workers < 2:

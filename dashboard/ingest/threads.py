@@ -25,10 +25,14 @@ def roots(ids: pl.Series, parents: pl.Series) -> tuple[pl.Series, pl.Series]:
     whose chain of parents loops back on itself get in_cycle = true.
     """
     links = pl.DataFrame({"id": ids, "up": parents}).with_columns(
-        pl.coalesce("up", "id").alias("up"))
-    missing = (links.select(pl.col("up").alias("id")).unique()
-               .join(links.select("id"), on="id", how="anti")
-               .with_columns(pl.col("id").alias("up")))
+        pl.coalesce("up", "id").alias("up")
+    )
+    missing = (
+        links.select(pl.col("up").alias("id"))
+        .unique()
+        .join(links.select("id"), on="id", how="anti")
+        .with_columns(pl.col("id").alias("up"))
+    )
     start = pl.concat([links, missing])
     table = start
     for _ in range(MAX_ROUNDS):
@@ -43,18 +47,21 @@ def roots(ids: pl.Series, parents: pl.Series) -> tuple[pl.Series, pl.Series]:
     return out["up"].rename("root"), (out["up"] != out["root_parent"]).rename("in_cycle")
 
 
-def continue_stored(df: pl.DataFrame, id_col: str, conv_col: str, data_dir: Path | None
-                    ) -> tuple[pl.DataFrame, int]:
+def continue_stored(
+    df: pl.DataFrame, id_col: str, conv_col: str, data_dir: Path | None
+) -> tuple[pl.DataFrame, int]:
     """Threads whose root is missing from the input but stored by an earlier import
     continue that stored conversation: `conv_col` becomes the stored conversation id
     and a `known_brand` column holds its brand. Returns the frame and how many
     records continue a stored conversation."""
     roots_here = df.select(pl.col(conv_col).alias("interaction_id")).drop_nulls().unique()
-    outside = roots_here.join(df.select(pl.col(id_col).alias("interaction_id")),
-                              on="interaction_id", how="anti")
+    outside = roots_here.join(
+        df.select(pl.col(id_col).alias("interaction_id")), on="interaction_id", how="anti"
+    )
     found = existing.lookup(data_dir, "interactions", outside, ("conversation_id", "brand"))
     found = found.unique("interaction_id").rename(
-        {"interaction_id": conv_col, "conversation_id": "__stored", "brand": "known_brand"})
+        {"interaction_id": conv_col, "conversation_id": "__stored", "brand": "known_brand"}
+    )
     df = df.join(found, on=conv_col, how="left", maintain_order="left")
     continued = int(df["__stored"].is_not_null().sum())
     df = df.with_columns(pl.coalesce("__stored", conv_col).alias(conv_col)).drop("__stored")

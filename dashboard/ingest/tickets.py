@@ -31,21 +31,42 @@ from dashboard.ingest.model import ERROR, SRC, IngestError, Options, Parsed
 from dashboard.ingest.validate import flag, reason
 
 ID, STATUS, CHANNEL = "Ticket ID", "Ticket Status", "Ticket Channel"
-FIRST, RESOLVED, CSAT = "First Response Time", "Time to Resolution", \
-    "Customer Satisfaction Rating"
+FIRST, RESOLVED, CSAT = "First Response Time", "Time to Resolution", "Customer Satisfaction Rating"
 REQUIRED = [ID, STATUS, CHANNEL, FIRST, RESOLVED]
 OPENED = ("Ticket Created", "Created At", "Opened At", "Date Created", "Ticket Date")
 BRAND_COLUMNS = ("Brand", "Company")
-CHANNELS = {"email": "email", "e-mail": "email", "mail": "email", "chat": "chat",
-            "live chat": "chat", "web chat": "chat", "phone": "phone", "call": "phone",
-            "telephone": "phone", "voice": "phone", "twitter": "twitter",
-            "facebook": "facebook", "instagram": "instagram", "linkedin": "linkedin",
-            "youtube": "youtube", "community": "community", "forum": "community",
-            "review": "review", "other": "other"}
+CHANNELS = {
+    "email": "email",
+    "e-mail": "email",
+    "mail": "email",
+    "chat": "chat",
+    "live chat": "chat",
+    "web chat": "chat",
+    "phone": "phone",
+    "call": "phone",
+    "telephone": "phone",
+    "voice": "phone",
+    "twitter": "twitter",
+    "facebook": "facebook",
+    "instagram": "instagram",
+    "linkedin": "linkedin",
+    "youtube": "youtube",
+    "community": "community",
+    "forum": "community",
+    "review": "review",
+    "other": "other",
+}
 SOCIAL = ("social media", "social")
 CLOSED = ("closed", "resolved", "solved")
-NOT_CLOSED = ("open", "new", "pending", "pending customer response", "in progress",
-              "on hold", "waiting")
+NOT_CLOSED = (
+    "open",
+    "new",
+    "pending",
+    "pending customer response",
+    "in progress",
+    "on hold",
+    "waiting",
+)
 
 
 def load(path: Path, opts: Options) -> tuple[pl.DataFrame, list[str]]:
@@ -53,95 +74,148 @@ def load(path: Path, opts: Options) -> tuple[pl.DataFrame, list[str]]:
     frame = readers.apply_mapping(path, frame, opts.mapping)
     readers.require_columns(path, frame, REQUIRED, "tickets")
     if not opts.brand and not any(c in frame.columns for c in BRAND_COLUMNS):
-        raise IngestError(f"{path.name}: the file has no brand column ({', '.join(BRAND_COLUMNS)})"
-                          "; give the brand with --brand")
+        raise IngestError(
+            f"{path.name}: the file has no brand column ({', '.join(BRAND_COLUMNS)})"
+            "; give the brand with --brand"
+        )
     return frame, notes
 
 
 def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
     df = raw
-    for col in (CSAT, "Customer Email", "Customer Name", "Ticket Subject", "Ticket Description",
-                "Resolution", "Product Purchased", *BRAND_COLUMNS):
+    for col in (
+        CSAT,
+        "Customer Email",
+        "Customer Name",
+        "Ticket Subject",
+        "Ticket Description",
+        "Resolution",
+        "Product Purchased",
+        *BRAND_COLUMNS,
+    ):
         if col not in df.columns:
             df = df.with_columns(pl.lit(None, pl.String).alias(col))
     opened_col = next((c for c in OPENED if c in df.columns), None)
     notes = []
-    brand = pl.coalesce(*[pl.col(c).str.strip_chars() for c in BRAND_COLUMNS],
-                        pl.lit(opts.brand, pl.String))
+    brand = pl.coalesce(
+        *[pl.col(c).str.strip_chars() for c in BRAND_COLUMNS], pl.lit(opts.brand, pl.String)
+    )
     status = pl.col(STATUS).str.strip_chars().str.to_lowercase()
     channel_raw = pl.col(CHANNEL).str.strip_chars().str.to_lowercase()
     df = df.with_columns(
         pl.col(ID).str.strip_chars().str.replace(r"^(\d+)\.0*$", "$1").alias("tid"),
         brand.alias("brand"),
         status.is_in(CLOSED).alias("closed"),
-        pl.when(channel_raw.is_in(SOCIAL)).then(pl.lit(opts.channel or "other"))
-        .otherwise(channel_raw.replace_strict(CHANNELS, default=None)).alias("channel"),
+        pl.when(channel_raw.is_in(SOCIAL))
+        .then(pl.lit(opts.channel or "other"))
+        .otherwise(channel_raw.replace_strict(CHANNELS, default=None))
+        .alias("channel"),
         validate.parse_timestamp(pl.col(FIRST), opts.tz).alias("t_first"),
         validate.parse_timestamp(pl.col(RESOLVED), opts.tz).alias("t_resolved"),
     )
     df = flag(df, pl.col("tid").is_null(), reason(ID, "missing value"))
     df = flag(df, pl.col("brand").is_null(), reason("Brand", "missing value (give --brand)"))
-    df = flag(df, ~status.is_in(CLOSED + NOT_CLOSED).fill_null(False),
-              reason(STATUS, "unknown value"))
+    df = flag(
+        df, ~status.is_in(CLOSED + NOT_CLOSED).fill_null(False), reason(STATUS, "unknown value")
+    )
     df = flag(df, pl.col("channel").is_null(), reason(CHANNEL, "unknown value"))
     df = flag(df, pl.col(FIRST).is_null(), reason(FIRST, "missing value"))
     for col, parsed in ((FIRST, "t_first"), (RESOLVED, "t_resolved")):
-        df = flag(df, pl.col(col).is_not_null() & pl.col(parsed).is_null(),
-                  reason(col, "not a timestamp"))
-    df = flag(df, pl.col("closed") & pl.col("t_resolved").is_null(),
-              reason(RESOLVED, "missing on a Closed ticket"))
+        df = flag(
+            df, pl.col(col).is_not_null() & pl.col(parsed).is_null(), reason(col, "not a timestamp")
+        )
+    df = flag(
+        df,
+        pl.col("closed") & pl.col("t_resolved").is_null(),
+        reason(RESOLVED, "missing on a Closed ticket"),
+    )
     # the upstream data is generated and sometimes resolves before it first answers
-    df = flag(df, pl.col("t_resolved") < pl.col("t_first"),
-              reason(RESOLVED, "resolution precedes the first response"))
+    df = flag(
+        df,
+        pl.col("t_resolved") < pl.col("t_first"),
+        reason(RESOLVED, "resolution precedes the first response"),
+    )
     df = validate.number(df, CSAT, pl.Int8, lo=1, hi=5)
     if opened_col:
-        df = df.with_columns(validate.parse_timestamp(pl.col(opened_col), opts.tz)
-                             .alias("t_open"))
+        df = df.with_columns(validate.parse_timestamp(pl.col(opened_col), opts.tz).alias("t_open"))
         df = flag(df, pl.col("t_open").is_null(), reason(opened_col, "not a timestamp"))
-        df = flag(df, pl.col("t_open") > pl.col("t_first"),
-                  reason(opened_col, "after the first response"))
+        df = flag(
+            df, pl.col("t_open") > pl.col("t_first"), reason(opened_col, "after the first response")
+        )
     else:
-        df = df.with_columns(pl.col("t_first").dt.convert_time_zone(opts.tz)
-                             .dt.truncate("1d").dt.convert_time_zone("UTC").alias("t_open"))
-        notes.append("no ticket creation time in the file: tickets are taken as opened at "
-                     f"00:00 ({opts.tz}) of their first-response day, so response times "
-                     "are upper bounds")
+        df = df.with_columns(
+            pl.col("t_first")
+            .dt.convert_time_zone(opts.tz)
+            .dt.truncate("1d")
+            .dt.convert_time_zone("UTC")
+            .alias("t_open")
+        )
+        notes.append(
+            "no ticket creation time in the file: tickets are taken as opened at "
+            f"00:00 ({opts.tz}) of their first-response day, so response times "
+            "are upper bounds"
+        )
     return Parsed(table="interactions", rows=_events(df), notes=notes)
 
 
 def _events(df: pl.DataFrame) -> pl.DataFrame:
     conversation = pl.concat_str(pl.col("brand"), pl.lit(":ticket-"), pl.col("tid"))
-    customer = pl.coalesce(pl.col("Customer Email").str.strip_chars().str.to_lowercase(),
-                           pl.col("Customer Name").str.strip_chars(),
-                           pl.concat_str(pl.lit("ticket-"), pl.col("tid")))
+    customer = pl.coalesce(
+        pl.col("Customer Email").str.strip_chars().str.to_lowercase(),
+        pl.col("Customer Name").str.strip_chars(),
+        pl.concat_str(pl.lit("ticket-"), pl.col("tid")),
+    )
     description = pl.col("Ticket Description").str.replace_all(
-        "{product_purchased}", pl.coalesce(pl.col("Product Purchased"), pl.lit("the product")),
-        literal=True)
-    opening_text = pl.when(pl.col("Ticket Subject").is_not_null()).then(
-        pl.concat_str(pl.col("Ticket Subject"), pl.lit(": "),
-                      pl.coalesce(description, pl.lit("")))).otherwise(description)
+        "{product_purchased}",
+        pl.coalesce(pl.col("Product Purchased"), pl.lit("the product")),
+        literal=True,
+    )
+    opening_text = (
+        pl.when(pl.col("Ticket Subject").is_not_null())
+        .then(
+            pl.concat_str(
+                pl.col("Ticket Subject"), pl.lit(": "), pl.coalesce(description, pl.lit(""))
+            )
+        )
+        .otherwise(description)
+    )
     common = [conversation.alias("conversation_id"), "brand", "channel", SRC, ERROR]
 
     def event_id(kind: str) -> pl.Expr:
         return pl.concat_str(conversation, pl.lit(f":{kind}")).alias("interaction_id")
 
     opening = df.select(
-        event_id("open"), *common, pl.lit("inbound").alias("direction"),
-        customer.alias("author_id"), pl.col("t_open").alias("created_at"),
-        pl.lit(None, pl.String).alias("in_reply_to"), opening_text.alias("text"),
-        pl.lit(None, pl.Int8).alias("csat"), pl.lit(None, pl.Boolean).alias("resolved"))
+        event_id("open"),
+        *common,
+        pl.lit("inbound").alias("direction"),
+        customer.alias("author_id"),
+        pl.col("t_open").alias("created_at"),
+        pl.lit(None, pl.String).alias("in_reply_to"),
+        opening_text.alias("text"),
+        pl.lit(None, pl.Int8).alias("csat"),
+        pl.lit(None, pl.Boolean).alias("resolved"),
+    )
     reply = df.select(
-        event_id("reply"), *common, pl.lit("outbound").alias("direction"),
-        pl.col("brand").alias("author_id"), pl.col("t_first").alias("created_at"),
+        event_id("reply"),
+        *common,
+        pl.lit("outbound").alias("direction"),
+        pl.col("brand").alias("author_id"),
+        pl.col("t_first").alias("created_at"),
         pl.concat_str(conversation, pl.lit(":open")).alias("in_reply_to"),
         pl.lit(None, pl.String).alias("text"),
         pl.when(~pl.col("closed")).then(pl.col(CSAT)).alias("csat"),
-        pl.when(~pl.col("closed")).then(pl.lit(False)).alias("resolved"))
+        pl.when(~pl.col("closed")).then(pl.lit(False)).alias("resolved"),
+    )
     closing = df.filter(pl.col("closed") | pl.col(ERROR).is_not_null()).select(
-        event_id("close"), *common, pl.lit("outbound").alias("direction"),
-        pl.col("brand").alias("author_id"), pl.col("t_resolved").alias("created_at"),
+        event_id("close"),
+        *common,
+        pl.lit("outbound").alias("direction"),
+        pl.col("brand").alias("author_id"),
+        pl.col("t_resolved").alias("created_at"),
         pl.concat_str(conversation, pl.lit(":reply")).alias("in_reply_to"),
-        pl.col("Resolution").alias("text"), pl.col(CSAT).alias("csat"),
-        pl.lit(True).alias("resolved"))
+        pl.col("Resolution").alias("text"),
+        pl.col(CSAT).alias("csat"),
+        pl.lit(True).alias("resolved"),
+    )
     closing = closing.filter(pl.col(ERROR).is_not_null() | pl.col("created_at").is_not_null())
     return pl.concat([opening, reply, closing], how="diagonal_relaxed")

@@ -17,12 +17,23 @@ from dashboard.schema import AUDIENCE, CHANNELS, DIRECTIONS, INTERACTIONS
 _TRUE = ("true", "t", "yes", "y", "1", "1.0")
 _FALSE = ("false", "f", "no", "n", "0", "0.0")
 # Timestamps with an offset (a trailing Z or " UTC" is rewritten to +00:00 first)...
-_AWARE = ("%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z",
-          "%Y-%m-%d %H:%M%z",
-          "%a %b %d %H:%M:%S %z %Y")
+_AWARE = (
+    "%Y-%m-%dT%H:%M:%S%.f%z",
+    "%Y-%m-%d %H:%M:%S%.f%z",
+    "%Y-%m-%dT%H:%M%z",
+    "%Y-%m-%d %H:%M%z",
+    "%a %b %d %H:%M:%S %z %Y",
+)
 # ...and without one: these are read in the --tz time zone (default UTC).
-_NAIVE = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M",
-          "%Y-%m-%d", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M")
+_NAIVE = (
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+)
 # Messages stamped more than a day after the import are clock or parsing errors.
 FUTURE_SLACK = dt.timedelta(days=1)
 UTC_US = pl.Datetime("us", "UTC")
@@ -36,7 +47,10 @@ def flag(df: pl.DataFrame, condition: pl.Expr, why: str) -> pl.DataFrame:
     """Set `_error` to `why` where `condition` holds and no earlier problem was found."""
     return df.with_columns(
         pl.when(pl.col(ERROR).is_null() & condition.fill_null(False))
-        .then(pl.lit(why)).otherwise(pl.col(ERROR)).alias(ERROR))
+        .then(pl.lit(why))
+        .otherwise(pl.col(ERROR))
+        .alias(ERROR)
+    )
 
 
 def ensure_error_column(df: pl.DataFrame) -> pl.DataFrame:
@@ -50,12 +64,19 @@ def text(df: pl.DataFrame, col: str, strip: bool = True) -> pl.DataFrame:
     expr = pl.col(col).cast(pl.String)
     if strip:
         expr = expr.str.strip_chars()
-    return df.with_columns(pl.when(expr.str.strip_chars() == "").then(None).otherwise(expr)
-                           .alias(col))
+    return df.with_columns(
+        pl.when(expr.str.strip_chars() == "").then(None).otherwise(expr).alias(col)
+    )
 
 
-def number(df: pl.DataFrame, col: str, dtype: pl.DataType, lo: float | None = None,
-           hi: float | None = None, whole: bool = True) -> pl.DataFrame:
+def number(
+    df: pl.DataFrame,
+    col: str,
+    dtype: pl.DataType,
+    lo: float | None = None,
+    hi: float | None = None,
+    whole: bool = True,
+) -> pl.DataFrame:
     """A numeric column: '3', '3.0' and 3.0 all read as 3; text, NaN, fractions (when
     whole numbers are wanted) and values outside lo..hi are errors."""
     source = df.schema[col]
@@ -69,11 +90,17 @@ def number(df: pl.DataFrame, col: str, dtype: pl.DataType, lo: float | None = No
         if source == pl.String:
             raw = pl.when(raw.str.strip_chars() != "").then(raw.str.strip_chars())
         as_float = raw.cast(pl.Float64, strict=False)
-        df = flag(df, raw.is_not_null() & ~as_float.is_finite().fill_null(False),
-                  reason(col, "not a number"))
+        df = flag(
+            df,
+            raw.is_not_null() & ~as_float.is_finite().fill_null(False),
+            reason(col, "not a number"),
+        )
         if whole:
-            df = flag(df, as_float.is_finite() & (as_float != as_float.round(0)),
-                      reason(col, "not a whole number"))
+            df = flag(
+                df,
+                as_float.is_finite() & (as_float != as_float.round(0)),
+                reason(col, "not a whole number"),
+            )
             exact = raw.cast(pl.Int64, strict=False) if source == pl.String else None
             as_int = as_float.cast(pl.Int64, strict=False)
             value = pl.coalesce(exact, as_int) if exact is not None else as_int
@@ -84,8 +111,9 @@ def number(df: pl.DataFrame, col: str, dtype: pl.DataType, lo: float | None = No
         df = flag(df, pl.col(col) < lo, reason(col, "negative" if lo == 0 else f"below {lo:g}"))
     if hi is not None:
         df = flag(df, pl.col(col) > hi, reason(col, f"above {hi:g}"))
-    return df.with_columns(pl.when(pl.col(ERROR).is_null()).then(pl.col(col))
-                           .cast(dtype, strict=False).alias(col))
+    return df.with_columns(
+        pl.when(pl.col(ERROR).is_null()).then(pl.col(col)).cast(dtype, strict=False).alias(col)
+    )
 
 
 def boolean(df: pl.DataFrame, col: str) -> pl.DataFrame:
@@ -94,8 +122,11 @@ def boolean(df: pl.DataFrame, col: str) -> pl.DataFrame:
         return df
     raw = pl.col(col).cast(pl.String).str.strip_chars().str.to_lowercase()
     value = pl.when(raw.is_in(_TRUE)).then(True).when(raw.is_in(_FALSE)).then(False)
-    df = flag(df, (raw != "") & raw.is_not_null() & ~raw.is_in(_TRUE + _FALSE),
-              reason(col, "not true/false"))
+    df = flag(
+        df,
+        (raw != "") & raw.is_not_null() & ~raw.is_in(_TRUE + _FALSE),
+        reason(col, "not true/false"),
+    )
     return df.with_columns(value.otherwise(None).cast(pl.Boolean).alias(col))
 
 
@@ -107,9 +138,12 @@ def parse_timestamp(raw: pl.Expr, tz: str) -> pl.Expr:
 def parse_timestamps(values: pl.Series, tz: str) -> pl.Series:
     """Try each known format on the values no earlier format could read, the formats
     that fit a sample of the data first: one pass over the column for a uniform file."""
-    text = (values.cast(pl.String).str.strip_chars()
-            .str.replace(r"(?i)(Z| UTC| GMT)$", "+00:00")
-            .str.replace(r"([+-]\d\d):(\d\d)$", "$1$2"))
+    text = (
+        values.cast(pl.String)
+        .str.strip_chars()
+        .str.replace(r"(?i)(Z| UTC| GMT)$", "+00:00")
+        .str.replace(r"([+-]\d\d):(\d\d)$", "$1$2")
+    )
     formats = [(f, True) for f in _AWARE] + [(f, False) for f in _NAIVE]
     sample = text.drop_nulls().head(1000)
     formats.sort(key=lambda f: -_strptime(sample, f[0], f[1], tz).is_not_null().sum())
@@ -131,29 +165,36 @@ def _strptime(text: pl.Series, fmt: str, aware: bool, tz: str) -> pl.Series:
     if aware:
         return text.str.strptime(UTC_US, fmt, strict=False)
     local = text.str.strptime(pl.Datetime("us"), fmt, strict=False)
-    return local.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null"
-                                      ).dt.convert_time_zone("UTC")
+    return local.dt.replace_time_zone(
+        tz, ambiguous="earliest", non_existent="null"
+    ).dt.convert_time_zone("UTC")
 
 
-def timestamp(df: pl.DataFrame, col: str, tz: str, now: dt.datetime | None = None
-              ) -> pl.DataFrame:
+def timestamp(df: pl.DataFrame, col: str, tz: str, now: dt.datetime | None = None) -> pl.DataFrame:
     """A UTC timestamp column; text without an offset is read in `tz`."""
     source = df.schema[col]
     if source == pl.String:
         value = parse_timestamp(pl.col(col), tz)
         df = df.with_columns(value.alias("__ts"))
-        df = flag(df, pl.col(col).str.strip_chars().ne("") & pl.col("__ts").is_null(),
-                  reason(col, "not a timestamp"))
+        df = flag(
+            df,
+            pl.col(col).str.strip_chars().ne("") & pl.col("__ts").is_null(),
+            reason(col, "not a timestamp"),
+        )
         df = df.with_columns(pl.col("__ts").alias(col)).drop("__ts")
     elif isinstance(source, pl.Datetime):
         col_expr = pl.col(col).cast(pl.Datetime("us", source.time_zone))
         if source.time_zone is None:
-            col_expr = col_expr.dt.replace_time_zone(tz, ambiguous="earliest",
-                                                     non_existent="null")
+            col_expr = col_expr.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
         df = df.with_columns(col_expr.dt.convert_time_zone("UTC").alias(col))
     elif source == pl.Date:
-        df = df.with_columns(pl.col(col).cast(pl.Datetime("us")).dt.replace_time_zone(tz)
-                             .dt.convert_time_zone("UTC").alias(col))
+        df = df.with_columns(
+            pl.col(col)
+            .cast(pl.Datetime("us"))
+            .dt.replace_time_zone(tz)
+            .dt.convert_time_zone("UTC")
+            .alias(col)
+        )
     else:
         df = flag(df, pl.col(col).is_not_null(), reason(col, "not a timestamp"))
         df = df.with_columns(pl.lit(None, UTC_US).alias(col))
@@ -170,8 +211,11 @@ def date(df: pl.DataFrame, col: str, tz: str, now: dt.datetime | None = None) ->
 
 def allowed(df: pl.DataFrame, col: str, values: tuple[str, ...]) -> pl.DataFrame:
     df = text(df, col).with_columns(pl.col(col).str.to_lowercase())
-    return flag(df, pl.col(col).is_not_null() & ~pl.col(col).is_in(values),
-                reason(col, f"unknown value (allowed: {', '.join(values)})"))
+    return flag(
+        df,
+        pl.col(col).is_not_null() & ~pl.col(col).is_in(values),
+        reason(col, f"unknown value (allowed: {', '.join(values)})"),
+    )
 
 
 def required(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
@@ -215,21 +259,31 @@ def audience(df: pl.DataFrame, tz: str, now: dt.datetime | None = None) -> pl.Da
     return df.select([*AUDIENCE.names, SRC, ERROR])
 
 
-def mark_duplicates(df: pl.DataFrame, key: tuple[str, ...], content: tuple[str, ...]
-                    ) -> pl.DataFrame:
+def mark_duplicates(
+    df: pl.DataFrame, key: tuple[str, ...], content: tuple[str, ...]
+) -> pl.DataFrame:
     """Among valid records sharing `key`, the first is kept; a later one with the same
     content becomes a skipped duplicate (`_dup` true), one with other content an error."""
     valid = pl.col(ERROR).is_null()
     content = content or tuple(c for c in df.columns if c not in (SRC, ERROR))
     df = df.with_columns(
-        pl.when(valid).then(pl.int_range(pl.len()).over(pl.struct(*key), valid))
-        .otherwise(None).alias("__nth"),
-        pl.struct(*content).hash().alias("__hash"))
-    df = df.with_columns(pl.col("__hash").first().over(pl.struct(*key), valid)
-                         .alias("__first_hash"))
+        pl.when(valid)
+        .then(pl.int_range(pl.len()).over(pl.struct(*key), valid))
+        .otherwise(None)
+        .alias("__nth"),
+        pl.struct(*content).hash().alias("__hash"),
+    )
+    df = df.with_columns(
+        pl.col("__hash").first().over(pl.struct(*key), valid).alias("__first_hash")
+    )
     later = pl.col("__nth") > 0
-    df = flag(df, later & (pl.col("__hash") != pl.col("__first_hash")),
-              reason(key[0] if len(key) == 1 else "/".join(key),
-                     "same id as an earlier row but different content"))
+    df = flag(
+        df,
+        later & (pl.col("__hash") != pl.col("__first_hash")),
+        reason(
+            key[0] if len(key) == 1 else "/".join(key),
+            "same id as an earlier row but different content",
+        ),
+    )
     df = df.with_columns((later & pl.col(ERROR).is_null()).fill_null(False).alias("_dup"))
     return df.drop("__nth", "__hash", "__first_hash")

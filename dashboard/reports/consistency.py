@@ -20,15 +20,17 @@ from dashboard.commands.common import add_filter_args, filters_from_args, open_c
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_filter_args(parser)
-    parser.add_argument("--by-channel", action="store_true",
-                        help="one row per brand x entry channel: n, response rate, median and "
-                             "90th-percentile first response, components, index, alert")
+    parser.add_argument(
+        "--by-channel",
+        action="store_true",
+        help="one row per brand x entry channel: n, response rate, median and "
+        "90th-percentile first response, components, index, alert",
+    )
 
 
 def run(args: argparse.Namespace) -> pl.DataFrame:
     con, config = open_connection(args)
     filters = filters_from_args(args, con, config)
     if args.by_channel:
-        return consistency.by_channel(con, config, filters).select(
-            consistency.CHANNEL_COLUMNS)
+        return consistency.by_channel(con, config, filters).select(consistency.CHANNEL_COLUMNS)
     return consistency.by_brand(con, config, filters).select(consistency.BRAND_COLUMNS)

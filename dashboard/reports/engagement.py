@@ -11,9 +11,19 @@ from dashboard import db, engagement
 from dashboard.commands.common import add_filter_args, filters_from_args, open_connection
 
 # The contract of `chi report engagement`; the last three columns are extras.
-COLUMNS = ("brand", "channel", "followers", "posts", "engagements", "engagement_rate_pct",
-           "expected_rate_pct", "fan_action_index", "hollow_audience", "conversations",
-           "conversations_per_1k_followers")
+COLUMNS = (
+    "brand",
+    "channel",
+    "followers",
+    "posts",
+    "engagements",
+    "engagement_rate_pct",
+    "expected_rate_pct",
+    "fan_action_index",
+    "hollow_audience",
+    "conversations",
+    "conversations_per_1k_followers",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,8 +37,9 @@ def run(args: argparse.Namespace) -> pl.DataFrame:
     # conversations' first and last day)
     bounds = db.run(con, "engagement_audience_bounds").row(0, named=True)
     if args.date_from is None and bounds["first_day"] is not None:
-        filters = dataclasses.replace(filters, date_from=min(filters.date_from,
-                                                             bounds["first_day"]))
+        filters = dataclasses.replace(
+            filters, date_from=min(filters.date_from, bounds["first_day"])
+        )
     if args.date_to is None and bounds["last_day"] is not None:
         filters = dataclasses.replace(filters, date_to=max(filters.date_to, bounds["last_day"]))
     return engagement.fan_action(con, config, filters).accounts.select(COLUMNS)

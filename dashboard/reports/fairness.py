@@ -9,17 +9,30 @@ import polars as pl
 from dashboard import fairness
 from dashboard.commands.common import add_filter_args, filters_from_args, open_connection
 
-BUCKET_COLUMNS = ("brand", "follower_bucket", "conversations", "response_rate",
-                  "median_first_response_s", "within_target_share", "index")
+BUCKET_COLUMNS = (
+    "brand",
+    "follower_bucket",
+    "conversations",
+    "response_rate",
+    "median_first_response_s",
+    "within_target_share",
+    "index",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_filter_args(parser)
-    parser.add_argument("--premiums", action="store_true",
-                        help="print the influencer and speed premium per brand with their "
-                             "95%% intervals and verdicts instead of the bucket table")
-    parser.add_argument("--by-channel", action="store_true",
-                        help="one group per brand and entry channel (adds a channel column)")
+    parser.add_argument(
+        "--premiums",
+        action="store_true",
+        help="print the influencer and speed premium per brand with their "
+        "95%% intervals and verdicts instead of the bucket table",
+    )
+    parser.add_argument(
+        "--by-channel",
+        action="store_true",
+        help="one group per brand and entry channel (adds a channel column)",
+    )
 
 
 def run(args: argparse.Namespace) -> pl.DataFrame:

@@ -20,10 +20,18 @@ COLUMNS: tuple[str, ...] = ("period_start", "brand", "channel", *happiness.MEASU
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_filter_args(parser)
-    parser.add_argument("--grain", choices=["day", "week", "month", "all"], default="month",
-                        help="period length (default month; 'all' = the whole range as one)")
-    parser.add_argument("--by", choices=["brand", "channel", "brand,channel"], default="brand",
-                        help="split rows by brand, entry channel or both (default brand)")
+    parser.add_argument(
+        "--grain",
+        choices=["day", "week", "month", "all"],
+        default="month",
+        help="period length (default month; 'all' = the whole range as one)",
+    )
+    parser.add_argument(
+        "--by",
+        choices=["brand", "channel", "brand,channel"],
+        default="brand",
+        help="split rows by brand, entry channel or both (default brand)",
+    )
 
 
 def run(args: argparse.Namespace) -> pl.DataFrame:

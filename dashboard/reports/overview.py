@@ -19,13 +19,25 @@ def run(args: argparse.Namespace) -> pl.DataFrame:
     filters = filters_from_args(args, con, config)
     previous = filters.previous()
     rows = [
-        {"kpi": k.label, "value": k.value, "previous": k.previous, "change": k.change,
-         "unit": k.unit}
+        {
+            "kpi": k.label,
+            "value": k.value,
+            "previous": k.previous,
+            "change": k.change,
+            "unit": k.unit,
+        }
         for k in overview.kpis(con, config, filters)
     ]
-    frame = pl.DataFrame(rows, schema={"kpi": pl.String, "value": pl.Float64,
-                                       "previous": pl.Float64, "change": pl.Float64,
-                                       "unit": pl.String})
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "kpi": pl.String,
+            "value": pl.Float64,
+            "previous": pl.Float64,
+            "change": pl.Float64,
+            "unit": pl.String,
+        },
+    )
     return frame.with_columns(
         pl.lit(filters.date_from).alias("period_start"),
         pl.lit(filters.date_to).alias("period_end"),

@@ -10,17 +10,30 @@ from dashboard import public
 from dashboard.commands.common import open_connection
 from dashboard.config import COMPONENTS
 
-SCHEMA = {"rank": pl.Int64, "brand": pl.String, "slug": pl.String, "index": pl.Float64,
-          "previous_index": pl.Float64, "change": pl.Float64, "direction": pl.String,
-          "n": pl.Int64, "suppressed": pl.Boolean,
-          **{c: pl.Float64 for c in COMPONENTS},
-          "period_start": pl.Date, "period_end": pl.Date, "previous_start": pl.Date,
-          "previous_end": pl.Date, "methodology_version": pl.String}
+SCHEMA = {
+    "rank": pl.Int64,
+    "brand": pl.String,
+    "slug": pl.String,
+    "index": pl.Float64,
+    "previous_index": pl.Float64,
+    "change": pl.Float64,
+    "direction": pl.String,
+    "n": pl.Int64,
+    "suppressed": pl.Boolean,
+    **{c: pl.Float64 for c in COMPONENTS},
+    "period_start": pl.Date,
+    "period_end": pl.Date,
+    "previous_start": pl.Date,
+    "previous_end": pl.Date,
+    "methodology_version": pl.String,
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.epilog = ("Only brands listed under [public] brands in the config; brands with "
-                     "fewer than min_n conversations in the period have empty figures.")
+    parser.epilog = (
+        "Only brands listed under [public] brands in the config; brands with "
+        "fewer than min_n conversations in the period have empty figures."
+    )
 
 
 def run(args: argparse.Namespace) -> pl.DataFrame:
@@ -28,14 +41,23 @@ def run(args: argparse.Namespace) -> pl.DataFrame:
     board = public.board(con, config)
     period, previous = board.period, board.previous
     rows = [
-        {"rank": s.rank, "brand": s.brand, "slug": s.slug, "index": s.index,
-         "previous_index": s.previous_index, "change": s.change, "direction": s.direction,
-         "n": s.n, "suppressed": s.suppressed, **s.components,
-         "period_start": period.date_from if period else None,
-         "period_end": period.date_to if period else None,
-         "previous_start": previous.date_from if previous else None,
-         "previous_end": previous.date_to if previous else None,
-         "methodology_version": board.methodology_version}
+        {
+            "rank": s.rank,
+            "brand": s.brand,
+            "slug": s.slug,
+            "index": s.index,
+            "previous_index": s.previous_index,
+            "change": s.change,
+            "direction": s.direction,
+            "n": s.n,
+            "suppressed": s.suppressed,
+            **s.components,
+            "period_start": period.date_from if period else None,
+            "period_end": period.date_to if period else None,
+            "previous_start": previous.date_from if previous else None,
+            "previous_end": previous.date_to if previous else None,
+            "methodology_version": board.methodology_version,
+        }
         for s in board.brands
     ]
     return pl.DataFrame(rows, schema=SCHEMA)

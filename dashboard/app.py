@@ -6,8 +6,8 @@ import logging
 
 import streamlit as st
 
-from dashboard import ui
-from dashboard.navigation import visible_pages
+from dashboard.ui import shared as ui
+from dashboard.ui.navigation import visible_pages
 
 st.set_page_config(
     page_title="Customer Happiness Index", page_icon=":material/mood:", layout="wide"

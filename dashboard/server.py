@@ -13,11 +13,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import warmup
+from dashboard.web import warmup
 
 _routes = [warmup.route()]
-if importlib.util.find_spec("dashboard.api") is not None:
-    from dashboard.api import routes as _api_routes
+if importlib.util.find_spec("dashboard.web.api") is not None:
+    from dashboard.web.api import routes as _api_routes
 
     _routes += _api_routes()
 

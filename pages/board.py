@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dashboard import charts_public, ui_public
+from dashboard.charts import public as charts_public
+from dashboard.ui import public as ui_public
 
 board = ui_public.board()
 note = ui_public.empty_note(board)

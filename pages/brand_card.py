@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from dashboard import charts_public, public, ui, ui_public
+from dashboard.charts import public as charts_public
+from dashboard.ui import public as ui_public
+from dashboard.ui import shared as ui
+from dashboard.views import public
 
 board = ui_public.board()
 if not board.brands:

@@ -4,7 +4,10 @@ customers who switch channel."""
 
 import streamlit as st
 
-from dashboard import charts_consistency, consistency, formatting, ui
+from dashboard.charts import consistency as charts_consistency
+from dashboard.core import formatting
+from dashboard.ui import shared as ui
+from dashboard.views import consistency
 
 st.title("Channel consistency")
 st.markdown(

@@ -3,7 +3,10 @@ follower-fairness audit (customer side)."""
 
 import streamlit as st
 
-from dashboard import charts_engagement, engagement, fairness, ui, ui_engagement
+from dashboard.charts import engagement as charts_engagement
+from dashboard.ui import engagement as ui_engagement
+from dashboard.ui import shared as ui
+from dashboard.views import engagement, fairness
 
 st.title("Engagement & fairness")
 filters = ui.filters_sidebar()

@@ -3,7 +3,10 @@ how it is computed, and (private mode) the conversations behind a point."""
 
 import streamlit as st
 
-from dashboard import charts_happiness, happiness, ui, ui_happiness
+from dashboard.charts import happiness as charts_happiness
+from dashboard.ui import happiness as ui_happiness
+from dashboard.ui import shared as ui
+from dashboard.views import happiness
 
 st.title("Happiness index")
 filters = ui.filters_sidebar()

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dashboard import public, ui
+from dashboard.ui import shared as ui
+from dashboard.views import public
 
 config = ui.current_config()
 st.title("Methodology")

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from dashboard import charts, overview, ui
+from dashboard.charts import overview as overview_chart
+from dashboard.ui import shared as ui
+from dashboard.views import overview
 
 st.title("Executive overview")
 filters = ui.filters_sidebar()
@@ -25,7 +27,7 @@ grain = st.segmented_control(
 )
 trend = ui.load(overview.trend, ui.current_config(), filters, grain or "week")
 st.subheader("Trend")
-st.plotly_chart(charts.overview_trend(trend, ui.current_config().min_n), width="stretch")
+st.plotly_chart(overview_chart.overview_trend(trend, ui.current_config().min_n), width="stretch")
 st.caption(
     f"Points in grey have fewer than {ui.current_config().min_n} conversations. "
     "Hover a point for its n. The index is the weighted mean of mood, speed, "

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard.core.schema import CHANNELS
 from dashboard.ingest import FORMATS, IngestError, IngestSummary, ingest_files
-from dashboard.schema import CHANNELS
+from dashboard.ui import shared as ui
 
 DEFAULT_CHANNEL = "(the format's default)"
 

@@ -11,9 +11,9 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from dashboard import db, store
-from dashboard.config import Config, load_config
-from dashboard.schema import TABLES
+from dashboard.core.config import Config, load_config
+from dashboard.core.schema import TABLES
+from dashboard.data import connection, store
 
 T0 = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)  # a Monday
 
@@ -67,7 +67,7 @@ def make_db(tmp_path: Path, config: Config) -> Callable[..., duckdb.DuckDBPyConn
             write_rows(data_dir, "interactions", interactions)
         if audience:
             write_rows(data_dir, "audience", audience)
-        return db.connect(data_dir, cfg or config)
+        return connection.connect(data_dir, cfg or config)
 
     return build
 

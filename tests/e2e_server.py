@@ -38,7 +38,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.bench_browser import CHROMIUM, CHROMIUM_ARGS, RenderError, stop, wait_for_health
+from dashboard.bench.browser import CHROMIUM, CHROMIUM_ARGS, RenderError, stop, wait_for_health
 
 START_TIMEOUT_S = 90.0
 

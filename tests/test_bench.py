@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import bench, db, overview
+from dashboard.bench import runner as bench
 from dashboard.cli import main
-from dashboard.config import load_config
+from dashboard.core.config import load_config
+from dashboard.data import connection
+from dashboard.views import overview
 
 ROWS = 4000
 
@@ -54,7 +56,7 @@ def test_bench_reuses_existing_data(bench_dir: Path) -> None:
 
 def test_pandas_baseline_counts_the_same_conversations_as_the_overview(bench_dir: Path) -> None:
     config = load_config()
-    con = db.connect(bench_dir, config)
+    con = connection.connect(bench_dir, config)
     filters = bench.default_filters(con.cursor(), config)
     tiles = overview.kpis(con.cursor(), config, filters)
     chi_conversations = next(t.value for t in tiles if t.label == "Conversations")
@@ -77,7 +79,8 @@ def test_measure_reports_every_page(bench_dir: Path) -> None:
 
 
 def test_keep_rollups_reuses_the_stored_rollups_without_timing_a_build(bench_dir: Path) -> None:
-    from dashboard import daily, rollups
+    from dashboard.data.rollup import conversations as rollups
+    from dashboard.data.rollup import daily
 
     bench.refresh_rollups(bench_dir, load_config(bench_dir))
     oldest = min(rollups.read_manifest(bench_dir).months)
@@ -89,7 +92,7 @@ def test_keep_rollups_reuses_the_stored_rollups_without_timing_a_build(bench_dir
         bench.page_calls(
             load_config(bench_dir),
             bench.default_filters(
-                db.connect(bench_dir, load_config(bench_dir)), load_config(bench_dir)
+                connection.connect(bench_dir, load_config(bench_dir)), load_config(bench_dir)
             ),
         )
     )

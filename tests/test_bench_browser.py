@@ -11,8 +11,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import bench, bench_browser, db, rollups, warmup
-from dashboard.config import load_config
+from dashboard.bench import browser as bench_browser
+from dashboard.bench import runner as bench
+from dashboard.core.config import load_config
+from dashboard.data import connection
+from dashboard.data.rollup import conversations as rollups
+from dashboard.web import warmup
 
 ROWS = 4000
 PAGES = Path(__file__).resolve().parent.parent / "pages"
@@ -46,16 +50,16 @@ def test_warm_up_builds_the_connection_the_pages_then_use(
     assert job.status.state == "ready"
     # the same key as the pages (dashboard/ui.py): the warm-up's connection is reused
     config = load_config(data_dir)
-    warmed = db.shared_connection(data_dir, config, rollups.data_version(data_dir))
+    warmed = connection.shared_connection(data_dir, config, rollups.data_version(data_dir))
     assert warmed is warmup.warm_connection()
     built: list[int] = []
-    real_connect = db.connect
+    real_connect = connection.connect
 
     def counting_connect(*args: object, **kwargs: object) -> object:
         built.append(1)
         return real_connect(*args, **kwargs)
 
-    monkeypatch.setattr(db, "connect", counting_connect)
+    monkeypatch.setattr(connection, "connect", counting_connect)
     page = AppTest.from_file(str(PAGES / "overview.py"), default_timeout=60).run()
     assert not page.exception
     assert len(page.metric) >= 4  # the KPI tiles rendered

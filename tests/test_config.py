@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.config import ConfigError, load_config
+from dashboard.core.config import ConfigError, load_config
 
 
 def test_defaults_match_the_design():

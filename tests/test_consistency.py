@@ -8,8 +8,8 @@ import datetime as dt
 
 import pytest
 
-from dashboard import consistency
-from dashboard.filters import Filters
+from dashboard.core.filters import Filters
+from dashboard.views import consistency
 from tests.conftest import at, message
 
 MARCH = Filters(dt.date(2025, 3, 1), dt.date(2025, 3, 31))

@@ -9,10 +9,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import consistency, db, demo
 from dashboard.cli import main
-from dashboard.config import Config, load_config
-from dashboard.filters import Filters
+from dashboard.core.config import Config, load_config
+from dashboard.core.filters import Filters
+from dashboard.data import connection
+from dashboard.demo import generator as demo
+from dashboard.views import consistency
 
 ROWS = 150_000
 SEED = 42
@@ -35,7 +37,7 @@ def config() -> Config:
 
 @pytest.fixture(scope="module")
 def con(data_dir: Path, config: Config) -> duckdb.DuckDBPyConnection:
-    return db.connect(data_dir, config)
+    return connection.connect(data_dir, config)
 
 
 @pytest.mark.parametrize("period", [YEAR, LAST_QUARTER], ids=["year", "last-quarter"])

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts_consistency, consistency
+from dashboard.charts import consistency as charts_consistency
 from dashboard.cli import main
+from dashboard.views import consistency
 from tests.conftest import write_rows
 from tests.test_consistency import MARCH, worked_example
 

@@ -16,8 +16,10 @@ import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard import daily, db, rollups
-from dashboard.config import Config, load_config
+from dashboard.core.config import Config, load_config
+from dashboard.data import connection, sql
+from dashboard.data.rollup import conversations as rollups
+from dashboard.data.rollup import daily
 from tests.test_rollups import SETTINGS, logs, message, write
 
 CONFIG = load_config()
@@ -26,14 +28,14 @@ KEY = ["day", "brand", "channel", "follower_bucket", "switched_channel"]
 
 
 def direct(data_dir: Path, config: Config, tz: str) -> pl.DataFrame:
-    con = db.connect(data_dir, config, materialise=False)
-    con.execute("create table conversations as " + db.query_text("conversations"))
-    return db.run(con, "daily_sums", tz=tz).sort(KEY)
+    con = connection.connect(data_dir, config, materialise=False)
+    con.execute("create table conversations as " + sql.query_text("conversations"))
+    return sql.run(con, "daily_sums", tz=tz).sort(KEY)
 
 
 def loaded(data_dir: Path, config: Config, tz: str) -> pl.DataFrame:
-    con = db.connect(data_dir, config)
-    db.ensure_daily_zone(con, tz)
+    con = connection.connect(data_dir, config)
+    sql.ensure_daily_zone(con, tz)
     rows = con.sql("select * exclude (tz) from daily_sums where tz = $tz", params={"tz": tz})
     return rows.pl().sort(KEY)
 
@@ -64,7 +66,7 @@ def test_incremental_daily_refresh_equals_a_full_build(
         data_dir = Path(tmp)
         if first:
             write(data_dir, first, "first")
-            db.connect(data_dir, CONFIG)  # builds both rollups
+            connection.connect(data_dir, CONFIG)  # builds both rollups
         if second:
             write(data_dir, second, "second")
         incremental = loaded(data_dir, CONFIG, "UTC")

@@ -13,10 +13,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard import db, demo
 from dashboard.cli import main
-from dashboard.config import load_config
-from dashboard.schema import AUDIENCE, CHANNELS, DIRECTIONS, INTERACTIONS
+from dashboard.core.config import load_config
+from dashboard.core.schema import AUDIENCE, CHANNELS, DIRECTIONS, INTERACTIONS
+from dashboard.data import connection, sql
+from dashboard.demo import generator as demo
 
 ROWS = 150_000
 SEED = 7
@@ -31,12 +32,12 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def con(data_dir: Path) -> duckdb.DuckDBPyConnection:
-    return db.connect(data_dir, load_config())
+    return connection.connect(data_dir, load_config())
 
 
 @pytest.fixture(scope="module")
 def conversations(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return db.run(con, "conversations")
+    return sql.run(con, "conversations")
 
 
 def read(data_dir: Path, table: str) -> pa.Table:
@@ -325,7 +326,7 @@ def test_chi_demo_rejects_a_row_count_below_one(tmp_path: Path) -> None:
 
 def test_demo_publishes_its_planted_brands_but_keeps_a_users_config(tmp_path):
     from dashboard.cli import main
-    from dashboard.config import load_config
+    from dashboard.core.config import load_config
 
     fresh = tmp_path / "fresh"
     assert main(["demo", "--data", str(fresh), "--rows", "3000", "--seed", "1"]) == 0

@@ -11,9 +11,9 @@ import math
 
 import pytest
 
-from dashboard import engagement
 from dashboard.cli import main
-from dashboard.filters import Filters
+from dashboard.core.filters import Filters
+from dashboard.views import engagement
 from tests.conftest import at, message, write_rows
 
 MARCH = Filters(dt.date(2025, 3, 1), dt.date(2025, 3, 31))

@@ -8,9 +8,11 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from dashboard import db, demo, engagement, fairness
-from dashboard.config import load_config
-from dashboard.filters import Filters
+from dashboard.core.config import load_config
+from dashboard.core.filters import Filters
+from dashboard.data import connection
+from dashboard.demo import generator as demo
+from dashboard.views import engagement, fairness
 
 YEAR = Filters(dt.date(demo.YEAR, 1, 1), dt.date(demo.YEAR, 12, 31))
 
@@ -19,7 +21,7 @@ YEAR = Filters(dt.date(demo.YEAR, 1, 1), dt.date(demo.YEAR, 12, 31))
 def demo_db(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("demo")
     demo.generate(data_dir, rows=150_000, seed=42)
-    return db.connect(data_dir, load_config())
+    return connection.connect(data_dir, load_config())
 
 
 def test_follower_biased_brand_has_the_largest_influencer_premium(demo_db):

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import fairness
 from dashboard.cli import main
-from dashboard.filters import Filters
+from dashboard.core.filters import Filters
+from dashboard.views import fairness
 from tests.conftest import at, message, write_rows
 
 WEEK = Filters(dt.date(2025, 3, 3), dt.date(2025, 3, 9))

@@ -31,8 +31,9 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from dashboard import db, happiness
-from dashboard.filters import Filters
+from dashboard.core.filters import Filters
+from dashboard.data import sql
+from dashboard.views import happiness
 from tests.conftest import at, message
 
 MARCH = Filters(dt.date(2025, 3, 1), dt.date(2025, 3, 31))
@@ -76,7 +77,7 @@ def only(frame: pl.DataFrame, **match: object) -> dict:
 
 
 def test_every_conversation_metric_of_the_edge_log(con):
-    rows = {r["conversation_id"]: r for r in db.run(con, "conversations").iter_rows(named=True)}
+    rows = {r["conversation_id"]: r for r in sql.run(con, "conversations").iter_rows(named=True)}
     assert sorted(rows) == ["early", "ghosted", "midnight", "sametime", "silent", "switch"]
     got = {
         cid: (

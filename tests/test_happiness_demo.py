@@ -6,9 +6,11 @@ import datetime as dt
 
 import pytest
 
-from dashboard import db, demo, happiness
-from dashboard.config import load_config
-from dashboard.filters import Filters
+from dashboard.core.config import load_config
+from dashboard.core.filters import Filters
+from dashboard.data import connection
+from dashboard.demo import generator as demo
+from dashboard.views import happiness
 
 IMPROVING = demo.PLANTED["improving"]
 YEAR = Filters(dt.date(demo.YEAR, 1, 1), dt.date(demo.YEAR, 12, 31))
@@ -18,7 +20,7 @@ YEAR = Filters(dt.date(demo.YEAR, 1, 1), dt.date(demo.YEAR, 12, 31))
 def con(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("demo") / "data"
     demo.generate(data_dir, rows=150_000, seed=42)
-    return db.connect(data_dir, load_config())
+    return connection.connect(data_dir, load_config())
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts_happiness, happiness
-from dashboard.charts import MUTED
-from dashboard.filters import Filters
+from dashboard.charts import happiness as charts_happiness
+from dashboard.charts.base import MUTED
+from dashboard.core.filters import Filters
+from dashboard.views import happiness
 from tests.conftest import write_rows
 from tests.test_happiness import MARCH, edge_log
 

@@ -16,9 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import db, happiness
-from dashboard.config import COMPONENTS, load_config
-from dashboard.filters import Filters
+from dashboard.core.config import COMPONENTS, load_config
+from dashboard.core.filters import Filters
+from dashboard.data import connection, sql
+from dashboard.views import happiness
 from tests.conftest import write_rows
 
 CONFIG = load_config()
@@ -68,7 +69,7 @@ def to_rows(log: list) -> list[dict]:
 def connect(rows: list[dict], folder: str):
     data_dir = Path(folder) / "data"
     write_rows(data_dir, "interactions", [dict(r) for r in rows])
-    return db.connect(data_dir, CONFIG)
+    return connection.connect(data_dir, CONFIG)
 
 
 def index_of(components: dict[str, float | None]) -> float | None:
@@ -116,7 +117,7 @@ def test_monthly_brand_figures_equal_those_computed_from_the_conversations(log, 
         con = connect(to_rows(log), folder)
         filters = Filters(YEAR.date_from, YEAR.date_to, tz=tz)
         frame = happiness.by_period(con, CONFIG, filters, "month", "brand")
-        expected = direct_figures(db.run(con, "conversations"), tz)
+        expected = direct_figures(sql.run(con, "conversations"), tz)
     got = {(r["period_start"], r["brand"]): r for r in frame.iter_rows(named=True)}
     assert set(got) == set(expected)
     for key, row in got.items():
@@ -147,7 +148,7 @@ def test_row_order_does_not_change_any_figure(log, seed):
             con = connect(order, folder)
             results.append(
                 (
-                    db.run(con, "conversations").sort(["brand", "conversation_id"]),
+                    sql.run(con, "conversations").sort(["brand", "conversation_id"]),
                     happiness.by_period(con, CONFIG, YEAR, "week", "brand,channel"),
                 )
             )

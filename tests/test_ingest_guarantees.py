@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import db, store
-from dashboard.config import load_config
+from dashboard.core.config import load_config
+from dashboard.data import connection, sql, store
 from dashboard.ingest import IngestError, ingest_files, pseudonym, sentiment
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
@@ -169,8 +169,8 @@ def test_rejects_file_is_readable_by_its_owner_only(tmp_path):
 def test_dashboard_queries_run_on_the_imported_data(tmp_path):
     for name, fmt, options in CASES:
         ingest_files([FIXTURES / name], fmt, tmp_path, **options)
-    con = db.connect(tmp_path, load_config())
-    conversations = db.run(con, "conversations")
+    con = connection.connect(tmp_path, load_config())
+    conversations = sql.run(con, "conversations")
     assert conversations.height > 0
     assert set(conversations["brand"]) >= {"Acme", "AcmeHelp"}
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import store
+from dashboard.data import store
 from dashboard.ingest import FORMATS
 
 PAGE = Path(__file__).resolve().parent.parent / "pages" / "upload.py"

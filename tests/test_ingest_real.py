@@ -12,8 +12,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import db
-from dashboard.config import load_config
+from dashboard.core.config import load_config
+from dashboard.data import connection, sql
 from dashboard.ingest import IngestError, ingest_files
 
 REAL = Path(__file__).resolve().parents[2] / "shared/data/real"
@@ -28,7 +28,7 @@ def interactions(data_dir: Path) -> pl.DataFrame:
 
 
 def conversations(data_dir: Path) -> pl.DataFrame:
-    return db.run(db.connect(data_dir, load_config()), "conversations")
+    return sql.run(connection.connect(data_dir, load_config()), "conversations")
 
 
 def test_twcs_sample_rebuilds_27_threads_of_13_brands(tmp_path):

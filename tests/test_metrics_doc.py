@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import db, happiness
-from dashboard.filters import Filters
+from dashboard.core.filters import Filters
+from dashboard.data import sql
+from dashboard.views import happiness
 from tests.conftest import at, message
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "METRICS.md"
@@ -46,7 +47,7 @@ def worked_section() -> str:
 
 def test_conversation_table_of_the_worked_example(make_db):
     con = make_db(worked_example())
-    rows = {r["conversation_id"]: r for r in db.run(con, "conversations").iter_rows(named=True)}
+    rows = {r["conversation_id"]: r for r in sql.run(con, "conversations").iter_rows(named=True)}
     got = {
         cid: (
             r["first_response_s"],

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import overview
-from dashboard.filters import Filters
+from dashboard.core.filters import Filters
+from dashboard.views import overview
 from tests.conftest import at, message, write_rows
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"

@@ -31,7 +31,7 @@ def test_wheel_ships_every_query_page_and_the_default_config(wheel):
         assert f"dashboard/queries/{query.name}" in names
     for page in (ROOT / "pages").glob("*.py"):
         assert f"dashboard/pages/{page.name}" in names
-    assert "dashboard/default_config.toml" in names
+    assert "dashboard/core/default_config.toml" in names
     assert any(n.endswith("entry_points.txt") for n in names)
 
 
@@ -39,7 +39,7 @@ def test_installed_package_finds_its_queries_from_another_directory(wheel, tmp_p
     target = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(target)  # a pure-Python wheel installs by unpacking
     probe = (
-        "import dashboard.db as d, dashboard.navigation as n; "
+        "import dashboard.data.sql as d, dashboard.ui.navigation as n; "
         "print(d.QUERIES_DIR); print(len(d.query_names())); print(n.PAGES_DIR)"
     )
     result = subprocess.run(

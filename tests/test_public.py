@@ -32,11 +32,13 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import badge, db, public
-from dashboard.charts_public import board_html, card_html
+from dashboard.charts import badge
+from dashboard.charts.public import board_html, card_html
 from dashboard.cli import main
-from dashboard.config import load_config
-from dashboard.static_export import ExportError, export_public, static_links
+from dashboard.core.config import load_config
+from dashboard.data import connection
+from dashboard.views import public
+from dashboard.web.static_export import ExportError, export_public, static_links
 from tests.conftest import at, message, write_rows
 
 CONFIG = """
@@ -125,7 +127,7 @@ def config(data_dir: Path):
 
 @pytest.fixture
 def con(data_dir: Path, config):
-    return db.connect(data_dir, config)
+    return connection.connect(data_dir, config)
 
 
 @pytest.fixture

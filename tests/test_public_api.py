@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from starlette.routing import Router
 
-from dashboard import api
+from dashboard.web import api
 from tests.test_public import HIDDEN_INDEX, secrets, write
 
 

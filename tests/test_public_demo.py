@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from starlette.routing import Router
 
-from dashboard import api, db, public
-from dashboard.config import load_config
-from dashboard.demo import PLANTED, generate
-from dashboard.static_export import export_public
+from dashboard.core.config import load_config
+from dashboard.data import connection
+from dashboard.demo.generator import PLANTED, generate
+from dashboard.views import public
+from dashboard.web import api
+from dashboard.web.static_export import export_public
 from tests.test_public_api import call
 
 PUBLIC = ["Skyline Air", "Bluebird Bank", "Northwind Telecom", "Pixel Games"]
@@ -31,7 +33,7 @@ def demo_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def demo(demo_dir):
     config = load_config(demo_dir)
-    return db.connect(demo_dir, config), config
+    return connection.connect(demo_dir, config), config
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import db
-from dashboard.config import load_config
-from dashboard.static_export import export_public
+from dashboard.core.config import load_config
+from dashboard.data import connection
+from dashboard.web.static_export import export_public
 from tests.e2e_server import chi_server, chromium, serve_directory
 from tests.test_public import HIDDEN_INDEX, secrets, write
 
@@ -148,7 +148,7 @@ def test_public_mode_has_no_private_pages(browser, app_url):
 
 def test_static_export_works_from_file_with_no_network(browser, data_dir, tmp_path):
     config = load_config(data_dir)
-    export_public(db.connect(data_dir, config), config, tmp_path / "site")
+    export_public(connection.connect(data_dir, config), config, tmp_path / "site")
     page = browser.new_page(viewport={"width": 360, "height": 800})
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import db
+from dashboard.data import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
-QUERIES = sorted(p for p in db.QUERIES_DIR.glob("*.sql") if p.stem != "_macros")
+QUERIES = sorted(p for p in sql.QUERIES_DIR.glob("*.sql") if p.stem != "_macros")
 PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 
@@ -46,7 +46,7 @@ def test_query_header_names_the_file_and_documents_every_param(path):
     assert re.search(rf"^-- name: {re.escape(path.stem)}\s*$", head, re.MULTILINE), (
         f"{path.name}: '-- name:' must be {path.stem}"
     )
-    body = db._strip_comments(path.read_text(encoding="utf-8"))
+    body = sql._strip_comments(path.read_text(encoding="utf-8"))
     undocumented = sorted(set(PARAM.findall(body)) - set(PARAM.findall(head)))
     assert not undocumented, f"{path.name}: $params missing from the header: {undocumented}"
 

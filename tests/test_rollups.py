@@ -1,7 +1,7 @@
 """The conversation rollup (dashboard/rollups.py) gives exactly the direct computation.
 
 The reference is queries/conversations.sql run over the raw log
-(db.connect(..., materialise=False)); db.connect itself reads the stored rollup.
+(connection.connect(..., materialise=False)); connection.connect itself reads the stored rollup.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ import pyarrow as pa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import db, rollups, store
-from dashboard.config import load_config
-from dashboard.schema import TABLES
+from dashboard.core.config import load_config
+from dashboard.core.schema import TABLES
+from dashboard.data import connection, sql, store
+from dashboard.data.rollup import conversations as rollups
 
 CONFIG = load_config()
 START = dt.datetime(2025, 1, 20, tzinfo=dt.UTC)  # logs span January to March
@@ -33,13 +34,13 @@ def write(data_dir: Path, rows: list[dict], batch: str) -> None:
 
 
 def direct(data_dir: Path) -> pl.DataFrame:
-    con = db.connect(data_dir, CONFIG, materialise=False)
-    return db.run(con, "conversations").sort(KEY)
+    con = connection.connect(data_dir, CONFIG, materialise=False)
+    return sql.run(con, "conversations").sort(KEY)
 
 
 def from_rollup(data_dir: Path) -> pl.DataFrame:
     return (
-        db.connect(data_dir, CONFIG)
+        connection.connect(data_dir, CONFIG)
         .sql("select * exclude (channel_path) from conversations")
         .pl()
         .sort(KEY)
@@ -47,7 +48,7 @@ def from_rollup(data_dir: Path) -> pl.DataFrame:
 
 
 def stored_paths(data_dir: Path) -> dict[tuple[str, str], str]:
-    con = db.connect(data_dir, CONFIG)
+    con = connection.connect(data_dir, CONFIG)
     rows = con.sql("select brand, conversation_id, channel_path from conversation_facts")
     return {(b, c): p for b, c, p in rows.fetchall()}
 
@@ -191,7 +192,7 @@ def test_a_fresh_rollup_is_not_rebuilt(tmp_path: Path) -> None:
     stamp = path.stat().st_mtime_ns
     assert rollups.is_fresh(tmp_path)
     rollups.refresh(tmp_path)
-    db.connect(tmp_path, CONFIG)
+    connection.connect(tmp_path, CONFIG)
     assert path.stat().st_mtime_ns == stamp
 
 

@@ -1,6 +1,6 @@
 """Streamlit caching in dashboard/ui.py, proved by counting real query executions.
 
-Every `db.run` (and every `db.shared_connection` call) still runs for real; the tests
+Every `sql.run` (and every `connection.shared_connection` call) still runs for real; the tests
 only record which view function asked for it (the function ui.load was given, e.g.
 overview.trend), so "re-ran" means DuckDB executed the query again, not merely that a
 page re-rendered.
@@ -27,8 +27,9 @@ from streamlit.runtime.caching.cache_utils import CachedFunc
 from streamlit.runtime.scriptrunner import ScriptRunner
 from streamlit.testing.v1 import AppTest
 
-from dashboard import db, ui
-from dashboard.store import parquet_files
+from dashboard.data import connection, sql
+from dashboard.data.store import parquet_files
+from dashboard.ui import shared as ui
 from tests.conftest import at, message, write_rows
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
@@ -50,7 +51,7 @@ class Executions:
     """What really ran since the last `reset()`."""
 
     queries: list[Execution] = field(default_factory=list)
-    connections: int = 0  # connections ui built (db.shared_connection calls)
+    connections: int = 0  # connections ui built (connection.shared_connection calls)
 
     def views(self) -> Counter[str]:
         return Counter(e.view for e in self.queries)
@@ -64,13 +65,15 @@ def calling_view() -> str:
     """The outermost dashboard function below ui (the one ui.load cached), so a query
     run by happiness.what_moved through happiness.by_period counts as what_moved."""
     view = "?"
-    frame = sys._getframe(2)  # skip this function and the counting db.run
+    frame = sys._getframe(2)  # skip this function and the counting sql.run
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
-        if module == "dashboard.ui" or (view != "?" and not module.startswith("dashboard.")):
+        if module.startswith("dashboard.ui") or (
+            view != "?" and not module.startswith("dashboard.")
+        ):
             break
-        if module.startswith("dashboard.") and module != "dashboard.db":
-            view = f"{module.removeprefix('dashboard.')}.{frame.f_code.co_qualname}"
+        if module.startswith("dashboard.views."):
+            view = f"{module.removeprefix('dashboard.views.')}.{frame.f_code.co_qualname}"
         frame = frame.f_back
     return view
 
@@ -103,9 +106,9 @@ def one_session_per_apptest(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def executed(monkeypatch: pytest.MonkeyPatch) -> Executions:
     """Count every real query and every connection ui asks for; view modules and ui
-    call `db.run` / `db.shared_connection` as module attributes at call time."""
+    call `sql.run` / `connection.shared_connection` as module attributes at call time."""
     log = Executions()
-    real_run, real_connection = db.run, db.shared_connection
+    real_run, real_connection = sql.run, connection.shared_connection
 
     def counting_run(con: Any, name: str, **params: Any) -> Any:
         log.queries.append(Execution(calling_view(), name, params))
@@ -115,8 +118,8 @@ def executed(monkeypatch: pytest.MonkeyPatch) -> Executions:
         log.connections += 1
         return real_connection(*args, **kwargs)
 
-    monkeypatch.setattr(db, "run", counting_run)
-    monkeypatch.setattr(db, "shared_connection", counting_connection)
+    monkeypatch.setattr(sql, "run", counting_run)
+    monkeypatch.setattr(connection, "shared_connection", counting_connection)
     return log
 
 
@@ -168,7 +171,7 @@ def rerun(app: AppTest) -> AppTest:
 
 def test_rerunning_a_page_without_changes_runs_no_query(data_dir, executed):
     app = open_page("overview.py", **MARCH)
-    assert set(executed.views()) == {"overview.data_bounds", "overview.kpis", "overview.trend"}
+    assert set(executed.views()) == {"bounds.data_bounds", "overview.kpis", "overview.trend"}
     executed.reset()
     rerun(app)
     assert executed.queries == []
@@ -233,7 +236,7 @@ def test_changing_lines_per_on_the_happiness_page_leaves_what_moved_and_the_form
     }
     assert "happiness.what_moved" not in ran
     assert "happiness.how_computed" not in ran
-    assert "overview.data_bounds" not in ran
+    assert "bounds.data_bounds" not in ran
 
 
 # 2. sessions share the cache
@@ -262,7 +265,7 @@ def test_a_session_on_another_page_reuses_the_data_bounds(data_dir, executed):
     open_page("overview.py", **MARCH)
     executed.reset()
     open_page("happiness.py", **MARCH)
-    assert executed.queries and "overview.data_bounds" not in executed.views()
+    assert executed.queries and "bounds.data_bounds" not in executed.views()
     assert executed.connections == 0
 
 

@@ -11,9 +11,10 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
-from dashboard import bench, bench_browser
+from dashboard.bench import browser as bench_browser
+from dashboard.bench import runner as bench
 from dashboard.commands.common import config_for, positive_count
-from dashboard.demo import DEFAULT_SEED
+from dashboard.demo.generator import DEFAULT_SEED
 
 TARGETS_MS = {10_000_000: 150.0, 100_000_000: 300.0}  # docs: DESIGN.md, performance
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import polars as pl
 
-from dashboard.config import Config, ConfigError, load_config
-from dashboard.store import DEFAULT_DATA_DIR
+from dashboard.core.config import Config, ConfigError, load_config
+from dashboard.data.store import DEFAULT_DATA_DIR
 
 
 def add_data_args(parser: argparse.ArgumentParser) -> None:
@@ -96,8 +96,8 @@ def filters_from_args(args: argparse.Namespace, con, config: Config):
     """The Filters of a report: unknown brands/channels are an error naming the
     known ones; missing dates default to the data's range."""
     from dashboard.cli import UserError
-    from dashboard.filters import Filters, keep_known
-    from dashboard.overview import data_bounds
+    from dashboard.core.filters import Filters, keep_known
+    from dashboard.views.bounds import data_bounds
 
     tz = args.tz or config.display_time_zone
     bounds = data_bounds(con, tz)
@@ -121,11 +121,11 @@ def filters_from_args(args: argparse.Namespace, con, config: Config):
 
 def open_connection(args: argparse.Namespace):
     """Config + DuckDB connection for a report, with one-line errors."""
-    from dashboard import db
     from dashboard.cli import UserError
+    from dashboard.data import connection, sql
 
     config = config_for(args)
     try:
-        return db.connect(args.data, config), config
-    except db.QueryError as exc:
+        return connection.connect(args.data, config), config
+    except sql.QueryError as exc:
         raise UserError(str(exc)) from exc

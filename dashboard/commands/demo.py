@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from dashboard.commands.common import add_data_args, positive_count
-from dashboard.config import USER_CONFIG_NAME
-from dashboard.demo import DEFAULT_ROWS, DEFAULT_SEED, PLANTED, generate
+from dashboard.core.config import USER_CONFIG_NAME
+from dashboard.demo.generator import DEFAULT_ROWS, DEFAULT_SEED, PLANTED, generate
 
 
 def register(sub: argparse._SubParsersAction) -> None:

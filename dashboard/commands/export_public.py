@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from dashboard.cli import UserError
-    from dashboard.static_export import ExportError, export_public
+    from dashboard.web.static_export import ExportError, export_public
 
     con, config = open_connection(args)
     try:

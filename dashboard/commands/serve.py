@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from dashboard.commands.common import add_data_args, config_for
-from dashboard.store import has_data
+from dashboard.data.store import has_data
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -15,9 +15,9 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dashboard.core.schema import AUDIENCE, INTERACTIONS
 from dashboard.ingest import readers
 from dashboard.ingest.model import ERROR, ROW, SRC, IngestError, Options, Parsed
-from dashboard.schema import AUDIENCE, INTERACTIONS
 
 TABLE = "_table"
 _INTERACTION_ONLY = ("interaction_id", "conversation_id", "direction", "author_id", "created_at")

@@ -8,8 +8,8 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from dashboard import store
-from dashboard.schema import TABLES
+from dashboard.core.schema import TABLES
+from dashboard.data import store
 
 
 def lookup(

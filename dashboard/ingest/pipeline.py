@@ -21,7 +21,9 @@ from pathlib import Path
 
 import polars as pl
 
-from dashboard import rollups, store
+from dashboard.core.schema import CHANNELS
+from dashboard.data import store
+from dashboard.data.rollup import conversations as rollups
 from dashboard.ingest import existing, sentiment, validate
 from dashboard.ingest.formats import FORMATS, Format
 from dashboard.ingest.model import (
@@ -38,7 +40,6 @@ from dashboard.ingest.model import (
 )
 from dashboard.ingest.pseudonym import Pseudonymiser, load_secret
 from dashboard.ingest.readers import check_file
-from dashboard.schema import CHANNELS
 
 REJECTS_DIR = "rejects"
 # the key that makes a row "already imported" in each table

@@ -11,8 +11,8 @@ import datetime as dt
 
 import polars as pl
 
+from dashboard.core.schema import AUDIENCE, CHANNELS, DIRECTIONS, INTERACTIONS
 from dashboard.ingest.model import ERROR, SRC
-from dashboard.schema import AUDIENCE, CHANNELS, DIRECTIONS, INTERACTIONS
 
 _TRUE = ("true", "t", "yes", "y", "1", "1.0")
 _FALSE = ("false", "f", "no", "n", "0", "0.0")

@@ -14,8 +14,8 @@ import argparse
 
 import polars as pl
 
-from dashboard import consistency
 from dashboard.commands.common import add_filter_args, filters_from_args, open_connection
+from dashboard.views import consistency
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -7,8 +7,9 @@ import dataclasses
 
 import polars as pl
 
-from dashboard import db, engagement
 from dashboard.commands.common import add_filter_args, filters_from_args, open_connection
+from dashboard.data import sql
+from dashboard.views import engagement
 
 # The contract of `chi report engagement`; the last three columns are extras.
 COLUMNS = (
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> pl.DataFrame:
     filters = filters_from_args(args, con, config)
     # without --from/--to, cover the audience days too (the defaults are the
     # conversations' first and last day)
-    bounds = db.run(con, "engagement_audience_bounds").row(0, named=True)
+    bounds = sql.run(con, "engagement_audience_bounds").row(0, named=True)
     if args.date_from is None and bounds["first_day"] is not None:
         filters = dataclasses.replace(
             filters, date_from=min(filters.date_from, bounds["first_day"])

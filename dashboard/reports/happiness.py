@@ -12,8 +12,8 @@ import argparse
 
 import polars as pl
 
-from dashboard import happiness
 from dashboard.commands.common import add_filter_args, filters_from_args, open_connection
+from dashboard.views import happiness
 
 COLUMNS: tuple[str, ...] = ("period_start", "brand", "channel", *happiness.MEASURES)
 

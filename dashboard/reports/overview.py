@@ -6,8 +6,8 @@ import argparse
 
 import polars as pl
 
-from dashboard import overview
 from dashboard.commands.common import add_filter_args, filters_from_args, open_connection
+from dashboard.views import overview
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -6,9 +6,9 @@ import argparse
 
 import polars as pl
 
-from dashboard import public
 from dashboard.commands.common import open_connection
-from dashboard.config import COMPONENTS
+from dashboard.core.config import COMPONENTS
+from dashboard.views import public
 
 SCHEMA = {
     "rank": pl.Int64,

@@ -1,0 +1,289 @@
+"""`chi bench`: how fast the pages' data calls are, beside two references.
+
+For a demo data set of N rows (generated once, then reused) it measures:
+
+- the conversation rollup: a full build, and an incremental refresh after one raw
+  month changed;
+- loading it (connection.connect: the `conversations` table from the rollup);
+- each page's data calls - the same view functions the pages call through ui.load,
+  with the pages' default filters (the last 90 days, all brands, all channels) -
+  cold (first run on a fresh connection) and warm (median of repeated runs; no
+  Streamlit cache, so this is the query time itself);
+- (a) the overview KPIs computed the way a typical dashboard does it: pandas over the
+  raw Parquet, in a child process so its memory is measured apart;
+- (b) the floor: DuckDB's plain scan of the raw columns the pages depend on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import platform
+import resource
+import shutil
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from dashboard.core.config import Config
+from dashboard.core.filters import Filters
+from dashboard.data import connection, sql
+from dashboard.data.rollup import conversations as rollups
+from dashboard.data.rollup import daily
+from dashboard.data.store import parquet_files, table_dir
+from dashboard.views import bounds, consistency, engagement, fairness, happiness, overview, public
+
+WARM_RUNS = 5
+RAW_COLUMNS = ("brand", "conversation_id", "channel", "direction", "created_at")
+Call = Callable[[duckdb.DuckDBPyConnection], Any]
+
+
+@dataclass
+class PageTiming:
+    page: str
+    cold_ms: float  # all the page's calls, first run on a fresh connection
+    warm_ms: float  # all the page's calls: sum of each call's warm median
+    slowest_ms: float  # the slowest single call, warm median
+
+
+@dataclass
+class Result:
+    rows: int
+    conversations: int
+    data_dir: Path
+    build_s: float | None  # None: --keep-rollups, the stored rollups were reused
+    incremental_s: float
+    load_s: float
+    pages: list[PageTiming]
+    peak_mb: float
+    pandas_ms: float | None = None
+    pandas_peak_mb: float | None = None
+    floor_ms: float = 0.0
+    generated_s: float | None = None
+    browser_s: float | None = None  # overview first render, warmed server (bench_browser)
+    browser_cold_s: float | None = None  # the same on a just-started, unwarmed server
+    browser_repeat_s: float | None = None  # the same with Streamlit's caches hot
+    notes: list[str] = field(default_factory=list)
+
+
+def default_filters(con: duckdb.DuckDBPyConnection, config: Config) -> Filters:
+    """What a page shows first: the last 90 days with data, every brand and channel."""
+    known = bounds.data_bounds(con, config.display_time_zone)
+    first = max(known.first_day, known.last_day - dt.timedelta(days=89))
+    return Filters(first, known.last_day, (), (), config.display_time_zone)
+
+
+def page_calls(config: Config, filters: Filters) -> dict[str, list[Call]]:
+    """Each page's data calls with its default choices (see pages/*.py)."""
+    tz = config.display_time_zone
+    return {
+        "overview": [
+            lambda c: bounds.data_bounds(c, "UTC"),
+            lambda c: overview.kpis(c, config, filters),
+            lambda c: overview.trend(c, config, filters, "week"),
+        ],
+        "happiness": [
+            lambda c: happiness.by_period(c, config, filters, "week", "brand"),
+            lambda c: happiness.what_moved(c, config, filters),
+            lambda c: happiness.by_period(c, config, filters, "all", "brand"),
+            lambda c: happiness.how_computed(c, config, filters),
+        ],
+        "engagement": [
+            lambda c: engagement.fan_action(c, config, filters),
+            lambda c: fairness.buckets(c, config, filters, False),
+            lambda c: fairness.premiums(c, config, filters, False),
+        ],
+        "consistency": [
+            lambda c: consistency.by_channel(c, config, filters),
+            lambda c: consistency.switch_summary(c, config, filters),
+            lambda c: consistency.top_paths(c, filters, 10),
+            lambda c: consistency.journeys_by_brand(c, config, filters),
+        ],
+        "board": [lambda c: public.board(c, config), lambda c: bounds.data_bounds(c, tz)],
+    }
+
+
+def _timed(fn: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
+
+
+def _run_all(con: duckdb.DuckDBPyConnection, calls: list[Call]) -> None:
+    for call in calls:
+        call(con.cursor())
+
+
+def ensure_data(data_dir: Path, rows: int, seed: int) -> float | None:
+    """Generate the demo data unless the dir already holds interactions; seconds taken."""
+    if parquet_files(data_dir, "interactions"):
+        return None
+    from dashboard.demo import generator as demo
+
+    return demo.generate(data_dir, rows, seed).seconds
+
+
+def count_rows(data_dir: Path) -> int:
+    glob = str(table_dir(data_dir, "interactions") / "month=*" / "*.parquet")
+    with duckdb.connect(":memory:") as con:
+        query = f"select count(*) from read_parquet({sql.sql_string(glob)})"
+        return con.execute(query).fetchone()[0]
+
+
+def measure(
+    data_dir: Path,
+    config: Config,
+    warm_runs: int = WARM_RUNS,
+    with_pandas: bool = True,
+    rebuild: bool = True,
+) -> Result:
+    data_dir = Path(data_dir)
+    build_s = None
+    if rebuild:
+        shutil.rmtree(rollups.rollup_dir(data_dir), ignore_errors=True)
+        build_s = _timed(lambda: refresh_rollups(data_dir, config)) / 1000
+    else:  # reuse what is stored (brought up to date first, not timed)
+        refresh_rollups(data_dir, config)
+    incremental_s = _timed(lambda: _refresh_one_month(data_dir, config)) / 1000
+    started = time.perf_counter()
+    con = connection.connect(data_dir, config)
+    load_s = time.perf_counter() - started
+    filters = default_filters(con.cursor(), config)
+    conversations = con.execute("select count(*) from conversations").fetchone()[0]
+    pages = []
+    for page, calls in page_calls(config, filters).items():
+        fresh = connection.connect(data_dir, config)
+        cold = _timed(lambda calls=calls, fresh=fresh: _run_all(fresh, calls))
+        fresh.close()
+        warm = [
+            statistics.median(
+                _timed(lambda call=call: call(con.cursor())) for _ in range(warm_runs)
+            )
+            for call in calls
+        ]
+        pages.append(PageTiming(page, cold, sum(warm), max(warm)))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = Result(
+        count_rows(data_dir),
+        conversations,
+        data_dir,
+        build_s,
+        incremental_s,
+        load_s,
+        pages,
+        peak_mb,
+        floor_ms=floor_ms(data_dir, warm_runs),
+    )
+    if with_pandas:
+        result.pandas_ms, result.pandas_peak_mb = pandas_baseline(data_dir, config, filters)
+    return result
+
+
+def refresh_rollups(data_dir: Path, config: Config) -> None:
+    """Both rollups: the conversation rollup, then the daily sums built on it."""
+    daily.refresh(data_dir, config, rollups.refresh(data_dir))
+
+
+def _refresh_one_month(data_dir: Path, config: Config) -> None:
+    """Touch the newest raw month (as an ingest into it would) and refresh."""
+    months = rollups.raw_months(data_dir)
+    if months:
+        newest = months[max(months)][0]
+        os.utime(newest)
+    refresh_rollups(data_dir, config)
+
+
+def floor_ms(data_dir: Path, runs: int = 3) -> float:
+    """DuckDB's plain scan of the raw columns the pages depend on (warm median)."""
+    glob = sql.sql_string(str(table_dir(data_dir, "interactions") / "month=*" / "*.parquet"))
+    con = duckdb.connect(":memory:")
+    query = (
+        f"select count(conversation_id), min(brand), max(channel), min(direction), "
+        f"epoch_us(max(created_at)) from read_parquet({glob})"
+    )
+    con.execute(query).fetchall()
+    return statistics.median(_timed(lambda: con.execute(query).fetchall()) for _ in range(runs))
+
+
+def pandas_baseline(data_dir: Path, config: Config, filters: Filters) -> tuple[float, float]:
+    """(ms, peak MB) of the overview KPIs in pandas, in a child process."""
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(1) as pool:
+        return pool.apply(
+            _pandas_child,
+            (str(data_dir), dict(config.targets_s), filters.date_from, filters.date_to),
+        )
+
+
+def _pandas_child(
+    data_dir: str, targets: dict[str, float], date_from: dt.date, date_to: dt.date
+) -> tuple[float, float]:
+    import pandas  # noqa: F401  (imported before the clock starts)
+
+    started = time.perf_counter()
+    pandas_overview(Path(data_dir), targets, date_from, date_to)
+    ms = (time.perf_counter() - started) * 1000
+    return ms, _own_peak_mb()
+
+
+def _own_peak_mb() -> float:
+    """This process's peak resident memory (VmHWM; ru_maxrss would include the parent's
+    peak, which the kernel keeps across the exec of a spawned child)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def pandas_overview(
+    data_dir: Path, targets: dict[str, float], date_from: dt.date, date_to: dt.date
+) -> dict[str, float]:
+    """The overview's conversations, response rate, median first response and
+    within-target share, the way a typical dashboard computes them: load the raw
+    columns with pandas, group by conversation."""
+    import pandas as pd
+
+    raw = pd.read_parquet(table_dir(data_dir, "interactions"), columns=list(RAW_COLUMNS))
+    raw = raw.sort_values("created_at")
+    inbound = raw[raw["direction"] == "inbound"]
+    first = inbound.groupby(["brand", "conversation_id"], observed=True).agg(
+        first_at=("created_at", "first"), channel=("channel", "first")
+    )
+    replies = raw[raw["direction"] == "outbound"].merge(
+        first, left_on=["brand", "conversation_id"], right_index=True
+    )
+    replies = replies[replies["created_at"] > replies["first_at"]]
+    response = replies.groupby(["brand", "conversation_id"], observed=True)["created_at"].min()
+    first = first.join(response.rename("response_at"))
+    day = first["first_at"].dt.date
+    chosen = first[(day >= date_from) & (day <= date_to)]
+    waited = (chosen["response_at"] - chosen["first_at"]).dt.total_seconds()
+    target = chosen["channel"].astype(str).map(targets).fillna(3600.0)
+    return {
+        "conversations": float(len(chosen)),
+        "response_rate": float(waited.notna().mean()),
+        "median_response_s": float(waited.median()),
+        "within_target": float((waited <= target).mean()),
+    }
+
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    return f"{os.cpu_count()} cores, {ram_gb:.0f} GB RAM, {cpu}"

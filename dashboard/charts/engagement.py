@@ -1,0 +1,196 @@
+"""Figures of the Engagement & fairness page. Pure functions: frames in, figures out."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+from dashboard.charts.base import ACCENT, BAD, INK, MUTED, base_layout
+from dashboard.views.engagement import HOLLOW_BELOW, FanAction
+
+# Follower buckets from few to many followers: light to dark; unknown in sand.
+BUCKET_COLOURS = {
+    "<100": "#bfdbfe",
+    "100-1k": "#93c5fd",
+    "1k-10k": "#3b82f6",
+    "10k-100k": "#1d4ed8",
+    ">=100k": "#1e3a8a",
+    "unknown": "#d6c6a5",
+}
+THIN = "#e5e7eb"  # buckets under the minimum n
+
+
+CHANNEL_COLOURS = {
+    "twitter": "#0ea5e9",
+    "facebook": "#2563eb",
+    "instagram": "#c026d3",
+    "linkedin": "#0f766e",
+    "youtube": "#ea580c",
+}
+
+
+def fan_action_scatter(view: FanAction, channel: str | None = None) -> go.Figure:
+    """Followers (log) against engagement rate (log), one point per brand account,
+    the fitted size curve drawn (on log-log axes the fitted power law is a straight
+    line), hollow audiences in red. One channel: every brand labelled. All
+    channels (channel=None): one colour and one curve per channel, hollow audiences
+    labelled, the other brands on hover."""
+    fig = go.Figure()
+    accounts = view.accounts.filter(
+        pl.col("engagement_rate_pct").is_not_null() & (pl.col("engagement_rate_pct") > 0)
+    )
+    channels = [channel] if channel else sorted(set(accounts["channel"].to_list()))
+    curves = {c.channel: c for c in view.curves}
+    for name in channels:
+        colour = ACCENT if channel else CHANNEL_COLOURS.get(name, MUTED)
+        points = accounts.filter(pl.col("channel") == name).sort("followers")
+        curve = curves.get(name)
+        xs, ys = curve.line() if curve else ([], [])
+        if xs:
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    line={"color": INK if channel else colour, "width": 1.5, "dash": "dot"},
+                    name=f"expected for size ({name})",
+                    legendgroup=name,
+                    showlegend=bool(channel),
+                    hovertemplate=f"{name}: expected %{{y:.3f}}% at %{{x:,.0f}} followers"
+                    "<extra></extra>",
+                )
+            )
+        labels = [
+            b if channel else (f"{b} ({name})" if hollow else "")
+            for b, hollow in zip(
+                points["brand"].to_list(), points["hollow_audience"].to_list(), strict=True
+            )
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=points["followers"].to_list(),
+                y=points["engagement_rate_pct"].to_list(),
+                mode="markers+text",
+                text=labels,
+                name="brand account" if channel else name,
+                legendgroup=name,
+                # alternate labels above and below so neighbours do not overprint
+                textposition=[
+                    "top center" if i % 2 else "bottom center" for i in range(points.height)
+                ],
+                textfont={
+                    "size": 10,
+                    "color": [BAD if h else "#4b5563" for h in points["hollow_audience"].to_list()],
+                },
+                marker={
+                    "color": [BAD if h else colour for h in points["hollow_audience"].to_list()],
+                    "size": [11 if h else 8 for h in points["hollow_audience"].to_list()],
+                    "line": {"color": "white", "width": 1},
+                },
+                customdata=points.select("brand", "fan_action_index", "expected_rate_pct").rows(),
+                hovertemplate=(
+                    f"<b>%{{customdata[0]}}</b> ({name})<br>%{{x:,.0f}} followers"
+                    "<br>rate %{y:.3f}%<br>expected %{customdata[2]:.3f}%"
+                    "<br>fan-action index %{customdata[1]:.0f}<extra></extra>"
+                ),
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=(f"hollow audience (index < {HOLLOW_BELOW:.0f})"),
+            marker={"color": BAD, "size": 11},
+        )
+    )
+    fig.update_xaxes(
+        type="log",
+        title_text="followers (log scale)",
+        showgrid=True,
+        gridcolor="#f3f4f6",
+        dtick="D2",
+    )
+    fig.update_yaxes(type="log", title_text="engagement rate per post, % (log scale)", dtick="D2")
+    fig = base_layout(fig, height=560)
+    fig.update_layout(hovermode="closest", legend={"orientation": "h", "y": -0.15})
+    return fig
+
+
+def fairness_bars(frame: pl.DataFrame, min_n: int) -> go.Figure:
+    """Response rate (top) and median first response (bottom) by follower bucket,
+    grouped per brand; buckets under the minimum n in light grey."""
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.08,
+        subplot_titles=("Response rate (%)", "Median first response (minutes, log scale)"),
+    )
+    for bucket, colour in BUCKET_COLOURS.items():
+        part = frame.filter(pl.col("follower_bucket") == bucket)
+        if part.height == 0:
+            continue
+        colours = [colour if n >= min_n else THIN for n in part["conversations"].to_list()]
+        minutes = [None if s is None else s / 60 for s in part["median_first_response_s"].to_list()]
+        custom = part.select("conversations").to_series().to_list()
+        # the legend swatch is a separate empty trace, so a grey first bar cannot hide
+        # the bucket's colour
+        fig.add_trace(
+            go.Bar(x=[None], y=[None], name=bucket, legendgroup=bucket, marker={"color": colour}),
+            row=1,
+            col=1,
+        )
+        for row, values, unit in (
+            (1, part["response_rate"].to_list(), "%{y:.1f}%"),
+            (2, minutes, "%{y:.1f} min"),
+        ):
+            fig.add_trace(
+                go.Bar(
+                    x=part["brand"].to_list(),
+                    y=values,
+                    name=bucket,
+                    legendgroup=bucket,
+                    showlegend=False,
+                    marker={"color": colours, "line": {"color": MUTED, "width": 0.3}},
+                    customdata=custom,
+                    hovertemplate=f"%{{x}} · {bucket} followers<br>{unit} "
+                    "(n=%{customdata:,})<extra></extra>",
+                ),
+                row=row,
+                col=1,
+            )
+    fig.add_trace(
+        go.Bar(x=[None], y=[None], name=f"n < {min_n}", marker={"color": THIN}), row=1, col=1
+    )
+    fig.update_yaxes(range=[0, 100], row=1, col=1)
+    fig.update_xaxes(type="category")  # the empty legend traces must not make it numeric
+    ticks = [1, 2, 5, 10, 30, 60, 120, 240, 480, 1440]
+    fig.update_yaxes(
+        type="log",
+        row=2,
+        col=1,
+        tickvals=ticks,
+        ticktext=[
+            "1 min",
+            "2 min",
+            "5 min",
+            "10 min",
+            "30 min",
+            "1 h",
+            "2 h",
+            "4 h",
+            "8 h",
+            "24 h",
+        ],
+    )
+    fig = base_layout(fig, height=660)
+    fig.update_layout(
+        barmode="group",
+        bargap=0.25,
+        hovermode="closest",
+        margin={"t": 80},
+        legend={"orientation": "h", "y": 1.12, "x": 0, "title": {"text": "customer's followers"}},
+    )
+    return fig

@@ -1,0 +1,53 @@
+"""The selection every page shares: date range, brands, channels, time zone.
+
+Pure Python (no Streamlit), so views and reports use the same rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from dashboard.core.config import Config
+
+
+@dataclass(frozen=True)
+class Filters:
+    date_from: dt.date
+    date_to: dt.date
+    brands: tuple[str, ...] = field(default=())
+    channels: tuple[str, ...] = field(default=())
+    tz: str = "UTC"
+
+    @property
+    def days(self) -> int:
+        return (self.date_to - self.date_from).days + 1
+
+    def previous(self) -> Filters:
+        """The period of equal length that ends the day before this one starts."""
+        prev_to = self.date_from - dt.timedelta(days=1)
+        prev_from = prev_to - dt.timedelta(days=self.days - 1)
+        return Filters(prev_from, prev_to, self.brands, self.channels, self.tz)
+
+    def params(self) -> dict[str, Any]:
+        """The bound query parameters of this selection."""
+        return {
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "brands": list(self.brands),
+            "channels": list(self.channels),
+            "tz": self.tz,
+        }
+
+
+def query_params(filters: Filters, config: Config, **extra: Any) -> dict[str, Any]:
+    """Selection + weights + anything view-specific, ready for db.run."""
+    return {**filters.params(), **config.weight_params(), **extra}
+
+
+def keep_known(values: list[str], known: list[str]) -> tuple[list[str], list[str]]:
+    """Split user-supplied values (URL or CLI) into known ones and ignored ones."""
+    kept = [v for v in values if v in known]
+    ignored = [v for v in values if v not in known]
+    return kept, ignored

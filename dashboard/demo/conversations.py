@@ -1,0 +1,364 @@
+"""Simulate demo conversations, vectorised with numpy, one chunk (month x part) at a time.
+
+A conversation is a customer's first message followed by up to MAX_ROUNDS rounds:
+peers may answer on community channels, the brand answers (or not) after a
+log-normal delay, and the customer then follows up, says thanks, or goes quiet.
+An unanswered customer sometimes chases ("Hello? Anyone there?"). The brand's
+first reply sometimes moves the case to email (or a chat to phone).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dashboard.core.schema import CHANNELS, DIRECTIONS, INTERACTIONS
+from dashboard.demo import params as dp
+from dashboard.demo import text as tx
+from dashboard.demo.brands import BRAND_NAMES, BRANDS, OUTAGE_DAY
+
+INBOUND, OUTBOUND, PEER = (DIRECTIONS.index(d) for d in ("inbound", "outbound", "peer"))
+TEXTS = pa.array(tx.render_texts(), pa.string())
+_HANDLES = pa.array([b.handle for b in BRANDS], pa.string())
+_BRANDS = pa.array(BRAND_NAMES, pa.string())
+_CHANNELS = pa.array(CHANNELS, pa.string())
+_DIRECTIONS = pa.array(DIRECTIONS, pa.string())
+_FIELDS = ("conv", "t", "ch", "dir", "kind", "bucket", "sent", "author")
+MESSAGES_PER_CONVERSATION_GUESS = 2.9  # a bit low on purpose: chunks top up if short
+
+# Customers' follower counts: a Lomax (Pareto II) law, median ~150, ~2% >= 10k.
+FOLLOWER_SCALE = 120.0
+FOLLOWER_ALPHA = 0.85
+FOLLOWER_CAP = 80_000_000
+
+
+def customer_followers(customer: np.ndarray, key: int) -> np.ndarray:
+    """Follower count of each customer number: a hash of (customer, key) turned into
+    a Pareto draw, so one customer has one follower count across all chunks."""
+    x = customer.astype(np.uint64) + np.uint64(key % 2**63)
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    x = x ^ (x >> np.uint64(31))
+    u = (x >> np.uint64(11)).astype(np.float64) * 2.0**-53
+    followers = FOLLOWER_SCALE * ((1.0 - u) ** (-1.0 / FOLLOWER_ALPHA) - 1.0)
+    return np.minimum(followers, FOLLOWER_CAP).astype(np.int64)
+
+
+class _Messages:
+    """Column lists of emitted messages, concatenated at the end."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, list[np.ndarray]] = {f: [] for f in _FIELDS}
+
+    def add(
+        self,
+        conv: np.ndarray,
+        t: np.ndarray,
+        ch: np.ndarray,
+        direction: int,
+        kind: np.ndarray | int,
+        bucket: np.ndarray | int,
+        sent: np.ndarray | float,
+        author: np.ndarray | int,
+    ) -> None:
+        n = len(conv)
+        values = {
+            "conv": conv,
+            "t": t,
+            "ch": ch,
+            "dir": np.full(n, direction, np.int8),
+            "kind": np.broadcast_to(kind, n),
+            "bucket": np.broadcast_to(bucket, n),
+            "sent": np.broadcast_to(sent, n),
+            "author": np.broadcast_to(author, n),
+        }
+        for name, value in values.items():
+            self.parts[name].append(value)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {name: np.concatenate(parts) for name, parts in self.parts.items()}
+
+
+def _lognormal(
+    rng: np.random.Generator, median: np.ndarray, sigma: np.ndarray | float
+) -> np.ndarray:
+    return median * np.exp(sigma * rng.standard_normal(len(median)))
+
+
+def simulate(
+    rng: np.random.Generator, params: dp.MonthParams, n: int, pool: int, key: int
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """`n` conversations starting in params.month: message columns sorted by
+    (conversation, time), and the brand of each conversation."""
+    P = params
+    month = P.month
+    brand = rng.choice(dp.N_BRANDS, size=n, p=P.brand_p)
+    entry = np.minimum(
+        (rng.random(n)[:, None] > P.channel_cum[brand]).sum(axis=1), dp.N_CHANNELS - 1
+    )
+
+    weights = dp.day_weights(month)
+    day = rng.choice(len(weights), n, p=weights / weights.sum())
+    hour = rng.choice(24, n, p=dp.HOUR_P)
+    outage = np.zeros(n, dtype=bool)
+    if month == OUTAGE_DAY.month:
+        # outage: Voltline's customers flood in on OUTAGE_DAY from 07:00, angry
+        volt = brand == dp.VOLT
+        weights = dp.outage_day_weights()
+        day[volt] = rng.choice(len(weights), int(volt.sum()), p=weights / weights.sum())
+        outage = volt & (day == OUTAGE_DAY.day - 1)
+        hour[outage] = rng.choice(24, int(outage.sum()), p=dp.OUTAGE_HOUR_P)
+    t0 = dp.month_start_s(month) + day * 86400.0 + hour * 3600.0 + rng.random(n) * 3600.0
+
+    # Customers recur (a few write often); each has one follower count, known or not
+    # depending on the channel.
+    customer = (pool * rng.random(n) ** 1.7).astype(np.int64)
+    known = rng.random(n) < dp.P_FOLLOWERS_KNOWN[entry]
+    followers = np.where(known, customer_followers(customer, key), -1)
+
+    p_first = P.p_answer[brand, entry].copy()
+    speed = np.ones(n)
+    # follower_biased: Skyline Air answers customers with >= 10k followers 95% of the
+    # time and 5x faster; everyone else with a known count ~45-60% of the time.
+    sky = brand == dp.SKY
+    high = sky & (followers >= 10_000)
+    p_first[sky & (followers >= 0)] = 0.45
+    p_first[sky & (followers >= 1_000)] = 0.60
+    p_first[high] = 0.95
+    speed[high] = 0.2
+    p_first[outage] *= 0.6  # overwhelmed during the outage
+    speed[outage] *= 4.0
+
+    mood = rng.normal(P.mood_mu[brand, entry], 0.35)
+    mood[outage] = rng.normal(-0.8, 0.1, int(outage.sum()))
+    mood = np.clip(mood, -1.0, 1.0)
+
+    out = _Messages()
+    conv = np.arange(n)
+    out.add(
+        conv,
+        t0,
+        entry,
+        INBOUND,
+        np.where(outage, tx.OUTAGE, tx.FIRST),
+        tx.sentiment_bucket(mood),
+        mood,
+        customer,
+    )
+    last_sentiment = mood.copy()
+    fast_first = np.zeros(n, dtype=bool)
+    thanked = np.zeros(n, dtype=bool)
+
+    idx, t, ch, s = conv, t0, entry.copy(), mood
+    for r in range(dp.MAX_ROUNDS):
+        m = len(idx)
+        if m == 0:
+            break
+        b = brand[idx]
+        last_response = np.full(m, -np.inf)
+        # Peers answer questions on community channels.
+        peer = (ch == dp.C["community"]) & (rng.random(m) < P.p_peer[b] * (0.5 if r else 1.0))
+        npeers = np.where(peer, 1 + rng.binomial(2, 0.35, m), 0)
+        who = np.repeat(np.arange(m), npeers)
+        peer_t = t[who] + _lognormal(rng, np.full(len(who), 2400.0), 1.0)
+        out.add(
+            idx[who],
+            peer_t,
+            ch[who],
+            PEER,
+            tx.PEER,
+            0,
+            np.nan,
+            (pool * rng.random(len(who))).astype(np.int64),
+        )
+        np.maximum.at(last_response, who, peer_t)
+
+        # The brand answers, or not.
+        p = p_first[idx] if r == 0 else P.p_later[b, ch]
+        answered = rng.random(m) < p
+        delay = _lognormal(
+            rng, P.resp_median[b, ch] * speed[idx] * (1.0 if r == 0 else 0.6), P.resp_sigma[b, ch]
+        )
+        reply_t = t + delay
+        switch = answered & (rng.random(m) < dp.P_SWITCH[ch]) if r == 0 else np.zeros(m, bool)
+        a = answered
+        out.add(
+            idx[a],
+            reply_t[a],
+            ch[a],
+            OUTBOUND,
+            np.where(switch, tx.SWITCH, tx.REPLY)[a],
+            tx.sentiment_bucket(s)[a],
+            np.nan,
+            -1,
+        )
+        last_response = np.where(answered, np.maximum(last_response, reply_t), last_response)
+        fast = answered & (delay <= dp.TARGET_S[ch])
+        if r == 0:
+            fast_first[idx] = fast
+        responded = answered | peer
+
+        # Nobody answered: some customers chase once, then the conversation ends.
+        chase = ~responded & (rng.random(m) < 0.3)
+        chase_s = rng.uniform(-0.9, -0.3, int(chase.sum()))
+        out.add(
+            idx[chase],
+            t[chase] + _lognormal(rng, np.full(int(chase.sum()), 14400.0), 0.8),
+            ch[chase],
+            INBOUND,
+            tx.CHASER,
+            0,
+            chase_s,
+            customer[idx[chase]],
+        )
+        last_sentiment[idx[chase]] = chase_s
+
+        # Answered: the customer follows up (on the new channel after a switch),
+        # thanks the brand, or goes quiet.
+        ch = np.where(switch, dp.SWITCH_TARGET[ch], ch)
+        u = rng.random(m)
+        p_follow = np.where(switch, 0.9, dp.P_FOLLOW[ch]) if r < dp.MAX_ROUNDS - 1 else 0.0
+        follow = responded & (u < p_follow)
+        thanks = responded & ~follow & (u < p_follow + P.p_thanks[b, ch])
+        next_t = last_response + _lognormal(rng, dp.CUSTOMER_DELAY_S[ch], 0.9)
+        # a fast reply lifts the customer's mood, a slow one sours it
+        s_next = np.clip(s + np.where(fast, 0.2, -0.2) + rng.normal(0, 0.25, m), -1.0, 1.0)
+        thanks_s = rng.uniform(0.4, 0.95, int(thanks.sum()))
+        out.add(
+            idx[thanks],
+            next_t[thanks],
+            ch[thanks],
+            INBOUND,
+            tx.THANKS,
+            3,
+            thanks_s,
+            customer[idx[thanks]],
+        )
+        last_sentiment[idx[thanks]] = thanks_s
+        thanked[idx[thanks]] = True
+        out.add(
+            idx[follow],
+            next_t[follow],
+            ch[follow],
+            INBOUND,
+            tx.FOLLOWUP,
+            tx.sentiment_bucket(s_next[follow]),
+            s_next[follow],
+            customer[idx[follow]],
+        )
+        last_sentiment[idx[follow]] = s_next[follow]
+        idx, t, ch, s = idx[follow], next_t[follow], ch[follow], s_next[follow]
+
+    rows = out.arrays()
+    order = np.lexsort((rows["t"], rows["conv"]))
+    rows = {name: np.ascontiguousarray(col[order]) for name, col in rows.items()}
+    rows["followers"] = followers[rows["conv"]]
+    _close_cases(rng, P, rows, brand, last_sentiment, fast_first, thanked)
+    return rows, brand
+
+
+def _close_cases(
+    rng: np.random.Generator,
+    P: dp.MonthParams,
+    rows: dict[str, np.ndarray],
+    brand: np.ndarray,
+    last_sentiment: np.ndarray,
+    fast_first: np.ndarray,
+    thanked: np.ndarray,
+) -> None:
+    """Ticket channels (email, phone, chat): the brand's last message carries the
+    resolved flag, and some cases get a CSAT (1..5, and sometimes NPS) rating on
+    their last message. Elsewhere these stay null."""
+    n_rows = len(rows["conv"])
+    conv = rows["conv"]
+    last_row = np.r_[conv[1:] != conv[:-1], True]
+    out_rows = np.flatnonzero(rows["dir"] == OUTBOUND)
+    out_conv = conv[out_rows]
+    last_out = out_rows[np.r_[out_conv[1:] != out_conv[:-1], True]] if len(out_rows) else out_rows
+    c = conv[last_out]
+    ticket = dp.TICKET[rows["ch"][last_out]]
+    ends = np.flatnonzero(last_row)
+    conv_end = np.full(len(brand), -1)
+    conv_end[conv[ends]] = ends
+    waiting = (rows["dir"][conv_end[c]] == INBOUND) & ~thanked[c]
+    p = P.p_resolved[brand[c], rows["ch"][last_out]] + np.where(thanked[c], 0.15, 0.0)
+    p = np.where(waiting, p - 0.3, p)
+    resolved = rng.random(len(c)) < p
+    flag = np.full(n_rows, -1, np.int8)
+    flag[last_out[ticket]] = resolved[ticket]
+
+    rated = ticket & (rng.random(len(c)) < 0.35)
+    mu = 2.2 + 1.4 * resolved + 0.6 * fast_first[c] + 0.8 * last_sentiment[c]
+    score = np.clip(np.rint(rng.normal(mu, 0.8)), 1, 5)
+    nps = np.clip(np.rint(2 * score - 1 + rng.normal(0, 1.2, len(c))), 0, 10)
+    with_nps = rated & (rng.random(len(c)) < 0.5)
+    csat = np.full(n_rows, -1, np.int8)
+    csat[conv_end[c[rated]]] = score[rated]
+    nps_col = np.full(n_rows, -1, np.int8)
+    nps_col[conv_end[c[with_nps]]] = nps[with_nps]
+    rows["resolved"], rows["csat"], rows["nps"] = flag, csat, nps_col
+
+
+def to_table(
+    rows: dict[str, np.ndarray], brand_of_conv: np.ndarray, id_prefix: str, rng: np.random.Generator
+) -> pa.Table:
+    """Arrow table in the interactions schema, rows in time order. `rows` must be
+    sorted by (conversation, time)."""
+    n = len(rows["conv"])
+    conv = rows["conv"]
+    first = np.r_[True, conv[1:] != conv[:-1]]
+    position = np.arange(n) - np.maximum.accumulate(np.where(first, np.arange(n), 0))
+    order = np.argsort(rows["t"], kind="stable")
+    inverse = np.empty(n, np.int64)
+    inverse[order] = np.arange(n)
+    previous = inverse[np.maximum(np.arange(n) - 1, 0)][order]  # previous message's new row
+    rows = {name: col[order] for name, col in rows.items()}
+    conv, position, first = conv[order], position[order], first[order]
+    brand = brand_of_conv[conv]
+    direction = rows["dir"]
+
+    conversation_id = pc.binary_join_element_wise(
+        id_prefix, pc.cast(pa.array(conv), pa.string()), ""
+    )
+    interaction_id = pc.binary_join_element_wise(
+        conversation_id, pc.cast(pa.array(position), pa.string()), "."
+    )
+    in_reply_to = pc.if_else(
+        pa.array(first), pa.scalar(None, pa.string()), interaction_id.take(pa.array(previous))
+    )
+    customer = pc.binary_join_element_wise(
+        "cust-", pc.cast(pa.array(rows["author"]), pa.string()), ""
+    )
+    author = pc.if_else(pa.array(direction == OUTBOUND), _HANDLES.take(pa.array(brand)), customer)
+    followers = customer_followers_column(rows, direction)
+    micros = (np.rint(rows["t"] * 1000.0) * 1000).astype(np.int64)  # millisecond precision
+    text_id = tx.text_index(brand, rows["kind"], rows["bucket"], rng.integers(0, tx.VARIANTS, n))
+    # some phone calls have no notes; ~2% of inbound messages carry no sentiment
+    no_text = (rows["ch"] == dp.C["phone"]) & (rng.random(n) < 0.3)
+    sentiment = np.round(rows["sent"], 4)
+    sentiment[(direction == INBOUND) & (rng.random(n) < 0.02)] = np.nan
+
+    columns = {
+        "interaction_id": interaction_id,
+        "conversation_id": conversation_id,
+        "brand": _BRANDS.take(pa.array(brand)),
+        "channel": _CHANNELS.take(pa.array(rows["ch"])),
+        "direction": _DIRECTIONS.take(pa.array(direction)),
+        "author_id": author,
+        "author_followers": pa.array(followers, pa.int64(), mask=followers < 0),
+        "created_at": pa.array(micros, pa.timestamp("us", tz="UTC")),
+        "in_reply_to": in_reply_to,
+        "text": TEXTS.take(pa.array(text_id, mask=no_text)),
+        "sentiment": pa.array(sentiment, pa.float64(), mask=np.isnan(sentiment)),
+        "csat": pa.array(rows["csat"], pa.int8(), mask=rows["csat"] < 0),
+        "nps": pa.array(rows["nps"], pa.int8(), mask=rows["nps"] < 0),
+        "resolved": pa.array(rows["resolved"] == 1, pa.bool_(), mask=rows["resolved"] < 0),
+    }
+    return pa.table(columns, schema=INTERACTIONS)
+
+
+def customer_followers_column(rows: dict[str, np.ndarray], direction: np.ndarray) -> np.ndarray:
+    """author_followers: the customer's count on inbound messages (-1 = unknown);
+    unknown for brand and peer messages."""
+    return np.where(direction == INBOUND, rows["followers"], -1)

@@ -1,0 +1,171 @@
+"""Streamlit pieces of the Engagement & fairness page: the two sortable tables and
+the verdict boxes (rendering only; every number comes from dashboard.engagement
+and dashboard.fairness)."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard.views import engagement, fairness
+
+_NUM = st.column_config.NumberColumn
+
+
+def accounts_table(view: engagement.FanAction) -> None:
+    st.dataframe(
+        view.accounts.sort("fan_action_index", nulls_last=True),
+        hide_index=True,
+        width="stretch",
+        height=560,
+        column_order=(
+            "brand",
+            "channel",
+            "fan_action_index",
+            "hollow_audience",
+            "followers",
+            "engagement_rate_pct",
+            "expected_rate_pct",
+            "conversations_per_1k_followers",
+            "posts",
+            "engagements",
+            "note",
+        ),
+        column_config={
+            "brand": "Brand",
+            "channel": "Channel",
+            "followers": _NUM(
+                "Followers",
+                format="compact",
+                help="mean followers over the audience rows of the period",
+            ),
+            "engagement_rate_pct": _NUM(
+                "Rate %", format="%.3f", help="100 × (engagements / posts) / mean followers"
+            ),
+            "expected_rate_pct": _NUM(
+                "Expected %", format="%.3f", help="rate the channel's size curve expects"
+            ),
+            "fan_action_index": _NUM(
+                "Index",
+                format="%.0f",
+                help="fan-action index: 100 × rate / expected; 100 = par for the size",
+            ),
+            "hollow_audience": st.column_config.CheckboxColumn(
+                "Hollow", help=f"fan-action index under {engagement.HOLLOW_BELOW:.0f}"
+            ),
+            "conversations_per_1k_followers": _NUM(
+                "Conv. / 1k followers",
+                format="%.2f",
+                help="inbound conversations entering on this channel per 1,000 followers",
+            ),
+            "posts": _NUM("Posts", format="localized"),
+            "engagements": _NUM(
+                "Engagements", format="localized", help="likes + comments + shares"
+            ),
+            "note": "Note",
+        },
+    )
+
+
+def verdict_box(frame: pl.DataFrame) -> None:
+    clear = fairness.clear_verdicts(frame)
+    if clear:
+        st.warning(
+            "**Where the 95% interval excludes equal treatment (1.0):**\n\n"
+            + "\n".join(f"- {line}" for line in clear)
+        )
+    else:
+        st.success(
+            "No brand treats customers with many followers clearly differently: "
+            "every 95% interval includes 1.0 (equal treatment)."
+        )
+
+
+def premiums_table(frame: pl.DataFrame, by_channel: bool) -> None:
+    order = ["brand", "channel"] if by_channel else ["brand"]
+    st.dataframe(
+        frame.sort("influencer_premium", descending=True, nulls_last=True),
+        hide_index=True,
+        width="stretch",
+        column_order=(
+            *order,
+            "low_bucket",
+            "high_bucket",
+            "influencer_premium",
+            "influencer_ci_low",
+            "influencer_ci_high",
+            "speed_premium",
+            "speed_ci_low",
+            "speed_ci_high",
+            "low_conversations",
+            "high_conversations",
+            "influencer_verdict",
+            "speed_verdict",
+            "note",
+        ),
+        column_config={
+            "brand": "Brand",
+            "channel": "Entry channel",
+            "low_bucket": st.column_config.TextColumn(
+                "Lowest", help="lowest follower bucket with n ≥ min n"
+            ),
+            "high_bucket": st.column_config.TextColumn(
+                "Highest", help="highest follower bucket with n ≥ min n"
+            ),
+            "influencer_premium": _NUM(
+                "Influencer premium",
+                format="%.2f",
+                help="response rate highest / lowest; 1.0 = equal",
+            ),
+            "influencer_ci_low": _NUM("95% CI low", format="%.2f", help="Katz log method"),
+            "influencer_ci_high": _NUM("95% CI high", format="%.2f"),
+            "speed_premium": _NUM(
+                "Speed premium",
+                format="%.2f",
+                help="median first response lowest / highest; 1.0 = equal",
+            ),
+            "speed_ci_low": _NUM(
+                "95% CI low ",
+                format="%.2f",
+                help="percentile bootstrap, 2,000 resamples, fixed seed",
+            ),
+            "speed_ci_high": _NUM("95% CI high ", format="%.2f"),
+            "low_conversations": _NUM("n lowest", format="localized"),
+            "high_conversations": _NUM("n highest", format="localized"),
+            "influencer_verdict": "Response verdict",
+            "speed_verdict": "Speed verdict",
+            "note": "Note",
+        },
+    )
+
+
+def buckets_table(frame: pl.DataFrame, by_channel: bool, min_n: int) -> None:
+    order = ["brand", "channel"] if by_channel else ["brand"]
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_order=(
+            *order,
+            "follower_bucket",
+            "conversations",
+            "enough",
+            "response_rate",
+            "median_first_response_min",
+            "within_target_share",
+            "index",
+        ),
+        column_config={
+            "brand": "Brand",
+            "channel": "Entry channel",
+            "follower_bucket": "Followers",
+            "conversations": _NUM("n", format="localized"),
+            "enough": st.column_config.CheckboxColumn(f"n ≥ {min_n}"),
+            "response_rate": _NUM("Response rate %", format="%.1f"),
+            "median_first_response_min": _NUM(
+                "Median first response (min)", format="%.1f", help="over answered conversations"
+            ),
+            "within_target_share": _NUM("Within target %", format="%.1f"),
+            "index": _NUM("Index", format="%.1f", help="Customer Happiness Index, 0-100"),
+        },
+    )

@@ -1,0 +1,154 @@
+"""Streamlit pieces of the Happiness page: the "How is this computed" panel and
+the private drill-down (points -> conversations -> messages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from dashboard.charts.happiness import point_key
+from dashboard.core import formatting
+from dashboard.core.config import Config
+from dashboard.core.filters import Filters
+from dashboard.ui import shared as ui
+from dashboard.views import happiness
+
+# "Lines per" options -> the `by` of happiness.by_period. A bound widget writes the
+# option's label into the URL (?by=channel), so the options are the labels.
+BY_OPTIONS: dict[str, str] = {
+    "brand": "brand",
+    "channel": "channel",
+    "brand × channel": "brand,channel",
+}
+DRILL_LIMIT = 200
+
+
+def how_computed_panel(how: happiness.HowComputed, config: Config) -> None:
+    st.markdown(
+        "Each component is a 0-100 score computed from sums and counts of this "
+        "selection's conversations; the index is their weighted mean, with the "
+        "live weights of the configuration "
+        f"(`{how.config_source}`, methodology {config.methodology_version})."
+    )
+    st.latex(how.formula_latex())
+    st.latex(how.substituted_latex())
+    table = pl.DataFrame(
+        [
+            {
+                "Component": f"{happiness.LABELS[r.component]} ({r.symbol})",
+                "Weight": r.weight,
+                "Value": r.value,
+                "Based on": r.basis,
+            }
+            for r in how.rows
+        ],
+        schema={
+            "Component": pl.String,
+            "Weight": pl.Float64,
+            "Value": pl.Float64,
+            "Based on": pl.String,
+        },
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Weight": st.column_config.NumberColumn(format="%.2f"),
+            "Value": st.column_config.NumberColumn(format="%.1f", help="empty = no data"),
+        },
+    )
+    st.markdown(
+        f"**n = {how.conversations:,} conversations.** Resolution uses {how.resolution_rule}. "
+        f"Groups under {how.min_n} conversations are greyed. Speed targets: "
+        + ", ".join(f"{c} {formatting.duration(s)}" for c, s in sorted(config.targets_s.items()))
+        + ". Full definitions: docs/METRICS.md and the Methodology page."
+    )
+
+
+def _selected_key(event: Any) -> str | None:
+    """The point key of the first point selected on the chart, if any."""
+    try:
+        points = event["selection"]["points"]
+        return str(points[0]["customdata"][2]) if points else None
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def drilldown(frame: pl.DataFrame, filters: Filters, grain: str, event: Any) -> None:
+    """Pick a point (or click one on the chart), list its conversations, read one."""
+    st.subheader("Conversations behind a point")
+    st.caption("Private mode only. Click a point on the chart above, or pick it here.")
+    points = happiness.drill_points(frame)
+    labels = {point_key(p.period_start, p.brand, p.channel): p.label for p in points}
+    by_label = {p.label: p for p in points}
+    clicked = _selected_key(event)
+    if clicked in labels and st.session_state.get("drill_clicked") != clicked:
+        st.session_state["drill_clicked"] = clicked
+        st.session_state["drill_point"] = labels[clicked]
+    if st.session_state.get("drill_point") not in by_label:
+        st.session_state.pop("drill_point", None)
+    label = st.selectbox("Point", list(by_label), key="drill_point")
+    point = by_label[label]
+    conversations, total = ui.load(
+        happiness.drilldown_conversations, filters, grain, point, DRILL_LIMIT
+    )
+    if total == 0:
+        st.info("No conversations behind this point.")
+        return
+    shown = f"the newest {DRILL_LIMIT}" if total > DRILL_LIMIT else "all"
+    st.caption(f"{total:,} conversations; showing {shown}. Select a row to read it.")
+    picked = st.dataframe(
+        conversations.select(
+            "conversation_id",
+            "brand",
+            "channel",
+            "first_inbound_local",
+            "first_response",
+            "answered",
+            "within_target",
+            "dropped",
+            "resolved",
+            "mood",
+            "csat",
+        ),
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"drill_rows|{label}",
+        column_config={
+            "first_inbound_local": st.column_config.DatetimeColumn(
+                f"first inbound ({filters.tz})", format="YYYY-MM-DD HH:mm"
+            ),
+            "first_response": st.column_config.TextColumn(
+                "first response", help="time to the first brand reply; – when unanswered"
+            ),
+            "mood": st.column_config.NumberColumn(format="%.2f"),
+        },
+    )
+    rows = picked["selection"]["rows"] if picked else []
+    chosen = conversations.row(
+        rows[0] if rows and rows[0] < conversations.height else 0, named=True
+    )
+    st.markdown(
+        f"**Messages of `{chosen['conversation_id']}`** ({chosen['brand']}, "
+        f"entry channel {chosen['channel']}), in the order the metrics read them:"
+    )
+    messages = ui.load(
+        happiness.conversation_messages, chosen["brand"], chosen["conversation_id"], filters.tz
+    )
+    st.dataframe(
+        messages.drop("interaction_id"),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "created_local": st.column_config.DatetimeColumn(
+                f"created ({filters.tz})", format="YYYY-MM-DD HH:mm:ss"
+            ),
+            "text": st.column_config.TextColumn(width="large"),
+            "sentiment": st.column_config.NumberColumn(format="%.2f"),
+        },
+    )

@@ -1,0 +1,78 @@
+"""Streamlit glue for the public pages (board, brand card, methodology): the cached
+board, embed detection, absolute links for snippets, and the explanatory notes.
+
+Public pages never call ui.filters_sidebar: they take at most `?brand=` on the card.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+import streamlit as st
+
+from dashboard.charts import public as charts_public
+from dashboard.ui import shared as ui
+from dashboard.views import public
+from dashboard.views.bounds import data_bounds
+
+FALLBACK_ORIGIN = "https://your-chi-host.example"
+# inside an embed: no navigation toggle and little top padding, only the numbers
+EMBED_CSS = (
+    '[data-testid="stExpandSidebarButton"],[data-testid="stSidebar"],'
+    '[data-testid="stHeader"]{display:none}'
+    '[data-testid="stMainBlockContainer"]{padding-top:.75rem;padding-bottom:.75rem}'
+)
+
+
+def board() -> public.Board:
+    return ui.load(public.board, ui.current_config())
+
+
+def embedded() -> bool:
+    """True inside an embed (`?embed=true`): pages drop everything but the numbers."""
+    return bool(st.context.is_embedded)
+
+
+def origin() -> str:
+    """scheme://host[:port] the visitor sees, for copy-paste snippets."""
+    url = st.context.url
+    if not url:
+        return FALLBACK_ORIGIN
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def card_href(slug: str) -> str:
+    return f"brand?brand={quote(slug)}" + ("&embed=true" if embedded() else "")
+
+
+def show_html(fragment: str) -> None:
+    """An HTML fragment of dashboard/charts_public.py with its stylesheet."""
+    css = charts_public.CSS + (EMBED_CSS if embedded() else "")
+    st.html(f"<style>{css}</style>{fragment}")
+
+
+def empty_note(shown: public.Board) -> str:
+    """Why the board is empty. Only private mode may name brands that are not public."""
+    if shown.allowlist and shown.period is None:
+        return "There is no data for the published brands yet."
+    if shown.allowlist:
+        return ""
+    if ui.is_public():
+        return "No brands are published on this board yet."
+    known = ui.load(data_bounds, ui.current_config().display_time_zone).brands
+    hint = f" Brands in your data: {', '.join(known)}." if known else ""
+    return (
+        "No brand is public yet. List the brands to publish in chi.toml in the data "
+        'folder, for example `[public]` `brands = ["Brand A", "Brand B"]`, and reload.' + hint
+    )
+
+
+def private_mode_caption() -> None:
+    if not ui.is_public() and not embedded():
+        st.caption(
+            "This is what the public sees: only brands listed under `[public] brands` "
+            "in the config, aggregates only, groups under the minimum n suppressed. "
+            "Serve it alone with `chi serve --public` or as static files with "
+            "`chi export-public`."
+        )

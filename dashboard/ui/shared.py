@@ -1,0 +1,208 @@
+"""Streamlit glue shared by every page: data dir, config, the cached connection,
+cached data calls, the shared filters (bound to the URL) and small renderers.
+
+This and dashboard/app.py are the only modules that import streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import streamlit as st
+
+from dashboard.core import formatting
+from dashboard.core.config import Config, load_config
+from dashboard.core.filters import Filters, keep_known
+from dashboard.data import connection
+from dashboard.data.rollup import conversations as rollups
+from dashboard.views.bounds import DataBounds, data_bounds
+from dashboard.views.overview import Kpi
+
+T = TypeVar("T")
+TIME_ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Paris",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+)
+
+
+def current_data_dir() -> Path:
+    return Path(os.environ.get("CHI_DATA", "data"))
+
+
+def is_public() -> bool:
+    return os.environ.get("CHI_PUBLIC", "") == "1"
+
+
+def _config_path() -> Path | None:
+    value = os.environ.get("CHI_CONFIG")
+    return Path(value) if value else None
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _config(data_dir: str, path: str | None, stamp: float) -> Config:
+    return load_config(Path(data_dir), Path(path) if path else None)
+
+
+def current_config() -> Config:
+    path = _config_path() or current_data_dir() / "chi.toml"
+    stamp = path.stat().st_mtime if path.exists() else 0.0
+    return _config(str(current_data_dir()), str(_config_path()) if _config_path() else None, stamp)
+
+
+def data_version() -> str:
+    return rollups.data_version(current_data_dir())
+
+
+@st.cache_resource(max_entries=2, show_spinner="Reading the data…")
+def _connection(data_dir: str, version: str, fingerprint: str) -> duckdb.DuckDBPyConnection:
+    # one connection per data version: new or replaced Parquet files give a new one;
+    # shared with the public feeds (dashboard/api.py) through connection.shared_connection
+    return connection.shared_connection(Path(data_dir), current_config(), version)
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor on the shared connection, for this script run only."""
+    con = _connection(str(current_data_dir()), data_version(), current_config().fingerprint())
+    return con.cursor()
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached_call(name: str, version: str, fingerprint: str, args: tuple, kwargs: dict) -> Any:
+    fn = _REGISTRY[name]
+    return fn(cursor(), *args, **kwargs)
+
+
+_REGISTRY: dict[str, Callable[..., Any]] = {}
+
+
+def load(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call `fn(cursor, *args, **kwargs)` through a cache shared by all sessions,
+    keyed by the data version and config, so new data shows without a restart."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    _REGISTRY[name] = fn
+    return _cached_call(name, data_version(), current_config().fingerprint(), args, kwargs)
+
+
+def bounds() -> DataBounds:
+    return load(data_bounds, "UTC")
+
+
+def filters_sidebar(tz_default: str | None = None) -> Filters | None:
+    """Date range, brands, channels and time zone in the sidebar, bound to the URL.
+
+    Returns None (after showing why) when there is no data at all.
+    """
+    known = bounds()
+    if known.conversations == 0:
+        st.info(
+            "There are no conversations in the data directory yet. "
+            "Run `chi demo` for demo data or `chi ingest` to import your exports."
+        )
+        return None
+    _notice_unknown("brand", known.brands)
+    _notice_unknown("channel", known.channels)
+    with st.sidebar:
+        st.header("Filters")
+        # bounds are UTC days; a display time zone can shift a conversation by up to a
+        # day either way, so the pickers allow one day more on each side
+        first = known.first_day - dt.timedelta(days=1)
+        last = known.last_day + dt.timedelta(days=1)
+        _notice_out_of_range(first, last)
+        default_from = max(first, known.last_day - dt.timedelta(days=89))
+        date_from = st.date_input(
+            "From",
+            value=default_from,
+            min_value=first,
+            max_value=last,
+            key="from",
+            bind="query-params",
+        )
+        date_to = st.date_input(
+            "To",
+            value=known.last_day,
+            min_value=first,
+            max_value=last,
+            key="to",
+            bind="query-params",
+        )
+        brands = st.multiselect(
+            "Brands", known.brands, key="brand", bind="query-params", placeholder="All brands"
+        )
+        channels = st.multiselect(
+            "Channels",
+            known.channels,
+            key="channel",
+            bind="query-params",
+            placeholder="All channels",
+        )
+        zones = list(dict.fromkeys([tz_default or current_config().display_time_zone, *TIME_ZONES]))
+        tz = st.selectbox(
+            "Time zone",
+            zones,
+            key="tz",
+            bind="query-params",
+            help="Days, weeks and months are cut in this time zone.",
+        )
+    if date_from > date_to:
+        st.warning(f"'From' is after 'To'; showing the single day {date_to}.")
+        date_from = date_to
+    return Filters(date_from, date_to, tuple(brands), tuple(channels), tz)
+
+
+def _notice_out_of_range(first: dt.date, last: dt.date) -> None:
+    for key in ("from", "to"):
+        raw = st.query_params.get(key)
+        if raw is None:
+            continue
+        try:
+            day = dt.date.fromisoformat(raw)
+        except ValueError:
+            st.caption(f"Ignored '{key}={raw}' from the link: not a date (YYYY-MM-DD).")
+            continue
+        if not first <= day <= last:
+            st.caption(
+                f"Ignored '{key}={raw}' from the link: the data covers "
+                f"{first:%Y-%m-%d} to {last:%Y-%m-%d}."
+            )
+
+
+def _notice_unknown(key: str, known: list[str]) -> None:
+    _, ignored = keep_known(st.query_params.get_all(key), known)
+    if ignored:
+        st.toast(f"Ignored unknown {key} in the link: {', '.join(ignored)}")
+        st.caption(f"Ignored unknown {key} value(s) from the link: {', '.join(ignored)}")
+
+
+def kpi_tiles(items: list[Kpi]) -> None:
+    for column, kpi in zip(st.columns(len(items)), items, strict=True):
+        column.metric(
+            kpi.label,
+            formatting.value(kpi.value, kpi.unit),
+            delta=formatting.change(kpi.change, kpi.unit),
+            delta_color="normal" if kpi.higher_is_better else "inverse",
+            help=f"{kpi.help}. Change against the previous period of equal length "
+            f"(previous: {formatting.value(kpi.previous, kpi.unit)}).",
+            border=True,
+        )
+
+
+def selection_caption(filters: Filters) -> str:
+    scope = ", ".join(filters.brands) if filters.brands else "all brands"
+    chans = ", ".join(filters.channels) if filters.channels else "all channels"
+    prev = filters.previous()
+    return (
+        f"{filters.date_from:%d %b %Y} – {filters.date_to:%d %b %Y} ({filters.days} days, "
+        f"{filters.tz}) · {scope} · {chans} · compared with "
+        f"{prev.date_from:%d %b %Y} – {prev.date_to:%d %b %Y}"
+    )

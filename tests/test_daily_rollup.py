@@ -1,7 +1,7 @@
 """The daily rollup (dashboard/daily.py) gives exactly the direct computation.
 
-The reference: queries/conversations.sql over the raw log, then queries/daily_sums.sql
-over those conversations, in a connection that never reads a stored rollup.
+The reference: the model computed in memory from the raw log in one go
+(tests/test_rollups.in_memory_model), then queries/model/daily_sums.sql over it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dashboard.core.config import Config, load_config
 from dashboard.data import connection, sql
 from dashboard.data.rollup import conversations as rollups
 from dashboard.data.rollup import daily
-from tests.test_rollups import SETTINGS, logs, message, write
+from tests.test_rollups import SETTINGS, in_memory_model, logs, message, write
 
 CONFIG = load_config()
 PARIS = dataclasses.replace(CONFIG, display_time_zone="Europe/Paris")
@@ -28,9 +28,7 @@ KEY = ["day", "brand", "channel", "follower_bucket", "switched_channel"]
 
 
 def direct(data_dir: Path, config: Config, tz: str) -> pl.DataFrame:
-    con = connection.connect(data_dir, config, materialise=False)
-    con.execute("create table conversations as " + sql.query_text("conversations"))
-    return sql.run(con, "daily_sums", tz=tz).sort(KEY)
+    return sql.run(in_memory_model(data_dir, config), "daily_sums", tz=tz).sort(KEY)
 
 
 def loaded(data_dir: Path, config: Config, tz: str) -> pl.DataFrame:

@@ -27,8 +27,8 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_wheel_ships_every_query_page_and_the_default_config(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for query in (ROOT / "queries").glob("*.sql"):
-        assert f"dashboard/queries/{query.name}" in names
+    for query in (ROOT / "queries").rglob("*.sql"):
+        assert f"dashboard/queries/{query.relative_to(ROOT / 'queries')}" in names
     for page in (ROOT / "pages").glob("*.py"):
         assert f"dashboard/pages/{page.name}" in names
     assert "dashboard/core/default_config.toml" in names
@@ -53,4 +53,4 @@ def test_installed_package_finds_its_queries_from_another_directory(wheel, tmp_p
     queries_dir, count, pages_dir = result.stdout.split()
     assert queries_dir.startswith(str(target))
     assert pages_dir.startswith(str(target))
-    assert int(count) == len(list((ROOT / "queries").glob("[a-z]*.sql")))
+    assert int(count) == len(list((ROOT / "queries").glob("*/[a-z]*.sql")))

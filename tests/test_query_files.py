@@ -17,7 +17,7 @@ from dashboard.data import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
-QUERIES = sorted(p for p in sql.QUERIES_DIR.glob("*.sql") if p.stem != "_macros")
+QUERIES = sorted(sql.query_path(name) for name in sql.query_names())
 PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 

@@ -1,8 +1,6 @@
-"""The conversation rollup (dashboard/rollups.py) gives exactly the direct computation.
-
-The reference is queries/conversations.sql run over the raw log
-(connection.connect(..., materialise=False)); connection.connect itself reads the stored rollup.
-"""
+"""The stored conversation rollup (dashboard/data/rollup/conversations.py), built in full
+or refreshed month by month, gives exactly the model computed in memory from the raw
+log in one go (queries/model/conversation_facts.sql, then conversations.sql)."""
 
 from __future__ import annotations
 
@@ -11,12 +9,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pyarrow as pa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.core.config import load_config
+from dashboard.core.config import Config, load_config
 from dashboard.core.schema import TABLES
 from dashboard.data import connection, sql, store
 from dashboard.data.rollup import conversations as rollups
@@ -33,18 +32,21 @@ def write(data_dir: Path, rows: list[dict], batch: str) -> None:
     store.write_batch(data_dir, "interactions", pa.table(columns, schema=schema), batch)
 
 
+def in_memory_model(data_dir: Path, config: Config) -> duckdb.DuckDBPyConnection:
+    """The model over the whole raw log, in memory, never reading a stored rollup."""
+    con = connection.connect(data_dir, config, materialise=False)
+    con.execute("create table conversation_facts as " + sql.query_text("conversation_facts"))
+    con.execute("create table data_as_of as select max(created_at) as as_of from interactions")
+    con.execute("create table conversations as " + sql.query_text("conversations"))
+    return con
+
+
 def direct(data_dir: Path) -> pl.DataFrame:
-    con = connection.connect(data_dir, CONFIG, materialise=False)
-    return sql.run(con, "conversations").sort(KEY)
+    return sql.run(in_memory_model(data_dir, CONFIG), "conversations").sort(KEY)
 
 
 def from_rollup(data_dir: Path) -> pl.DataFrame:
-    return (
-        connection.connect(data_dir, CONFIG)
-        .sql("select * exclude (channel_path) from conversations")
-        .pl()
-        .sort(KEY)
-    )
+    return connection.connect(data_dir, CONFIG).sql("select * from conversations").pl().sort(KEY)
 
 
 def stored_paths(data_dir: Path) -> dict[tuple[str, str], str]:

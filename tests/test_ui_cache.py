@@ -338,8 +338,8 @@ def test_every_streamlit_cache_of_the_dashboard_is_bounded_and_shared_by_session
     """A guard for caches added later (inspects Streamlit's cached-function info: the
     behavioural tests above cover the caches that exist today)."""
     modules = [
-        importlib.import_module(f"dashboard.{path.stem}")
-        for path in sorted((PAGES.parent / "dashboard").glob("ui*.py"))
+        importlib.import_module(f"dashboard.ui.{path.stem}")
+        for path in sorted((PAGES.parent / "dashboard" / "ui").glob("*.py"))
     ]
     cached = {
         f"{module.__name__}.{name}": value._info
@@ -347,7 +347,7 @@ def test_every_streamlit_cache_of_the_dashboard_is_bounded_and_shared_by_session
         for name, value in vars(module).items()
         if isinstance(value, CachedFunc)
     }
-    assert {"dashboard.ui._cached_call", "dashboard.ui._connection"} <= set(cached)
+    assert {"dashboard.ui.shared._cached_call", "dashboard.ui.shared._connection"} <= set(cached)
     for name, info in cached.items():
         assert info.max_entries is not None, f"{name} has no max_entries"
         assert info.scope == "global", f"{name} is not shared by sessions"

@@ -115,9 +115,7 @@ def _load_conversations(con: duckdb.DuckDBPyConnection, data_dir: Path, config: 
         con.execute(f"create or replace view conversation_facts as select * from {source}")
         set_as_of(con, manifest.as_of)
         # a view: medians, paths and drill-downs read only the row groups they need
-        con.execute(
-            "create or replace view conversations as " + query_text("conversations_from_facts")
-        )
+        con.execute("create or replace view conversations as " + query_text("conversations"))
         try:
             daily.refresh(data_dir, config, manifest)
             stored_daily = True
@@ -129,22 +127,9 @@ def _load_conversations(con: duckdb.DuckDBPyConnection, data_dir: Path, config: 
         )
         newest = con.execute("select epoch_us(max(created_at)) from interactions").fetchall()[0][0]
         set_as_of(con, None if newest is None else rollups.from_epoch_us(newest))
-        con.execute(
-            "create or replace table conversations as " + query_text("conversations_from_facts")
-        )
-    # medians and percentiles need each answered conversation's first response: a
-    # narrow in-memory copy, ordered by time so a date range reads few row groups
-    con.execute(
-        "create or replace table response_times as select brand, channel, "
-        "follower_bucket, first_inbound_at, first_response_s from conversations "
-        "where first_response_s is not null order by first_inbound_at"
-    )
-    # the few conversations that switched channel, with their channel paths
-    con.execute(
-        "create or replace table switched_paths as select brand, channel, "
-        "first_inbound_at, channel_path from conversations "
-        "where switched_channel order by first_inbound_at"
-    )
+        con.execute("create or replace table conversations as " + query_text("conversations"))
+    for table in ("response_times", "switched_paths"):  # narrow in-memory model tables
+        con.execute(f"create or replace table {table} as " + query_text(table))
     con.execute("create or replace table daily_zones (tz varchar)")
     con.execute(
         "create or replace table daily_sums as select $tz::varchar as tz, * from ("

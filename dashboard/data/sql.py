@@ -36,6 +36,7 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 _PACKAGED = _PACKAGE / "queries"  # the wheel ships queries/ inside the package
 QUERIES_DIR = _PACKAGED if _PACKAGED.is_dir() else _PACKAGE.parent / "queries"
 MACROS_FILE = QUERIES_DIR / "_macros.sql"
+QUERY_FOLDERS = ("model", "views")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -44,17 +45,35 @@ class QueryError(RuntimeError):
 
 
 @cache
+def _query_files() -> dict[str, Path]:
+    """Every named query: queries/model/*.sql (the model tables) and queries/views/*.sql
+    (what pages and reports ask for). Names are unique across both."""
+    files: dict[str, Path] = {}
+    for folder in QUERY_FOLDERS:
+        for path in sorted((QUERIES_DIR / folder).glob("*.sql")):
+            if path.stem in files:
+                raise QueryError(f"query {path.stem!r} exists twice: {files[path.stem]}, {path}")
+            files[path.stem] = path
+    return files
+
+
+@cache
 def query_text(name: str) -> str:
     if not _NAME.match(name):
         raise QueryError(f"invalid query name {name!r}")
-    path = QUERIES_DIR / f"{name}.sql"
-    if not path.is_file():
+    path = _query_files().get(name)
+    if path is None:
         raise QueryError(f"no query named {name!r} in {QUERIES_DIR}")
     return path.read_text(encoding="utf-8")
 
 
 def query_names() -> list[str]:
-    return sorted(p.stem for p in QUERIES_DIR.glob("*.sql") if _NAME.match(p.stem))
+    return sorted(_query_files())
+
+
+def query_path(name: str) -> Path:
+    query_text(name)  # the same errors for a bad name
+    return _query_files()[name]
 
 
 def sql_string(value: str) -> str:

@@ -65,7 +65,7 @@ def rules(config: Config) -> str:
     """Everything besides the source rows and as_of that the stored sums depend on."""
     text = json.dumps(
         {
-            "queries": [sql.query_text(q) for q in ("conversations_from_facts", "daily_sums")],
+            "queries": [sql.query_text(q) for q in ("conversations", "daily_sums")],
             "facts": rollups.version(),
             "targets": sorted((k, float(v)) for k, v in config.targets_s.items()),
             "tz": config.display_time_zone,
@@ -147,9 +147,7 @@ def _write_month(
 ) -> BuiltMonth:
     facts = sql.sql_string(str(rollups.month_file(data_dir, month).resolve()))
     con.execute(f"create or replace view conversation_facts as select * from read_parquet({facts})")
-    con.execute(
-        "create or replace view conversations as " + sql.query_text("conversations_from_facts")
-    )
+    con.execute("create or replace view conversations as " + sql.query_text("conversations"))
     newest_us = con.execute(
         "select epoch_us(max(last_message_at)) from conversation_facts"
     ).fetchall()[0][0]

@@ -1,14 +1,14 @@
 -- name: conversation_facts
--- purpose: the conversation rollup (dashboard/rollups.py): one row per conversation
+-- purpose: the conversation rollup (dashboard/data/rollup/conversations.py): one row per conversation
 --          with the inputs of every per-conversation metric that depend on the
 --          conversation's own messages only (no config, no data as-of time), plus
---          its channel path. queries/conversations_from_facts.sql turns these rows
+--          its channel path. queries/model/conversations.sql turns these rows
 --          into the `conversations` table with the current targets and as-of time.
 -- grain: brand x conversation_id; only conversations with >= 1 inbound message.
 -- params: none.
--- ordering rule: as queries/conversations.sql (created_at, inbound first at equal
---   timestamps, then interaction_id); channel_path lists the channels in order of
---   first appearance joined by ' -> ' (as queries/channel_paths.sql).
+-- ordering rule: messages are ordered by created_at; at equal timestamps an inbound
+--   message comes before a brand or peer message, then by interaction_id.
+--   channel_path lists the channels in order of first appearance joined by ' -> '.
 
 with
 

@@ -1,8 +1,9 @@
--- name: conversations_from_facts
--- purpose: the `conversations` table (same columns and values as
---          queries/conversations.sql) from the conversation rollup: adds what
---          depends on the config (first-response target per entry channel) or on
---          the newest timestamp in the data (dropped, hence the resolved proxy).
+-- name: conversations
+-- purpose: the model's `conversations`: one row per conversation with every
+--          per-conversation metric of docs/METRICS.md, from the conversation facts
+--          (queries/model/conversation_facts.sql): adds what depends on the config
+--          (first-response target per entry channel) or on the newest timestamp in
+--          the data (dropped, hence the resolved proxy).
 -- grain: brand x conversation_id.
 -- params: none.
 -- tables: conversation_facts (the rollup rows), channel_targets (from the config),

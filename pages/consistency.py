@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard.charts import consistency as charts_consistency
 from dashboard.core import formatting
+from dashboard.ui import consistency as ui_consistency
 from dashboard.ui import shared as ui
 from dashboard.views import consistency
 
@@ -31,33 +32,7 @@ st.dataframe(
     consistency.least_consistent_first(scores),
     hide_index=True,
     width="stretch",
-    column_config={
-        "brand": "Brand",
-        "channels": st.column_config.NumberColumn(
-            "Channels compared", help=f"entry channels with at least {config.min_n} conversations"
-        ),
-        "consistency": st.column_config.ProgressColumn(
-            "Consistency",
-            min_value=0,
-            max_value=100,
-            format="%.1f",
-            help="100 minus the mean spread (best - worst channel) of the five components; "
-            "100 = every channel scores the same. Empty with fewer than two channels.",
-        ),
-        "weakest_channel": st.column_config.TextColumn(
-            "Weakest channel", help="lowest index (ties: first channel name)"
-        ),
-        "gap": st.column_config.NumberColumn(
-            "Gap (points)", format="%.1f", help="highest channel index - lowest"
-        ),
-        "best_channel": "Best channel",
-        "alerts": st.column_config.NumberColumn(
-            "Alerts",
-            help=f"channels more than {config.alert_gap_points:g} points below "
-            "the brand's best channel",
-        ),
-        "conversations": st.column_config.NumberColumn("Conversations", format="%d"),
-    },
+    column_config=ui_consistency.brand_score_columns(config),
 )
 st.caption(
     f"Only entry channels with at least {config.min_n} conversations are compared. "
@@ -81,15 +56,7 @@ else:
         alerts,
         hide_index=True,
         width="stretch",
-        column_config={
-            "brand": "Brand",
-            "channel": "Channel",
-            "index": st.column_config.NumberColumn("Index", format="%.1f"),
-            "best_channel": "Best channel",
-            "best_index": st.column_config.NumberColumn("Best index", format="%.1f"),
-            "points_below_best": st.column_config.NumberColumn("Points below best", format="%.1f"),
-            "conversations": st.column_config.NumberColumn("n", format="%d"),
-        },
+        column_config=ui_consistency.alert_columns(),
     )
 
 st.subheader("Brand × channel")
@@ -134,29 +101,7 @@ st.dataframe(
     consistency.channel_table(rows, config.min_n),
     hide_index=True,
     width="stretch",
-    column_config={
-        "channel": "Channel",
-        "conversations": st.column_config.NumberColumn("n"),
-        "response_rate": st.column_config.NumberColumn("Answered", format="%.1f%%"),
-        "median_first_response_s": st.column_config.TextColumn(
-            "Median reply", help="median first response over answered conversations"
-        ),
-        "p90_first_response_s": st.column_config.TextColumn(
-            "P90 reply", help="90th-percentile first response over answered conversations"
-        ),
-        "speed": st.column_config.NumberColumn("Within target", format="%.1f%%"),
-        "resolution": st.column_config.NumberColumn("Resolved", format="%.1f%%"),
-        "mood": st.column_config.NumberColumn("Mood", format="%.1f"),
-        "effort": st.column_config.NumberColumn("Effortless", format="%.1f%%"),
-        "satisfaction": st.column_config.NumberColumn(
-            "Satisfied", format="%.1f%%", help="empty = no ratings"
-        ),
-        "index": st.column_config.NumberColumn("Index", format="%.1f"),
-        "points_below_best": st.column_config.NumberColumn(
-            "Gap", format="%.1f", help="points below the best channel"
-        ),
-        "alert": st.column_config.CheckboxColumn("Alert"),
-    },
+    column_config=ui_consistency.channel_columns(),
 )
 st.caption(
     "First-response times are over answered conversations: the median and the "
@@ -204,13 +149,5 @@ with st.expander("Switching per brand"):
         ui.load(consistency.journeys_by_brand, config, filters),
         hide_index=True,
         width="stretch",
-        column_config={
-            "brand": "Brand",
-            "switched_n": "Switched (n)",
-            "switched_pct": st.column_config.NumberColumn("Switched", format="%.1f%%"),
-            "index_switched": st.column_config.NumberColumn("Index, switched", format="%.1f"),
-            "single_n": "Single channel (n)",
-            "index_single": st.column_config.NumberColumn("Index, single", format="%.1f"),
-            "difference": st.column_config.NumberColumn("Difference", format="%+.1f"),
-        },
+        column_config=ui_consistency.journey_columns(),
     )

@@ -1,0 +1,2 @@
+"""The vocabulary every layer shares, with no I/O: the data contract (schema), the
+configuration (weights, targets, minimum n, public brands), filters, number formatting."""

@@ -1,0 +1,2 @@
+"""Data access, the only layer that touches files and DuckDB: the month-partitioned
+Parquet store, the SQL runner over queries/, the connection, and the rollups (rollup/)."""

@@ -1,0 +1,1 @@
+"""The deterministic synthetic demo data set with planted effects (docs/DEMO.md)."""

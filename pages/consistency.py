@@ -66,13 +66,13 @@ metric = (
         list(consistency.HEATMAP_METRICS),
         key="metric",
         format_func=consistency.LABELS.get,
-        default="index",
+        default="happiness_index",
         bind="query-params",
         help="Speed = share answered within the channel's target; "
         "effort = share with at most 2 customer messages on one "
         "channel; satisfaction = share of ratings of 4 or 5.",
     )
-    or "index"
+    or "happiness_index"
 )
 st.plotly_chart(charts_consistency.heatmap(channels, metric, config.min_n), width="stretch")
 st.caption(

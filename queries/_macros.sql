@@ -1,33 +1,65 @@
--- Scalar macros shared by the named queries (created once per connection).
--- They turn additive sums and counts into the 0-100 components and the index,
--- so every group figure (and every rollup) is exact.
+-- The DuckDB macros shared by the named queries: the one place they are documented.
+-- dashboard.data.sql.install_macros(con) creates them on every connection that runs
+-- model or view queries (connection.connect and the rollup builds), together with the
+-- generated macros below; their text is part of the rollup versions, so changing a
+-- macro that a model query uses rebuilds the stored rollups.
+--
+-- They turn additive sums and counts into the 0-100 components and the index, so
+-- every group figure (and every rollup) is exact. A view query reads as
+-- scope -> sums -> scores:
+--
+--     in_scope as (select ... from daily_sums where ... in_selection(...)),
+--     sums as (select * from summed(in_scope, ['brand', 'channel'])),
+--     scores as (select * from scored(sums, $weights))
+--
+-- Generated macros: written by dashboard.data.sql.generated_macros() from the
+-- constants of dashboard/core/vocabulary.py (change the value there, never here):
+--
+--   follower_bucket(followers)  the follower bucket label of a follower count:
+--                               '<100', '100-1k', '1k-10k', '10k-100k', '>=100k', and
+--                               'unknown' for null; vocabulary.FOLLOWER_BUCKET_TABLE
+--                               (each bucket's label and exclusive upper bound).
+--   follower_buckets()          table macro: every bucket label (follower_bucket) with
+--                               its place, smallest audience first (bucket_order 1..6,
+--                               'unknown' last); vocabulary.FOLLOWER_BUCKETS.
+--   default_target_s()          the first-response target in seconds (DOUBLE, 3600) of
+--                               a channel the config sets none for;
+--                               vocabulary.DEFAULT_TARGET_S.
+--
+-- Column conventions the macros rely on (the daily rollup, queries/model/daily_sums.sql):
+-- a count ends in _n, a sum in _sum; conversations_n is the number of conversations.
 
--- A share of conversations as 0..100; null for an empty group.
-create or replace macro share_score(k, n) as
-    case when n > 0 then 100.0 * k / n end;
 
--- Mood M = 50 x (1 + mean(mood)); null when no conversation has a mood.
-create or replace macro mood_score(mood_sum, mood_n) as
-    case when mood_n > 0 then 50.0 * (1 + mood_sum / mood_n) end;
+-- is_selected(value, choices): true when `choices` (a list) is empty or contains
+-- `value`. Business rule: an empty brand or channel list in a filter keeps everything,
+-- it never means "none".
+create or replace macro is_selected(value, choices) as
+    (len(choices) = 0 or list_contains(choices, value));
 
--- The Customer Happiness Index: weighted mean of the components that exist.
-create or replace macro happiness_index(
-    mood, speed, resolution, effort, satisfaction,
-    w_mood, w_speed, w_resolution, w_effort, w_satisfaction
-) as (
-    coalesce(w_mood * mood, 0) + coalesce(w_speed * speed, 0)
-    + coalesce(w_resolution * resolution, 0) + coalesce(w_effort * effort, 0)
-    + coalesce(w_satisfaction * satisfaction, 0)
-) / nullif(
-    case when mood is null then 0 else w_mood end
-    + case when speed is null then 0 else w_speed end
-    + case when resolution is null then 0 else w_resolution end
-    + case when effort is null then 0 else w_effort end
-    + case when satisfaction is null then 0 else w_satisfaction end,
-    0
-);
+-- in_selection(brand, channel, brands, channels): the row's brand and (entry) channel
+-- are in the selection's lists ($brands, $channels); an empty list keeps all.
+create or replace macro in_selection(brand, channel, brands, channels) as
+    is_selected(brand, brands) and is_selected(channel, channels);
 
--- The period a local timestamp falls in, for grain day | week | month | all.
+-- local_day_start(tz, day): the instant (TIMESTAMPTZ) a local calendar day begins in
+-- time zone tz. Filtering `first_inbound_at >= local_day_start(tz, d)` keeps the same
+-- rows as comparing each row's local time with d, without converting every row
+-- (constant-folded once per query).
+create or replace macro local_day_start(tz, day) as
+    timezone(tz, day::date::timestamp);
+
+-- in_local_days(ts, tz, date_from, date_to): the instant ts (TIMESTAMPTZ, e.g.
+-- first_inbound_at) falls on a local day from date_from to date_to, both included, in
+-- time zone tz. Business rule: a conversation belongs to the local day of its first
+-- inbound message. Written as an instant range [start of date_from, start of the day
+-- after date_to) so both bounds fold to constants and zone maps skip row groups: this
+-- is what makes medians over the response times fast.
+create or replace macro in_local_days(ts, tz, date_from, date_to) as
+    ts >= local_day_start(tz, date_from) and ts < local_day_start(tz, date_to::date + 1);
+
+-- period_start(local_ts, grain, all_start): the first day (DATE) of the period a local
+-- timestamp or day falls in, for grain 'day' | 'week' (weeks start on Monday) |
+-- 'month'; any other grain ('all') puts everything in one period starting all_start.
 create or replace macro period_start(local_ts, grain, all_start) as
     case grain
         when 'day' then date_trunc('day', local_ts)::date
@@ -36,8 +68,75 @@ create or replace macro period_start(local_ts, grain, all_start) as
         else all_start
     end;
 
--- The instant a local calendar day begins in time zone tz (a TIMESTAMPTZ). Filtering
--- `first_inbound_at >= local_day_start(tz, d)` keeps the same rows as comparing each
--- row's local time with d, without converting every row (constant-folded once).
-create or replace macro local_day_start(tz, day) as
-    timezone(tz, day::date::timestamp);
+-- summed(t, keys): table macro. The additive sums and counts of the daily rollup's
+-- rows in `t` (a CTE or table with every count column of daily_sums), per group of the
+-- columns named in `keys` (a list of at least one column name, e.g. ['brand',
+-- 'channel']); t's other columns are dropped. Business rule: a group's figures are
+-- built from these sums only, so a month equals the sum of its days and a brand the
+-- sum of its channels (sums of sums are exact). No row for a group without rows.
+create or replace macro summed(t, keys) as table
+    select
+        columns(lambda c: list_contains(keys, c)),
+        sum(conversations_n)::bigint as conversations_n,
+        sum(answered_n)::bigint as answered_n,
+        sum(within_target_n)::bigint as within_target_n,
+        sum(resolved_n)::bigint as resolved_n,
+        sum(resolved_proxy_n)::bigint as resolved_proxy_n,
+        sum(effortless_n)::bigint as effortless_n,
+        sum(mood_sentiment_sum)::double as mood_sentiment_sum,
+        sum(mood_sentiment_n)::bigint as mood_sentiment_n,
+        sum(rated_n)::bigint as rated_n,
+        sum(satisfied_n)::bigint as satisfied_n
+    from query_table(t)
+    group by all;
+
+-- share_score(k, n): a share of conversations as 0..100 (100 x k / n); null for an
+-- empty group (n = 0 or null), never 0.
+create or replace macro share_score(k, n) as
+    case when n > 0 then 100.0 * k / n end;
+
+-- mood_score(mood_sentiment_sum, mood_sentiment_n): the Mood component M =
+-- 50 x (1 + mean mood sentiment), mapping the -1..1 sentiment to 0..100 (neutral = 50);
+-- null when no conversation of the group has a mood sentiment.
+create or replace macro mood_score(mood_sentiment_sum, mood_sentiment_n) as
+    case when mood_sentiment_n > 0 then 50.0 * (1 + mood_sentiment_sum / mood_sentiment_n) end;
+
+-- happiness_index(mood, speed, resolution, effort, satisfaction, weights): the Customer
+-- Happiness Index, the weighted mean of the components (0-100) that are not null;
+-- `weights` is the struct $weights {mood, speed, resolution, effort, satisfaction}
+-- (dashboard.core.filters.query_params, from the config's [weights]). A component
+-- without data drops out with its weight; null when none has data.
+create or replace macro happiness_index(mood, speed, resolution, effort, satisfaction, weights) as (
+    coalesce(weights.mood * mood, 0) + coalesce(weights.speed * speed, 0)
+    + coalesce(weights.resolution * resolution, 0) + coalesce(weights.effort * effort, 0)
+    + coalesce(weights.satisfaction * satisfaction, 0)
+) / nullif(
+    case when mood is null then 0 else weights.mood end
+    + case when speed is null then 0 else weights.speed end
+    + case when resolution is null then 0 else weights.resolution end
+    + case when effort is null then 0 else weights.effort end
+    + case when satisfaction is null then 0 else weights.satisfaction end,
+    0
+);
+
+-- scored(t, weights): table macro. Every row of `t` (summed rows: conversations_n and
+-- the other counts of `summed`) with its scores added: response_rate (100 x answered /
+-- n, not part of the index), the five components mood (M), speed (R), resolution (V),
+-- effort (E), satisfaction (C), each 0-100, and happiness_index with `weights` ($weights).
+-- Business rule (docs/METRICS.md): a component without data is null, never 0.
+create or replace macro scored(t, weights) as table
+    select
+        *,
+        happiness_index(mood, speed, resolution, effort, satisfaction, weights)
+            as happiness_index
+    from (
+        select
+            *,
+            share_score(answered_n, conversations_n) as response_rate,
+            mood_score(mood_sentiment_sum, mood_sentiment_n) as mood,
+            share_score(within_target_n, conversations_n) as speed,
+            share_score(resolved_n, conversations_n) as resolution,
+            share_score(effortless_n, conversations_n) as effort,
+            share_score(satisfied_n, rated_n) as satisfaction
+        from query_table(t)
+    );

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dashboard.core.config import ConfigError, load_config
+from dashboard.core.schema import SOCIAL_CHANNELS
+from dashboard.core.vocabulary import COMPONENTS, DEFAULT_TARGET_S
 
 
 def test_defaults_match_the_design():
@@ -20,6 +22,17 @@ def test_defaults_match_the_design():
     assert config.targets_s["chat"] == config.targets_s["phone"] == 300
     assert config.targets_s["community"] == config.targets_s["twitter"] == 3600
     assert config.min_n == 20
+
+
+def test_packaged_social_and_community_targets_are_the_default_target():
+    # default_config.toml writes the number out for the operator who copies it; it is
+    # the same 1 h that applies to a channel without a target (vocabulary.DEFAULT_TARGET_S)
+    targets = load_config().targets_s
+    assert {targets[c] for c in (*SOCIAL_CHANNELS, "community")} == {DEFAULT_TARGET_S}
+
+
+def test_packaged_weights_name_every_component_in_order():
+    assert tuple(load_config().weights) == COMPONENTS
 
 
 def test_user_file_overrides_only_the_keys_it_sets(tmp_path):

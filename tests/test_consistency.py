@@ -71,7 +71,7 @@ def test_per_channel_kpis_of_the_worked_example(make_db, min_n_2):
     # within the 1 h target: t1 only -> 50; mood 50 x (1 + 0.25) = 62.5; rated 5 -> 100
     assert (twitter["speed"], twitter["mood"], twitter["satisfaction"]) == (50.0, 62.5, 100.0)
     # 0.3 x 62.5 + 0.2 x 50 + 0.2 x 100 + 0.1 x 100 + 0.2 x 100 = 78.75 (weights sum to 1)
-    assert twitter["index"] == pytest.approx(78.75)
+    assert twitter["happiness_index"] == pytest.approx(78.75)
     assert email["response_rate"] == 50.0
     # only the answered e1 counts for the times: median = p90 = 7200 s
     assert email["median_first_response_s"] == email["p90_first_response_s"] == 7200.0
@@ -79,7 +79,7 @@ def test_per_channel_kpis_of_the_worked_example(make_db, min_n_2):
     assert (email["mood"], email["speed"], email["resolution"]) == (25.0, 50.0, 50.0)
     assert email["satisfaction"] is None
     # (0.3 x 25 + 0.2 x 50 + 0.2 x 50 + 0.1 x 100) / 0.8 = 37.5 / 0.8
-    assert email["index"] == pytest.approx(46.875)
+    assert email["happiness_index"] == pytest.approx(46.875)
 
 
 def test_brand_score_of_the_worked_example(make_db, min_n_2):
@@ -104,7 +104,7 @@ def test_channel_under_min_n_is_listed_but_never_compared(make_db, min_n_2):
     # phone's single conversation scores 100 (speed, resolution, effort: (20+20+10)/0.5),
     # higher than twitter, yet it is neither the best channel nor alerted
     assert phone["below_min_n"] and phone["conversations"] == 1
-    assert phone["index"] == pytest.approx(100.0)
+    assert phone["happiness_index"] == pytest.approx(100.0)
     assert phone["points_below_best"] is None and not phone["alert"]
     assert channels["email"]["points_below_best"] == pytest.approx(31.875)
     assert channels["email"]["alert"] and not channels["twitter"]["alert"]

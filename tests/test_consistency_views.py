@@ -86,7 +86,7 @@ def test_report_outside_the_data_range_is_empty_not_an_error(data_dir, capsys):
 def test_heatmap_never_colours_a_cell_under_min_n(make_db, config):
     min_n_2 = dataclasses.replace(config, min_n=2)
     channels = consistency.by_channel(make_db(worked_example()), min_n_2, MARCH)
-    fig = charts_consistency.heatmap(channels, "index", 2)
+    fig = charts_consistency.heatmap(channels, "happiness_index", 2)
     real, thin = fig.data
     phone = list(real.x).index("phone")
     # phone has 1 conversation: no value on the coloured layer, grey "n<2" on top,

@@ -173,7 +173,7 @@ def test_mood_is_last_inbound_sentiment_and_csat_last_rating(make_db):
         ]
     )
     row = conversation(con, "c1")
-    assert row["mood"] == 0.4
+    assert row["mood_sentiment"] == 0.4
     assert row["csat"] == 5
     assert (row["followers"], row["follower_bucket"]) == (12000, "10k-100k")
 

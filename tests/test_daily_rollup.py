@@ -134,7 +134,7 @@ def test_an_unwritable_data_dir_still_gives_the_daily_sums(tmp_path: Path) -> No
     jan = dt.datetime(2025, 1, 10, 9, tzinfo=dt.UTC)
     write(tmp_path, [message(1, "a", "inbound", jan), message(2, "b", "inbound", jan)], "x")
     (tmp_path / "rollups").write_text("not a directory")  # nothing can be stored
-    assert day_row(tmp_path, jan.date())["conversations"] == 2
+    assert day_row(tmp_path, jan.date())["conversations_n"] == 2
 
 
 def test_writing_new_data_refreshes_both_rollups(tmp_path: Path) -> None:

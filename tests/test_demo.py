@@ -210,7 +210,7 @@ def test_northwind_email_is_far_slower_and_unhappier_than_its_social_channels(
     twitter = northwind.filter(pl.col("channel") == "twitter")
     assert email["first_response_s"].median() > 24 * 3600  # days
     assert email["first_response_s"].median() > 50 * twitter["first_response_s"].median()
-    assert email["mood"].mean() < twitter["mood"].mean() - 0.4
+    assert email["mood_sentiment"].mean() < twitter["mood_sentiment"].mean() - 0.4
     assert email["csat"].mean() < 3.0
     assert email["dropped"].mean() > 2 * twitter["dropped"].mean()
     # and it is email specifically: other brands' email is quick enough
@@ -227,7 +227,7 @@ def test_bluebird_bank_improves_from_january_to_december(conversations: pl.DataF
     monthly = (
         bank.group_by("month")
         .agg(
-            mood=pl.col("mood").mean(),
+            mood=pl.col("mood_sentiment").mean(),
             speed=pl.col("within_target").mean(),
             resolved=pl.col("resolved").mean(),
         )

@@ -67,15 +67,15 @@ def test_worked_example_bucket_table(make_db, config):
     assert low["median_first_response_s"] == 2400.0  # (30 + 50) / 2 min over answered only
     assert low["within_target_share"] == 50.0
     # (0.2 x 50 speed + 0.2 x 50 resolution + 0.1 x 100 effort) / 0.5
-    assert low["index"] == pytest.approx(60.0)
+    assert low["happiness_index"] == pytest.approx(60.0)
     high = rows[">=100k"]
     assert (high["conversations"], high["response_rate"]) == (20, 90.0)
     assert high["median_first_response_s"] == 480.0
-    assert high["index"] == pytest.approx(92.0)  # (18 + 18 + 10) / 0.5
+    assert high["happiness_index"] == pytest.approx(92.0)  # (18 + 18 + 10) / 0.5
     assert rows["100-1k"]["enough"] is False  # 10 < min n 20
     assert rows["unknown"]["conversations"] == 5
     assert rows["unknown"]["median_first_response_s"] is None
-    assert rows["unknown"]["index"] == pytest.approx(20.0)  # (0 + 0 + 0.1 x 100) / 0.5
+    assert rows["unknown"]["happiness_index"] == pytest.approx(20.0)  # (0 + 0 + 0.1 x 100) / 0.5
 
 
 def test_empty_buckets_are_listed_with_no_rates(make_db, config):
@@ -84,7 +84,7 @@ def test_empty_buckets_are_listed_with_no_rates(make_db, config):
         assert rows[bucket]["conversations"] == 0
         assert rows[bucket]["response_rate"] is None
         assert rows[bucket]["median_first_response_s"] is None
-        assert rows[bucket]["index"] is None
+        assert rows[bucket]["happiness_index"] is None
 
 
 def test_worked_example_premiums_and_verdicts(make_db, config):

@@ -88,7 +88,7 @@ def test_every_conversation_metric_of_the_edge_log(con):
             r["resolved"],
             r["resolved_is_proxy"],
             r["effortless"],
-            r["mood"],
+            r["mood_sentiment"],
             r["csat"],
         )
         for cid, r in rows.items()
@@ -117,7 +117,7 @@ def test_month_index_is_the_weighted_mean_of_the_five_components(con, config):
     assert row["effort"] == pytest.approx(100 * 5 / 6)  # all but switch
     assert row["satisfaction"] == pytest.approx(100 * 2 / 3)  # csat 4, 2, 5
     # 0.3 x 48 + 0.2 x 66.67 x 3 + 0.1 x 83.33 = 14.4 + 40 + 8.333
-    assert row["index"] == pytest.approx(62.7333333)
+    assert row["happiness_index"] == pytest.approx(62.7333333)
 
 
 def test_display_time_zone_moves_the_midnight_conversation_into_april(con, config):
@@ -128,9 +128,9 @@ def test_display_time_zone_moves_the_midnight_conversation_into_april(con, confi
     assert (march["conversations"], april["conversations"]) == (5, 1)
     # March: mood (-0.5 - 0.6 + 0.1 + 0.3) / 4 = -0.175 -> 41.25; speed 3/5; resolution 3/5;
     # effort 4/5; satisfaction 1 of 2 rated -> 12.375 + 12 + 12 + 8 + 10
-    assert march["index"] == pytest.approx(54.375)
+    assert march["happiness_index"] == pytest.approx(54.375)
     # April: mood 0.5 -> 75, every share 100 -> 0.3 x 75 + 0.7 x 100
-    assert april["index"] == pytest.approx(92.5)
+    assert april["happiness_index"] == pytest.approx(92.5)
 
 
 def test_a_conversation_counts_in_the_period_of_its_first_customer_message(con, config):
@@ -156,11 +156,11 @@ def test_component_without_data_is_null_and_drops_out_of_the_index(con, config):
     assert email["mood"] is None  # no sentiment at all
     assert email["satisfaction"] is None  # nobody rated
     # speed 0, resolution 0, effort 100 over weights 0.2 + 0.2 + 0.1
-    assert email["index"] == pytest.approx(10 / 0.5)
+    assert email["happiness_index"] == pytest.approx(10 / 0.5)
     twitter = only(frame, channel="twitter")
     # mood (-0.5 + 0.1 + 0.3 + 0.5) / 4 = 0.1 -> 55; speed, resolution, effort 3/4; csat 2, 5
-    assert twitter["index"] == pytest.approx(16.5 + 15 + 15 + 7.5 + 10)
-    assert only(frame, channel="chat")["index"] == pytest.approx(0.3 * 20 + 0.7 * 100)
+    assert twitter["happiness_index"] == pytest.approx(16.5 + 15 + 15 + 7.5 + 10)
+    assert only(frame, channel="chat")["happiness_index"] == pytest.approx(0.3 * 20 + 0.7 * 100)
 
 
 def test_groups_under_min_n_are_flagged(con, config):

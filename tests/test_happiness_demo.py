@@ -35,7 +35,7 @@ def test_improving_brand_has_twelve_monthly_points_over_min_n(monthly):
 
 
 def test_improving_brand_index_rises_through_the_year(monthly):
-    index = monthly["index"].to_list()
+    index = monthly["happiness_index"].to_list()
     q1, q4 = sum(index[:3]) / 3, sum(index[9:]) / 3
     assert q4 - q1 > 15, f"Q1 {q1:.1f}, Q4 {q4:.1f}"
     # least-squares slope of index on month number, in points per month

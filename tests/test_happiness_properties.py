@@ -16,8 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.core.config import COMPONENTS, load_config
+from dashboard.core.config import load_config
 from dashboard.core.filters import Filters
+from dashboard.core.vocabulary import COMPONENTS
 from dashboard.data import connection, sql
 from dashboard.views import happiness
 from tests.conftest import write_rows
@@ -25,7 +26,7 @@ from tests.conftest import write_rows
 CONFIG = load_config()
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 YEAR = Filters(dt.date(2024, 12, 1), dt.date(2025, 12, 31))
-MEASURES = ["conversations", *COMPONENTS, "index"]
+MEASURES = ["conversations", *COMPONENTS, "happiness_index"]
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 messages = st.fixed_dictionaries(
@@ -89,7 +90,7 @@ def direct_figures(conversations: pl.DataFrame, tz: str) -> dict[tuple, dict]:
     figures = {}
     for key, rows in groups.items():
         n = len(rows)
-        moods = [r["mood"] for r in rows if r["mood"] is not None]
+        moods = [r["mood_sentiment"] for r in rows if r["mood_sentiment"] is not None]
         rated = [r["csat"] for r in rows if r["csat"] is not None]
         components = {
             "mood": 50 * (1 + sum(moods) / len(moods)) if moods else None,
@@ -98,7 +99,7 @@ def direct_figures(conversations: pl.DataFrame, tz: str) -> dict[tuple, dict]:
             "effort": 100 * sum(r["effortless"] for r in rows) / n,
             "satisfaction": 100 * sum(c >= 4 for c in rated) / len(rated) if rated else None,
         }
-        figures[key] = {"conversations": n, **components, "index": index_of(components)}
+        figures[key] = {"conversations": n, **components, "happiness_index": index_of(components)}
     return figures
 
 
@@ -130,10 +131,10 @@ def test_index_and_components_stay_within_0_and_100(log):
     with tempfile.TemporaryDirectory() as folder:
         con = connect(to_rows(log), folder)
         frame = happiness.by_period(con, CONFIG, YEAR, "day", "brand,channel")
-    for measure in [*COMPONENTS, "index"]:
+    for measure in [*COMPONENTS, "happiness_index"]:
         values = frame[measure].drop_nulls()
         assert ((values >= 0) & (values <= 100)).all(), measure
-    assert frame["index"].null_count() == 0  # speed, resolution, effort always exist
+    assert frame["happiness_index"].null_count() == 0  # speed, resolution, effort always exist
 
 
 @SETTINGS
@@ -164,8 +165,8 @@ def test_daily_sums_roll_up_to_the_monthly_figures(log):
         "within_target_n",
         "resolved_n",
         "effortless_n",
-        "mood_sum",
-        "mood_n",
+        "mood_sentiment_sum",
+        "mood_sentiment_n",
         "rated_n",
         "satisfied_n",
     ]
@@ -184,7 +185,11 @@ def test_daily_sums_roll_up_to_the_monthly_figures(log):
         ).row(0, named=True)
         n = total["conversations"]
         components = {
-            "mood": 50 * (1 + total["mood_sum"] / total["mood_n"]) if total["mood_n"] else None,
+            "mood": (
+                50 * (1 + total["mood_sentiment_sum"] / total["mood_sentiment_n"])
+                if total["mood_sentiment_n"]
+                else None
+            ),
             "speed": 100 * total["within_target_n"] / n,
             "resolution": 100 * total["resolved_n"] / n,
             "effort": 100 * total["effortless_n"] / n,
@@ -192,4 +197,6 @@ def test_daily_sums_roll_up_to_the_monthly_figures(log):
                 100 * total["satisfied_n"] / total["rated_n"] if total["rated_n"] else None
             ),
         }
-        assert_same(row, {"conversations": n, **components, "index": index_of(components)})
+        assert_same(
+            row, {"conversations": n, **components, "happiness_index": index_of(components)}
+        )

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.core.filters import Filters
+from dashboard.core.vocabulary import COMPONENTS
 from dashboard.data import sql
 from dashboard.views import happiness
 from tests.conftest import at, message
@@ -56,7 +57,7 @@ def test_conversation_table_of_the_worked_example(make_db):
             r["resolved"],
             r["resolved_is_proxy"],
             r["effortless"],
-            r["mood"],
+            r["mood_sentiment"],
             r["csat"],
         )
         for cid, r in rows.items()
@@ -73,7 +74,7 @@ def test_conversation_table_of_the_worked_example(make_db):
 def test_components_and_index_of_the_worked_example(make_db, config):
     con = make_db(worked_example())
     row = happiness.by_period(con, config, DAY, "all", "brand").row(0, named=True)
-    figures = {k: row[k] for k in ("conversations", *happiness.COMPONENTS, "index")}
+    figures = {k: row[k] for k in ("conversations", *COMPONENTS, "happiness_index")}
     assert figures == pytest.approx(
         {
             "conversations": 5,
@@ -82,7 +83,7 @@ def test_components_and_index_of_the_worked_example(make_db, config):
             "resolution": 60.0,
             "effort": 80.0,
             "satisfaction": 50.0,
-            "index": 57.375,
+            "happiness_index": 57.375,
         }
     )
     section = worked_section()
@@ -103,5 +104,5 @@ def test_worked_example_without_ratings_drops_satisfaction(make_db, config):
     con = make_db(worked_example(rated=False))
     row = happiness.by_period(con, config, DAY, "all", "brand").row(0, named=True)
     assert row["satisfaction"] is None
-    assert row["index"] == pytest.approx(59.21875)
+    assert row["happiness_index"] == pytest.approx(59.21875)
     assert "**59.21875**" in worked_section()

@@ -1,9 +1,14 @@
-"""Every named query (queries/*.sql) documents itself and is exercised by a test.
+"""Every named query (queries/model/*.sql, queries/views/*.sql) documents itself and is
+exercised by a test; every macro (queries/_macros.sql and the generated ones) is
+documented and used.
 
 Header: leading comment lines `-- name:`, `-- purpose:`, `-- grain:`, `-- params:`;
 the name is the file's; every $param used is mentioned in the header. Exercised:
 a test file names the query in quotes, or imports the dashboard module that runs
 it (the view wrapping the query), or runs the `chi report` view that does.
+Macros: each `create ... macro` in _macros.sql has a comment right above it, each
+generated macro is described in _macros.sql's header, and each is called by a query
+file (directly, or through another macro that one calls).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
 QUERIES = sorted(sql.query_path(name) for name in sql.query_names())
 PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+MACRO = re.compile(r"^create or replace macro ([a-z_][a-z0-9_]*)\(", re.MULTILINE)
 
 
 def header(path: Path) -> str:
@@ -85,3 +91,68 @@ def test_query_is_exercised_by_a_test(path):
     assert any(_imported(m, tests) for m in runners), (
         f"no test names {path.stem!r} or imports a module that runs it ({runners})"
     )
+
+
+def test_every_sql_file_is_a_model_or_view_query_or_the_macros():
+    files = {p.relative_to(sql.QUERIES_DIR).as_posix() for p in sql.QUERIES_DIR.rglob("*.sql")}
+    stray = sorted(
+        f for f in files if f != sql.MACROS_FILE.name and f.split("/")[0] not in sql.QUERY_FOLDERS
+    )
+    assert not stray, f"query files outside {sql.QUERY_FOLDERS}: {stray}"
+    assert all(f.count("/") <= 1 for f in files), "no nested folders under queries/"
+
+
+def macro_bodies(text: str) -> dict[str, str]:
+    """Each macro defined in `text` -> its definition (up to the next macro)."""
+    starts = list(MACRO.finditer(text))
+    ends = [m.start() for m in starts[1:]] + [len(text)]
+    return {m.group(1): text[m.start() : end] for m, end in zip(starts, ends, strict=True)}
+
+
+MACROS_TEXT = sql.MACROS_FILE.read_text(encoding="utf-8")
+FILE_MACROS = macro_bodies(MACROS_TEXT)
+GENERATED_MACROS = macro_bodies(sql.generated_macros())
+
+
+def test_there_are_file_and_generated_macros():
+    assert {"summed", "scored", "in_selection", "in_local_days"} <= set(FILE_MACROS)
+    assert {"follower_bucket", "follower_buckets", "default_target_s"} <= set(GENERATED_MACROS)
+    assert not set(FILE_MACROS) & set(GENERATED_MACROS), "a macro is defined twice"
+
+
+@pytest.mark.parametrize("name", sorted(FILE_MACROS))
+def test_macro_has_a_comment_right_above_it(name):
+    before = MACROS_TEXT[: MACROS_TEXT.index(f"create or replace macro {name}(")]
+    comment = before.rstrip("\n").splitlines()[-1]
+    assert comment.startswith("-- "), f"macro {name}: no comment right above it"
+    assert f"-- {name}(" in before.split("\n\n")[-1], (
+        f"macro {name}: its comment should start with its call, e.g. '-- {name}(...)'"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(GENERATED_MACROS))
+def test_generated_macro_is_described_in_the_macros_header(name):
+    head = header(sql.MACROS_FILE)
+    assert re.search(rf"^--\s+{name}\(", head, re.MULTILINE), (
+        f"generated macro {name} is not described in the header of {sql.MACROS_FILE.name}"
+    )
+
+
+def _called(name: str, code: str) -> bool:
+    return re.search(rf"\b{name}\(", code) is not None
+
+
+@pytest.mark.parametrize("name", sorted({**FILE_MACROS, **GENERATED_MACROS}))
+def test_macro_is_used_by_a_query(name):
+    queries = "\n".join(sql._strip_comments(p.read_text(encoding="utf-8")) for p in QUERIES)
+    bodies = {
+        macro: sql._strip_comments(body.split("(", 1)[1])  # skip the macro's own name
+        for macro, body in {**FILE_MACROS, **GENERATED_MACROS}.items()
+    }
+    used = {m for m in bodies if _called(m, queries)}
+    while True:  # a macro called by a used macro is used too
+        more = {m for m in bodies if m not in used and any(_called(m, bodies[u]) for u in used)}
+        if not more:
+            break
+        used |= more
+    assert name in used, f"macro {name} is not called by any query (nor by a macro one calls)"

@@ -33,6 +33,7 @@ import duckdb
 
 from dashboard.core.config import Config
 from dashboard.core.filters import Filters
+from dashboard.core.vocabulary import DEFAULT_TARGET_S
 from dashboard.data import connection, sql
 from dashboard.data.rollup import conversations as rollups
 from dashboard.data.rollup import daily
@@ -267,7 +268,7 @@ def pandas_overview(
     day = first["first_at"].dt.date
     chosen = first[(day >= date_from) & (day <= date_to)]
     waited = (chosen["response_at"] - chosen["first_at"]).dt.total_seconds()
-    target = chosen["channel"].astype(str).map(targets).fillna(3600.0)
+    target = chosen["channel"].astype(str).map(targets).fillna(DEFAULT_TARGET_S)
     return {
         "conversations": float(len(chosen)),
         "response_rate": float(waited.notna().mean()),

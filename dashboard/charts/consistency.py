@@ -21,7 +21,7 @@ def _cell_text(value: float | None) -> str:
 # mood for mood, conversations for the rest
 BASIS: dict[str, tuple[str, str]] = {
     "satisfaction": ("rated_n", "rated conversations"),
-    "mood": ("mood_n", "conversations with a mood"),
+    "mood": ("mood_sentiment_n", "conversations with a mood"),
 }
 
 
@@ -114,18 +114,20 @@ def channel_bars(rows: pl.DataFrame, min_n: int, alert_gap_points: float) -> go.
         if r["below_min_n"]:
             colours.append(MUTED)
             patterns.append("/")
-            texts.append(f"{_cell_text(r['index'])} · n={r['conversations']:,} (<{min_n})")
+            texts.append(
+                f"{_cell_text(r['happiness_index'])} · n={r['conversations']:,} (<{min_n})"
+            )
         else:
             colours.append(BAD if r["alert"] else ACCENT)
             patterns.append("")
-            texts.append(f"{_cell_text(r['index'])} · n={r['conversations']:,}")
+            texts.append(f"{_cell_text(r['happiness_index'])} · n={r['conversations']:,}")
         # long bars carry their label inside, clear of the reference lines; hatched
         # (thin) bars keep it outside, where it stays readable
-        inside = not r["below_min_n"] and (r["index"] or 0) >= 30
+        inside = not r["below_min_n"] and (r["happiness_index"] or 0) >= 30
         places.append("inside" if inside else "outside")
     fig = go.Figure(
         go.Bar(
-            x=rows["index"].to_list(),
+            x=rows["happiness_index"].to_list(),
             y=rows["channel"].to_list(),
             orientation="h",
             marker={"color": colours, "pattern": {"shape": patterns, "fgcolor": "white"}},
@@ -138,9 +140,9 @@ def channel_bars(rows: pl.DataFrame, min_n: int, alert_gap_points: float) -> go.
             hovertemplate="%{y}: index %{x:.1f} (n=%{customdata:,})<extra></extra>",
         )
     )
-    best = rows.filter(~pl.col("below_min_n") & pl.col("index").is_not_null())
+    best = rows.filter(~pl.col("below_min_n") & pl.col("happiness_index").is_not_null())
     if best.height >= 2:
-        top = float(best["index"].max())
+        top = float(best["happiness_index"].max())
         line = top - alert_gap_points
         fig.add_vline(x=top, line={"color": ACCENT, "dash": "dot", "width": 1})
         fig.add_vline(

@@ -7,17 +7,17 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from dashboard.charts.base import ACCENT, BAD, INK, MUTED, base_layout
+from dashboard.core.vocabulary import FOLLOWER_BUCKETS
 from dashboard.views.engagement import HOLLOW_BELOW, FanAction
 
-# Follower buckets from few to many followers: light to dark; unknown in sand.
-BUCKET_COLOURS = {
-    "<100": "#bfdbfe",
-    "100-1k": "#93c5fd",
-    "1k-10k": "#3b82f6",
-    "10k-100k": "#1d4ed8",
-    ">=100k": "#1e3a8a",
-    "unknown": "#d6c6a5",
-}
+# Follower buckets from few to many followers: light to dark; unknown (last) in sand.
+BUCKET_COLOURS: dict[str, str] = dict(
+    zip(
+        FOLLOWER_BUCKETS,
+        ("#bfdbfe", "#93c5fd", "#3b82f6", "#1d4ed8", "#1e3a8a", "#d6c6a5"),
+        strict=True,
+    )
+)
 THIN = "#e5e7eb"  # buckets under the minimum n
 
 

@@ -7,7 +7,8 @@ import polars as pl
 from plotly.colors import qualitative
 
 from dashboard.charts.base import ACCENT, BAD, GOOD, INK, MUTED, base_layout
-from dashboard.views.happiness import COMPONENTS, LABELS, SYMBOLS, WhatMoved
+from dashboard.core.vocabulary import COMPONENTS, HAPPINESS_INDEX_LABEL, LABELS, SYMBOLS
+from dashboard.views.happiness import WhatMoved
 
 PALETTE = qualitative.Plotly + qualitative.D3
 LIGHT = "#cbd5e1"
@@ -45,7 +46,7 @@ def index_over_time(frame: pl.DataFrame, min_n: int, grain: str = "day") -> go.F
         fig.add_trace(
             go.Scatter(
                 x=rows["period_start"].to_list(),
-                y=rows["index"].to_list(),
+                y=rows["happiness_index"].to_list(),
                 name=str(name),
                 mode="lines+markers",
                 line={"color": line_colour, "width": 2},
@@ -138,9 +139,9 @@ def waterfall(moved: WhatMoved) -> go.Figure:
 
 def components_heatmap(frame: pl.DataFrame, min_n: int) -> go.Figure:
     """Groups (rows) x components and index (columns), coloured 0-100, with n."""
-    columns = [*COMPONENTS, "index"]
+    columns = [*COMPONENTS, "happiness_index"]
     short = {"resolution": "Resol.", "satisfaction": "Satisf."}
-    header = [short.get(c, LABELS.get(c, "Index")) for c in columns]
+    header = [short.get(c, LABELS.get(c, HAPPINESS_INDEX_LABEL)) for c in columns]
     labels = [
         f"{g} (n={n:,}{', below min n' if n < min_n else ''})"
         for g, n in frame.select("group", "conversations").iter_rows()

@@ -26,7 +26,7 @@ def overview_trend(frame: pl.DataFrame, min_n: int) -> go.Figure:
     )
     thin = [c < min_n for c in n]
     for column, name, color in (
-        ("index", "Happiness index", ACCENT),
+        ("happiness_index", "Happiness index", ACCENT),
         ("speed", "Answered within target (%)", GOOD),
     ):
         fig.add_trace(

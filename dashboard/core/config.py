@@ -1,7 +1,7 @@
 """Configuration: weights, targets, minimum n and public allowlist, read from TOML.
 
 Lookup order: an explicit path, else `<data dir>/chi.toml`, else the packaged
-defaults (dashboard/default_config.toml). A user file only overrides the keys it sets.
+defaults (dashboard/core/default_config.toml). A user file only overrides the keys it sets.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.core.schema import CHANNELS
+from dashboard.core.vocabulary import COMPONENTS
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.toml")
 USER_CONFIG_NAME = "chi.toml"
-COMPONENTS: tuple[str, ...] = ("mood", "speed", "resolution", "effort", "satisfaction")
 
 
 class ConfigError(ValueError):
@@ -34,10 +34,6 @@ class Config:
     alert_gap_points: float
     public_brands: tuple[str, ...]
     source: str = field(default="defaults")
-
-    def weight_params(self) -> dict[str, float]:
-        """Weights as bound query parameters ($w_mood, $w_speed, ...)."""
-        return {f"w_{name}": float(self.weights[name]) for name in COMPONENTS}
 
     def fingerprint(self) -> str:
         """Changes whenever any number that affects results changes (cache key)."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dashboard.core.config import Config
+from dashboard.core.vocabulary import COMPONENTS
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,11 @@ class Filters:
 
 
 def query_params(filters: Filters, config: Config, **extra: Any) -> dict[str, Any]:
-    """Selection + weights + anything view-specific, ready for db.run."""
-    return {**filters.params(), **config.weight_params(), **extra}
+    """Selection + weights + anything view-specific, ready for sql.run. The weights are
+    one struct, `$weights` {mood, speed, resolution, effort, satisfaction}, as the
+    happiness_index and scored macros take them (queries/_macros.sql)."""
+    weights = {name: float(config.weights[name]) for name in COMPONENTS}
+    return {**filters.params(), "weights": weights, **extra}
 
 
 def keep_known(values: list[str], known: list[str]) -> tuple[list[str], list[str]]:

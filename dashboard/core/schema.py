@@ -17,7 +17,8 @@ CHANNELS: tuple[str, ...] = (
     "review",
     "other",
 )
-# Channels whose default response target is the social one (1 hour).
+# Channels whose default response target is the social one (1 hour,
+# vocabulary.DEFAULT_TARGET_S; tests/test_config.py keeps default_config.toml in step).
 SOCIAL_CHANNELS: tuple[str, ...] = (
     "twitter",
     "facebook",
@@ -28,7 +29,6 @@ SOCIAL_CHANNELS: tuple[str, ...] = (
     "other",
 )
 DIRECTIONS: tuple[str, ...] = ("inbound", "outbound", "peer")
-FOLLOWER_BUCKETS: tuple[str, ...] = ("<100", "100-1k", "1k-10k", "10k-100k", ">=100k", "unknown")
 
 INTERACTIONS = pa.schema(
     [

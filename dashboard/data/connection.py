@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from dashboard.core.config import Config
 from dashboard.core.schema import TABLES
-from dashboard.data.sql import MACROS_FILE, ensure_daily_zone, query_text, sql_string
+from dashboard.data.sql import ensure_daily_zone, install_macros, query_text, sql_string
 from dashboard.data.store import parquet_files, table_dir
 
 
@@ -60,7 +60,7 @@ def connect(data_dir: Path, config: Config, materialise: bool = True) -> duckdb.
             }
         ),
     )
-    con.execute(MACROS_FILE.read_text(encoding="utf-8"))
+    install_macros(con)
     if materialise:
         _load_conversations(con, Path(data_dir), config)
     return con

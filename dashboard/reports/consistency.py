@@ -15,6 +15,7 @@ import argparse
 import polars as pl
 
 from dashboard.commands.common import add_filter_args, filters_from_args, open_connection
+from dashboard.reports import public_names
 from dashboard.views import consistency
 
 
@@ -32,5 +33,6 @@ def run(args: argparse.Namespace) -> pl.DataFrame:
     con, config = open_connection(args)
     filters = filters_from_args(args, con, config)
     if args.by_channel:
-        return consistency.by_channel(con, config, filters).select(consistency.CHANNEL_COLUMNS)
+        frame = consistency.by_channel(con, config, filters)
+        return public_names(frame.select(consistency.CHANNEL_COLUMNS))
     return consistency.by_brand(con, config, filters).select(consistency.BRAND_COLUMNS)

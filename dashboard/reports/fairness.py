@@ -7,6 +7,7 @@ import argparse
 import polars as pl
 
 from dashboard.commands.common import add_filter_args, filters_from_args, open_connection
+from dashboard.reports import public_names
 from dashboard.views import fairness
 
 BUCKET_COLUMNS = (
@@ -16,7 +17,7 @@ BUCKET_COLUMNS = (
     "response_rate",
     "median_first_response_s",
     "within_target_share",
-    "index",
+    "happiness_index",  # reported as `index`
 )
 
 
@@ -45,4 +46,4 @@ def run(args: argparse.Namespace) -> pl.DataFrame:
     columns = list(BUCKET_COLUMNS)
     if args.by_channel:
         columns.insert(1, "channel")
-    return frame.select(columns)
+    return public_names(frame.select(columns))

@@ -13,6 +13,7 @@ import argparse
 import polars as pl
 
 from dashboard.commands.common import add_filter_args, filters_from_args, open_connection
+from dashboard.reports import public_names
 from dashboard.views import happiness
 
 COLUMNS: tuple[str, ...] = ("period_start", "brand", "channel", *happiness.MEASURES)
@@ -38,4 +39,4 @@ def run(args: argparse.Namespace) -> pl.DataFrame:
     con, config = open_connection(args)
     filters = filters_from_args(args, con, config)
     frame = happiness.by_period(con, config, filters, args.grain, args.by)
-    return frame.select(COLUMNS)
+    return public_names(frame.select(COLUMNS))

@@ -7,7 +7,7 @@ import argparse
 import polars as pl
 
 from dashboard.commands.common import open_connection
-from dashboard.core.config import COMPONENTS
+from dashboard.core.vocabulary import COMPONENTS
 from dashboard.views import public
 
 SCHEMA = {

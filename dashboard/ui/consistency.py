@@ -45,7 +45,7 @@ def alert_columns() -> dict[str, Any]:
     return {
         "brand": "Brand",
         "channel": "Channel",
-        "index": st.column_config.NumberColumn("Index", format="%.1f"),
+        "happiness_index": st.column_config.NumberColumn("Index", format="%.1f"),
         "best_channel": "Best channel",
         "best_index": st.column_config.NumberColumn("Best index", format="%.1f"),
         "points_below_best": st.column_config.NumberColumn("Points below best", format="%.1f"),
@@ -72,7 +72,7 @@ def channel_columns() -> dict[str, Any]:
         "satisfaction": st.column_config.NumberColumn(
             "Satisfied", format="%.1f%%", help="empty = no ratings"
         ),
-        "index": st.column_config.NumberColumn("Index", format="%.1f"),
+        "happiness_index": st.column_config.NumberColumn("Index", format="%.1f"),
         "points_below_best": st.column_config.NumberColumn(
             "Gap", format="%.1f", help="points below the best channel"
         ),

@@ -153,7 +153,7 @@ def buckets_table(frame: pl.DataFrame, by_channel: bool, min_n: int) -> None:
             "response_rate",
             "median_first_response_min",
             "within_target_share",
-            "index",
+            "happiness_index",
         ),
         column_config={
             "brand": "Brand",
@@ -166,6 +166,6 @@ def buckets_table(frame: pl.DataFrame, by_channel: bool, min_n: int) -> None:
                 "Median first response (min)", format="%.1f", help="over answered conversations"
             ),
             "within_target_share": _NUM("Within target %", format="%.1f"),
-            "index": _NUM("Index", format="%.1f", help="Customer Happiness Index, 0-100"),
+            "happiness_index": _NUM("Index", format="%.1f", help="Customer Happiness Index, 0-100"),
         },
     )

@@ -12,6 +12,7 @@ from dashboard.charts.happiness import point_key
 from dashboard.core import formatting
 from dashboard.core.config import Config
 from dashboard.core.filters import Filters
+from dashboard.core.vocabulary import LABELS
 from dashboard.ui import shared as ui
 from dashboard.views import happiness
 
@@ -37,7 +38,7 @@ def how_computed_panel(how: happiness.HowComputed, config: Config) -> None:
     table = pl.DataFrame(
         [
             {
-                "Component": f"{happiness.LABELS[r.component]} ({r.symbol})",
+                "Component": f"{LABELS[r.component]} ({r.symbol})",
                 "Weight": r.weight,
                 "Value": r.value,
                 "Based on": r.basis,
@@ -111,7 +112,7 @@ def drilldown(frame: pl.DataFrame, filters: Filters, grain: str, event: Any) -> 
             "within_target",
             "dropped",
             "resolved",
-            "mood",
+            "mood_sentiment",
             "csat",
         ),
         hide_index=True,
@@ -126,7 +127,11 @@ def drilldown(frame: pl.DataFrame, filters: Filters, grain: str, event: Any) -> 
             "first_response": st.column_config.TextColumn(
                 "first response", help="time to the first brand reply; – when unanswered"
             ),
-            "mood": st.column_config.NumberColumn(format="%.2f"),
+            "mood_sentiment": st.column_config.NumberColumn(
+                "mood",
+                format="%.2f",
+                help="sentiment (-1..1) of the last customer message with one",
+            ),
         },
     )
     rows = picked["selection"]["rows"] if picked else []

@@ -27,5 +27,5 @@ def data_bounds(con: duckdb.DuckDBPyConnection, tz: str) -> DataBounds:
         row["last_day"],
         list(row["brands"]),
         list(row["channels"]),
-        int(row["conversations"]),
+        int(row["conversations_n"]),
     )

@@ -25,20 +25,18 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from dashboard.core import formatting
-from dashboard.core.config import COMPONENTS, Config
+from dashboard.core import formatting, vocabulary
+from dashboard.core.config import Config
 from dashboard.core.filters import Filters, query_params
+from dashboard.core.vocabulary import COMPONENTS
 from dashboard.data import sql
 
+# the heatmap's metrics (columns of the per-channel frame) and their names
 LABELS: dict[str, str] = {
-    "index": "Index",
-    "mood": "Mood",
-    "speed": "Speed",
-    "resolution": "Resolution",
-    "effort": "Effort",
-    "satisfaction": "Satisfaction",
+    "happiness_index": vocabulary.HAPPINESS_INDEX_LABEL,
+    **vocabulary.LABELS,
 }
-HEATMAP_METRICS: tuple[str, ...] = ("index", *COMPONENTS)
+HEATMAP_METRICS: tuple[str, ...] = ("happiness_index", *COMPONENTS)
 BRAND_COLUMNS: tuple[str, ...] = ("brand", "channels", "consistency", "weakest_channel", "gap")
 CHANNEL_COLUMNS: tuple[str, ...] = (
     "brand",
@@ -53,7 +51,7 @@ CHANNEL_COLUMNS: tuple[str, ...] = (
     "mood",
     "effort",
     "satisfaction",
-    "index",
+    "happiness_index",
     "points_below_best",
     "alert",
 )
@@ -82,13 +80,13 @@ def mark_channels(frame: pl.DataFrame, min_n: int, alert_gap_points: float) -> p
     best = score_brands(frame, min_n, alert_gap_points).select(
         "brand", "best_channel", "best_index"
     )
-    compared = (pl.col("conversations") >= min_n) & pl.col("index").is_not_null()
+    compared = (pl.col("conversations") >= min_n) & pl.col("happiness_index").is_not_null()
     return (
         frame.join(best, on="brand", how="left", maintain_order="left")
         .with_columns(
             (pl.col("conversations") < min_n).alias("below_min_n"),
             pl.when(compared)
-            .then(pl.col("best_index") - pl.col("index"))
+            .then(pl.col("best_index") - pl.col("happiness_index"))
             .alias("points_below_best"),
         )
         .with_columns(
@@ -125,16 +123,19 @@ def score_brands(
     rows = []
     for brand, channels in _eligible_by_brand(frame, min_n).items():
         indexed = sorted(
-            (c for c in channels if c["index"] is not None),
-            key=lambda c: (c["index"], c["channel"]),
+            (c for c in channels if c["happiness_index"] is not None),
+            key=lambda c: (c["happiness_index"], c["channel"]),
         )
         weakest = best = None
         if len(indexed) >= 2:
             weakest = indexed[0]
             # the best channel: highest index, ties again by channel name
-            best = min(indexed, key=lambda c: (-c["index"], c["channel"]))
+            best = min(indexed, key=lambda c: (-c["happiness_index"], c["channel"]))
         alerts = [
-            c for c in indexed if best is not None and best["index"] - c["index"] > alert_gap_points
+            c
+            for c in indexed
+            if best is not None
+            and best["happiness_index"] - c["happiness_index"] > alert_gap_points
         ]
         total = int(frame.filter(pl.col("brand") == brand)["conversations"].sum())
         rows.append(
@@ -143,11 +144,13 @@ def score_brands(
                 "channels": len(channels),
                 "consistency": consistency_score(channels),
                 "weakest_channel": weakest["channel"] if weakest else None,
-                "gap": best["index"] - weakest["index"] if weakest and best else None,
+                "gap": best["happiness_index"] - weakest["happiness_index"]
+                if weakest and best
+                else None,
                 "best_channel": best["channel"] if best else None,
                 "alerts": len(alerts),
                 "conversations": total,
-                "best_index": best["index"] if best else None,
+                "best_index": best["happiness_index"] if best else None,
             }
         )
     schema = {**BRAND_SCHEMA, "best_index": pl.Float64}
@@ -197,7 +200,7 @@ def alerts(channels: pl.DataFrame) -> list[Alert]:
         Alert(
             r["brand"],
             r["channel"],
-            r["index"],
+            r["happiness_index"],
             r["best_channel"],
             r["best_index"],
             int(r["conversations"]),
@@ -213,7 +216,7 @@ def alerts_table(channels: pl.DataFrame) -> pl.DataFrame:
             {
                 "brand": a.brand,
                 "channel": a.channel,
-                "index": a.index,
+                "happiness_index": a.index,
                 "best_channel": a.best_channel,
                 "best_index": a.best_index,
                 "points_below_best": a.points_below,
@@ -224,7 +227,7 @@ def alerts_table(channels: pl.DataFrame) -> pl.DataFrame:
         schema={
             "brand": pl.String,
             "channel": pl.String,
-            "index": pl.Float64,
+            "happiness_index": pl.Float64,
             "best_channel": pl.String,
             "best_index": pl.Float64,
             "points_below_best": pl.Float64,
@@ -248,7 +251,9 @@ def default_brand(scores: pl.DataFrame) -> str | None:
 def brand_channels(channels: pl.DataFrame, brand: str) -> pl.DataFrame:
     """The per-channel rows of one brand, best index first (thin channels last)."""
     return channels.filter(pl.col("brand") == brand).sort(
-        ["below_min_n", "index", "channel"], descending=[False, True, False], nulls_last=True
+        ["below_min_n", "happiness_index", "channel"],
+        descending=[False, True, False],
+        nulls_last=True,
     )
 
 
@@ -339,8 +344,8 @@ def switch_summary(
         int(switched["conversations"] + single["conversations"]),
         int(switched["conversations"]),
         switched["share_pct"],
-        switched["index"],
-        single["index"],
+        switched["happiness_index"],
+        single["happiness_index"],
     )
 
 
@@ -353,10 +358,12 @@ def journeys_by_brand(
         "brand",
         pl.col("conversations").alias("switched_n"),
         pl.col("share_pct").alias("switched_pct"),
-        pl.col("index").alias("index_switched"),
+        pl.col("happiness_index").alias("index_switched"),
     )
     single = frame.filter(~pl.col("switched_channel")).select(
-        "brand", pl.col("conversations").alias("single_n"), pl.col("index").alias("index_single")
+        "brand",
+        pl.col("conversations").alias("single_n"),
+        pl.col("happiness_index").alias("index_single"),
     )
     return (
         switched.join(single, on="brand")

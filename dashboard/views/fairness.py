@@ -27,16 +27,12 @@ import polars as pl
 from dashboard.core import formatting
 from dashboard.core.config import Config
 from dashboard.core.filters import Filters, query_params
+from dashboard.core.vocabulary import FOLLOWER_BUCKET_PHRASES, KNOWN_FOLLOWER_BUCKETS
 from dashboard.data import sql
 
-PREMIUM_BUCKETS: tuple[str, ...] = ("<100", "100-1k", "1k-10k", "10k-100k", ">=100k")
-BUCKET_PHRASE = {
-    "<100": "fewer than 100 followers",
-    "100-1k": "100 to 1k followers",
-    "1k-10k": "1k to 10k followers",
-    "10k-100k": "10k to 100k followers",
-    ">=100k": "100k or more followers",
-}
+# the premiums compare buckets of a known follower count ('unknown' never takes part)
+PREMIUM_BUCKETS: tuple[str, ...] = KNOWN_FOLLOWER_BUCKETS
+BUCKET_PHRASE: dict[str, str] = FOLLOWER_BUCKET_PHRASES
 Z95 = 1.959963984540054
 RESAMPLES = 2000
 SEED = 20250303

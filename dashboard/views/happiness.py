@@ -15,15 +15,13 @@ import duckdb
 import polars as pl
 
 from dashboard.core import formatting
-from dashboard.core.config import COMPONENTS, Config
+from dashboard.core.config import Config
 from dashboard.core.filters import Filters, query_params
+from dashboard.core.vocabulary import COMPONENTS, LABELS, SYMBOLS
 from dashboard.data import sql
 from dashboard.views.overview import default_grain
 
 __all__ = [
-    "COMPONENTS",
-    "LABELS",
-    "SYMBOLS",
     "SPLITS",
     "default_grain",
     "by_period",
@@ -43,20 +41,6 @@ __all__ = [
     "moved_summary",
 ]
 
-LABELS: dict[str, str] = {
-    "mood": "Mood",
-    "speed": "Speed",
-    "resolution": "Resolution",
-    "effort": "Effort",
-    "satisfaction": "Satisfaction",
-}
-SYMBOLS: dict[str, str] = {
-    "mood": "M",
-    "speed": "R",
-    "resolution": "V",
-    "effort": "E",
-    "satisfaction": "C",
-}
 # --by value -> (split_brand, split_channel) of happiness_by_period
 SPLITS: dict[str, tuple[bool, bool]] = {
     "all": (False, False),
@@ -64,7 +48,9 @@ SPLITS: dict[str, tuple[bool, bool]] = {
     "channel": (False, True),
     "brand,channel": (True, True),
 }
-MEASURES: tuple[str, ...] = ("conversations", *COMPONENTS, "index")
+# the figures of a group, as `chi report happiness` lists them (it names the index
+# `index`: dashboard/reports)
+MEASURES: tuple[str, ...] = ("conversations", *COMPONENTS, "happiness_index")
 
 
 def by_period(
@@ -158,7 +144,8 @@ def what_moved(
     before = before or filters.previous()
     now_row = selection_figures(con, config, filters) or {}
     before_row = selection_figures(con, config, before) or {}
-    index_now, index_before = now_row.get("index"), before_row.get("index")
+    index_now = now_row.get("happiness_index")
+    index_before = before_row.get("happiness_index")
     # without both indices there is no change to split: show the values only
     parts = [
         Contribution(c, config.weights[c], before_row.get(c), now_row.get(c), 0.0)
@@ -240,8 +227,8 @@ def how_computed(con: duckdb.DuckDBPyConnection, config: Config, filters: Filter
     def share(k: str, of: int, what: str) -> str:
         return f"{int(row.get(k) or 0):,} of {of:,} {what}"
 
-    mood_n = int(row.get("mood_n") or 0)
-    mean = f"{row['mood_sum'] / mood_n:+.3f}" if mood_n else "–"
+    mood_n = int(row.get("mood_sentiment_n") or 0)
+    mean = f"{row['mood_sentiment_sum'] / mood_n:+.3f}" if mood_n else "–"
     basis = {
         "mood": f"mean last sentiment {mean} over {mood_n:,} conversations with one",
         "speed": share("within_target_n", n, "answered within their channel's target"),
@@ -257,7 +244,7 @@ def how_computed(con: duckdb.DuckDBPyConnection, config: Config, filters: Filter
     used = sum(r.weight for r in rows if r.value is not None)
     return HowComputed(
         rows,
-        row.get("index"),
+        row.get("happiness_index"),
         n,
         used,
         int(row.get("resolved_proxy_n") or 0),
@@ -287,7 +274,13 @@ def drill_points(frame: pl.DataFrame) -> list[DrillPoint]:
     """The chart's points (a by_period frame), newest first, for the drill-down picker."""
     rows = frame.sort(["period_start", "brand", "channel"], descending=[True, False, False])
     return [
-        DrillPoint(r["period_start"], r["brand"], r["channel"], int(r["conversations"]), r["index"])
+        DrillPoint(
+            r["period_start"],
+            r["brand"],
+            r["channel"],
+            int(r["conversations"]),
+            r["happiness_index"],
+        )
         for r in rows.iter_rows(named=True)
     ]
 

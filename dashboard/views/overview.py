@@ -73,8 +73,8 @@ def kpis(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters) -> li
         ),
         Kpi(
             "Happiness index",
-            now["index"],
-            before["index"],
+            now["happiness_index"],
+            before["happiness_index"],
             "points",
             True,
             "the 0-100 Customer Happiness Index (see the Happiness page)",

@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
-from dashboard.core.config import COMPONENTS, Config
+from dashboard.core.config import Config
 from dashboard.core.filters import Filters, query_params
+from dashboard.core.vocabulary import COMPONENTS, LABELS, SYMBOLS
 from dashboard.data import sql
 from dashboard.views.bounds import data_bounds
 
@@ -163,7 +164,9 @@ def _week_points(rows: dict, brand: str, weeks: list[dt.date], min_n: int) -> tu
         if row is None or row["conversations"] < min_n:
             points.append(WeekPoint(week, None, None))
         else:
-            points.append(WeekPoint(week, _round(row["index"]), int(row["conversations"])))
+            points.append(
+                WeekPoint(week, _round(row["happiness_index"]), int(row["conversations"]))
+            )
     return tuple(points)
 
 
@@ -195,8 +198,10 @@ def board(con: duckdb.DuckDBPyConnection, config: Config) -> Board:
         row = now.get((brand, current.date_from))
         old = before.get((brand, previous.date_from))
         shown = row is not None and row["conversations"] >= config.min_n
-        index = _round(row["index"]) if shown else None
-        prev = _round(old["index"]) if old and old["conversations"] >= config.min_n else None
+        index = _round(row["happiness_index"]) if shown else None
+        prev = (
+            _round(old["happiness_index"]) if old and old["conversations"] >= config.min_n else None
+        )
         scores.append(
             BrandScore(
                 brand=brand,
@@ -243,31 +248,17 @@ def brand_history(
 
 # --- methodology, generated from the same config as the numbers -----------------
 
-COMPONENT_TEXT: dict[str, tuple[str, str, str]] = {
-    # key: (name, symbol, definition)
-    "mood": (
-        "Mood",
-        "M",
-        "50 × (1 + mean mood), where a conversation's mood is the sentiment "
-        "(−1..1) of its last customer message that has one",
-    ),
-    "speed": (
-        "Speed",
-        "R",
-        "100 × share of conversations answered within their entry channel's first-response target",
-    ),
-    "resolution": ("Resolution", "V", "100 × share of conversations resolved"),
-    "effort": (
-        "Effort",
-        "E",
-        "100 × share of effortless conversations: at most 2 customer "
-        "messages, and every message on one channel",
-    ),
-    "satisfaction": (
-        "Satisfaction",
-        "C",
-        "100 × share of rated conversations whose last CSAT rating is 4 or 5 (only where rated)",
-    ),
+# what each component measures, in the methodology's words
+DEFINITIONS: dict[str, str] = {
+    "mood": "50 × (1 + mean mood), where a conversation's mood is the sentiment "
+    "(−1..1) of its last customer message that has one",
+    "speed": "100 × share of conversations answered within their entry channel's "
+    "first-response target",
+    "resolution": "100 × share of conversations resolved",
+    "effort": "100 × share of effortless conversations: at most 2 customer "
+    "messages, and every message on one channel",
+    "satisfaction": "100 × share of rated conversations whose last CSAT rating is 4 or 5 "
+    "(only where rated)",
 }
 
 
@@ -282,7 +273,7 @@ def _duration_label(seconds: int) -> str:
 def methodology(config: Config) -> dict:
     """The public methodology as data: formula, weights, targets, minimum n, rules."""
     total = sum(config.weights.values())
-    symbols = [COMPONENT_TEXT[c][1] for c in COMPONENTS]
+    symbols = [SYMBOLS[c] for c in COMPONENTS]
     return {
         "version": config.methodology_version,
         "formula": "CHI = Σ wᵢ × componentᵢ / Σ wᵢ, over the components ("
@@ -291,11 +282,11 @@ def methodology(config: Config) -> dict:
         "components": [
             {
                 "key": c,
-                "name": COMPONENT_TEXT[c][0],
-                "symbol": COMPONENT_TEXT[c][1],
+                "name": LABELS[c],
+                "symbol": SYMBOLS[c],
                 "weight": config.weights[c],
                 "weight_pct": round(100 * config.weights[c] / total, 1),
-                "definition": COMPONENT_TEXT[c][2],
+                "definition": DEFINITIONS[c],
             }
             for c in COMPONENTS
         ],

@@ -9,6 +9,8 @@
 -- ordering rule: messages are ordered by created_at; at equal timestamps an inbound
 --   message comes before a brand or peer message, then by interaction_id.
 --   channel_path lists the channels in order of first appearance joined by ' -> '.
+-- macros: follower_bucket (generated from dashboard/core/vocabulary.py, see
+--   queries/_macros.sql): the follower bucket of the first inbound message's count.
 
 with
 
@@ -45,8 +47,9 @@ inbound as (
         -- plain arg_min would skip a null and take a later message's count)
         arg_min_null(author_followers, message_order) as followers,
         count(*) as inbound_messages,
-        -- mood: sentiment of the last inbound message that has one
-        arg_max(sentiment, message_order) filter (where sentiment is not null) as mood
+        -- mood sentiment (-1..1): sentiment of the last inbound message that has one
+        arg_max(sentiment, message_order) filter (where sentiment is not null)
+            as mood_sentiment
     from messages
     where direction = 'inbound'
     group by brand, conversation_id
@@ -117,19 +120,12 @@ select
     inbound.channel,
     inbound.first_inbound_at,
     inbound.followers,
-    case
-        when inbound.followers is null then 'unknown'
-        when inbound.followers < 100 then '<100'
-        when inbound.followers < 1000 then '100-1k'
-        when inbound.followers < 10000 then '1k-10k'
-        when inbound.followers < 100000 then '10k-100k'
-        else '>=100k'
-    end as follower_bucket,
+    follower_bucket(inbound.followers) as follower_bucket,
     inbound.inbound_messages,
     whole_conversation.messages,
     whole_conversation.channels_used,
     epoch(first_responses.first_response_at - inbound.first_inbound_at) as first_response_s,
-    inbound.mood,
+    inbound.mood_sentiment,
     whole_conversation.csat,
     whole_conversation.nps,
     whole_conversation.last_message_at,

@@ -9,6 +9,10 @@
 -- tables: conversation_facts (the rollup rows), channel_targets (from the config),
 --         data_as_of (one row: as_of, the newest created_at in the whole interaction
 --         log; a conversation "has waited longer than the target" judged at this time).
+-- columns: mood_sentiment is the -1..1 sentiment of the last inbound message that has
+--   one (the 0-100 Mood component is computed from its sums by mood_score).
+-- macros: default_target_s() (generated from dashboard/core/vocabulary.py): the target
+--   of an entry channel the config sets none for.
 
 with
 
@@ -27,7 +31,7 @@ data_as_of as (
 joined as (
     select
         conversation_facts.*,
-        coalesce(channel_targets.target_s, 3600.0) as target_s,
+        coalesce(channel_targets.target_s, default_target_s()) as target_s,
         epoch(data_as_of.as_of - conversation_facts.last_message_at) as waiting_s
     from conversation_facts
     cross join data_as_of
@@ -73,7 +77,7 @@ select
         as resolved,
     resolved_flags = 0 as resolved_is_proxy,
     inbound_messages <= 2 and channels_used = 1 as effortless,
-    mood,
+    mood_sentiment,
     csat,
     nps,
     last_message_at,

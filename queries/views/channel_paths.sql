@@ -13,7 +13,7 @@
 --   ordering rule (created_at, inbound first at equal times, then interaction_id).
 --   A single-channel conversation's path is its channel (counted from the daily
 --   rollup); a switched one's path is computed once by the conversation rollup
---   (queries/conversation_facts.sql) and read from the switched_paths table.
+--   (queries/model/conversation_facts.sql) and read from the switched_paths table.
 
 with
 
@@ -31,14 +31,13 @@ single_channel as (
         case when $split_brand then brand else 'all' end as brand_group,
         channel as path,
         1 as channels_in_path,
-        conversations
+        conversations_n
     from daily_sums
     where tz = $tz
         and not switched_channel
         and day >= $date_from::date
         and day <= $date_to::date
-        and (len($brands) = 0 or list_contains($brands, brand))
-        and (len($channels) = 0 or list_contains($channels, channel))
+        and in_selection(brand, channel, $brands, $channels)
 ),
 
 switched as (
@@ -47,12 +46,10 @@ switched as (
         case when $split_brand then brand else 'all' end as brand_group,
         channel_path as path,
         len(string_split(channel_path, ' -> ')) as channels_in_path,
-        1 as conversations
+        1 as conversations_n
     from switched_paths
-    where first_inbound_at >= local_day_start($tz, $date_from)
-        and first_inbound_at < local_day_start($tz, $date_to::date + 1)
-        and (len($brands) = 0 or list_contains($brands, brand))
-        and (len($channels) = 0 or list_contains($channels, channel))
+    where in_local_days(first_inbound_at, $tz, $date_from, $date_to)
+        and in_selection(brand, channel, $brands, $channels)
 ),
 
 paths as (
@@ -66,7 +63,7 @@ counted as (
         brand_group as brand,
         path,
         channels_in_path,
-        sum(conversations)::bigint as conversations
+        sum(conversations_n)::bigint as conversations_n
     from paths
     group by brand_group, path, channels_in_path
 )
@@ -75,7 +72,7 @@ select
     brand,
     path,
     channels_in_path,
-    conversations,
-    share_score(conversations, sum(conversations) over (partition by brand)) as share_pct
+    conversations_n as conversations,
+    share_score(conversations_n, sum(conversations_n) over (partition by brand)) as share_pct
 from counted
-order by brand, conversations desc, path
+order by brand, conversations_n desc, path

@@ -8,7 +8,7 @@
 --   $tz                   display time zone that assigns days
 --   $brands, $channels    lists to keep (channels = entry channels); empty keeps all
 --   $split_brand          boolean: one pair of rows per brand, else one pair overall
---   $w_mood, $w_speed, $w_resolution, $w_effort, $w_satisfaction  index weights
+--   $weights              the index weights {mood, speed, resolution, effort, satisfaction}
 -- note: a conversation switched channel when its messages (any direction) use more
 --   than one channel (conversations.switched_channel); both groups are always
 --   returned, with 0 conversations and null components when empty.
@@ -27,8 +27,15 @@ in_scope as (
     where tz = $tz
         and day >= $date_from::date
         and day <= $date_to::date
-        and (len($brands) = 0 or list_contains($brands, brand))
-        and (len($channels) = 0 or list_contains($channels, channel))
+        and in_selection(brand, channel, $brands, $channels)
+),
+
+sums as (
+    select * from summed(in_scope, ['brand_group', 'switched_channel'])
+),
+
+scores as (
+    select * from scored(sums, $weights)
 ),
 
 groups as (
@@ -38,40 +45,24 @@ groups as (
     cross join (values (true), (false)) as switched(switched_channel)
 ),
 
-sums as (
-    select
-        brand_group,
-        switched_channel,
-        sum(conversations)::bigint as conversations,
-        sum(answered_n)::bigint as answered_n,
-        sum(within_target_n)::bigint as within_target_n,
-        sum(resolved_n)::bigint as resolved_n,
-        sum(effortless_n)::bigint as effortless_n,
-        sum(mood_sum)::double as mood_sum,
-        sum(mood_n)::bigint as mood_n,
-        sum(rated_n)::bigint as rated_n,
-        sum(satisfied_n)::bigint as satisfied_n
-    from in_scope
-    group by brand_group, switched_channel
-),
-
-components as (
+filled as (
     select
         groups.brand_group as brand,
         groups.switched_channel,
-        coalesce(sums.conversations, 0) as conversations,
-        sum(coalesce(sums.conversations, 0)) over (partition by groups.brand_group)
+        coalesce(scores.conversations_n, 0) as conversations,
+        sum(coalesce(scores.conversations_n, 0)) over (partition by groups.brand_group)
             as brand_conversations,
-        share_score(sums.answered_n, sums.conversations) as response_rate,
-        mood_score(sums.mood_sum, sums.mood_n) as mood,
-        share_score(sums.within_target_n, sums.conversations) as speed,
-        share_score(sums.resolved_n, sums.conversations) as resolution,
-        share_score(sums.effortless_n, sums.conversations) as effort,
-        share_score(sums.satisfied_n, sums.rated_n) as satisfaction
+        scores.response_rate,
+        scores.mood,
+        scores.speed,
+        scores.resolution,
+        scores.effort,
+        scores.satisfaction,
+        scores.happiness_index
     from groups
-    left join sums
-        on groups.brand_group = sums.brand_group
-        and groups.switched_channel = sums.switched_channel
+    left join scores
+        on groups.brand_group = scores.brand_group
+        and groups.switched_channel = scores.switched_channel
 )
 
 select
@@ -85,9 +76,6 @@ select
     resolution,
     effort,
     satisfaction,
-    happiness_index(
-        mood, speed, resolution, effort, satisfaction,
-        $w_mood, $w_speed, $w_resolution, $w_effort, $w_satisfaction
-    ) as index
-from components
+    happiness_index
+from filled
 order by brand, switched_channel desc

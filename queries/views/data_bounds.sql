@@ -16,6 +16,6 @@ select
     max(day) as last_day,
     coalesce(list(distinct brand order by brand), []) as brands,
     coalesce(list(distinct channel order by channel), []) as channels,
-    coalesce(sum(conversations), 0)::bigint as conversations
+    coalesce(sum(conversations_n), 0)::bigint as conversations_n
 from daily_sums
 where tz = $tz

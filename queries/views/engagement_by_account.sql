@@ -3,7 +3,7 @@
 --          account (brand x channel), mean followers, posts, engagements, the
 --          engagement rate, and inbound conversations per 1,000 followers, from
 --          additive sums. The size curve and the fan-action index are fitted on
---          these rows in Python (dashboard/engagement.py).
+--          these rows in Python (dashboard/views/engagement.py).
 -- grain: brand x channel, for every account with audience rows in the dates.
 --        Every brand is returned (the curve is fitted over all of them);
 --        `selected` marks the brands of the selection.
@@ -30,7 +30,7 @@ audience_in_scope as (
     from audience
     where date >= $date_from::date
         and date <= $date_to::date
-        and (len($channels) = 0 or list_contains($channels, channel))
+        and is_selected(channel, $channels)
 ),
 
 account_sums as (
@@ -52,12 +52,12 @@ entry_conversations as (
     select
         brand,
         channel,
-        sum(conversations)::bigint as conversations
+        sum(conversations_n)::bigint as conversations_n
     from daily_sums
     where tz = $tz
         and day >= $date_from::date
         and day <= $date_to::date
-        and (len($channels) = 0 or list_contains($channels, channel))
+        and is_selected(channel, $channels)
     group by brand, channel
 ),
 
@@ -71,7 +71,7 @@ accounts as (
         account_sums.followers_sum / account_sums.snapshots as followers,
         account_sums.posts,
         account_sums.likes + account_sums.comments + account_sums.shares as engagements,
-        coalesce(entry_conversations.conversations, 0) as conversations
+        coalesce(entry_conversations.conversations_n, 0) as conversations_n
     from account_sums
     left join entry_conversations
         on account_sums.brand = entry_conversations.brand
@@ -81,7 +81,7 @@ accounts as (
 select
     brand,
     channel,
-    (len($brands) = 0 or list_contains($brands, brand)) as selected,
+    is_selected(brand, $brands) as selected,
     snapshots,
     followers_sum,
     followers,
@@ -92,8 +92,8 @@ select
     case when posts > 0 and followers > 0
         then 100.0 * engagements / posts / followers
     end as engagement_rate_pct,
-    conversations,
-    case when followers > 0 then 1000.0 * conversations / followers end
+    conversations_n as conversations,
+    case when followers > 0 then 1000.0 * conversations_n / followers end
         as conversations_per_1k_followers
 from accounts
 order by channel, brand

@@ -2,8 +2,9 @@
 -- purpose: the customer side of "engagement versus follower count": per brand
 --          and customer follower bucket, n, response rate, median first
 --          response, within-target share and the happiness index, from the
---          additive sums of the daily rollup (the median from the conversations). Every bucket is returned for every brand (empty
---          buckets with 0 conversations and null rates).
+--          additive sums of the daily rollup (the median from the conversations).
+--          Every bucket is returned for every brand (empty buckets with 0
+--          conversations and null rates).
 -- grain: brand x channel ('all' unless $split_channel) x follower_bucket.
 -- params:
 --   $date_from, $date_to  first and last local day included (DATE)
@@ -13,7 +14,7 @@
 --   $with_medians         boolean: false leaves median_first_response_s null and skips
 --                         reading the response times (the premiums take the medians
 --                         from the times they fetch anyway)
---   $w_mood, $w_speed, $w_resolution, $w_effort, $w_satisfaction  index weights
+--   $weights              the index weights {mood, speed, resolution, effort, satisfaction}
 
 with
 
@@ -26,41 +27,27 @@ response_times as (
 ),
 
 buckets as (
-    -- the follower buckets of queries/conversations.sql, smallest audience first
-    select * from (values
-        ('<100', 1), ('100-1k', 2), ('1k-10k', 3), ('10k-100k', 4), ('>=100k', 5),
-        ('unknown', 6)
-    ) as b(follower_bucket, bucket_order)
+    -- every follower bucket with its place, smallest audience first (generated from
+    -- dashboard/core/vocabulary.py)
+    select * from follower_buckets()
 ),
 
 in_scope as (
     select
-        *,
-        case when $split_channel then channel else 'all' end as channel_group
+        * replace (case when $split_channel then channel else 'all' end as channel)
     from daily_sums
     where tz = $tz
         and day >= $date_from::date
         and day <= $date_to::date
-        and (len($brands) = 0 or list_contains($brands, brand))
-        and (len($channels) = 0 or list_contains($channels, channel))
+        and in_selection(brand, channel, $brands, $channels)
 ),
 
-day_sums as (
-    select
-        brand,
-        channel_group as channel,
-        follower_bucket,
-        sum(conversations)::bigint as conversations,
-        sum(answered_n)::bigint as answered_n,
-        sum(within_target_n)::bigint as within_target_n,
-        sum(resolved_n)::bigint as resolved_n,
-        sum(effortless_n)::bigint as effortless_n,
-        sum(mood_sum)::double as mood_sum,
-        sum(mood_n)::bigint as mood_n,
-        sum(rated_n)::bigint as rated_n,
-        sum(satisfied_n)::bigint as satisfied_n
-    from in_scope
-    group by all
+sums as (
+    select * from summed(in_scope, ['brand', 'channel', 'follower_bucket'])
+),
+
+scores as (
+    select * from scored(sums, $weights)
 ),
 
 answered_times as (
@@ -73,22 +60,9 @@ answered_times as (
         median(first_response_s) as median_first_response_s
     from response_times
     where $with_medians
-        and first_inbound_at >= local_day_start($tz, $date_from)
-        and first_inbound_at < local_day_start($tz, $date_to::date + 1)
-        and (len($brands) = 0 or list_contains($brands, brand))
-        and (len($channels) = 0 or list_contains($channels, channel))
+        and in_local_days(first_inbound_at, $tz, $date_from, $date_to)
+        and in_selection(brand, channel, $brands, $channels)
     group by all
-),
-
-sums as (
-    select
-        day_sums.*,
-        answered_times.median_first_response_s
-    from day_sums
-    left join answered_times
-        on day_sums.brand = answered_times.brand
-        and day_sums.channel = answered_times.channel
-        and day_sums.follower_bucket = answered_times.follower_bucket
 ),
 
 groups as (
@@ -99,43 +73,26 @@ grid as (
     select groups.brand, groups.channel, buckets.follower_bucket, buckets.bucket_order
     from groups
     cross join buckets
-),
-
-components as (
-    select
-        grid.brand,
-        grid.channel,
-        grid.follower_bucket,
-        grid.bucket_order,
-        coalesce(sums.conversations, 0) as conversations,
-        coalesce(sums.answered_n, 0) as answered_n,
-        coalesce(sums.within_target_n, 0) as within_target_n,
-        sums.median_first_response_s,
-        mood_score(sums.mood_sum, sums.mood_n) as mood,
-        share_score(sums.within_target_n, sums.conversations) as speed,
-        share_score(sums.resolved_n, sums.conversations) as resolution,
-        share_score(sums.effortless_n, sums.conversations) as effort,
-        share_score(sums.satisfied_n, sums.rated_n) as satisfaction
-    from grid
-    left join sums
-        on grid.brand = sums.brand
-        and grid.channel = sums.channel
-        and grid.follower_bucket = sums.follower_bucket
 )
 
 select
-    brand,
-    channel,
-    follower_bucket,
-    bucket_order,
-    conversations,
-    answered_n,
-    share_score(answered_n, conversations) as response_rate,
-    median_first_response_s,
-    speed as within_target_share,
-    happiness_index(
-        mood, speed, resolution, effort, satisfaction,
-        $w_mood, $w_speed, $w_resolution, $w_effort, $w_satisfaction
-    ) as index
-from components
-order by brand, channel, bucket_order
+    grid.brand,
+    grid.channel,
+    grid.follower_bucket,
+    grid.bucket_order,
+    coalesce(scores.conversations_n, 0) as conversations,
+    coalesce(scores.answered_n, 0) as answered_n,
+    scores.response_rate,
+    answered_times.median_first_response_s,
+    scores.speed as within_target_share,
+    scores.happiness_index
+from grid
+left join scores
+    on grid.brand = scores.brand
+    and grid.channel = scores.channel
+    and grid.follower_bucket = scores.follower_bucket
+left join answered_times
+    on scores.brand = answered_times.brand
+    and scores.channel = answered_times.channel
+    and scores.follower_bucket = answered_times.follower_bucket
+order by grid.brand, grid.channel, grid.bucket_order

@@ -1,7 +1,7 @@
 -- name: fairness_response_times
 -- purpose: the first-response times of the answered conversations in chosen
 --          follower buckets, for the bootstrap interval of the speed premium
---          (dashboard/fairness.py). Only the two buckets compared per brand are
+--          (dashboard/views/fairness.py). Only the two buckets compared per brand are
 --          asked for, so the rows stay few.
 -- grain: one row per requested group with answered conversations: the list of
 --        their first-response seconds (in no particular order; the bootstrap sorts).
@@ -34,9 +34,8 @@ in_scope as (
         follower_bucket,
         first_response_s
     from response_times
-    where (len($channels) = 0 or list_contains($channels, channel))
-        and first_inbound_at >= local_day_start($tz, $date_from)
-        and first_inbound_at < local_day_start($tz, $date_to::date + 1)
+    where is_selected(channel, $channels)
+        and in_local_days(first_inbound_at, $tz, $date_from, $date_to)
 )
 
 select

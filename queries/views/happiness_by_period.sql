@@ -1,7 +1,7 @@
 -- name: happiness_by_period
 -- purpose: the Customer Happiness Index and its five components per period,
 --          optionally split by brand and/or channel, built from the additive sums
---          of the daily rollup (table daily_sums, queries/daily_sums.sql).
+--          of the daily rollup (table daily_sums, queries/model/daily_sums.sql).
 -- grain: period_start x brand x channel ('all' where not split).
 -- params:
 --   $date_from, $date_to  first and last local day included (DATE)
@@ -9,7 +9,7 @@
 --   $brands, $channels    lists to keep; an empty list keeps all
 --   $grain                'day' | 'week' | 'month' | 'all'
 --   $split_brand, $split_channel  booleans
---   $w_mood, $w_speed, $w_resolution, $w_effort, $w_satisfaction  index weights
+--   $weights              the index weights {mood, speed, resolution, effort, satisfaction}
 
 with
 
@@ -19,68 +19,47 @@ daily_sums as (
 
 in_scope as (
     -- a conversation belongs to the local day of its first inbound message
-    select *
+    select
+        * replace (
+            case when $split_brand then brand else 'all' end as brand,
+            case when $split_channel then channel else 'all' end as channel
+        ),
+        period_start(day, $grain, $date_from::date) as period_start
     from daily_sums
     where tz = $tz
         and day >= $date_from::date
         and day <= $date_to::date
-        and (len($brands) = 0 or list_contains($brands, brand))
-        and (len($channels) = 0 or list_contains($channels, channel))
+        and in_selection(brand, channel, $brands, $channels)
 ),
 
 sums as (
-    select
-        period_start(day, $grain, $date_from::date) as period_start,
-        case when $split_brand then brand else 'all' end as brand,
-        case when $split_channel then channel else 'all' end as channel,
-        sum(conversations)::bigint as conversations,
-        sum(answered_n)::bigint as answered_n,
-        sum(within_target_n)::bigint as within_target_n,
-        sum(resolved_n)::bigint as resolved_n,
-        sum(resolved_proxy_n)::bigint as resolved_proxy_n,
-        sum(effortless_n)::bigint as effortless_n,
-        sum(mood_sum)::double as mood_sum,
-        sum(mood_n)::bigint as mood_n,
-        sum(rated_n)::bigint as rated_n,
-        sum(satisfied_n)::bigint as satisfied_n
-    from in_scope
-    group by all
+    select * from summed(in_scope, ['period_start', 'brand', 'channel'])
 ),
 
-components as (
-    select
-        *,
-        mood_score(mood_sum, mood_n) as mood,
-        share_score(within_target_n, conversations) as speed,
-        share_score(resolved_n, conversations) as resolution,
-        share_score(effortless_n, conversations) as effort,
-        share_score(satisfied_n, rated_n) as satisfaction
-    from sums
+scores as (
+    select * from scored(sums, $weights)
 )
 
 select
     period_start,
     brand,
     channel,
-    conversations,
+    conversations_n as conversations,
     answered_n,
     within_target_n,
     resolved_n,
     resolved_proxy_n,
     effortless_n,
-    mood_sum,
-    mood_n,
+    mood_sentiment_sum,
+    mood_sentiment_n,
     rated_n,
     satisfied_n,
-    share_score(answered_n, conversations) as response_rate,
+    response_rate,
     mood,
     speed,
     resolution,
     effort,
     satisfaction,
-    happiness_index(
-        mood, speed, resolution, effort, satisfaction,
-        $w_mood, $w_speed, $w_resolution, $w_effort, $w_satisfaction
-    ) as index
-from components
+    happiness_index
+from scores
 order by period_start, brand, channel

@@ -24,13 +24,11 @@ in_scope as (
         *,
         timezone($tz, first_inbound_at) as local_start
     from conversations
-    where (len($brands) = 0 or list_contains($brands, brand))
-        and (len($channels) = 0 or list_contains($channels, channel))
+    where in_selection(brand, channel, $brands, $channels)
         and ($brand = 'all' or brand = $brand)
         and ($channel = 'all' or channel = $channel)
         -- the same local days as an instant range: only these rows are converted
-        and first_inbound_at >= local_day_start($tz, $date_from)
-        and first_inbound_at < local_day_start($tz, $date_to::date + 1)
+        and in_local_days(first_inbound_at, $tz, $date_from, $date_to)
 ),
 
 in_point as (
@@ -59,7 +57,7 @@ select
     resolved,
     resolved_is_proxy,
     effortless,
-    mood,
+    mood_sentiment,
     csat,
     inbound_messages,
     messages,

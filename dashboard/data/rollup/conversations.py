@@ -74,9 +74,10 @@ def rollup_dir(data_dir: Path) -> Path:
 
 
 def version() -> str:
-    """Changes when the stored rows would: the facts query (conversations_from_facts
-    runs at read time, and the daily rollup records its own rules)."""
-    text = sql.query_text("conversation_facts")
+    """Changes when the stored rows would: the facts query and the macros it may use
+    (generated ones included: a changed follower bucket rebuilds). conversations.sql
+    runs at read time, and the daily rollup records its own rules."""
+    text = sql.query_text("conversation_facts") + sql.macros_text()
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -201,6 +202,7 @@ def _build_connection(data_dir: Path) -> duckdb.DuckDBPyConnection:
     # the raw log as `raw`; the facts query reads `interactions`, defined per build
     con.execute(f"set temp_directory = {sql.sql_string(str(rollup_dir(data_dir) / '.spill'))}")
     connection.create_table_view(con, data_dir, "interactions", as_name="raw")
+    sql.install_macros(con)
     return con
 
 

@@ -38,12 +38,12 @@ from pathlib import Path
 import duckdb
 
 from dashboard.core.config import Config
+from dashboard.core.vocabulary import DEFAULT_TARGET_S
 from dashboard.data import connection, sql
 from dashboard.data.rollup import conversations as rollups
 
 DAILY = "daily"
 MANIFEST = "_daily.json"
-DEFAULT_TARGET_S = 3600.0  # conversations_from_facts: a channel without a target
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,7 @@ def rules(config: Config) -> str:
     text = json.dumps(
         {
             "queries": [sql.query_text(q) for q in ("conversations", "daily_sums")],
+            "macros": sql.macros_text(),
             "facts": rollups.version(),
             "targets": sorted((k, float(v)) for k, v in config.targets_s.items()),
             "tz": config.display_time_zone,

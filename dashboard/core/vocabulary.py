@@ -1,0 +1,62 @@
+"""The product's vocabulary: the index components with their labels and symbols, the
+follower buckets, and the default first-response target. Each lives here once: the
+views, charts, reports and config read them from here, and the SQL gets them through
+macros generated from them (dashboard.data.sql.generated_macros: follower_bucket,
+follower_buckets, default_target_s; documented in queries/_macros.sql).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+# The five components of the Customer Happiness Index (docs/METRICS.md), in the order
+# every table, chart and formula lists them; also the keys of the config's [weights].
+COMPONENTS: tuple[str, ...] = ("mood", "speed", "resolution", "effort", "satisfaction")
+LABELS: dict[str, str] = {
+    "mood": "Mood",
+    "speed": "Speed",
+    "resolution": "Resolution",
+    "effort": "Effort",
+    "satisfaction": "Satisfaction",
+}
+# The letters of the index formula, as the methodology writes them (docs/METRICS.md).
+SYMBOLS: dict[str, str] = {
+    "mood": "M",
+    "speed": "R",
+    "resolution": "V",
+    "effort": "E",
+    "satisfaction": "C",
+}
+HAPPINESS_INDEX_LABEL = "Index"
+
+
+class FollowerBucket(NamedTuple):
+    """A range of customer follower counts (author_followers of the conversation's
+    first inbound message): from the previous bucket's `below` (0 for the first) up to
+    `below`, exclusive; `below` None means no upper bound."""
+
+    label: str
+    below: int | None
+    phrase: str  # in words, for verdicts ("... than customers with <phrase>")
+
+
+FOLLOWER_BUCKET_TABLE: tuple[FollowerBucket, ...] = (
+    FollowerBucket("<100", 100, "fewer than 100 followers"),
+    FollowerBucket("100-1k", 1_000, "100 to 1k followers"),
+    FollowerBucket("1k-10k", 10_000, "1k to 10k followers"),
+    FollowerBucket("10k-100k", 100_000, "10k to 100k followers"),
+    FollowerBucket(">=100k", None, "100k or more followers"),
+)
+# A conversation whose first inbound message carries no follower count.
+UNKNOWN_BUCKET = "unknown"
+# The buckets of a known follower count, smallest audience first (the premiums compare
+# the first and the last of these).
+KNOWN_FOLLOWER_BUCKETS: tuple[str, ...] = tuple(b.label for b in FOLLOWER_BUCKET_TABLE)
+# Every value of conversations.follower_bucket, in display order ('unknown' last).
+FOLLOWER_BUCKETS: tuple[str, ...] = (*KNOWN_FOLLOWER_BUCKETS, UNKNOWN_BUCKET)
+FOLLOWER_BUCKET_PHRASES: dict[str, str] = {b.label: b.phrase for b in FOLLOWER_BUCKET_TABLE}
+
+# First-response target (seconds) of an entry channel the config sets no target for;
+# also the social channels' target in the packaged defaults (default_config.toml, which
+# a test keeps equal to this).
+DEFAULT_TARGET_S: float = 3600.0

@@ -7,20 +7,21 @@ and returned as a Polars frame. The connection exposes these views/tables:
 
 - `interactions`, `audience`: the raw Parquet (empty, typed views when absent)
 - `channel_targets(channel, target_s)`: first-response targets from the config
-- `conversation_facts`: the conversation rollup (dashboard/rollups.py), read from
+- `conversation_facts`: the conversation rollup (dashboard/data/rollup/conversations.py), read from
   `<data dir>/rollups/` (built or refreshed first when stale), or computed in memory
   when the data dir cannot be written
 - `data_as_of(as_of)`: the newest timestamp in the data, at which `dropped` is judged
 - `conversations`: one row per conversation with every per-conversation metric
-  (equal to queries/conversations.sql): a view over the rollup through
-  queries/conversations_from_facts.sql (a table when computed in memory)
+  (queries/model/conversations.sql over the facts): a view over the rollup (a table
+  when computed in memory)
 - `response_times`: one row per answered conversation (brand, channel, follower_bucket,
   first_inbound_at, first_response_s) in memory, for medians and percentiles
 - `switched_paths`: the conversations that switched channel (brand, channel,
   first_inbound_at, channel_path) in memory, for the channel paths
-- `daily_sums`: queries/daily_sums.sql rows with a `tz` column: the stored daily
-  rollup (dashboard/daily.py) for the config's display time zone, other zones added
-  on first use (`ensure_daily_zone`; db.run does it for queries reading daily_sums)
+- `daily_sums`: queries/model/daily_sums.sql rows with a `tz` column: the stored daily
+  rollup (dashboard/data/rollup/daily.py) for the config's display time zone, other
+  zones added on first use (`ensure_daily_zone`; `run` does it for queries reading
+  daily_sums)
 """
 
 from __future__ import annotations

@@ -52,6 +52,18 @@ def test_report_by_channel_as_json_lists_every_channel_with_its_alert(data_dir, 
     assert rows["twitter"]["p90_first_response_s"] == pytest.approx(5040.0)
 
 
+def test_report_by_channel_keeps_the_public_column_name_index(data_dir, capsys):
+    # the view frame calls it happiness_index; `chi report` is a public interface
+    main(["report", "consistency", "--data", str(data_dir), "--by-channel", "--format", "json"])
+    rows = {r["channel"]: r for r in json.loads(capsys.readouterr().out)}
+    assert list(rows["twitter"]) == list(consistency.CHANNEL_COLUMNS[:-3]) + [
+        "index",
+        "points_below_best",
+        "alert",
+    ]
+    assert rows["twitter"]["index"] == pytest.approx(78.75)
+
+
 def test_report_with_one_channel_leaves_score_gap_and_weakest_empty(data_dir, capsys):
     assert main(["report", "consistency", "--data", str(data_dir), "--channel", "email"]) == 0
     [row] = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))

@@ -215,18 +215,14 @@ def _load_model(con: duckdb.DuckDBPyConnection, data_dir: Path, config: Config) 
         return RollupStatus(STORED)
     reasons = []
     if stored.changed:
-        reasons.append(f"raw {_months(stored.changed)} changed since they were stored")
+        reasons.append(
+            f"raw {facts.describe_months(stored.changed)} changed since they were stored"
+        )
     if sums.rules_changed:
         reasons.append("the daily sums were stored for other targets, time zone or rules")
     elif sums.stale and not stored.changed:
-        reasons.append(f"daily {_months(tuple(sums.stale))} not stored for this data")
+        reasons.append(f"daily {facts.describe_months(sums.stale)} not stored for this data")
     return RollupStatus(PARTIAL, "; ".join(reasons), stored.changed, tuple(recomputed), summed)
-
-
-def _months(months: tuple[str, ...]) -> str:
-    if len(months) <= 3:
-        return ("month " if len(months) == 1 else "months ") + ", ".join(months)
-    return f"{len(months)} months ({months[0]} to {months[-1]})"
 
 
 def _model_in_memory(con: duckdb.DuckDBPyConnection, config: Config) -> None:

@@ -11,6 +11,7 @@ Views/tables: `interactions`, `audience` (the raw Parquet, or empty typed tables
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -20,6 +21,8 @@ from dashboard.core.config import Config
 from dashboard.core.schema import TABLES
 from dashboard.data.sql import MACROS_FILE, sql_string
 from dashboard.data.store import parquet_files, table_dir
+
+SPILL_DIR = str(Path(tempfile.gettempdir()) / "chi-duckdb-spill")
 
 
 def create_table_view(
@@ -49,6 +52,9 @@ def raw_connection(data_dir: Path, config: Config) -> duckdb.DuckDBPyConnection:
     model tables: what the rollup builders and connection.connect start from."""
     con = duckdb.connect(":memory:")
     con.execute("set TimeZone = 'UTC'")
+    # DuckDB spills to ./.tmp by default, which is the data dir when run from there: a
+    # reader must never write under it (the rollup builders set their own)
+    con.execute(f"set temp_directory = {sql_string(SPILL_DIR)}")
     for name in TABLES:
         create_table_view(con, Path(data_dir), name)
     create_table_from(

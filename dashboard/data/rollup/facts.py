@@ -159,14 +159,25 @@ def state(data_dir: Path) -> FactsState:
     elif old.version != version():
         reason = "the conversation rules changed since they were stored"
     elif deleted := sorted(set(old.raw) - set(current)):
-        reason = f"raw month {', '.join(deleted)} was deleted"
+        reason = f"raw {describe_months(deleted)} deleted"
+    elif (rollup_dir(data_dir) / LEGACY_FACTS).is_dir():
+        reason = f"stored in the old layout ({ROLLUP_DIR}/{LEGACY_FACTS}/)"
     elif missing := [m for m in old.months if not month_file(data_dir, m).is_file()]:
-        reason = f"stored month {', '.join(missing)} is missing"
+        reason = f"stored {describe_months(missing)} missing"
     if reason:
         changed = sorted(current)
     else:
         changed = sorted(m for m in current if old.raw.get(m) != current[m])
     return FactsState(old, files, current, reason, tuple(changed))
+
+
+def describe_months(months: list[str] | tuple[str, ...]) -> str:
+    """ "month 2025-03", "months 2025-01, 2025-02", "12 months (2025-01 to 2025-12)"."""
+    if len(months) == 1:
+        return f"month {months[0]}"
+    if len(months) <= 3:
+        return "months " + ", ".join(months)
+    return f"{len(months)} months ({months[0]} to {months[-1]})"
 
 
 def is_fresh(data_dir: Path) -> bool:

@@ -64,6 +64,8 @@ class RollupStatus:
             parts.append(f"{_count(self.facts_in_memory, 'conversation month')}")
         if self.daily_in_memory:
             parts.append(f"{_count(self.daily_in_memory, 'daily month')}")
+        if not parts:  # the changed raw months touched no conversation
+            return "read from the rollups (nothing needed recomputing)"
         return f"{' and '.join(parts)} computed in memory, the rest read from the rollups"
 
     def note(self) -> str | None:
@@ -222,7 +224,9 @@ def _load_model(con: duckdb.DuckDBPyConnection, data_dir: Path, config: Config) 
         reasons.append("the daily sums were stored for other targets, time zone or rules")
     elif sums.stale and not stored.changed:
         reasons.append(f"daily {facts.describe_months(sums.stale)} not stored for this data")
-    return RollupStatus(PARTIAL, "; ".join(reasons), stored.changed, tuple(recomputed), summed)
+    return RollupStatus(
+        PARTIAL, "; ".join(reasons), stored.changed, tuple(recomputed), tuple(summed)
+    )
 
 
 def _model_in_memory(con: duckdb.DuckDBPyConnection, config: Config) -> None:

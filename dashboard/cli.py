@@ -13,6 +13,7 @@ COMMANDS: dict[str, str] = {
     "serve": "serve",
     "demo": "demo",
     "ingest": "ingest",
+    "rollup": "rollup",
     "report": "report",
     "export-public": "export_public",
     "bench": "bench",

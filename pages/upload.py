@@ -4,12 +4,10 @@ with the same summary. New data shows on the other pages at their next load."""
 import streamlit as st
 
 from dashboard.core.schema import CHANNELS
-from dashboard.ingest import FORMATS, IngestError
 from dashboard.ui import shared as ui
 from dashboard.ui import upload as ui_upload
 
 DEFAULT_CHANNEL = "(the format's default)"
-
 
 st.title("Upload data")
 if ui.is_public():
@@ -25,9 +23,9 @@ st.caption(
 
 fmt = st.selectbox(
     "Format",
-    list(FORMATS),
+    list(ui_upload.FORMATS),
     key="format",
-    format_func=lambda name: f"{name}: {FORMATS[name].description}",
+    format_func=ui_upload.format_label,
 )
 uploads = st.file_uploader(
     "Export file(s)",
@@ -54,22 +52,12 @@ year = left.number_input(
 tz = right.text_input("Time zone of timestamps without one", value="UTC", key="tz")
 
 if st.button("Import", type="primary", disabled=not uploads, key="import"):
-    try:
-        summary = ui_upload.import_uploads(
-            uploads or [],
-            fmt,
-            data_dir,
-            brand=brand.strip() or None,
-            channel=None if channel == DEFAULT_CHANNEL else channel,
-            tz=tz.strip() or "UTC",
-            year=int(year) if year is not None else None,
-        )
-    except IngestError as exc:
-        st.error(f"Nothing was imported: {exc}")
-    except Exception as exc:  # never a traceback on the page
-        st.error(f"Nothing was imported: unexpected {type(exc).__name__}: {exc}")
-    else:
-        st.success(
-            f"Imported {summary.accepted:,} rows. The other pages show them at their next load."
-        )
-        ui_upload.show_summary(summary)
+    ui_upload.import_uploads(
+        uploads or [],
+        fmt,
+        data_dir,
+        brand=brand.strip() or None,
+        channel=None if channel == DEFAULT_CHANNEL else channel,
+        tz=tz.strip() or "UTC",
+        year=int(year) if year is not None else None,
+    )

@@ -73,11 +73,13 @@ def make_db(tmp_path: Path, config: Config) -> Callable[..., duckdb.DuckDBPyConn
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Close the DuckDB connections that AppTest runs left in Streamlit's caches, so
-    their bindings are released before interpreter exit (no leak report after the summary)."""
+    """Close the DuckDB connections that AppTest runs and the feeds left in the process's
+    shared cache, so their bindings are released before interpreter exit (no leak
+    report after the summary)."""
     import gc
 
     import streamlit as st
 
-    st.cache_resource.clear()  # the connections; cached frames hold no bindings
+    connection.clear_shared()
+    st.cache_resource.clear()  # parsed configs; cached frames hold no bindings
     gc.collect()

@@ -79,11 +79,10 @@ def test_measure_reports_every_page(bench_dir: Path) -> None:
 
 
 def test_keep_rollups_reuses_the_stored_rollups_without_timing_a_build(bench_dir: Path) -> None:
-    from dashboard.data.rollup import conversations as rollups
-    from dashboard.data.rollup import daily
+    from dashboard.data.rollup import daily, facts
 
     bench.refresh_rollups(bench_dir, load_config(bench_dir))
-    oldest = min(rollups.read_manifest(bench_dir).months)
+    oldest = min(facts.read_manifest(bench_dir).months)
     stored = daily.month_file(bench_dir, oldest)
     stamp = stored.stat().st_mtime_ns
     result = bench.measure(bench_dir, load_config(bench_dir), 1, with_pandas=False, rebuild=False)

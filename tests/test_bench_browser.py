@@ -15,7 +15,6 @@ from dashboard.bench import browser as bench_browser
 from dashboard.bench import runner as bench
 from dashboard.core.config import load_config
 from dashboard.data import connection
-from dashboard.data.rollup import conversations as rollups
 from dashboard.web import warmup
 
 ROWS = 4000
@@ -50,7 +49,7 @@ def test_warm_up_builds_the_connection_the_pages_then_use(
     assert job.status.state == "ready"
     # the same key as the pages (dashboard/ui.py): the warm-up's connection is reused
     config = load_config(data_dir)
-    warmed = connection.shared_connection(data_dir, config, rollups.data_version(data_dir))
+    warmed = connection.shared_connection(data_dir, config, connection.data_version(data_dir))
     assert warmed is warmup.warm_connection()
     built: list[int] = []
     real_connect = connection.connect

@@ -1,6 +1,6 @@
 """Per-conversation metrics, each on a hand-made log.
 
-They read the `conversations` table exactly as db.connect builds it for every page
+They read the `conversations` table exactly as connection.connect builds it for every page
 (the rollup path: queries/conversation_facts.sql + conversations_from_facts.sql);
 tests/test_rollups.py proves that path equal to queries/conversations.sql."""
 

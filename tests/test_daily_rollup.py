@@ -1,7 +1,9 @@
-"""The daily rollup (dashboard/daily.py) gives exactly the direct computation.
+"""The daily rollup (dashboard/data/rollup/daily.py), stored by the explicit step
+(`rollup.refresh`) or, when stale, summed in memory by a reading connection, gives
+exactly the direct computation.
 
 The reference: the model computed in memory from the raw log in one go
-(tests/test_rollups.in_memory_model), then queries/model/daily_sums.sql over it.
+(connection.connect_in_memory), then queries/model/daily_sums.sql over it.
 """
 
 from __future__ import annotations
@@ -17,10 +19,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dashboard.core.config import Config, load_config
-from dashboard.data import connection, sql
-from dashboard.data.rollup import conversations as rollups
-from dashboard.data.rollup import daily
-from tests.test_rollups import SETTINGS, in_memory_model, logs, message, write
+from dashboard.data import connection, rollup, sql
+from dashboard.data.rollup import daily, facts
+from tests.test_rollups import SETTINGS, logs, message, write
 
 CONFIG = load_config()
 PARIS = dataclasses.replace(CONFIG, display_time_zone="Europe/Paris")
@@ -28,11 +29,17 @@ KEY = ["day", "brand", "channel", "follower_bucket", "switched_channel"]
 
 
 def direct(data_dir: Path, config: Config, tz: str) -> pl.DataFrame:
-    return sql.run(in_memory_model(data_dir, config), "daily_sums", tz=tz).sort(KEY)
+    return sql.run(connection.connect_in_memory(data_dir, config), "daily_sums", tz=tz).sort(KEY)
 
 
-def loaded(data_dir: Path, config: Config, tz: str) -> pl.DataFrame:
+def loaded(data_dir: Path, config: Config, tz: str, store: bool = True) -> pl.DataFrame:
+    """The `daily_sums` rows of a reading connection: after the rollup step stored them
+    (`store`), or as the connection finds them."""
+    if store:
+        rollup.refresh(data_dir, config)
     con = connection.connect(data_dir, config)
+    if store:
+        assert connection.rollup_status(con).source == connection.STORED
     sql.ensure_daily_zone(con, tz)
     rows = con.sql("select * exclude (tz) from daily_sums where tz = $tz", params={"tz": tz})
     return rows.pl().sort(KEY)
@@ -64,13 +71,15 @@ def test_incremental_daily_refresh_equals_a_full_build(
         data_dir = Path(tmp)
         if first:
             write(data_dir, first, "first")
-            connection.connect(data_dir, CONFIG)  # builds both rollups
+            rollup.refresh(data_dir, CONFIG)  # stores both rollups
         if second:
             write(data_dir, second, "second")
+        stale = loaded(data_dir, CONFIG, "UTC", store=False)  # stale months in memory
         incremental = loaded(data_dir, CONFIG, "UTC")
-        shutil.rmtree(rollups.rollup_dir(data_dir))
+        shutil.rmtree(facts.rollup_dir(data_dir))
         assert incremental.equals(loaded(data_dir, CONFIG, "UTC"))
         assert incremental.equals(direct(data_dir, CONFIG, "UTC"))
+        assert stale.equals(incremental)
 
 
 def day_row(data_dir: Path, day: dt.date, config: Config = CONFIG) -> dict:
@@ -134,12 +143,13 @@ def test_an_unwritable_data_dir_still_gives_the_daily_sums(tmp_path: Path) -> No
     jan = dt.datetime(2025, 1, 10, 9, tzinfo=dt.UTC)
     write(tmp_path, [message(1, "a", "inbound", jan), message(2, "b", "inbound", jan)], "x")
     (tmp_path / "rollups").write_text("not a directory")  # nothing can be stored
-    assert day_row(tmp_path, jan.date())["conversations_n"] == 2
+    frame = loaded(tmp_path, CONFIG, "UTC", store=False).filter(pl.col("day") == jan.date())
+    assert frame["conversations_n"].to_list() == [2]
 
 
-def test_writing_new_data_refreshes_both_rollups(tmp_path: Path) -> None:
+def test_the_rollup_step_stores_both_rollups(tmp_path: Path) -> None:
     jan = dt.datetime(2025, 1, 10, 9, tzinfo=dt.UTC)
     write(tmp_path, [message(1, "a", "inbound", jan)], "x")
-    assert rollups.refresh_after_write(tmp_path)
-    assert rollups.month_file(tmp_path, "2025-01").is_file()
+    rollup.refresh(tmp_path, CONFIG)
+    assert facts.month_file(tmp_path, "2025-01").is_file()
     assert daily.month_file(tmp_path, "2025-01").is_file()

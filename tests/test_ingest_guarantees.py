@@ -177,9 +177,9 @@ def test_dashboard_queries_run_on_the_imported_data(tmp_path):
 
 def test_new_data_changes_the_data_version_the_app_caches_on(tmp_path):
     ingest_files([FIXTURES / "contract_good.csv"], "csv", tmp_path)
-    before = store.data_version(tmp_path)
+    before = connection.data_version(tmp_path)
     ingest_files([FIXTURES / "twcs_messy.csv"], "twcs", tmp_path)
-    assert store.data_version(tmp_path) != before
+    assert connection.data_version(tmp_path) != before
 
 
 def test_sentiment_is_the_same_in_parallel_and_in_process(monkeypatch):

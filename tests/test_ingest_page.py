@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.data import store
+from dashboard.core.config import load_config
+from dashboard.data import connection, store
 from dashboard.ingest import FORMATS
 
 PAGE = Path(__file__).resolve().parent.parent / "pages" / "upload.py"
@@ -59,6 +60,13 @@ def test_upload_page_imports_and_shows_the_summary(data_dir):
     assert "column 'inbound': not true/false" in app.dataframe[0].value["reason"].tolist()
     assert any("Imported 7 rows" in s.value for s in app.success)
     assert store.has_data(data_dir)
+
+
+def test_upload_page_stores_the_rollups_after_importing(data_dir):
+    app = upload(page(), "twcs_messy.csv", "twcs")
+    assert any(c.value.startswith("rollups: conversation_facts: rebuilt") for c in app.caption)
+    con = connection.connect(data_dir, load_config(data_dir))
+    assert connection.rollup_status(con).source == connection.STORED
 
 
 def test_upload_page_shows_a_fatal_problem_as_an_error_not_a_traceback(data_dir):

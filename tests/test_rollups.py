@@ -1,6 +1,8 @@
-"""The stored conversation rollup (dashboard/data/rollup/conversations.py), built in full
-or refreshed month by month, gives exactly the model computed in memory from the raw
-log in one go (queries/model/conversation_facts.sql, then conversations.sql)."""
+"""The stored conversation facts rollup (dashboard/data/rollup/facts.py), built in full
+or refreshed month by month by the explicit step (`rollup.refresh`), gives exactly the
+model computed in memory from the raw log in one go (connection.connect_in_memory:
+queries/model/conversation_facts.sql, then conversations.sql); so does a reading
+connection over stale rollups, which recomputes only what is stale, in memory."""
 
 from __future__ import annotations
 
@@ -9,16 +11,16 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pyarrow as pa
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.core.config import Config, load_config
+from dashboard.core.config import load_config
 from dashboard.core.schema import TABLES
-from dashboard.data import connection, sql, store
-from dashboard.data.rollup import conversations as rollups
+from dashboard.data import connection, rollup, sql, store
+from dashboard.data.rollup import facts
 
 CONFIG = load_config()
 START = dt.datetime(2025, 1, 20, tzinfo=dt.UTC)  # logs span January to March
@@ -32,25 +34,29 @@ def write(data_dir: Path, rows: list[dict], batch: str) -> None:
     store.write_batch(data_dir, "interactions", pa.table(columns, schema=schema), batch)
 
 
-def in_memory_model(data_dir: Path, config: Config) -> duckdb.DuckDBPyConnection:
-    """The model over the whole raw log, in memory, never reading a stored rollup."""
-    con = connection.connect(data_dir, config, materialise=False)
-    con.execute("create table conversation_facts as " + sql.query_text("conversation_facts"))
-    con.execute("create table data_as_of as select max(created_at) as as_of from interactions")
-    con.execute("create table conversations as " + sql.query_text("conversations"))
+def direct(data_dir: Path) -> pl.DataFrame:
+    return sql.run(connection.connect_in_memory(data_dir, CONFIG), "conversations").sort(KEY)
+
+
+def stored_connection(data_dir: Path):
+    """Store the rollups (the explicit step), then a connection that reads only them."""
+    rollup.refresh(data_dir, CONFIG)
+    con = connection.connect(data_dir, CONFIG)
+    assert connection.rollup_status(con).source == connection.STORED
     return con
 
 
-def direct(data_dir: Path) -> pl.DataFrame:
-    return sql.run(in_memory_model(data_dir, CONFIG), "conversations").sort(KEY)
-
-
 def from_rollup(data_dir: Path) -> pl.DataFrame:
+    return stored_connection(data_dir).sql("select * from conversations").pl().sort(KEY)
+
+
+def as_read(data_dir: Path) -> pl.DataFrame:
+    """What a reading connection gives without storing anything first."""
     return connection.connect(data_dir, CONFIG).sql("select * from conversations").pl().sort(KEY)
 
 
 def stored_paths(data_dir: Path) -> dict[tuple[str, str], str]:
-    con = connection.connect(data_dir, CONFIG)
+    con = stored_connection(data_dir)
     rows = con.sql("select brand, conversation_id, channel_path from conversation_facts")
     return {(b, c): p for b, c, p in rows.fetchall()}
 
@@ -120,14 +126,17 @@ def test_incremental_refresh_equals_full_build_and_direct_computation(
         data_dir = Path(tmp)
         if first:
             write(data_dir, first, "first")
-            rollups.refresh(data_dir)
+            facts.refresh(data_dir)
         if second:
             write(data_dir, second, "second")
+        # stale rollups, read as they are: the changed months recomputed in memory
+        stale = as_read(data_dir)
         incremental = from_rollup(data_dir)
-        shutil.rmtree(rollups.rollup_dir(data_dir))
+        shutil.rmtree(facts.rollup_dir(data_dir))
         full = from_rollup(data_dir)
         assert incremental.equals(full)
         assert incremental.equals(direct(data_dir))
+        assert stale.equals(incremental)
 
 
 def message(i: int, conversation: str, direction: str, when: dt.datetime, **extra) -> dict:
@@ -156,8 +165,8 @@ def test_a_new_month_continuing_an_old_conversation_rewrites_only_the_months_it_
         ],
         "jan",
     )
-    rollups.refresh(tmp_path)
-    manifest = rollups.read_manifest(tmp_path)
+    facts.refresh(tmp_path)
+    manifest = facts.read_manifest(tmp_path)
     assert manifest is not None and manifest.months == ["2025-01"]
     # February: a new conversation, and conversation "a" continues on email
     feb = dt.datetime(2025, 2, 2, 9, tzinfo=dt.UTC)
@@ -169,10 +178,11 @@ def test_a_new_month_continuing_an_old_conversation_rewrites_only_the_months_it_
         ],
         "feb",
     )
-    march_file = rollups.month_file(tmp_path, "2025-03")
+    march_file = facts.month_file(tmp_path, "2025-03")
     assert not march_file.exists()
+    assert as_read(tmp_path).equals(direct(tmp_path))  # before the rollup step
     incremental = from_rollup(tmp_path)
-    assert rollups.read_manifest(tmp_path).months == ["2025-01", "2025-02"]
+    assert facts.read_manifest(tmp_path).months == ["2025-01", "2025-02"]
     assert incremental.equals(direct(tmp_path))
     a = incremental.filter(pl.col("conversation_id") == "a").row(0, named=True)
     # a: 3 messages, twitter then email, first response 5 min = 300 s; it stays in
@@ -189,11 +199,11 @@ def test_a_new_month_continuing_an_old_conversation_rewrites_only_the_months_it_
 
 def test_a_fresh_rollup_is_not_rebuilt(tmp_path: Path) -> None:
     write(tmp_path, [message(1, "a", "inbound", dt.datetime(2025, 1, 10, tzinfo=dt.UTC))], "x")
-    rollups.refresh(tmp_path)
-    path = rollups.month_file(tmp_path, "2025-01")
+    facts.refresh(tmp_path)
+    path = facts.month_file(tmp_path, "2025-01")
     stamp = path.stat().st_mtime_ns
-    assert rollups.is_fresh(tmp_path)
-    rollups.refresh(tmp_path)
+    assert facts.is_fresh(tmp_path)
+    facts.refresh(tmp_path)
     connection.connect(tmp_path, CONFIG)
     assert path.stat().st_mtime_ns == stamp
 
@@ -207,13 +217,16 @@ def test_a_deleted_raw_month_removes_its_conversations(tmp_path: Path) -> None:
         ],
         "x",
     )
-    rollups.refresh(tmp_path)
+    facts.refresh(tmp_path)
     shutil.rmtree(tmp_path / "interactions" / "month=2025-02")
+    assert as_read(tmp_path)["conversation_id"].to_list() == ["a"]
     assert from_rollup(tmp_path)["conversation_id"].to_list() == ["a"]
-    assert not rollups.month_file(tmp_path, "2025-02").exists()
+    assert not facts.month_file(tmp_path, "2025-02").exists()
 
 
 def test_an_unwritable_data_dir_still_gives_the_conversations(tmp_path: Path) -> None:
     write(tmp_path, [message(1, "a", "inbound", dt.datetime(2025, 1, 10, tzinfo=dt.UTC))], "x")
     (tmp_path / "rollups").write_text("not a directory")  # refresh cannot write here
-    assert from_rollup(tmp_path)["conversation_id"].to_list() == ["a"]
+    with pytest.raises(rollup.RollupError, match="cannot store the rollups"):
+        rollup.refresh(tmp_path, CONFIG)
+    assert as_read(tmp_path)["conversation_id"].to_list() == ["a"]

@@ -1,7 +1,8 @@
-"""Streamlit caching in dashboard/ui.py, proved by counting real query executions.
+"""Streamlit caching in dashboard/ui, proved by counting real query executions.
 
-Every `sql.run` (and every `connection.shared_connection` call) still runs for real; the tests
-only record which view function asked for it (the function ui.load was given, e.g.
+Every `sql.run` (and every connection build, `connection.connect` as called by
+connection.shared_connection, the process's one cache of connections) still runs for
+real; the tests only record which view function asked for it (the function ui.load was given, e.g.
 overview.trend), so "re-ran" means DuckDB executed the query again, not merely that a
 page re-rendered.
 
@@ -30,11 +31,12 @@ from streamlit.testing.v1 import AppTest
 from dashboard.data import connection, sql
 from dashboard.data.store import parquet_files
 from dashboard.ui import shared as ui
+from dashboard.web import api
 from tests.conftest import at, message, write_rows
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
 RESULTS_KEPT = 512  # st.cache_data(max_entries=...) of ui.load's cache
-CONNECTIONS_KEPT = 2  # st.cache_resource(max_entries=...) of ui's connection
+CONNECTIONS_KEPT = 2  # connection.SHARED_MAX: the shared connections a process keeps
 CONFIGS_KEPT = 4  # st.cache_resource(max_entries=...) of ui's parsed config
 MARCH = {"from": "2025-03-03", "to": "2025-03-16"}
 
@@ -51,7 +53,7 @@ class Executions:
     """What really ran since the last `reset()`."""
 
     queries: list[Execution] = field(default_factory=list)
-    connections: int = 0  # connections ui built (connection.shared_connection calls)
+    connections: int = 0  # connections built (connection.connect calls)
 
     def views(self) -> Counter[str]:
         return Counter(e.view for e in self.queries)
@@ -82,9 +84,11 @@ def calling_view() -> str:
 def cold_caches() -> Iterator[None]:
     st.cache_data.clear()
     st.cache_resource.clear()
+    connection.clear_shared()
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
+    connection.clear_shared()
 
 
 @pytest.fixture(autouse=True)
@@ -105,10 +109,10 @@ def one_session_per_apptest(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def executed(monkeypatch: pytest.MonkeyPatch) -> Executions:
-    """Count every real query and every connection ui asks for; view modules and ui
-    call `sql.run` / `connection.shared_connection` as module attributes at call time."""
+    """Count every real query and every connection built; view modules call `sql.run`
+    and shared_connection calls `connect` as module attributes at call time."""
     log = Executions()
-    real_run, real_connection = sql.run, connection.shared_connection
+    real_run, real_connection = sql.run, connection.connect
 
     def counting_run(con: Any, name: str, **params: Any) -> Any:
         log.queries.append(Execution(calling_view(), name, params))
@@ -119,7 +123,7 @@ def executed(monkeypatch: pytest.MonkeyPatch) -> Executions:
         return real_connection(*args, **kwargs)
 
     monkeypatch.setattr(sql, "run", counting_run)
-    monkeypatch.setattr(connection, "shared_connection", counting_connection)
+    monkeypatch.setattr(connection, "connect", counting_connection)
     return log
 
 
@@ -269,6 +273,16 @@ def test_a_session_on_another_page_reuses_the_data_bounds(data_dir, executed):
     assert executed.connections == 0
 
 
+def test_the_public_feeds_use_the_connection_the_pages_built(data_dir, executed):
+    open_page("overview.py", **MARCH)
+    assert executed.connections == 1
+    feed = api.Feed()
+    snap = feed.snapshot()  # builds the board on the shared connection
+    cursor = snap.cursor()
+    cursor.close()
+    assert executed.connections == 1
+
+
 # 3. bounded caches
 
 
@@ -347,7 +361,8 @@ def test_every_streamlit_cache_of_the_dashboard_is_bounded_and_shared_by_session
         for name, value in vars(module).items()
         if isinstance(value, CachedFunc)
     }
-    assert {"dashboard.ui.shared._cached_call", "dashboard.ui.shared._connection"} <= set(cached)
+    # results and parsed configs; connections live in connection.shared_connection only
+    assert {"dashboard.ui.shared._cached_call", "dashboard.ui.shared._config"} <= set(cached)
     for name, info in cached.items():
         assert info.max_entries is not None, f"{name} has no max_entries"
         assert info.scope == "global", f"{name} is not shared by sessions"

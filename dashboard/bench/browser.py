@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dashboard.core import settings
 from dashboard.data.store import has_data
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -201,12 +202,8 @@ def chi_serve(
     ]
     if config_path is not None:
         command += ["--config", str(config_path)]
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("CHI_DATA", "CHI_PUBLIC", "CHI_CONFIG", "CHI_WARMUP")
-    }
-    env["CHI_WARMUP"] = "1" if warm_up else "0"
+    env = {k: v for k, v in os.environ.items() if k not in settings.VARIABLES}
+    env[settings.WARMUP] = "1" if warm_up else "0"
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True

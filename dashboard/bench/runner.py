@@ -34,9 +34,8 @@ import duckdb
 from dashboard.core.config import Config
 from dashboard.core.filters import Filters
 from dashboard.core.vocabulary import DEFAULT_TARGET_S
-from dashboard.data import connection, sql
-from dashboard.data.rollup import conversations as rollups
-from dashboard.data.rollup import daily
+from dashboard.data import connection, rollup, sql
+from dashboard.data.rollup import facts
 from dashboard.data.store import parquet_files, table_dir
 from dashboard.views import bounds, consistency, engagement, fairness, happiness, overview, public
 
@@ -147,7 +146,7 @@ def measure(
     data_dir = Path(data_dir)
     build_s = None
     if rebuild:
-        shutil.rmtree(rollups.rollup_dir(data_dir), ignore_errors=True)
+        shutil.rmtree(facts.rollup_dir(data_dir), ignore_errors=True)
         build_s = _timed(lambda: refresh_rollups(data_dir, config)) / 1000
     else:  # reuse what is stored (brought up to date first, not timed)
         refresh_rollups(data_dir, config)
@@ -187,13 +186,14 @@ def measure(
 
 
 def refresh_rollups(data_dir: Path, config: Config) -> None:
-    """Both rollups: the conversation rollup, then the daily sums built on it."""
-    daily.refresh(data_dir, config, rollups.refresh(data_dir))
+    """Both rollups (the explicit step of `chi rollup`): the conversation facts, then
+    the daily sums built on them."""
+    rollup.refresh(data_dir, config)
 
 
 def _refresh_one_month(data_dir: Path, config: Config) -> None:
     """Touch the newest raw month (as an ingest into it would) and refresh."""
-    months = rollups.raw_months(data_dir)
+    months = facts.raw_months(data_dir)
     if months:
         newest = months[max(months)][0]
         os.utime(newest)

@@ -6,19 +6,20 @@ import argparse
 import datetime as dt
 import io
 import json
+import sys
 from pathlib import Path
 
 import polars as pl
 
+from dashboard.core import settings
 from dashboard.core.config import Config, ConfigError, load_config
-from dashboard.data.store import DEFAULT_DATA_DIR
 
 
 def add_data_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data",
         type=Path,
-        default=DEFAULT_DATA_DIR,
+        default=settings.data_dir(),
         help="data directory (default: $CHI_DATA or ./data)",
     )
     parser.add_argument(
@@ -120,12 +121,39 @@ def filters_from_args(args: argparse.Namespace, con, config: Config):
 
 
 def open_connection(args: argparse.Namespace):
-    """Config + DuckDB connection for a report, with one-line errors."""
+    """Config + DuckDB connection for a report, with one-line errors. The connection
+    only reads: stale rollups are computed in memory, with a one-line note on stderr
+    (stdout carries the report alone)."""
     from dashboard.cli import UserError
     from dashboard.data import connection, sql
 
     config = config_for(args)
     try:
-        return connection.connect(args.data, config), config
+        con = connection.connect(args.data, config)
     except sql.QueryError as exc:
         raise UserError(str(exc)) from exc
+    note = connection.rollup_status(con).note()
+    if note:
+        print(note, file=sys.stderr)
+    return con, config
+
+
+def store_rollups(data_dir: Path, config_file: Path | None) -> str:
+    """Refresh the stored rollups after a verb wrote data: the one-line summary, or why
+    they could not be stored (the write itself has succeeded either way; readers then
+    compute what is stale in memory)."""
+    import duckdb
+
+    from dashboard.data import rollup
+
+    try:
+        return rollup.refresh(data_dir, load_config(data_dir, config_file)).summary()
+    except (ConfigError, rollup.RollupError) as exc:
+        return f"rollups not stored: {exc}; pages compute them in memory"
+    except duckdb.Error as exc:  # e.g. an unreadable Parquet file
+        return f"rollups not stored: {first_line(exc)}; pages compute them in memory"
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

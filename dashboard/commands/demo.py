@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from dashboard.commands.common import add_data_args, positive_count
+from dashboard.commands.common import add_data_args, positive_count, store_rollups
 from dashboard.core.config import USER_CONFIG_NAME
 from dashboard.demo.generator import DEFAULT_ROWS, DEFAULT_SEED, PLANTED, generate
 
@@ -46,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    return generate_with_progress(args.data, args.rows, args.seed, args.workers)
+    return generate_with_progress(args.data, args.rows, args.seed, args.workers, args.config)
 
 
 def write_demo_config(data_dir: Path) -> Path | None:
@@ -65,7 +65,14 @@ def write_demo_config(data_dir: Path) -> Path | None:
     return path
 
 
-def generate_with_progress(data_dir: Path, rows: int, seed: int, workers: int | None = None) -> int:
+def generate_with_progress(
+    data_dir: Path,
+    rows: int,
+    seed: int,
+    workers: int | None = None,
+    config_file: Path | None = None,
+) -> int:
+    """Generate the demo with a progress bar, publish its brands, store its rollups."""
     err = Console(stderr=True)
     out = Console(highlight=False, soft_wrap=True)
     started = time.perf_counter()
@@ -99,5 +106,6 @@ def generate_with_progress(data_dir: Path, rows: int, seed: int, workers: int | 
     out.print(f"data: {path}")
     if config is not None:
         out.print(f"config: {config} (publishes the planted brands on the public board)")
+    out.print(store_rollups(data_dir, config_file), markup=False)
     out.print(f"next: chi serve --data {shlex.quote(str(data_dir))}")
     return 0

@@ -1,8 +1,9 @@
 """`chi ingest FILE... --format F`: import users' exports into the data directory.
 
 Prints the summary (rows read, accepted, rejected by reason, duplicates skipped, date
-range, brands, channels, the rejects file) on stdout. A fatal problem is one line on
-stderr and exit code 2; nothing is written then.
+range, brands, channels, the rejects file) on stdout, then refreshes the stored rollups
+(only the months the new rows touch) and says so on stderr. A fatal problem is one
+line on stderr and exit code 2; nothing is written then.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dashboard.commands.common import add_data_args
+from dashboard.commands.common import add_data_args, store_rollups
 from dashboard.ingest import FORMATS, IngestError, ingest_files
 
 # Show a progress bar from this much input on (or always with --progress).
@@ -124,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
         if progress is not None:
             progress.close()
     print("\n".join(summary.lines()))
+    print(store_rollups(args.data, args.config), file=sys.stderr)
     return 0
 
 

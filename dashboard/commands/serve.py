@@ -1,14 +1,18 @@
-"""`chi serve`: start the dashboard (generating demo data into an empty data dir)."""
+"""`chi serve`: start the dashboard (generating demo data into an empty data dir).
+
+Before the server starts, the stored rollups are brought up to date (the explicit
+step of dashboard/data/rollup), so the server's warm-up and pages only read; on a
+read-only data dir it says so and serves what it computes in memory."""
 
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-from dashboard.commands.common import add_data_args, config_for
+from dashboard.commands.common import add_data_args, config_for, store_rollups
+from dashboard.core import settings
 from dashboard.data.store import has_data
 
 
@@ -44,10 +48,10 @@ def serve(args: argparse.Namespace) -> int:
             f"({args.demo_rows:,} rows) first…",
             file=sys.stderr,
         )
-        generate_with_progress(data_dir, rows=args.demo_rows, seed=42)
-    env = dict(os.environ, CHI_DATA=str(data_dir.resolve()), CHI_PUBLIC="1" if args.public else "")
-    if args.config:
-        env["CHI_CONFIG"] = str(args.config.resolve())
+        generate_with_progress(data_dir, rows=args.demo_rows, seed=42, config_file=args.config)
+    else:
+        print(store_rollups(data_dir, args.config), file=sys.stderr)
+    env = settings.server_environment(data_dir, args.config, args.public)
     server = Path(__file__).resolve().parent.parent / "server.py"
     command = [
         sys.executable,

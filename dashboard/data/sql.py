@@ -7,9 +7,9 @@ and returned as a Polars frame. The connection exposes these views/tables:
 
 - `interactions`, `audience`: the raw Parquet (empty, typed views when absent)
 - `channel_targets(channel, target_s)`: first-response targets from the config
-- `conversation_facts`: the conversation rollup (dashboard/data/rollup/conversations.py), read from
-  `<data dir>/rollups/` (built or refreshed first when stale), or computed in memory
-  when the data dir cannot be written
+- `conversation_facts`: the conversation facts rollup (dashboard/data/rollup/facts.py),
+  read from `<data dir>/rollups/` where it is fresh, what is stale computed in memory
+  (connection.connect never writes; `chi rollup` stores them)
 - `data_as_of(as_of)`: the newest timestamp in the data, at which `dropped` is judged
 - `conversations`: one row per conversation with every per-conversation metric
   (queries/model/conversations.sql over the facts): a view over the rollup (a table

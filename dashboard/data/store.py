@@ -20,8 +20,6 @@ import pyarrow.parquet as pq
 
 from dashboard.core.schema import PARTITION_TIME_COLUMN, TABLES
 
-DEFAULT_DATA_DIR = Path(os.environ.get("CHI_DATA", "data"))
-
 
 def table_dir(data_dir: Path, table: str) -> Path:
     return Path(data_dir) / table
@@ -36,23 +34,6 @@ def parquet_files(data_dir: Path, table: str) -> list[Path]:
 
 def has_data(data_dir: Path) -> bool:
     return bool(parquet_files(data_dir, "interactions"))
-
-
-def data_version(data_dir: Path) -> str:
-    """A token that changes whenever any Parquet file under the data dir changes."""
-    root = Path(data_dir)
-    if not root.is_dir():
-        return "missing"
-    parts: list[str] = []
-    for path in sorted(root.rglob("*.parquet")):
-        if path.name.startswith("."):
-            continue
-        try:
-            stat = path.stat()
-        except FileNotFoundError:  # replaced while we listed; the next call sees it
-            continue
-        parts.append(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}")
-    return str(hash(tuple(parts)))
 
 
 def _months(table: pa.Table, name: str) -> pa.Array:

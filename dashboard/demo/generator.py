@@ -27,7 +27,6 @@ import pyarrow as pa
 
 from dashboard.core.schema import TABLES
 from dashboard.data import store
-from dashboard.data.rollup import conversations as rollups
 from dashboard.demo import params as dp
 from dashboard.demo.audience import audience_table
 from dashboard.demo.brands import BRAND_NAMES, BRANDS, OUTAGE_DAY, PLANTED, YEAR
@@ -198,7 +197,6 @@ def generate(
             conversations += chunk_conversations
             if on_progress is not None:
                 on_progress(written)
-    rollups.refresh_after_write(data_dir)  # the pages read the conversation rollup
     return DemoSummary(
         rows=written,
         conversations=conversations,

@@ -23,7 +23,6 @@ import polars as pl
 
 from dashboard.core.schema import CHANNELS
 from dashboard.data import store
-from dashboard.data.rollup import conversations as rollups
 from dashboard.ingest import existing, sentiment, validate
 from dashboard.ingest.formats import FORMATS, Format
 from dashboard.ingest.model import (
@@ -109,9 +108,6 @@ def ingest_files(
         new = _pseudonymise(data_dir, new, parsed)
     progress.stage("writing", None)
     _write(data_dir, parsed.table, new.drop(SRC, strict=False), summary)
-    if parsed.table == "interactions" and new.height:
-        # the conversation rollup: only the months the new rows touch are rebuilt
-        rollups.refresh_after_write(Path(data_dir))
     summary.seconds = time.perf_counter() - started
     return summary
 

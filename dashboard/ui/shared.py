@@ -1,13 +1,12 @@
-"""Streamlit glue shared by every page: data dir, config, the cached connection,
+"""Streamlit glue shared by every page: data dir, config, the shared connection,
 cached data calls, the shared filters (bound to the URL) and small renderers.
 
-This and dashboard/app.py are the only modules that import streamlit.
+dashboard/ui/ and dashboard/app.py are the only modules that import streamlit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,11 +14,10 @@ from typing import Any, TypeVar
 import duckdb
 import streamlit as st
 
-from dashboard.core import formatting
+from dashboard.core import formatting, settings
 from dashboard.core.config import Config, load_config
 from dashboard.core.filters import Filters, keep_known
 from dashboard.data import connection
-from dashboard.data.rollup import conversations as rollups
 from dashboard.views.bounds import DataBounds, data_bounds
 from dashboard.views.overview import Kpi
 
@@ -37,16 +35,11 @@ TIME_ZONES = (
 
 
 def current_data_dir() -> Path:
-    return Path(os.environ.get("CHI_DATA", "data"))
+    return settings.data_dir()
 
 
 def is_public() -> bool:
-    return os.environ.get("CHI_PUBLIC", "") == "1"
-
-
-def _config_path() -> Path | None:
-    value = os.environ.get("CHI_CONFIG")
-    return Path(value) if value else None
+    return settings.public()
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -55,26 +48,25 @@ def _config(data_dir: str, path: str | None, stamp: float) -> Config:
 
 
 def current_config() -> Config:
-    path = _config_path() or current_data_dir() / "chi.toml"
+    """The parsed configuration, re-read when its file changes (cached per file time)."""
+    path = settings.config_path()
     stamp = path.stat().st_mtime if path.exists() else 0.0
-    return _config(str(current_data_dir()), str(_config_path()) if _config_path() else None, stamp)
+    explicit = settings.explicit_config_path()
+    return _config(str(current_data_dir()), str(explicit) if explicit else None, stamp)
 
 
 def data_version() -> str:
-    return rollups.data_version(current_data_dir())
-
-
-@st.cache_resource(max_entries=2, show_spinner="Reading the data…")
-def _connection(data_dir: str, version: str, fingerprint: str) -> duckdb.DuckDBPyConnection:
-    # one connection per data version: new or replaced Parquet files give a new one;
-    # shared with the public feeds (dashboard/api.py) through connection.shared_connection
-    return connection.shared_connection(Path(data_dir), current_config(), version)
+    return connection.data_version(current_data_dir())
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
-    """A cursor on the shared connection, for this script run only."""
-    con = _connection(str(current_data_dir()), data_version(), current_config().fingerprint())
-    return con.cursor()
+    """A cursor on the process's shared connection (connection.shared_connection, the
+    one cache of connections, also asked by the public feeds), for this script run."""
+    data_dir, config, version = current_data_dir(), current_config(), data_version()
+    if connection.is_shared(data_dir, config, version):
+        return connection.shared_connection(data_dir, config, version).cursor()
+    with st.spinner("Reading the data…"):  # one connection per data version is built
+        return connection.shared_connection(data_dir, config, version).cursor()
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -154,10 +146,28 @@ def filters_sidebar(tz_default: str | None = None) -> Filters | None:
             bind="query-params",
             help="Days, weeks and months are cut in this time zone.",
         )
+        rollup_notice()
     if date_from > date_to:
         st.warning(f"'From' is after 'To'; showing the single day {date_to}.")
         date_from = date_to
     return Filters(date_from, date_to, tuple(brands), tuple(channels), tz)
+
+
+def rollup_notice() -> None:
+    """A short caption when the figures were computed in memory because the stored
+    rollups are stale (private mode: it names the command that stores them)."""
+    if is_public():
+        return
+    con = cursor()
+    try:
+        status = connection.rollup_status(con)
+    finally:
+        con.close()
+    if not status.stored:
+        st.caption(
+            f"Figures {status.how()}: the stored rollups are stale ({status.reason}). "
+            "`chi rollup` stores them, and pages load faster."
+        )
 
 
 def _notice_out_of_range(first: dt.date, last: dt.date) -> None:

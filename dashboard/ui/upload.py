@@ -1,16 +1,24 @@
-"""Streamlit glue for the Upload page: the importer's progress on a progress bar, the
-uploaded files handed to the importer, and its summary."""
+"""Streamlit glue of the upload page (private mode only): the `chi ingest` importer on
+uploaded files with a progress bar and the same summary, then the explicit rollup
+step, as `chi ingest` runs it after writing."""
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from dashboard.ingest import IngestSummary, ingest_files
+from dashboard.data import rollup
+from dashboard.ingest import FORMATS, IngestError, IngestSummary, ingest_files
+from dashboard.ui import shared as ui
+
+__all__ = ["FORMATS", "StreamlitProgress", "format_label", "import_uploads", "show_summary"]
+
+
+def format_label(name: str) -> str:
+    return f"{name}: {FORMATS[name].description}"
 
 
 class StreamlitProgress:
@@ -33,23 +41,6 @@ class StreamlitProgress:
             )
 
 
-def import_uploads(
-    uploads: Sequence[Any], fmt: str, data_dir: Path, **options: Any
-) -> IngestSummary:
-    """Run the `chi ingest` importer on uploaded files (Streamlit UploadedFile objects),
-    with a progress bar. Raises IngestError, like the importer, when nothing is imported."""
-    with tempfile.TemporaryDirectory(prefix="chi-upload-") as tmp:
-        paths = []
-        for i, upload in enumerate(uploads):
-            # keep only the file name: an uploaded name must not choose the folder
-            folder = Path(tmp) / str(i)
-            folder.mkdir()
-            path = folder / (Path(upload.name).name or "upload")
-            path.write_bytes(upload.getvalue())
-            paths.append(path)
-        return ingest_files(paths, fmt, data_dir, progress=StreamlitProgress(), **options)
-
-
 def show_summary(summary: IngestSummary) -> None:
     columns = st.columns(4)
     columns[0].metric("Rows read", f"{summary.rows_read:,}")
@@ -70,3 +61,46 @@ def show_summary(summary: IngestSummary) -> None:
                 key=f"rejects-{path.name}",
             )
     st.code("\n".join(summary.lines()), language=None)
+
+
+def import_uploads(uploads: list[Any], fmt: str, data_dir: Path, **options: Any) -> None:
+    """Import the uploaded files into `data_dir` and show the outcome; `options` are
+    ingest_files' (brand, channel, tz, year). Then store the rollups."""
+    with tempfile.TemporaryDirectory(prefix="chi-upload-") as tmp:
+        paths = []
+        for i, upload in enumerate(uploads):
+            # keep only the file name: an uploaded name must not choose the folder
+            folder = Path(tmp) / str(i)
+            folder.mkdir()
+            path = folder / (Path(upload.name).name or "upload")
+            path.write_bytes(upload.getvalue())
+            paths.append(path)
+        try:
+            summary = ingest_files(paths, fmt, data_dir, progress=StreamlitProgress(), **options)
+        except IngestError as exc:
+            st.error(f"Nothing was imported: {exc}")
+            return
+        except Exception as exc:  # never a traceback on the page
+            st.error(f"Nothing was imported: unexpected {type(exc).__name__}: {exc}")
+            return
+    st.success(f"Imported {summary.accepted:,} rows. The other pages show them at their next load.")
+    show_summary(summary)
+    store_rollups(data_dir)
+
+
+def store_rollups(data_dir: Path) -> None:
+    """The explicit rollup step after writing; a failure leaves the import in place
+    (the pages then compute what is stale in memory)."""
+    try:
+        with st.spinner("Updating the rollups…"):
+            report = rollup.refresh(data_dir, ui.current_config())
+    except rollup.RollupError as exc:
+        st.warning(f"The rollups were not stored ({exc}); the pages compute them in memory.")
+        return
+    except Exception as exc:  # e.g. an unreadable file elsewhere in the data dir
+        st.warning(
+            f"The rollups were not stored ({type(exc).__name__}: {exc}); "
+            "the pages compute them in memory."
+        )
+        return
+    st.caption(report.summary())

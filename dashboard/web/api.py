@@ -14,10 +14,10 @@ which is a function of the data version and the config) answered with 304 on
 If-None-Match, and `Access-Control-Allow-Origin: *`. Unknown brands get a 404 JSON
 error; a failure gets a one-line JSON error, never a traceback.
 
-The routes run outside Streamlit's script runs; they share the process's DuckDB
-connection with the pages (connection.shared_connection): one per data version + config
-fingerprint (rechecked at most every RECHECK_S seconds), built under a lock, with the
-board and every response body cached per version.
+The routes run outside Streamlit's script runs; they ask the process's one cache of
+connections (connection.shared_connection, shared with the pages) for every body they
+build. Here only the board and the response bodies are kept, per data version + config
+fingerprint (rechecked at most every RECHECK_S seconds).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -39,9 +38,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from dashboard.charts.badge import brand_badge
+from dashboard.core import settings
 from dashboard.core.config import Config, ConfigError, load_config
 from dashboard.data import connection
-from dashboard.data.rollup import conversations as rollups
 from dashboard.views import public
 
 CACHE_CONTROL = "public, max-age=300"
@@ -60,13 +59,21 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Snapshot:
-    """Everything the feeds serve for one data version + config."""
+    """Everything the feeds serve for one data version + config: the board and the
+    response bodies built so far (never a connection: `cursor()` asks the shared one)."""
 
-    key: str
+    data_dir: Path
+    version: str
     config: Config
-    con: duckdb.DuckDBPyConnection
     board: public.Board
     bodies: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # name -> body, etag
+
+    @property
+    def key(self) -> str:
+        return f"{self.version}|{self.config.fingerprint()}"
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return connection.shared_connection(self.data_dir, self.config, self.version).cursor()
 
 
 def api_links(slug: str) -> dict[str, str]:
@@ -82,7 +89,8 @@ def json_bytes(payload: dict) -> bytes:
 
 
 class Feed:
-    """The feeds' data source: reads CHI_DATA / CHI_CONFIG like dashboard/ui.py."""
+    """The feeds' data source: the data dir and config of dashboard/core/settings.py,
+    as the pages use them."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -93,15 +101,17 @@ class Feed:
         with self._lock:
             now = time.monotonic()
             if self._snapshot is None or now - self._checked_at > RECHECK_S:
-                data_dir = Path(os.environ.get("CHI_DATA", "data"))
-                config_path = os.environ.get("CHI_CONFIG")
-                config = load_config(data_dir, Path(config_path) if config_path else None)
-                version = rollups.data_version(data_dir)
+                data_dir = settings.data_dir()
+                config = load_config(data_dir, settings.explicit_config_path())
+                version = connection.data_version(data_dir)
                 key = f"{version}|{config.fingerprint()}"
                 if self._snapshot is None or self._snapshot.key != key:
-                    con = connection.shared_connection(data_dir, config, version)
-                    board = public.board(con.cursor(), config)
-                    self._snapshot = Snapshot(key, config, con, board)
+                    cursor = connection.shared_connection(data_dir, config, version).cursor()
+                    try:
+                        board = public.board(cursor, config)
+                    finally:
+                        cursor.close()
+                    self._snapshot = Snapshot(data_dir, version, config, board)
                 self._checked_at = now
             return self._snapshot
 
@@ -152,7 +162,11 @@ def _index(snap: Snapshot) -> bytes:
 
 
 def _history(snap: Snapshot, score: public.BrandScore) -> bytes:
-    history = public.brand_history(snap.con.cursor(), snap.config, score.brand)
+    cursor = snap.cursor()
+    try:
+        history = public.brand_history(cursor, snap.config, score.brand)
+    finally:
+        cursor.close()
     return json_bytes(public.history_json(snap.board, score, history, api_links(score.slug)))
 
 

@@ -2,12 +2,12 @@
 
 `chi serve` (dashboard/server.py) starts `Warmup.start()` from the app's lifespan, so
 as soon as the server listens a background thread builds the process's shared DuckDB
-connection (connection.shared_connection, which may refresh a stale rollup first) with exactly
-the key the pages use (dashboard/ui.py: data dir from CHI_DATA, config from CHI_CONFIG
-or <data dir>/chi.toml, the raw data version), then asks once for the data bounds in
-UTC, as every page does (which sums UTC days when the display zone is another). A
-page request arriving meanwhile waits for that one build (shared_connection is
-lock-protected) instead of starting another.
+connection (connection.shared_connection; it only reads: `chi serve` refreshed the
+rollups before starting the server) with exactly the key the pages use
+(dashboard/core/settings.py: the data dir and config; connection.data_version), then
+asks once for the data bounds in UTC, as every page does (which sums UTC days when the
+display zone is another). A page request arriving meanwhile waits for that one build
+(shared_connection is lock-protected) instead of starting another.
 
 Progress is observable at GET /ready (see `route()`): 503 while warming, 200 when done.
 A failed warm-up is logged and reported there ("failed"); the server keeps serving and
@@ -20,15 +20,15 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from dashboard.core import settings
 
 log = logging.getLogger("chi.warmup")
 READY_PATH = "/ready"
@@ -54,7 +54,7 @@ class Status:
 
 
 def enabled() -> bool:
-    return os.environ.get("CHI_WARMUP", "1").strip().lower() not in ("0", "false", "no", "off")
+    return settings.warmup()
 
 
 def warm_connection() -> duckdb.DuckDBPyConnection:
@@ -62,13 +62,11 @@ def warm_connection() -> duckdb.DuckDBPyConnection:
     once, and return the connection."""
     from dashboard.core.config import load_config
     from dashboard.data import connection
-    from dashboard.data.rollup import conversations as rollups
     from dashboard.views import bounds
 
-    data_dir = Path(os.environ.get("CHI_DATA", "data"))  # as ui.current_data_dir()
-    config_path = os.environ.get("CHI_CONFIG")  # as ui.current_config()
-    config = load_config(data_dir, Path(config_path) if config_path else None)
-    con = connection.shared_connection(data_dir, config, rollups.data_version(data_dir))
+    data_dir = settings.data_dir()  # as ui.current_data_dir() and ui.current_config()
+    config = load_config(data_dir, settings.explicit_config_path())
+    con = connection.shared_connection(data_dir, config, connection.data_version(data_dir))
     # every page asks for the data bounds in UTC (dashboard/ui.py); when the display
     # time zone is not UTC this sums UTC days once here instead of for the first
     # visitor (sql.ensure_daily_zone). The result itself is not kept.

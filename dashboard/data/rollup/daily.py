@@ -3,17 +3,17 @@
     <data dir>/rollups/daily/month=YYYY-MM/part-0.parquet
     <data dir>/rollups/_daily.json
 
-Each month file is queries/daily_sums.sql over the conversations of one month file of
-the conversation rollup (dashboard/rollups.py), with the current config's targets and
-the data's as-of time applied (queries/conversations_from_facts.sql), its days cut in
+Each month file is queries/model/daily_sums.sql over the conversations of one month
+file of the conversation facts rollup (facts.py), with the current config's targets
+and the data's as-of time applied (queries/model/conversations.sql), its days cut in
 the config's display time zone. Pages read these few hundred thousand rows instead of
 millions of conversations; only medians, percentiles, channel paths and drill-downs
-read the conversation rollup.
+read the conversation facts.
 
 A daily month depends on three things, recorded per month in the manifest, and is
-rebuilt when one of them changed:
+stale when one of them changed (`state`, which only reads):
 
-- its conversation month file (fingerprint: name, size, mtime);
+- its conversation facts month file (fingerprint: name, size, mtime);
 - the rules: the two queries, the first-response targets and the time zone;
 - the as-of time. `dropped` (hence the resolved proxy) is judged at the newest
   timestamp in the data, and a conversation's verdict can only change while it has
@@ -39,11 +39,12 @@ import duckdb
 
 from dashboard.core.config import Config
 from dashboard.core.vocabulary import DEFAULT_TARGET_S
-from dashboard.data import connection, sql
-from dashboard.data.rollup import conversations as rollups
+from dashboard.data import raw, sql
+from dashboard.data.rollup import facts
 
 DAILY = "daily"
 MANIFEST = "_daily.json"
+DAILY_ORDER = "day, brand, channel, follower_bucket, switched_channel"
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,29 @@ class BuiltMonth:
     settled: bool  # no verdict in it can change when as_of moves later
 
 
+@dataclass(frozen=True)
+class DailyState:
+    """Which daily months are current for a set of facts months, config and as-of."""
+
+    rules_changed: bool  # built with other rules (queries, targets, time zone) or never
+    current: dict[str, BuiltMonth]  # facts month -> its stored, current daily month
+    stale: tuple[str, ...]  # facts months whose daily month must be (re)built
+
+
+@dataclass(frozen=True)
+class DailyUpdate:
+    """What `refresh` wrote."""
+
+    months: list[str]
+    rows: int
+
+
 def month_file(data_dir: Path, month: str) -> Path:
-    return rollups.rollup_dir(data_dir) / DAILY / f"month={month}" / "part-0.parquet"
+    return facts.rollup_dir(data_dir) / DAILY / f"month={month}" / "part-0.parquet"
 
 
 def daily_glob(data_dir: Path) -> str:
-    return str(rollups.rollup_dir(data_dir).resolve() / DAILY / "month=*" / "*.parquet")
+    return str(facts.rollup_dir(data_dir).resolve() / DAILY / "month=*" / "*.parquet")
 
 
 def rules(config: Config) -> str:
@@ -67,7 +85,7 @@ def rules(config: Config) -> str:
         {
             "queries": [sql.query_text(q) for q in ("conversations", "daily_sums")],
             "macros": sql.macros_text(),
-            "facts": rollups.version(),
+            "facts": facts.version(),
             "targets": sorted((k, float(v)) for k, v in config.targets_s.items()),
             "tz": config.display_time_zone,
         },
@@ -81,16 +99,16 @@ def longest_target_s(config: Config) -> float:
 
 
 def _read_manifest(data_dir: Path) -> tuple[str, dict[str, BuiltMonth]]:
-    path = rollups.rollup_dir(data_dir) / MANIFEST
+    path = facts.rollup_dir(data_dir) / MANIFEST
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        return raw["rules"], {m: BuiltMonth(**v) for m, v in raw["months"].items()}
+        body = json.loads(path.read_text(encoding="utf-8"))
+        return body["rules"], {m: BuiltMonth(**v) for m, v in body["months"].items()}
     except (OSError, ValueError, KeyError, TypeError):
         return "", {}
 
 
 def _write_manifest(data_dir: Path, rule: str, months: dict[str, BuiltMonth]) -> None:
-    path = rollups.rollup_dir(data_dir) / MANIFEST
+    path = facts.rollup_dir(data_dir) / MANIFEST
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     body = {"rules": rule, "months": {m: vars(b) for m, b in sorted(months.items())}}
     tmp.write_text(json.dumps(body, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -104,38 +122,59 @@ def is_current(built: BuiltMonth | None, source: str, as_of: dt.datetime) -> boo
     return built_as_of == as_of or (built.settled and as_of > built_as_of)
 
 
-def refresh(data_dir: Path, config: Config, manifest: rollups.Manifest) -> list[str]:
-    """Bring the stored daily rollup in line with the conversation rollup `manifest`
-    and `config`; returns the months rebuilt. Raises OSError when it cannot write."""
+def state(
+    data_dir: Path, config: Config, months: list[str], as_of: dt.datetime | None
+) -> DailyState:
+    """The stored daily months that are current for the stored facts `months` at
+    `as_of` under `config`, and the ones that are not."""
     data_dir = Path(data_dir)
-    as_of = manifest.as_of
     rule = rules(config)
     old_rule, built = _read_manifest(data_dir)
-    if old_rule != rule:
+    rules_changed = old_rule != rule
+    if rules_changed:
         built = {}
-    sources = {m: rollups.fingerprint([rollups.month_file(data_dir, m)]) for m in manifest.months}
-    stale = [
-        m
-        for m in manifest.months
-        if as_of is None
-        or not is_current(built.get(m), sources[m], as_of)
-        or not month_file(data_dir, m).is_file()
-    ]
-    kept = {m: b for m, b in built.items() if m in sources and m not in stale}
+    current, stale = {}, []
+    for month in months:
+        source = facts.fingerprint([facts.month_file(data_dir, month)])
+        if (
+            as_of is not None
+            and is_current(built.get(month), source, as_of)
+            and month_file(data_dir, month).is_file()
+        ):
+            current[month] = built[month]
+        else:
+            stale.append(month)
+    return DailyState(rules_changed, current, tuple(stale))
+
+
+def refresh(
+    data_dir: Path, config: Config, manifest: facts.Manifest, full: bool = False
+) -> DailyUpdate:
+    """Bring the stored daily rollup in line with the stored facts `manifest` and
+    `config` (every month with `full`). Raises OSError when it cannot write."""
+    data_dir = Path(data_dir)
+    as_of = manifest.as_of
+    daily = state(data_dir, config, manifest.months, as_of)
+    stale = list(manifest.months) if full else list(daily.stale)
+    kept = {m: b for m, b in daily.current.items() if m not in stale}
+    rows = 0
     if stale:
-        con = connection.connect(data_dir, config, materialise=False)
-        connection.set_as_of(con, as_of)
+        con = raw.raw_connection(data_dir, config)
+        raw.set_as_of(con, as_of)
         for month in stale:
-            kept[month] = _write_month(con, data_dir, config, month, sources[month], as_of)
+            source = facts.fingerprint([facts.month_file(data_dir, month)])
+            kept[month], written = _write_month(con, data_dir, config, month, source, as_of)
+            rows += written
         con.close()
-    root = rollups.rollup_dir(data_dir) / DAILY
-    if root.is_dir():  # months the conversation rollup no longer has
+    root = facts.rollup_dir(data_dir) / DAILY
+    if root.is_dir():  # months the facts rollup no longer has
         for folder in root.glob("month=*"):
-            if folder.name.removeprefix("month=") not in sources:
+            if folder.name.removeprefix("month=") not in manifest.months:
                 shutil.rmtree(folder, ignore_errors=True)
-    if stale or old_rule != rule or set(built) != set(kept):
-        _write_manifest(data_dir, rule, kept)
-    return stale
+    _, built = _read_manifest(data_dir)
+    if stale or daily.rules_changed or set(built) != set(kept):
+        _write_manifest(data_dir, rules(config), kept)
+    return DailyUpdate(stale, rows)
 
 
 def _write_month(
@@ -145,9 +184,11 @@ def _write_month(
     month: str,
     source: str,
     as_of: dt.datetime,
-) -> BuiltMonth:
-    facts = sql.sql_string(str(rollups.month_file(data_dir, month).resolve()))
-    con.execute(f"create or replace view conversation_facts as select * from read_parquet({facts})")
+) -> tuple[BuiltMonth, int]:
+    stored = raw.parquet_list([facts.month_file(data_dir, month)])
+    con.execute(
+        f"create or replace view conversation_facts as select * from read_parquet({stored})"
+    )
     con.execute("create or replace view conversations as " + sql.query_text("conversations"))
     newest_us = con.execute(
         "select epoch_us(max(last_message_at)) from conversation_facts"
@@ -155,18 +196,20 @@ def _write_month(
     path = month_file(data_dir, month)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    params = {"tz": config.display_time_zone}
     try:
         # a total order of the keys: the same data gives byte-identical files
         con.execute(
-            f"copy ({sql.query_text('daily_sums')} order by day, brand, channel, "
-            "follower_bucket, switched_channel) "
+            f"copy ({sql.query_text('daily_sums')} order by {DAILY_ORDER}) "
             f"to {sql.sql_string(str(tmp))} (format parquet, compression zstd)",
-            {"tz": config.display_time_zone},
+            params,
         )
+        written = f"select count(*) from read_parquet({sql.sql_string(str(tmp))})"
+        rows = con.execute(written).fetchall()[0][0]
         os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
     horizon = as_of - dt.timedelta(seconds=longest_target_s(config))
-    settled = newest_us is None or rollups.from_epoch_us(newest_us) < horizon
-    return BuiltMonth(source, as_of.isoformat(), settled)
+    settled = newest_us is None or raw.from_epoch_us(newest_us) < horizon
+    return BuiltMonth(source, as_of.isoformat(), settled), rows

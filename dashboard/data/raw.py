@@ -1,0 +1,95 @@
+"""The raw side of every DuckDB connection: views over the Parquet tables, the
+configuration's first-response targets, the macros and the as-of time. It only reads.
+
+Both the reading connection (dashboard/data/connection.py) and the rollup builders
+(dashboard/data/rollup/) start from here, so neither imports the other.
+
+Views/tables: `interactions`, `audience` (the raw Parquet, or empty typed tables),
+`channel_targets(channel, target_s)`; `data_as_of(as_of)` once `set_as_of` ran.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from dashboard.core.config import Config
+from dashboard.core.schema import TABLES
+from dashboard.data.sql import install_macros, sql_string
+from dashboard.data.store import parquet_files, table_dir
+
+SPILL_DIR = str(Path(tempfile.gettempdir()) / "chi-duckdb-spill")
+
+
+def create_table_view(
+    con: duckdb.DuckDBPyConnection, data_dir: Path, name: str, as_name: str | None = None
+) -> None:
+    """A view `as_name` (default `name`) over the raw table, or an empty typed table."""
+    target = as_name or name
+    if parquet_files(data_dir, name):
+        glob = str(table_dir(data_dir, name).resolve() / "month=*" / "*.parquet")
+        source = f"read_parquet({sql_string(glob)}, hive_partitioning = true)"
+        con.execute(f"create or replace view {target} as select * exclude (month) from {source}")
+    else:
+        create_table_from(
+            con, target, pa.table({f.name: pa.array([], f.type) for f in TABLES[name]})
+        )
+
+
+def create_table_from(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """A real (not temporary) table, so every cursor of the connection sees it."""
+    con.register("_incoming", table)
+    con.execute(f"create or replace table {name} as select * from _incoming")
+    con.unregister("_incoming")
+
+
+def raw_connection(data_dir: Path, config: Config) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the raw views, `channel_targets` and the macros, and no
+    model tables: what the rollup builders and connection.connect start from."""
+    con = duckdb.connect(":memory:")
+    con.execute("set TimeZone = 'UTC'")
+    # DuckDB spills to ./.tmp by default, which is the data dir when run from there: a
+    # reader must never write under it (the rollup builders set their own)
+    con.execute(f"set temp_directory = {sql_string(SPILL_DIR)}")
+    for name in TABLES:
+        create_table_view(con, Path(data_dir), name)
+    create_table_from(
+        con,
+        "channel_targets",
+        pa.table(
+            {
+                "channel": list(config.targets_s),
+                "target_s": [float(v) for v in config.targets_s.values()],
+            }
+        ),
+    )
+    # the DuckDB macros every model and view query may call (queries/_macros.sql)
+    install_macros(con)
+    return con
+
+
+def set_as_of(con: duckdb.DuckDBPyConnection, as_of: dt.datetime | None) -> None:
+    """The data's newest timestamp, at which `dropped` is judged (table data_as_of)."""
+    con.execute(
+        "create or replace table data_as_of as select $as_of::timestamptz as as_of",
+        {"as_of": as_of},
+    )
+
+
+def from_epoch_us(value: int) -> dt.datetime:
+    return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=value)
+
+
+def newest_created_at(con: duckdb.DuckDBPyConnection, source: str) -> dt.datetime | None:
+    """max(created_at) of a relation (a table name or a read_parquet(...) call)."""
+    value = con.execute(f"select epoch_us(max(created_at)) from {source}").fetchall()[0][0]
+    return None if value is None else from_epoch_us(value)
+
+
+def parquet_list(paths: list[Path]) -> str:
+    """A DuckDB list literal of absolute file paths, for read_parquet([...])."""
+    return "[" + ", ".join(sql_string(str(Path(p).resolve())) for p in paths) + "]"

@@ -17,8 +17,7 @@ from dashboard.core.config import Config
 from dashboard.core.filters import Filters, query_params
 from dashboard.core.vocabulary import FollowerBucket
 from dashboard.data import connection, sql
-from dashboard.data.rollup import conversations as rollups
-from dashboard.data.rollup import daily
+from dashboard.data.rollup import daily, facts
 from tests.conftest import at, message, write_rows
 
 COUNTS = (
@@ -275,7 +274,7 @@ def test_changing_a_follower_bucket_changes_the_rollup_versions_and_the_buckets(
         return sql.run(connection.connect(data_dir, config), "conversations")["follower_bucket"][0]
 
     assert bucket() == "100-1k"
-    version, rules = rollups.version(), daily.rules(config)
+    version, rules = facts.version(), daily.rules(config)
     two = (
         FollowerBucket("<200", 200, "fewer than 200 followers"),
         FollowerBucket(">=200", None, "200 or more followers"),
@@ -284,6 +283,6 @@ def test_changing_a_follower_bucket_changes_the_rollup_versions_and_the_buckets(
     monkeypatch.setattr(vocabulary, "FOLLOWER_BUCKETS", ("<200", ">=200", "unknown"))
     # the stored rollup was built with the old buckets: both versions move on, so it is
     # rebuilt (or recomputed) instead of being read as it is
-    assert rollups.version() != version
+    assert facts.version() != version
     assert daily.rules(config) != rules
     assert bucket() == "<200"

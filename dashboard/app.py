@@ -1,4 +1,4 @@
-"""The Streamlit entrypoint: a router over the pages of dashboard/navigation.py."""
+"""The Streamlit entrypoint: a router over the pages of dashboard/ui/navigation.py."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""ASGI entry for `chi serve`: the Streamlit app plus the routes of dashboard/api.py
+"""ASGI entry for `chi serve`: the Streamlit app plus the routes of dashboard/web/api.py
 (JSON feed, SVG badges) when that module exists, and GET /ready.
 
-At start the lifespan launches the warm-up (dashboard/warmup.py): a background thread
+At start the lifespan launches the warm-up (dashboard/web/warmup.py): a background thread
 builds the shared DuckDB connection the pages use, so the first visitor does not pay
 for it. /ready answers 503 while it runs and 200 once it has ended.
 """

@@ -69,24 +69,19 @@ create or replace macro period_start(local_ts, grain, all_start) as
     end;
 
 -- summed(t, keys): table macro. The additive sums and counts of the daily rollup's
--- rows in `t` (a CTE or table with every count column of daily_sums), per group of the
--- columns named in `keys` (a list of at least one column name, e.g. ['brand',
--- 'channel']); t's other columns are dropped. Business rule: a group's figures are
--- built from these sums only, so a month equals the sum of its days and a brand the
--- sum of its channels (sums of sums are exact). No row for a group without rows.
+-- rows in `t` (a CTE or table with the count and sum columns of daily_sums), per group
+-- of the columns named in `keys` (a list of at least one column name, e.g. ['brand',
+-- 'channel']); t's other columns are dropped. Every column ending in _n is a count
+-- (summed as BIGINT) and every column ending in _sum a sum (summed as DOUBLE), so a new
+-- count or sum in queries/model/daily_sums.sql needs no change here. Business rule: a
+-- group's figures are built from these sums only, so a month equals the sum of its
+-- days and a brand the sum of its channels (sums of sums are exact). No row for a group
+-- without rows.
 create or replace macro summed(t, keys) as table
     select
         columns(lambda c: list_contains(keys, c)),
-        sum(conversations_n)::bigint as conversations_n,
-        sum(answered_n)::bigint as answered_n,
-        sum(within_target_n)::bigint as within_target_n,
-        sum(resolved_n)::bigint as resolved_n,
-        sum(resolved_proxy_n)::bigint as resolved_proxy_n,
-        sum(effortless_n)::bigint as effortless_n,
-        sum(mood_sentiment_sum)::double as mood_sentiment_sum,
-        sum(mood_sentiment_n)::bigint as mood_sentiment_n,
-        sum(rated_n)::bigint as rated_n,
-        sum(satisfied_n)::bigint as satisfied_n
+        sum(columns(lambda c: c like '%\_n' escape '\' and not list_contains(keys, c)))::bigint,
+        sum(columns(lambda c: c like '%\_sum' escape '\' and not list_contains(keys, c)))::double
     from query_table(t)
     group by all;
 

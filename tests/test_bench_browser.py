@@ -1,5 +1,5 @@
-"""The server warm-up (dashboard/warmup.py) and the browser timing of `chi bench`
-(dashboard/bench_browser.py). No assertion on speed: benchmarks are not timed tests."""
+"""The server warm-up (dashboard/web/warmup.py) and the browser timing of `chi bench`
+(dashboard/bench/browser.py). No assertion on speed: benchmarks are not timed tests."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def test_warm_up_builds_the_connection_the_pages_then_use(
     job = warmup.Warmup()
     job.start().join(timeout=120)
     assert job.status.state == "ready"
-    # the same key as the pages (dashboard/ui.py): the warm-up's connection is reused
+    # the same key as the pages (dashboard/ui/shared.py): the warm-up's connection is reused
     config = load_config(data_dir)
     warmed = connection.shared_connection(data_dir, config, connection.data_version(data_dir))
     assert warmed is warmup.warm_connection()

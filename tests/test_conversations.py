@@ -1,8 +1,8 @@
 """Per-conversation metrics, each on a hand-made log.
 
-They read the `conversations` table exactly as connection.connect builds it for every page
-(the rollup path: queries/conversation_facts.sql + conversations_from_facts.sql);
-tests/test_rollups.py proves that path equal to queries/conversations.sql."""
+They read the model's `conversations` table exactly as connection.connect builds it for
+every page (queries/model/conversation_facts.sql, then queries/model/conversations.sql);
+tests/test_rollups.py proves the stored rollup equal to the model computed in memory."""
 
 from __future__ import annotations
 

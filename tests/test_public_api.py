@@ -1,4 +1,4 @@
-"""The JSON feed and SVG badges served beside the app (dashboard/api.py): caching,
+"""The JSON feed and SVG badges served beside the app (dashboard/web/api.py): caching,
 ETag/304, CORS, 404 for unknown brands, and nothing private.
 
 The routes are called as a plain ASGI app (starlette's TestClient needs httpx, which

@@ -7,7 +7,7 @@ the Plotly trend chart are visible. The browser process is launched beforehand (
 timed). Three figures, each on a new context:
 
 - warm (the headline, Result.browser_s): the server has started and its warm-up
-  (dashboard/warmup.py: the shared DuckDB connection, refreshing the rollup when stale)
+  (dashboard/web/warmup.py: the shared DuckDB connection; `chi serve` refreshed the rollups first)
   has ended - GET /ready answers 200. Streamlit's data caches are still empty: this is
   the first visitor after a deploy or restart once the server is ready.
 - repeat: a second new context right after; the page's data calls now come from

@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _browser(args: argparse.Namespace, console: Console, result: bench.Result) -> None:
-    """Fill result.browser_* with the overview's first render (dashboard/bench_browser.py)."""
+    """Fill result.browser_* with the overview's first render (dashboard/bench/browser.py)."""
     wanted = args.browser if args.browser is not None else bench_browser.CHROMIUM.exists()
     if not wanted:
         return

@@ -8,7 +8,7 @@ a chunk is generated, written with store.write_batch and dropped, which keeps
 memory bounded whatever the size.
 
 Brand names with planted effects are exported here for other modules' tests:
-PLANTED, OUTAGE_DAY (see dashboard/demo_brands.py for the brand table).
+PLANTED, OUTAGE_DAY (see dashboard/demo/brands.py for the brand table).
 """
 
 from __future__ import annotations

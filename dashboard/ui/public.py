@@ -47,7 +47,7 @@ def card_href(slug: str) -> str:
 
 
 def show_html(fragment: str) -> None:
-    """An HTML fragment of dashboard/charts_public.py with its stylesheet."""
+    """An HTML fragment of dashboard/charts/public.py with its stylesheet."""
     css = charts_public.CSS + (EMBED_CSS if embedded() else "")
     st.html(f"<style>{css}</style>{fragment}")
 

@@ -1,7 +1,7 @@
 """Fan action, not fan acquisition: engagement against follower count (brand side).
 
 Per brand account (brand x channel) SQL gives the engagement rate
-(queries/engagement_by_account.sql). Big accounts get a lower rate per follower on
+(queries/views/engagement_by_account.sql). Big accounts get a lower rate per follower on
 every network, so a raw rate would punish size; instead, per channel, a
 least-squares line of ln(rate) on ln(followers) is fitted over every brand's
 account (the peer set, not only the selected brands) and the fan-action index is

@@ -6,7 +6,7 @@
     GET /api/methodology.json      formula, weights, targets, minimum n, version
 
 <brand> is the brand's slug (skyline-air) or its exact name. Everything comes from
-dashboard/public.py, so the feeds show exactly what the public board shows: allowlisted
+dashboard/views/public.py, so the feeds show exactly what the public board shows: allowlisted
 brands only, aggregates only, groups under the minimum n suppressed.
 
 Responses carry `Cache-Control: public, max-age=300`, a strong ETag (a hash of the body,

@@ -67,7 +67,7 @@ def warm_connection() -> duckdb.DuckDBPyConnection:
     data_dir = settings.data_dir()  # as ui.current_data_dir() and ui.current_config()
     config = load_config(data_dir, settings.explicit_config_path())
     con = connection.shared_connection(data_dir, config, connection.data_version(data_dir))
-    # every page asks for the data bounds in UTC (dashboard/ui.py); when the display
+    # every page asks for the data bounds in UTC (dashboard/ui/shared.py); when the display
     # time zone is not UTC this sums UTC days once here instead of for the first
     # visitor (sql.ensure_daily_zone). The result itself is not kept.
     cursor = con.cursor()

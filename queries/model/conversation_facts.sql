@@ -1,5 +1,5 @@
 -- name: conversation_facts
--- purpose: the conversation rollup (dashboard/data/rollup/conversations.py): one row per conversation
+-- purpose: the conversation rollup (dashboard/data/rollup/facts.py): one row per conversation
 --          with the inputs of every per-conversation metric that depend on the
 --          conversation's own messages only (no config, no data as-of time), plus
 --          its channel path. queries/model/conversations.sql turns these rows

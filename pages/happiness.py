@@ -59,7 +59,7 @@ else:
     st.markdown(happiness.moved_summary(moved))
 
 with st.expander("How is this computed"):
-    ui_happiness.how_computed_panel(ui.load(happiness.how_computed, config, filters), config)
+    ui_happiness.how_computed_panel(moved.how, config)
 
 if not ui.is_public():
     ui_happiness.drilldown(trend, filters, grain, event)

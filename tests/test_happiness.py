@@ -270,3 +270,10 @@ def test_messages_come_in_the_order_the_metrics_read_them(con):
     # same second: customer messages first (by id), then the brand's
     assert frame["interaction_id"].to_list() == ["s1", "s2", "s0", "s3"]
     assert frame["direction"].to_list() == ["inbound", "inbound", "outbound", "outbound"]
+
+
+def test_what_moved_carries_the_same_how_computed_as_its_own_view(con, config):
+    # the page's formula panel reads what_moved(...).how instead of a second query
+    assert happiness.what_moved(con, config, MARCH).how == happiness.how_computed(
+        con, config, MARCH
+    )

@@ -92,7 +92,6 @@ def page_calls(config: Config, filters: Filters) -> dict[str, list[Call]]:
             lambda c: happiness.by_period(c, config, filters, "week", "brand"),
             lambda c: happiness.what_moved(c, config, filters),
             lambda c: happiness.by_period(c, config, filters, "all", "brand"),
-            lambda c: happiness.how_computed(c, config, filters),
         ],
         "engagement": [
             lambda c: engagement.fan_action(c, config, filters),

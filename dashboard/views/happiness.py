@@ -102,6 +102,7 @@ class WhatMoved:
     n_before: int
     contributions: list[Contribution]
     availability: float  # index points due to components present in only one period
+    how: HowComputed | None = None  # how the current selection's index is computed
 
     @property
     def change(self) -> float | None:
@@ -165,6 +166,7 @@ def what_moved(
         int(before_row.get("conversations") or 0),
         parts,
         availability,
+        explain(now_row, config),
     )
 
 
@@ -221,7 +223,13 @@ class HowComputed:
 
 
 def how_computed(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters) -> HowComputed:
-    row = selection_figures(con, config, filters) or {}
+    """How the selection's index is computed (what_moved(...).how gives the same without
+    a second query)."""
+    return explain(selection_figures(con, config, filters) or {}, config)
+
+
+def explain(row: dict, config: Config) -> HowComputed:
+    """The formula, weights, values and counts behind one selection_figures row."""
     n = int(row.get("conversations") or 0)
 
     def share(k: str, of: int, what: str) -> str:

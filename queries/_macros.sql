@@ -57,6 +57,14 @@ create or replace macro local_day_start(tz, day) as
 create or replace macro in_local_days(ts, tz, date_from, date_to) as
     ts >= local_day_start(tz, date_from) and ts < local_day_start(tz, date_to::date + 1);
 
+-- in_days(day, date_from, date_to): a local calendar day (DATE, e.g. the daily
+-- rollup's `day`) from date_from to date_to, both included. Business rule: a
+-- conversation belongs to the local day of its first inbound message, so this over the
+-- daily rollup (days cut in its `tz`) selects what in_local_days selects over the
+-- conversations.
+create or replace macro in_days(day, date_from, date_to) as
+    day >= date_from::date and day <= date_to::date;
+
 -- period_start(local_ts, grain, all_start): the first day (DATE) of the period a local
 -- timestamp or day falls in, for grain 'day' | 'week' (weeks start on Monday) |
 -- 'month'; any other grain ('all') puts everything in one period starting all_start.

@@ -301,3 +301,12 @@ def test_summed_adds_up_a_count_or_sum_it_was_never_told_about(con):
     assert frame.columns == ["brand", "conversations_n", "escalated_n", "wait_s_sum"]
     # Acme: 2+3 conversations, 1+0 escalated, 30.5+9.5 s waited
     assert frame.rows() == [("Acme", 5, 1, 40.0), ("Bolt", 1, 1, 4.0)]
+
+
+def test_in_days_includes_both_ends_of_the_range(con):
+    rows = con.sql(
+        "select d, in_days(d, date '2025-03-01', date '2025-03-03') from (values "
+        "(date '2025-02-28'), (date '2025-03-01'), (date '2025-03-03'), (date '2025-03-04')"
+        ") t(d) order by d"
+    ).fetchall()
+    assert [inside for _, inside in rows] == [False, True, True, False]

@@ -34,10 +34,9 @@ single_channel as (
         conversations_n
     from daily_sums
     where tz = $tz
-        and not switched_channel
-        and day >= $date_from::date
-        and day <= $date_to::date
+        and in_days(day, $date_from, $date_to)
         and in_selection(brand, channel, $brands, $channels)
+        and not switched_channel
 ),
 
 switched as (

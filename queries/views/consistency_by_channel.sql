@@ -28,8 +28,7 @@ in_scope as (
     -- a conversation belongs to the local day of its first inbound message
     select * from daily_sums
     where tz = $tz
-        and day >= $date_from::date
-        and day <= $date_to::date
+        and in_days(day, $date_from, $date_to)
         and in_selection(brand, channel, $brands, $channels)
 ),
 

@@ -25,8 +25,7 @@ in_scope as (
         case when $split_brand then brand else 'all' end as brand_group
     from daily_sums
     where tz = $tz
-        and day >= $date_from::date
-        and day <= $date_to::date
+        and in_days(day, $date_from, $date_to)
         and in_selection(brand, channel, $brands, $channels)
 ),
 

@@ -55,8 +55,7 @@ entry_conversations as (
         sum(conversations_n)::bigint as conversations_n
     from daily_sums
     where tz = $tz
-        and day >= $date_from::date
-        and day <= $date_to::date
+        and in_days(day, $date_from, $date_to)
         and is_selected(channel, $channels)
     group by brand, channel
 ),

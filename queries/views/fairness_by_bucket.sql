@@ -37,8 +37,7 @@ in_scope as (
         * replace (case when $split_channel then channel else 'all' end as channel)
     from daily_sums
     where tz = $tz
-        and day >= $date_from::date
-        and day <= $date_to::date
+        and in_days(day, $date_from, $date_to)
         and in_selection(brand, channel, $brands, $channels)
 ),
 

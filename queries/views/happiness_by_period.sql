@@ -27,8 +27,7 @@ in_scope as (
         period_start(day, $grain, $date_from::date) as period_start
     from daily_sums
     where tz = $tz
-        and day >= $date_from::date
-        and day <= $date_to::date
+        and in_days(day, $date_from, $date_to)
         and in_selection(brand, channel, $brands, $channels)
 ),
 

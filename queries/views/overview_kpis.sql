@@ -22,8 +22,8 @@ labelled_days as (
     select
         *,
         case
-            when day >= $date_from::date and day <= $date_to::date then 'current'
-            when day >= $prev_from::date and day <= $prev_to::date then 'previous'
+            when in_days(day, $date_from, $date_to) then 'current'
+            when in_days(day, $prev_from, $prev_to) then 'previous'
         end as period
     from daily_sums
     where tz = $tz

@@ -365,3 +365,22 @@ def test_every_streamlit_cache_of_the_dashboard_is_bounded_and_shared_by_session
     for name, info in cached.items():
         assert info.max_entries is not None, f"{name} has no max_entries"
         assert info.scope == "global", f"{name} is not shared by sessions"
+
+
+def test_the_rollup_status_is_read_once_per_data_version_not_on_every_rerun(
+    data_dir, executed, monkeypatch
+):
+    reads = []
+    real_status = connection.rollup_status
+
+    def counting_status(con: Any) -> Any:
+        reads.append(1)
+        return real_status(con)
+
+    monkeypatch.setattr(connection, "rollup_status", counting_status)
+    app = open_page("overview.py", **MARCH)
+    # the fixture's data dir has no stored rollups: the page says they are stale
+    assert any("`chi rollup` stores them" in c.value for c in app.caption)
+    rerun(app)
+    open_page("happiness.py", **MARCH)
+    assert len(reads) == 1

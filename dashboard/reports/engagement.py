@@ -11,20 +11,9 @@ from dashboard.commands.common import add_filter_args, filters_from_args, open_c
 from dashboard.data import sql
 from dashboard.views import engagement
 
-# The contract of `chi report engagement`; the last three columns are extras.
-COLUMNS = (
-    "brand",
-    "channel",
-    "followers",
-    "posts",
-    "engagements",
-    "engagement_rate_pct",
-    "expected_rate_pct",
-    "fan_action_index",
-    "hollow_audience",
-    "conversations",
-    "conversations_per_1k_followers",
-)
+# The contract of `chi report engagement`: the view's account columns but the page's
+# note; the last three are extras.
+COLUMNS = tuple(c for c in engagement.ACCOUNT_COLUMNS if c != "note")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

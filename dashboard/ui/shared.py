@@ -59,10 +59,12 @@ def data_version() -> str:
     return connection.data_version(current_data_dir())
 
 
-def cursor() -> duckdb.DuckDBPyConnection:
+def cursor(version: str | None = None) -> duckdb.DuckDBPyConnection:
     """A cursor on the process's shared connection (connection.shared_connection, the
-    one cache of connections, also asked by the public feeds), for this script run."""
-    data_dir, config, version = current_data_dir(), current_config(), data_version()
+    one cache of connections, also asked by the public feeds), for this script run.
+    `version`: the data version the caller already read (default: read it now)."""
+    data_dir, config = current_data_dir(), current_config()
+    version = version or data_version()
     if connection.is_shared(data_dir, config, version):
         return connection.shared_connection(data_dir, config, version).cursor()
     with st.spinner("Reading the data…"):  # one connection per data version is built
@@ -72,7 +74,7 @@ def cursor() -> duckdb.DuckDBPyConnection:
 @st.cache_data(max_entries=512, show_spinner=False)
 def _cached_call(name: str, version: str, fingerprint: str, args: tuple, kwargs: dict) -> Any:
     fn = _REGISTRY[name]
-    return fn(cursor(), *args, **kwargs)
+    return fn(cursor(version), *args, **kwargs)
 
 
 _REGISTRY: dict[str, Callable[..., Any]] = {}
@@ -158,11 +160,7 @@ def rollup_notice() -> None:
     rollups are stale (private mode: it names the command that stores them)."""
     if is_public():
         return
-    con = cursor()
-    try:
-        status = connection.rollup_status(con)
-    finally:
-        con.close()
+    status = load(connection.rollup_status)  # cached per data version, like the figures
     if not status.stored:
         st.caption(
             f"Figures {status.how()}: the stored rollups are stale ({status.reason}). "

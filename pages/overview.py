@@ -17,6 +17,8 @@ if not tiles[0].value:
     st.info("No conversations match this selection. Widen the dates or clear a filter.")
     st.stop()
 ui.kpi_tiles(tiles)
+with st.expander("Service detail: mean and 90th percentile response, drops, reopens, NPS, lift"):
+    ui.kpi_tiles(ui.load(overview.kpis, ui.current_config(), filters, True))
 
 grain = st.segmented_control(
     "Grain",

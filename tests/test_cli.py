@@ -20,7 +20,7 @@ def data_dir(tmp_path):
     return path
 
 
-def test_report_overview_prints_kpis_as_csv(data_dir, capsys):
+def overview_rows(data_dir, capsys, *flags: str) -> dict[str, dict]:
     code = main(
         [
             "report",
@@ -31,14 +31,35 @@ def test_report_overview_prints_kpis_as_csv(data_dir, capsys):
             "2025-03-10",
             "--to",
             "2025-03-16",
+            *flags,
         ]
     )
     assert code == 0
-    rows = {r["kpi"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    return {r["kpi"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+
+
+def test_report_overview_prints_kpis_as_csv(data_dir, capsys):
+    # --min-n 1: the tiny log's 4 and 2 conversations count, so changes are shown
+    rows = overview_rows(data_dir, capsys, "--min-n", "1")
     assert rows["Conversations"]["value"] == "4.0"
     assert rows["Conversations"]["previous"] == "2.0"
     assert rows["Response rate"]["change"] == "50.0"
     assert rows["Conversations"]["previous_start"] == "2025-03-03"
+    assert (rows["Response rate"]["conversations"], rows["Response rate"]["below_min_n"]) == (
+        "4",
+        "false",
+    )
+
+
+def test_report_overview_shows_no_change_under_the_minimum_n(data_dir, capsys):
+    # the config's min_n = 20: 4 conversations now, 2 before
+    rows = overview_rows(data_dir, capsys)
+    assert rows["Response rate"]["value"] != ""  # the value stays, flagged
+    assert (rows["Response rate"]["change"], rows["Response rate"]["below_min_n"]) == ("", "true")
+    assert rows["Conversations"]["change"] == ""
+    # with --min-n 3 the current period counts but the previous (2) does not
+    rows = overview_rows(data_dir, capsys, "--min-n", "3")
+    assert (rows["Response rate"]["change"], rows["Response rate"]["below_min_n"]) == ("", "false")
 
 
 def test_report_overview_as_json_has_null_for_missing_values(data_dir, capsys):

@@ -129,7 +129,8 @@ def test_explicit_resolved_flag_beats_the_proxy(make_db):
             message("c1", "outbound", at(10), resolved=False),
             message("c2", "inbound", at(0)),
             message("c2", "outbound", at(10), resolved=True),
-            message("c2", "inbound", at(11), resolved=False),
+            # a thank-you after the resolving message keeps it resolved
+            message("c2", "inbound", at(11), resolved=False, sentiment=0.6),
         ]
     )
     assert (conversation(con, "c1")["resolved"], conversation(con, "c1")["resolved_is_proxy"]) == (
@@ -137,6 +138,77 @@ def test_explicit_resolved_flag_beats_the_proxy(make_db):
         False,
     )
     assert conversation(con, "c2")["resolved"] is True
+    assert conversation(con, "c2")["reopened"] is False
+
+
+def test_customer_complaining_after_resolution_reopens_the_case(make_db):
+    con = make_db(
+        [
+            message("c1", "inbound", at(0)),
+            message("c1", "outbound", at(10), resolved=True),
+            message("c1", "inbound", at(20), sentiment=-0.4),  # "still broken"
+            message("c2", "inbound", at(0)),
+            message("c2", "outbound", at(10), resolved=True),
+            message("c2", "inbound", at(20)),  # no sentiment: not positive
+            # c3 reopened, then resolved again: the last resolving message counts
+            message("c3", "inbound", at(0)),
+            message("c3", "outbound", at(10), resolved=True),
+            message("c3", "inbound", at(20), sentiment=-0.5),
+            message("c3", "outbound", at(30), resolved=True),
+        ]
+    )
+    for cid in ("c1", "c2"):
+        row = conversation(con, cid)
+        assert (row["marked_resolved"], row["reopened"], row["resolved"]) == (True, True, False)
+    row = conversation(con, "c3")
+    assert (row["marked_resolved"], row["reopened"], row["resolved"]) == (True, False, True)
+
+
+def test_ever_resolved_rule_counts_a_reopened_case_as_resolved(make_db, config):
+    from dataclasses import replace
+
+    con = make_db(
+        [
+            message("c1", "inbound", at(0)),
+            message("c1", "outbound", at(10), resolved=True),
+            message("c1", "inbound", at(20), sentiment=-0.4),
+        ],
+        cfg=replace(config, resolution_rule="ever_resolved"),
+    )
+    row = conversation(con, "c1")
+    assert (row["reopened"], row["resolved"]) == (True, True)
+
+
+def test_unknown_opening_time_leaves_speed_unmeasured_but_answered(make_db):
+    con = make_db(
+        [
+            # a ticket whose creation time the source lacks (time_known = false)
+            message("c1", "inbound", at(60), time_known=False),
+            message("c1", "outbound", at(60)),
+            message("c2", "inbound", at(0), time_known=True),
+            message("c2", "outbound", at(30)),
+            message("c3", "inbound", at(0), time_known=False),  # never answered
+        ]
+    )
+    row = conversation(con, "c1")
+    assert (row["answered"], row["first_response_s"], row["within_target"]) == (True, None, None)
+    assert conversation(con, "c2")["first_response_s"] == 1800.0
+    row = conversation(con, "c3")
+    assert (row["answered"], row["within_target"]) == (False, False)
+
+
+def test_sentiment_lift_is_last_minus_first_customer_sentiment(make_db):
+    con = make_db(
+        [
+            message("c1", "inbound", at(0), sentiment=-0.5),
+            message("c1", "outbound", at(10)),
+            message("c1", "inbound", at(20)),  # no sentiment: skipped
+            message("c1", "inbound", at(30), sentiment=0.3),
+            message("c2", "inbound", at(0), sentiment=-0.5),  # one message: no lift
+        ]
+    )
+    assert conversation(con, "c1")["sentiment_lift"] == 0.8  # 0.3 - (-0.5)
+    assert conversation(con, "c2")["sentiment_lift"] is None
 
 
 def test_entry_channel_and_switching(make_db):

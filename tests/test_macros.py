@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 from dashboard.core import vocabulary
-from dashboard.core.config import Config
+from dashboard.core.config import Config, load_config
 from dashboard.core.filters import Filters, query_params
 from dashboard.core.vocabulary import FollowerBucket
 from dashboard.data import connection, sql
@@ -32,8 +32,12 @@ COUNTS = (
     "rated_n",
     "satisfied_n",
 )
-# summed's output: the keys, every count (_n), then every sum (_sum)
-SUMMED = (*(c for c in COUNTS if c.endswith("_n")), *(c for c in COUNTS if c.endswith("_sum")))
+
+
+def summed_order(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """summed's output after the keys: every count (_n) of `days`, then every sum (_sum)."""
+    names = con.sql("select * from days limit 0").columns
+    return [c for c in names if c.endswith("_n")] + [c for c in names if c.endswith("_sum")]
 
 
 @pytest.fixture
@@ -58,8 +62,24 @@ def daily_rows(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
         orient="row",
     )
     con.register("incoming", frame.to_arrow())
-    con.execute("create table days as select * from incoming")
+    # every other sum of daily_sums is 0, except that every conversation is timed
+    # (its speed measurable) and the products the index interval needs are left 0
+    others = ", ".join(
+        f"0::{'double' if c.endswith('_sum') else 'bigint'} as {c}"
+        for c in daily_sums_columns()
+        if c not in COUNTS and c != "timed_n"
+    )
+    con.execute(
+        f"create table days as select *, conversations_n as timed_n, {others} from incoming"
+    )
     con.unregister("incoming")
+
+
+def daily_sums_columns() -> list[str]:
+    """The count and sum columns of queries/model/daily_sums.sql, from DuckDB itself."""
+    data = connection.connect_in_memory(Path("/nonexistent-chi-data"), load_config())
+    names = data.sql("select * from daily_sums limit 0").columns
+    return [c for c in names if c.endswith(("_n", "_sum"))]
 
 
 # brand, channel, switched, conversations, answered, within target, resolved, by proxy,
@@ -79,7 +99,7 @@ def test_summed_groups_by_the_keys_it_is_given_and_adds_up_every_count(con):
         "select * from summed(in_scope, ['brand', 'channel']) order by brand, channel"
     ).pl()
     # switched_channel is not a key: it is dropped and its two Acme/twitter rows merge
-    assert frame.columns == ["brand", "channel", *SUMMED]
+    assert frame.columns == ["brand", "channel", *summed_order(con)]
     assert frame.select("brand", "channel", *COUNTS).rows() == [
         ("Acme", "email", 2, 1, 0, 1, 1, 2, 0.25, 1, 0, 0),
         # 4+6, 3+5, 2+4, 2+3, 1+2, 3+5, 1.5-0.5, 3+4, 2+1, 1+1
@@ -98,7 +118,7 @@ def test_summed_keeps_a_key_the_scope_computed_and_ignores_other_columns(con):
         "select * from summed(in_scope, ['brand_group', 'switched_channel']) "
         "order by switched_channel"
     ).pl()
-    assert frame.columns == ["switched_channel", "brand_group", *SUMMED]
+    assert frame.columns == ["switched_channel", "brand_group", *summed_order(con)]
     # single channel: 6+2+1 conversations, 5+1+1 answered; switched: the first row only
     assert frame.select("switched_channel", "conversations_n", "answered_n").rows() == [
         (False, 9, 7),

@@ -4,6 +4,9 @@ functions: frames in, Plotly figures out (no Streamlit)."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import polars as pl
+
+from dashboard.core import formatting
 
 INK = "#1f2937"
 ACCENT = "#2563eb"
@@ -25,3 +28,14 @@ def base_layout(fig: go.Figure, height: int = 380) -> go.Figure:
     fig.update_xaxes(showgrid=False)
     fig.update_yaxes(gridcolor="#e5e7eb")
     return fig
+
+
+def interval_texts(rows: pl.DataFrame, name: str) -> list[str]:
+    """'[95% CI 58.1–64.0]' per row of a frame with <name>_ci_low/_ci_high ('' without)."""
+    return [
+        "" if text is None else f"[{text}]"
+        for text in (
+            formatting.interval(low, high, "points")
+            for low, high in rows.select(f"{name}_ci_low", f"{name}_ci_high").iter_rows()
+        )
+    ]

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.colors import qualitative
 
-from dashboard.charts.base import ACCENT, BAD, GOOD, INK, MUTED, base_layout
+from dashboard.charts.base import ACCENT, BAD, GOOD, INK, MUTED, base_layout, interval_texts
 from dashboard.core.vocabulary import COMPONENTS, HAPPINESS_INDEX_LABEL, LABELS, SYMBOLS
 from dashboard.views.happiness import WhatMoved
 
@@ -56,9 +56,17 @@ def index_over_time(frame: pl.DataFrame, min_n: int, grain: str = "day") -> go.F
                     "symbol": ["circle-open" if t else "circle" for t in thin],
                     "size": 8,
                 },
-                customdata=list(zip(rows["conversations"].to_list(), notes, keys, strict=True)),
+                customdata=list(
+                    zip(
+                        rows["conversations"].to_list(),
+                        notes,
+                        keys,
+                        interval_texts(rows, "happiness_index"),
+                        strict=True,
+                    )
+                ),
                 hovertemplate=(
-                    "%{fullData.name}: <b>%{y:.1f}</b> (n=%{customdata[0]:,}) "
+                    "%{fullData.name}: <b>%{y:.1f}</b> %{customdata[3]} (n=%{customdata[0]:,}) "
                     "%{customdata[1]}<extra></extra>"
                 ),
             )

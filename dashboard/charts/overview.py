@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from dashboard.charts.base import ACCENT, GOOD, MUTED, base_layout
+from dashboard.charts.base import ACCENT, GOOD, MUTED, base_layout, interval_texts
 
 
 def overview_trend(frame: pl.DataFrame, min_n: int) -> go.Figure:
@@ -37,8 +37,10 @@ def overview_trend(frame: pl.DataFrame, min_n: int) -> go.Figure:
                 mode="lines+markers",
                 line={"color": color, "width": 2},
                 marker={"color": [MUTED if t else color for t in thin]},
-                customdata=n,
-                hovertemplate="%{y:.1f} (n=%{customdata:,})<extra>" + name + "</extra>",
+                customdata=list(zip(n, interval_texts(frame, column), strict=True)),
+                hovertemplate="%{y:.1f} %{customdata[1]} (n=%{customdata[0]:,})<extra>"
+                + name
+                + "</extra>",
             ),
             secondary_y=True,
         )

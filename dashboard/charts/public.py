@@ -170,10 +170,15 @@ def _row(
     if link:
         name = f'<a href="{escape(link)}" target="_self">{name}</a>'
     if score.suppressed:
-        meta = f"not enough data (fewer than {board.min_n} conversations)"
+        meta = (
+            f"not enough data ({score.conversations:,} conversations, fewer than "
+            f"{board.min_n})"
+        )
         value = f'<span class="chi-index chi-none">n&lt;{board.min_n}</span>'
     else:
         meta = f"n = {score.n:,}"
+        if score.index_ci:
+            meta += f" · 95% CI {score.index_ci[0]:.1f}–{score.index_ci[1]:.1f}"
         value = (
             f'<span class="chi-index" style="color:{index_colour(score.index)}">'
             f"{score.index:.1f}</span>{change_html(score)}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -31,12 +32,15 @@ def add_data_args(parser: argparse.ArgumentParser) -> None:
 
 
 def config_for(args: argparse.Namespace) -> Config:
+    """The config of a command; a report's --min-n overrides the config's min_n."""
     from dashboard.cli import UserError
 
     try:
-        return load_config(args.data, args.config)
+        config = load_config(args.data, args.config)
     except ConfigError as exc:
         raise UserError(str(exc)) from exc
+    min_n = getattr(args, "min_n", None)
+    return config if min_n is None else dataclasses.replace(config, min_n=min_n)
 
 
 def positive_count(text: str) -> int:

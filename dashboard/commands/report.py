@@ -12,7 +12,7 @@ import pkgutil
 import sys
 
 import dashboard.reports
-from dashboard.commands.common import add_data_args, add_format_arg, render
+from dashboard.commands.common import add_data_args, add_format_arg, positive_count, render
 
 
 def available_views() -> list[str]:
@@ -31,6 +31,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         view = views.add_parser(name, help=(module.__doc__ or "").strip().splitlines()[0])
         add_data_args(view)
         add_format_arg(view)
+        view.add_argument(
+            "--min-n",
+            type=positive_count,
+            default=None,
+            help="minimum n for a figure to count (default: the config's min_n); every "
+            "row carries conversations and below_min_n",
+        )
         module.add_arguments(view)
         view.set_defaults(handler=_handler(module))
 

@@ -18,6 +18,8 @@ from dashboard.core.vocabulary import COMPONENTS
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.toml")
 USER_CONFIG_NAME = "chi.toml"
+# [resolution] rule: docs/METRICS.md, "Resolution"
+RESOLUTION_RULES: tuple[str, ...] = ("stayed_resolved", "ever_resolved")
 
 
 class ConfigError(ValueError):
@@ -33,6 +35,8 @@ class Config:
     targets_s: dict[str, int]
     alert_gap_points: float
     public_brands: tuple[str, ...]
+    # 'stayed_resolved' (a reopened conversation is not resolved) or 'ever_resolved'
+    resolution_rule: str = "stayed_resolved"
     source: str = field(default="defaults")
 
     def fingerprint(self) -> str:
@@ -86,6 +90,12 @@ def _validate(raw: dict[str, Any], source: str) -> Config:
     min_n = int(raw["min_n"])
     if min_n < 1:
         raise ConfigError(f"{source}: min_n must be at least 1")
+    resolution_rule = str(raw.get("resolution", {}).get("rule", "stayed_resolved"))
+    if resolution_rule not in RESOLUTION_RULES:
+        raise ConfigError(
+            f"{source}: [resolution] rule must be one of {list(RESOLUTION_RULES)}, "
+            f"not {resolution_rule!r}"
+        )
     return Config(
         methodology_version=str(raw["methodology_version"]),
         min_n=min_n,
@@ -94,5 +104,6 @@ def _validate(raw: dict[str, Any], source: str) -> Config:
         targets_s=targets,
         alert_gap_points=float(raw.get("consistency", {}).get("alert_gap_points", 15)),
         public_brands=tuple(raw.get("public", {}).get("brands", [])),
+        resolution_rule=resolution_rule,
         source=source,
     )

@@ -24,7 +24,23 @@ def value(v: float | None, unit: str) -> str:
         return f"{v:.1f}%"
     if unit == "seconds":
         return duration(v)
+    if unit == "score":
+        return f"{v:+.1f}"
     return f"{v:.1f}"
+
+
+def interval(low: float | None, high: float | None, unit: str) -> str | None:
+    """'95% CI 58.1–64.0', or None without an interval."""
+    if low is None or high is None:
+        return None
+    return f"95% CI {value(low, unit)}–{value(high, unit)}"
+
+
+def evidence(n: int, n_label: str, low: float | None, high: float | None, unit: str) -> str:
+    """What a figure rests on: 'n = 1,234 conversations · 95% CI 58.1–64.0'."""
+    text = f"n = {n:,} {n_label}"
+    ci = interval(low, high, unit)
+    return f"{text} · {ci}" if ci else text
 
 
 def change(delta: float | None, unit: str) -> str | None:

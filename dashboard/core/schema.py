@@ -46,6 +46,7 @@ INTERACTIONS = pa.schema(
         pa.field("csat", pa.int8()),
         pa.field("nps", pa.int8()),
         pa.field("resolved", pa.bool_()),
+        pa.field("time_known", pa.bool_()),
     ]
 )
 

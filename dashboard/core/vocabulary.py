@@ -30,6 +30,35 @@ SYMBOLS: dict[str, str] = {
 HAPPINESS_INDEX_LABEL = "Index"
 
 
+class ComponentSums(NamedTuple):
+    """How a component is built from the daily rollup (queries/model/daily_sums.sql):
+    value = offset + scale x y_sum / d_sum, a ratio of two additive sums. `term` names
+    its per-conversation columns <term>_y and, when `has_d`, <term>_d (the
+    denominator's 0/1; otherwise every conversation counts); `squares` is the sum of
+    y squared when y is not 0/1 (then y_sum). The index interval's covariances come
+    from these (docs/METRICS.md, "Intervals")."""
+
+    scale: float
+    offset: float
+    y_sum: str
+    d_sum: str
+    has_d: bool
+    squares: str | None
+
+
+COMPONENT_SUMS: dict[str, ComponentSums] = {
+    "mood": ComponentSums(
+        50.0, 50.0, "mood_sentiment_sum", "mood_sentiment_n", True, "mood_sentiment_sq_sum"
+    ),
+    "speed": ComponentSums(100.0, 0.0, "within_target_n", "timed_n", True, None),
+    "resolution": ComponentSums(100.0, 0.0, "resolved_n", "conversations_n", False, None),
+    "effort": ComponentSums(100.0, 0.0, "effortless_n", "conversations_n", False, None),
+    "satisfaction": ComponentSums(100.0, 0.0, "satisfied_n", "rated_n", True, None),
+}
+# The two-sided 95 % normal quantile of every interval (macro z95()).
+Z95: float = 1.959963984540054
+
+
 class FollowerBucket(NamedTuple):
     """A range of customer follower counts (author_followers of the conversation's
     first inbound message): from the previous bucket's `below` (0 for the first) up to

@@ -5,7 +5,8 @@ Both the reading connection (dashboard/data/connection.py) and the rollup builde
 (dashboard/data/rollup/) start from here, so neither imports the other.
 
 Views/tables: `interactions`, `audience` (the raw Parquet, or empty typed tables),
-`channel_targets(channel, target_s)`; `data_as_of(as_of)` once `set_as_of` ran.
+`channel_targets(channel, target_s)`, `resolution_rule(rule)`; `data_as_of(as_of)` once
+`set_as_of` ran.
 """
 
 from __future__ import annotations
@@ -32,12 +33,31 @@ def create_table_view(
     target = as_name or name
     if parquet_files(data_dir, name):
         glob = str(table_dir(data_dir, name).resolve() / "month=*" / "*.parquet")
-        source = f"read_parquet({sql_string(glob)}, hive_partitioning = true)"
-        con.execute(f"create or replace view {target} as select * exclude (month) from {source}")
+        source = f"read_parquet({sql_string(glob)}, hive_partitioning = true, union_by_name = true)"
+        present = {row[0] for row in con.sql(f"describe select * from {source}").fetchall()}
+        # a contract column that older files lack reads as null (e.g. time_known)
+        missing = ", ".join(
+            f"null::{_sql_type(f.type)} as {f.name}" for f in TABLES[name] if f.name not in present
+        )
+        extra = f", {missing}" if missing else ""
+        con.execute(
+            f"create or replace view {target} as select * exclude (month){extra} from {source}"
+        )
     else:
         create_table_from(
             con, target, pa.table({f.name: pa.array([], f.type) for f in TABLES[name]})
         )
+
+
+def _sql_type(arrow_type: pa.DataType) -> str:
+    types = {
+        pa.bool_(): "boolean",
+        pa.string(): "varchar",
+        pa.int64(): "bigint",
+        pa.int8(): "tinyint",
+        pa.float64(): "double",
+    }
+    return types[arrow_type]
 
 
 def create_table_from(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
@@ -67,6 +87,7 @@ def raw_connection(data_dir: Path, config: Config) -> duckdb.DuckDBPyConnection:
             }
         ),
     )
+    create_table_from(con, "resolution_rule", pa.table({"rule": [config.resolution_rule]}))
     # the DuckDB macros every model and view query may call (queries/_macros.sql)
     install_macros(con)
     return con

@@ -10,7 +10,11 @@ from __future__ import annotations
 import polars as pl
 
 # internal column name -> its name in `chi report` (CSV and JSON)
-PUBLIC_NAMES: dict[str, str] = {"happiness_index": "index"}
+PUBLIC_NAMES: dict[str, str] = {
+    "happiness_index": "index",
+    "happiness_index_ci_low": "index_ci_low",
+    "happiness_index_ci_high": "index_ci_high",
+}
 
 
 def public_names(frame: pl.DataFrame) -> pl.DataFrame:

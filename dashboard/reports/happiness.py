@@ -1,9 +1,11 @@
 """The Customer Happiness Index and its five components per period and brand/channel.
 
-Columns: period_start, brand, channel, conversations, mood, speed, resolution,
-effort, satisfaction, index. `brand` / `channel` read `all` where the figures are
-not split that way; a component without data (e.g. no ratings) is empty (CSV) or
-null (JSON), never 0. Formulas: docs/METRICS.md.
+Columns: period_start, brand, channel, conversations, then mood, speed, resolution,
+effort, satisfaction and index, each followed by its 95 % interval (<name>_ci_low,
+<name>_ci_high), and below_min_n (conversations < min n: read with care). `brand` /
+`channel` are empty (CSV) or null (JSON) where the figures are not split that way (a
+brand may be named "all"); a component without data (e.g. no ratings) is empty or
+null, never 0. Formulas: docs/METRICS.md.
 """
 
 from __future__ import annotations

@@ -15,10 +15,14 @@ SCHEMA = {
     "brand": pl.String,
     "slug": pl.String,
     "index": pl.Float64,
+    "index_ci_low": pl.Float64,
+    "index_ci_high": pl.Float64,
     "previous_index": pl.Float64,
     "change": pl.Float64,
     "direction": pl.String,
     "n": pl.Int64,
+    "conversations": pl.Int64,
+    "below_min_n": pl.Boolean,
     "suppressed": pl.Boolean,
     **{c: pl.Float64 for c in COMPONENTS},
     "period_start": pl.Date,
@@ -32,7 +36,8 @@ SCHEMA = {
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = (
         "Only brands listed under [public] brands in the config; brands with "
-        "fewer than min_n conversations in the period have empty figures."
+        "fewer than min_n conversations in the period have empty figures "
+        "(below_min_n true, conversations says how many)."
     )
 
 
@@ -46,10 +51,14 @@ def run(args: argparse.Namespace) -> pl.DataFrame:
             "brand": s.brand,
             "slug": s.slug,
             "index": s.index,
+            "index_ci_low": s.index_ci[0] if s.index_ci else None,
+            "index_ci_high": s.index_ci[1] if s.index_ci else None,
             "previous_index": s.previous_index,
             "change": s.change,
             "direction": s.direction,
             "n": s.n,
+            "conversations": s.conversations,
+            "below_min_n": s.suppressed,
             "suppressed": s.suppressed,
             **s.components,
             "period_start": period.date_from if period else None,

@@ -37,6 +37,9 @@ def brand_score_columns(config: Config) -> dict[str, Any]:
             "the brand's best channel",
         ),
         "conversations": st.column_config.NumberColumn("Conversations", format="%d"),
+        "below_min_n": st.column_config.CheckboxColumn(
+            "Under min n", help=f"fewer than {config.min_n} conversations: not enough data"
+        ),
     }
 
 
@@ -73,6 +76,9 @@ def channel_columns() -> dict[str, Any]:
             "Satisfied", format="%.1f%%", help="empty = no ratings"
         ),
         "happiness_index": st.column_config.NumberColumn("Index", format="%.1f"),
+        "happiness_index_ci": st.column_config.TextColumn(
+            "Index 95% CI", help="the index's 95 % interval (docs/METRICS.md, Intervals)"
+        ),
         "points_below_best": st.column_config.NumberColumn(
             "Gap", format="%.1f", help="points below the best channel"
         ),

@@ -41,6 +41,7 @@ def how_computed_panel(how: happiness.HowComputed, config: Config) -> None:
                 "Component": f"{LABELS[r.component]} ({r.symbol})",
                 "Weight": r.weight,
                 "Value": r.value,
+                "95% CI": formatting.interval(r.ci_low, r.ci_high, "points"),
                 "Based on": r.basis,
             }
             for r in how.rows
@@ -49,6 +50,7 @@ def how_computed_panel(how: happiness.HowComputed, config: Config) -> None:
             "Component": pl.String,
             "Weight": pl.Float64,
             "Value": pl.Float64,
+            "95% CI": pl.String,
             "Based on": pl.String,
         },
     )
@@ -61,8 +63,11 @@ def how_computed_panel(how: happiness.HowComputed, config: Config) -> None:
             "Value": st.column_config.NumberColumn(format="%.1f", help="empty = no data"),
         },
     )
+    ci = how.index_ci
+    interval = f" Index 95% CI {ci[0]:.1f}–{ci[1]:.1f}." if ci else ""
     st.markdown(
-        f"**n = {how.conversations:,} conversations.** Resolution uses {how.resolution_rule}. "
+        f"**n = {how.conversations:,} conversations.**{interval} "
+        f"Resolution uses {how.resolution_rule}. "
         f"Groups under {how.min_n} conversations are greyed. Speed targets: "
         + ", ".join(f"{c} {formatting.duration(s)}" for c, s in sorted(config.targets_s.items()))
         + ". Full definitions: docs/METRICS.md and the Methodology page."

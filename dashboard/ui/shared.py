@@ -18,6 +18,7 @@ from dashboard.core import formatting, settings
 from dashboard.core.config import Config, load_config
 from dashboard.core.filters import Filters, keep_known
 from dashboard.data import connection
+from dashboard.views import evidence
 from dashboard.views.bounds import DataBounds, data_bounds
 from dashboard.views.overview import Kpi
 
@@ -193,16 +194,21 @@ def _notice_unknown(key: str, known: list[str]) -> None:
 
 
 def kpi_tiles(items: list[Kpi]) -> None:
+    """One bordered tile per KPI: the value (or "not enough data" under min n), the
+    change only when both periods reach min n, and under it n and the 95 % interval."""
     for column, kpi in zip(st.columns(len(items)), items, strict=True):
+        enough = not kpi.below_min_n
         column.metric(
             kpi.label,
-            formatting.value(kpi.value, kpi.unit),
+            formatting.value(kpi.value, kpi.unit) if enough else evidence.NOT_ENOUGH_DATA,
             delta=formatting.change(kpi.change, kpi.unit),
             delta_color="normal" if kpi.higher_is_better else "inverse",
             help=f"{kpi.help}. Change against the previous period of equal length "
-            f"(previous: {formatting.value(kpi.previous, kpi.unit)}).",
+            f"(previous: {formatting.value(kpi.previous, kpi.unit)}, n = {kpi.previous_n:,}); "
+            f"no change is shown unless both periods have at least {kpi.min_n} {kpi.n_label}.",
             border=True,
         )
+        column.caption(formatting.evidence(kpi.n, kpi.n_label, kpi.ci_low, kpi.ci_high, kpi.unit))
 
 
 def selection_caption(filters: Filters) -> str:

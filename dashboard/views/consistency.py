@@ -30,6 +30,7 @@ from dashboard.core.config import Config
 from dashboard.core.filters import Filters, query_params
 from dashboard.core.vocabulary import COMPONENTS
 from dashboard.data import sql
+from dashboard.views import evidence
 
 # the heatmap's metrics (columns of the per-channel frame) and their names
 LABELS: dict[str, str] = {
@@ -37,7 +38,15 @@ LABELS: dict[str, str] = {
     **vocabulary.LABELS,
 }
 HEATMAP_METRICS: tuple[str, ...] = ("happiness_index", *COMPONENTS)
-BRAND_COLUMNS: tuple[str, ...] = ("brand", "channels", "consistency", "weakest_channel", "gap")
+BRAND_COLUMNS: tuple[str, ...] = (
+    "brand",
+    "conversations",
+    "below_min_n",
+    "channels",
+    "consistency",
+    "weakest_channel",
+    "gap",
+)
 CHANNEL_COLUMNS: tuple[str, ...] = (
     "brand",
     "channel",
@@ -46,12 +55,11 @@ CHANNEL_COLUMNS: tuple[str, ...] = (
     "response_rate",
     "median_first_response_s",
     "p90_first_response_s",
-    "speed",
-    "resolution",
-    "mood",
-    "effort",
-    "satisfaction",
-    "happiness_index",
+    *(
+        f"{c}{suffix}"
+        for c in ("speed", "resolution", "mood", "effort", "satisfaction", "happiness_index")
+        for suffix in ("", "_ci_low", "_ci_high")
+    ),
     "points_below_best",
     "alert",
 )
@@ -167,7 +175,8 @@ def by_brand(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters) -
 def brand_scores(channels: pl.DataFrame, config: Config) -> pl.DataFrame:
     """The brand scores from a per-channel table (by_channel), so a page that already
     has the channels does not query them twice."""
-    return score_brands(channels, config.min_n, config.alert_gap_points, with_best=False)
+    scores = score_brands(channels, config.min_n, config.alert_gap_points, with_best=False)
+    return evidence.flag_below_min_n(scores, config.min_n)
 
 
 @dataclass(frozen=True)
@@ -263,15 +272,28 @@ def brand_score(scores: pl.DataFrame, brand: str) -> dict:
 
 
 def channel_table(rows: pl.DataFrame, min_n: int) -> pl.DataFrame:
-    """A brand_channels frame ready to read: first-response times as durations and
-    channels under the minimum n labelled as such (instead of a below_min_n column)."""
+    """A brand_channels frame ready to read: first-response times as durations, the
+    index's 95 % interval as text, and channels under the minimum n labelled as such
+    (instead of a below_min_n column)."""
     label = (
         pl.when(pl.col("below_min_n"))
         .then(pl.concat_str(pl.col("channel"), pl.lit(f" (n<{min_n})")))
         .otherwise(pl.col("channel"))
     )
+    interval = pl.struct("happiness_index_ci_low", "happiness_index_ci_high").map_elements(
+        lambda r: formatting.interval(
+            r["happiness_index_ci_low"], r["happiness_index_ci_high"], "points"
+        ),
+        return_dtype=pl.String,
+    )
+    shown = [c for c in CHANNEL_COLUMNS[1:] if not c.endswith(("_ci_low", "_ci_high"))]
     return (
-        rows.select(CHANNEL_COLUMNS[1:])
+        rows.with_columns(interval.alias("happiness_index_ci"))
+        .select(
+            *shown[: shown.index("happiness_index") + 1],
+            "happiness_index_ci",
+            *shown[shown.index("happiness_index") + 1 :],
+        )
         .with_columns(
             label.alias("channel"),
             *(

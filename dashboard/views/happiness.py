@@ -19,6 +19,7 @@ from dashboard.core.config import Config
 from dashboard.core.filters import Filters, query_params
 from dashboard.core.vocabulary import COMPONENTS, LABELS, SYMBOLS
 from dashboard.data import sql
+from dashboard.views import evidence
 from dashboard.views.overview import default_grain
 
 __all__ = [
@@ -48,9 +49,18 @@ SPLITS: dict[str, tuple[bool, bool]] = {
     "channel": (False, True),
     "brand,channel": (True, True),
 }
-# the figures of a group, as `chi report happiness` lists them (it names the index
-# `index`: dashboard/reports)
-MEASURES: tuple[str, ...] = ("conversations", *COMPONENTS, "happiness_index")
+# the figures of a group with their 95 % intervals, as `chi report happiness` lists
+# them (it names the index `index`: dashboard/reports)
+MEASURES: tuple[str, ...] = (
+    "conversations",
+    *(f"{c}{suffix}" for c in COMPONENTS for suffix in ("", "_ci_low", "_ci_high")),
+    "happiness_index",
+    "happiness_index_ci_low",
+    "happiness_index_ci_high",
+    "below_min_n",
+)
+# the line of a selection that is not split by brand or channel (a null key)
+ALL_GROUP = "All conversations"
 
 
 def by_period(
@@ -68,11 +78,11 @@ def by_period(
     )
     if by == "brand,channel":
         group = pl.concat_str(pl.col("brand"), pl.lit(" · "), pl.col("channel"))
+    elif by == "all":
+        group = pl.lit(ALL_GROUP)
     else:
         group = pl.col("channel" if by == "channel" else "brand")
-    return frame.with_columns(
-        group.alias("group"), (pl.col("conversations") < config.min_n).alias("below_min_n")
-    )
+    return evidence.flag_below_min_n(frame.with_columns(group.alias("group")), config.min_n)
 
 
 def selection_figures(
@@ -103,12 +113,14 @@ class WhatMoved:
     contributions: list[Contribution]
     availability: float  # index points due to components present in only one period
     how: HowComputed | None = None  # how the current selection's index is computed
+    min_n: int = 1
 
     @property
     def change(self) -> float | None:
-        if self.index_now is None or self.index_before is None:
-            return None
-        return self.index_now - self.index_before
+        """None unless both periods have an index and reach min n (evidence)."""
+        return evidence.comparable_change(
+            self.index_now, self.index_before, self.n_now, self.n_before, self.min_n
+        )
 
 
 def decompose(
@@ -153,7 +165,12 @@ def what_moved(
         for c in COMPONENTS
     ]
     availability = 0.0
-    if index_now is not None and index_before is not None:
+    n_now = int(now_row.get("conversations") or 0)
+    n_before = int(before_row.get("conversations") or 0)
+    if (
+        evidence.comparable_change(index_now, index_before, n_now, n_before, config.min_n)
+        is not None
+    ):
         parts, availability = decompose(
             now_row, before_row, index_now, index_before, config.weights
         )
@@ -162,11 +179,12 @@ def what_moved(
         before,
         index_now,
         index_before,
-        int(now_row.get("conversations") or 0),
-        int(before_row.get("conversations") or 0),
+        n_now,
+        n_before,
         parts,
         availability,
         explain(now_row, config),
+        config.min_n,
     )
 
 
@@ -177,6 +195,8 @@ class ComponentRow:
     weight: float
     value: float | None
     basis: str  # the counts behind the value, in words
+    ci_low: float | None = None  # its 95 % interval
+    ci_high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -188,6 +208,7 @@ class HowComputed:
     proxy_n: int  # conversations whose resolution uses the proxy
     config_source: str
     min_n: int
+    index_ci: tuple[float, float] | None = None  # the index's 95 % interval
 
     @property
     def resolution_rule(self) -> str:
@@ -237,9 +258,11 @@ def explain(row: dict, config: Config) -> HowComputed:
 
     mood_n = int(row.get("mood_sentiment_n") or 0)
     mean = f"{row['mood_sentiment_sum'] / mood_n:+.3f}" if mood_n else "–"
+    timed = int(row.get("timed_n") or 0)
     basis = {
         "mood": f"mean last sentiment {mean} over {mood_n:,} conversations with one",
-        "speed": share("within_target_n", n, "answered within their channel's target"),
+        "speed": share("within_target_n", timed, "timed conversations answered within their target")
+        + ("" if timed == n else f" ({n - timed:,} without known times left out)"),
         "resolution": share("resolved_n", n, "resolved"),
         "effort": share("effortless_n", n, "with ≤ 2 customer messages on one channel"),
         "satisfaction": share(
@@ -247,9 +270,19 @@ def explain(row: dict, config: Config) -> HowComputed:
         ),
     }
     rows = [
-        ComponentRow(c, SYMBOLS[c], config.weights[c], row.get(c), basis[c]) for c in COMPONENTS
+        ComponentRow(
+            c,
+            SYMBOLS[c],
+            config.weights[c],
+            row.get(c),
+            basis[c],
+            row.get(f"{c}_ci_low"),
+            row.get(f"{c}_ci_high"),
+        )
+        for c in COMPONENTS
     ]
     used = sum(r.weight for r in rows if r.value is not None)
+    low, high = row.get("happiness_index_ci_low"), row.get("happiness_index_ci_high")
     return HowComputed(
         rows,
         row.get("happiness_index"),
@@ -258,29 +291,34 @@ def explain(row: dict, config: Config) -> HowComputed:
         int(row.get("resolved_proxy_n") or 0),
         config.source,
         config.min_n,
+        None if low is None or high is None else (low, high),
     )
 
 
 @dataclass(frozen=True)
 class DrillPoint:
     period_start: dt.date
-    brand: str
-    channel: str
+    brand: str | None  # None: every brand (the line is not split by brand)
+    channel: str | None  # None: every channel
     conversations: int
     index: float | None
 
     @property
     def label(self) -> str:
         index = "–" if self.index is None else f"{self.index:.1f}"
+        brand = "all brands" if self.brand is None else self.brand
+        channel = "all channels" if self.channel is None else self.channel
         return (
-            f"{self.period_start:%Y-%m-%d} · {self.brand} · {self.channel} "
+            f"{self.period_start:%Y-%m-%d} · {brand} · {channel} "
             f"(index {index}, n={self.conversations:,})"
         )
 
 
 def drill_points(frame: pl.DataFrame) -> list[DrillPoint]:
     """The chart's points (a by_period frame), newest first, for the drill-down picker."""
-    rows = frame.sort(["period_start", "brand", "channel"], descending=[True, False, False])
+    rows = frame.sort(
+        ["period_start", "brand", "channel"], descending=[True, False, False], nulls_last=False
+    )
     return [
         DrillPoint(
             r["period_start"],
@@ -340,8 +378,14 @@ def thin_note(frame: pl.DataFrame, min_n: int) -> str:
 def moved_summary(moved: WhatMoved) -> str:
     """One sentence: how much the index changed and the biggest contributions."""
     if moved.change is None:
-        side = "this period" if moved.index_now is None else "the previous period"
-        return f"There is no index for {side}, so there is no change to explain."
+        if moved.index_now is None or moved.index_before is None:
+            side = "this period" if moved.index_now is None else "the previous period"
+            return f"There is no index for {side}, so there is no change to explain."
+        return (
+            f"Not enough data to compare: {moved.n_now:,} conversations now and "
+            f"{moved.n_before:,} in the previous period (a change needs at least "
+            f"{moved.min_n} in both)."
+        )
     verb = "rose" if moved.change > 0.05 else "fell" if moved.change < -0.05 else "held"
     text = (
         f"The index {verb} {abs(moved.change):.1f} points, from "

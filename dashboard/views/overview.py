@@ -10,25 +10,151 @@ import polars as pl
 from dashboard.core.config import Config
 from dashboard.core.filters import Filters, query_params
 from dashboard.data import sql
+from dashboard.views import evidence
 
 
 @dataclass(frozen=True)
 class Kpi:
+    """A tile: the period's value with its n and 95 % interval, against the previous
+    period of equal length (evidence: no change unless both periods reach min n)."""
+
     label: str
     value: float | None
     previous: float | None
-    unit: str  # "count" | "pct" | "seconds" | "points"
+    unit: str  # "count" | "pct" | "seconds" | "points" | "score" (NPS, -100..100)
     higher_is_better: bool
     help: str
+    n: int  # what the value is computed over (conversations, answered, ratings...)
+    previous_n: int
+    n_label: str  # what n counts, e.g. "conversations", "ratings"
+    min_n: int
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+    @property
+    def below_min_n(self) -> bool:
+        return evidence.below_min_n(self.n, self.min_n)
 
     @property
     def change(self) -> float | None:
-        if self.value is None or self.previous is None:
-            return None
-        return self.value - self.previous
+        return evidence.comparable_change(
+            self.value, self.previous, self.n, self.previous_n, self.min_n
+        )
 
 
-def kpis(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters) -> list[Kpi]:
+# tile: label, column, unit, higher is better, the n column and what it counts, help
+TILES: tuple[tuple[str, str, str, bool, str, str, str], ...] = (
+    (
+        "Conversations",
+        "conversations",
+        "count",
+        True,
+        "conversations",
+        "conversations",
+        "conversations whose first customer message falls in the period",
+    ),
+    (
+        "Response rate",
+        "response_rate",
+        "pct",
+        True,
+        "conversations",
+        "conversations",
+        "share of conversations that got a reply",
+    ),
+    (
+        "Median response",
+        "median_first_response_s",
+        "seconds",
+        False,
+        "first_responses",
+        "timed replies",
+        "median time to the first reply, over answered conversations whose times are known",
+    ),
+    (
+        "Within target",
+        "within_target_share",
+        "pct",
+        True,
+        "timed",
+        "timed conversations",
+        "share of conversations answered within their channel's target (conversations "
+        "whose speed cannot be measured are left out)",
+    ),
+    (
+        "Happiness index",
+        "happiness_index",
+        "points",
+        True,
+        "conversations",
+        "conversations",
+        "the 0-100 Customer Happiness Index (see the Happiness page)",
+    ),
+)
+SERVICE_TILES: tuple[tuple[str, str, str, bool, str, str, str], ...] = (
+    (
+        "Mean response",
+        "mean_first_response_s",
+        "seconds",
+        False,
+        "first_responses",
+        "timed replies",
+        "mean time to the first reply (a few very slow replies pull it above the median)",
+    ),
+    (
+        "90th percentile response",
+        "p90_first_response_s",
+        "seconds",
+        False,
+        "first_responses",
+        "timed replies",
+        "9 in 10 first replies come faster than this",
+    ),
+    (
+        "Drop rate",
+        "drop_rate",
+        "pct",
+        False,
+        "answered",
+        "answered conversations",
+        "share of answered conversations dropped: the customer spoke last, not "
+        "positively, and has waited longer than the target",
+    ),
+    (
+        "Reopen rate",
+        "reopen_rate",
+        "pct",
+        False,
+        "marked_resolved",
+        "resolved cases",
+        "share of cases marked resolved that the customer reopened (wrote again, not positively)",
+    ),
+    (
+        "NPS",
+        "nps",
+        "score",
+        True,
+        "nps_rated",
+        "NPS ratings",
+        "Net Promoter Score: % promoters (9-10) minus % detractors (0-6), -100..100",
+    ),
+    (
+        "Sentiment lift",
+        "sentiment_lift",
+        "points",
+        True,
+        "sentiment_lift_conversations",
+        "conversations",
+        "last minus first customer sentiment on the mood scale, over "
+        "conversations with at least two customer messages that have one",
+    ),
+)
+
+
+def kpis(
+    con: duckdb.DuckDBPyConnection, config: Config, filters: Filters, service: bool = False
+) -> list[Kpi]:
+    """The headline tiles (or, with `service`, the service-detail tiles)."""
     previous = filters.previous()
     frame = sql.run(
         con,
@@ -37,48 +163,24 @@ def kpis(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters) -> li
     )
     now = frame.filter(pl.col("period") == "current").row(0, named=True)
     before = frame.filter(pl.col("period") == "previous").row(0, named=True)
-    target_note = "share of conversations answered within their channel's target"
     return [
         Kpi(
-            "Conversations",
-            now["conversations"],
-            before["conversations"],
-            "count",
-            True,
-            "conversations whose first customer message falls in the period",
-        ),
-        Kpi(
-            "Response rate",
-            now["response_rate"],
-            before["response_rate"],
-            "pct",
-            True,
-            "share of conversations that got a reply",
-        ),
-        Kpi(
-            "Median response",
-            now["median_first_response_s"],
-            before["median_first_response_s"],
-            "seconds",
-            False,
-            "median time to the first reply, over answered conversations",
-        ),
-        Kpi(
-            "Within target",
-            now["within_target_share"],
-            before["within_target_share"],
-            "pct",
-            True,
-            target_note,
-        ),
-        Kpi(
-            "Happiness index",
-            now["happiness_index"],
-            before["happiness_index"],
-            "points",
-            True,
-            "the 0-100 Customer Happiness Index (see the Happiness page)",
-        ),
+            label,
+            now[column],
+            before[column],
+            unit,
+            better,
+            help_text,
+            int(now[n_column] or 0),
+            int(before[n_column] or 0),
+            n_label,
+            config.min_n,
+            now.get(f"{column}_ci_low"),
+            now.get(f"{column}_ci_high"),
+        )
+        for label, column, unit, better, n_column, n_label, help_text in (
+            SERVICE_TILES if service else TILES
+        )
     ]
 
 

@@ -70,6 +70,9 @@ class BrandScore:
     components: dict[str, float | None]
     resolution_is_proxy: bool
     sparkline: tuple[WeekPoint, ...]
+    conversations: int = 0  # in the period, shown even when under min n (the reason)
+    index_ci: tuple[float, float] | None = None  # 95 % interval; None when suppressed
+    component_cis: dict[str, tuple[float, float] | None] = field(default_factory=dict)
 
     @property
     def suppressed(self) -> bool:
@@ -148,6 +151,11 @@ def _by_brand(
     )
 
 
+def _interval(row: dict, name: str) -> tuple[float, float] | None:
+    low, high = _round(row.get(f"{name}_ci_low")), _round(row.get(f"{name}_ci_high"))
+    return None if low is None or high is None else (low, high)
+
+
 def _rows(frame: pl.DataFrame) -> dict[tuple[str, dt.date], dict]:
     return {(r["brand"], r["period_start"]): r for r in frame.iter_rows(named=True)}
 
@@ -214,6 +222,9 @@ def board(con: duckdb.DuckDBPyConnection, config: Config) -> Board:
                 components={c: _round(row[c]) if shown else None for c in COMPONENTS},
                 resolution_is_proxy=bool(shown and row["resolved_proxy_n"] > 0),
                 sparkline=_week_points(weekly, brand, weeks, config.min_n),
+                conversations=int(row["conversations"]) if row else 0,
+                index_ci=_interval(row, "happiness_index") if shown else None,
+                component_cis={c: _interval(row, c) if shown else None for c in COMPONENTS},
             )
         )
     scores.sort(key=lambda s: (s.index is None, -(s.index or 0.0), s.brand))
@@ -379,8 +390,16 @@ def brand_json(score: BrandScore, links: dict[str, str]) -> dict:
         "change": score.change,
         "direction": score.direction,
         "n": score.n,
+        "index_ci_low": score.index_ci[0] if score.index_ci else None,
+        "index_ci_high": score.index_ci[1] if score.index_ci else None,
+        "conversations": score.conversations,
+        "below_min_n": score.suppressed,
         "suppressed": score.suppressed,
         "components": score.components,
+        "components_ci": {
+            c: None if ci is None else {"low": ci[0], "high": ci[1]}
+            for c, ci in score.component_cis.items()
+        },
         "resolution_is_proxy": score.resolution_is_proxy,
         "sparkline": _points_json(score.sparkline),
         "links": links,

@@ -9,6 +9,14 @@
 -- ordering rule: messages are ordered by created_at; at equal timestamps an inbound
 --   message comes before a brand or peer message, then by interaction_id.
 --   channel_path lists the channels in order of first appearance joined by ' -> '.
+-- time rule: a message whose time_known is false (the source gives its day or its
+--   place in the conversation, not its time; docs/DATA.md) never starts or ends a
+--   measured duration: first_response_s is null when the first inbound message or the
+--   first response has no known time, while `responded` still says a response exists.
+-- reopening rule: an explicitly resolved conversation is `reopened` when the first
+--   customer message after its last resolved = true message is not positive
+--   (sentiment < 0.05 or none); queries/model/conversations.sql applies the config's
+--   resolution rule to it.
 -- macros: follower_bucket (generated from dashboard/core/vocabulary.py, see
 --   queries/_macros.sql): the follower bucket of the first inbound message's count.
 
@@ -31,6 +39,7 @@ messages as (
         csat,
         nps,
         resolved,
+        coalesce(time_known, true) as time_known,
         -- sort key implementing the ordering rule above
         (created_at, direction <> 'inbound', interaction_id) as message_order
     from interactions
@@ -41,6 +50,7 @@ inbound as (
         brand,
         conversation_id,
         min(created_at) as first_inbound_at,
+        arg_min(time_known, message_order) as first_inbound_time_known,
         -- the entry channel: channel of the first inbound message
         arg_min(channel, message_order) as channel,
         -- the first inbound message's follower count, even when null (arg_min_null:
@@ -49,7 +59,12 @@ inbound as (
         count(*) as inbound_messages,
         -- mood sentiment (-1..1): sentiment of the last inbound message that has one
         arg_max(sentiment, message_order) filter (where sentiment is not null)
-            as mood_sentiment
+            as mood_sentiment,
+        -- the first inbound message that has a sentiment, and how many have one (the
+        -- sentiment lift compares the first with the last)
+        arg_min(sentiment, message_order) filter (where sentiment is not null)
+            as first_sentiment,
+        count(sentiment) as sentiment_messages
     from messages
     where direction = 'inbound'
     group by brand, conversation_id
@@ -61,12 +76,18 @@ first_responses as (
     select
         messages.brand,
         messages.conversation_id,
-        min(messages.created_at) as first_response_at
+        min(messages.created_at) as first_response_at,
+        arg_min(messages.time_known, messages.message_order) as first_response_time_known
     from messages
     inner join inbound
         on messages.brand = inbound.brand
         and messages.conversation_id = inbound.conversation_id
-    where messages.created_at > inbound.first_inbound_at
+    where (
+            messages.created_at > inbound.first_inbound_at
+            -- an opening of unknown time is placed at the first known time after it
+            or (not inbound.first_inbound_time_known
+                and messages.created_at >= inbound.first_inbound_at)
+        )
         and (
             messages.direction = 'outbound'
             or (messages.direction = 'peer' and inbound.channel = 'community')
@@ -104,6 +125,32 @@ first_seen as (
     group by brand, conversation_id, channel
 ),
 
+resolutions as (
+    -- the last message that marks the conversation resolved
+    select
+        brand,
+        conversation_id,
+        max(message_order) as resolved_order
+    from messages
+    where resolved
+    group by brand, conversation_id
+),
+
+reopenings as (
+    -- the first customer message after the last resolving message, if any
+    select
+        messages.brand,
+        messages.conversation_id,
+        arg_min_null(messages.sentiment, messages.message_order) as next_sentiment
+    from messages
+    inner join resolutions
+        on messages.brand = resolutions.brand
+        and messages.conversation_id = resolutions.conversation_id
+    where messages.direction = 'inbound'
+        and messages.message_order > resolutions.resolved_order
+    group by messages.brand, messages.conversation_id
+),
+
 paths as (
     select
         brand,
@@ -124,8 +171,14 @@ select
     inbound.inbound_messages,
     whole_conversation.messages,
     whole_conversation.channels_used,
-    epoch(first_responses.first_response_at - inbound.first_inbound_at) as first_response_s,
+    first_responses.first_response_at is not null as responded,
+    case
+        when inbound.first_inbound_time_known and first_responses.first_response_time_known
+            then epoch(first_responses.first_response_at - inbound.first_inbound_at)
+    end as first_response_s,
     inbound.mood_sentiment,
+    inbound.first_sentiment,
+    inbound.sentiment_messages,
     whole_conversation.csat,
     whole_conversation.nps,
     whole_conversation.last_message_at,
@@ -133,6 +186,7 @@ select
     whole_conversation.last_sentiment,
     whole_conversation.resolved_flags,
     whole_conversation.resolved_flagged,
+    coalesce(reopenings.next_sentiment, 0) < 0.05 and reopenings.brand is not null as reopened,
     coalesce(paths.channel_path, inbound.channel) as channel_path
 from inbound
 inner join whole_conversation
@@ -141,6 +195,9 @@ inner join whole_conversation
 left join first_responses
     on inbound.brand = first_responses.brand
     and inbound.conversation_id = first_responses.conversation_id
+left join reopenings
+    on inbound.brand = reopenings.brand
+    and inbound.conversation_id = reopenings.conversation_id
 left join paths
     on inbound.brand = paths.brand
     and inbound.conversation_id = paths.conversation_id

@@ -2,7 +2,7 @@
 -- purpose: the channel paths customers take: for each conversation, its channels
 --          in order of first appearance joined by ' -> ' (e.g. 'twitter -> email'),
 --          counted per path.
--- grain: brand ('all' when not split) x path.
+-- grain: brand (null when not split: never collides with a brand named 'all') x path.
 -- params:
 --   $date_from, $date_to  first and last local day included (DATE)
 --   $tz                   display time zone that assigns days
@@ -28,7 +28,7 @@ switched_paths as (
 single_channel as (
     -- a conversation that stayed on one channel: its path is its entry channel
     select
-        case when $split_brand then brand else 'all' end as brand_group,
+        case when $split_brand then brand end as brand_group,
         channel as path,
         1 as channels_in_path,
         conversations_n
@@ -42,7 +42,7 @@ single_channel as (
 switched as (
     -- the path of a switched conversation is stored with it (channel_path)
     select
-        case when $split_brand then brand else 'all' end as brand_group,
+        case when $split_brand then brand end as brand_group,
         channel_path as path,
         len(string_split(channel_path, ' -> ')) as channels_in_path,
         1 as conversations_n

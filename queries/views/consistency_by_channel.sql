@@ -70,12 +70,25 @@ select
     scores.response_rate,
     answered_times.percentiles_s[1] as median_first_response_s,
     answered_times.percentiles_s[2] as p90_first_response_s,
+    scores.timed_n,
     scores.mood,
+    scores.mood_ci_low,
+    scores.mood_ci_high,
     scores.speed,
+    scores.speed_ci_low,
+    scores.speed_ci_high,
     scores.resolution,
+    scores.resolution_ci_low,
+    scores.resolution_ci_high,
     scores.effort,
+    scores.effort_ci_low,
+    scores.effort_ci_high,
     scores.satisfaction,
-    scores.happiness_index
+    scores.satisfaction_ci_low,
+    scores.satisfaction_ci_high,
+    scores.happiness_index,
+    scores.happiness_index_ci_low,
+    scores.happiness_index_ci_high
 from scores
 left join answered_times
     on scores.brand = answered_times.brand

@@ -2,7 +2,7 @@
 -- purpose: conversations that switched channel against those that stayed on one:
 --          n, share of all conversations, the five components and the index of
 --          each group, built from the additive sums of the daily rollup (daily_sums).
--- grain: brand ('all' when not split) x switched_channel (true / false).
+-- grain: brand (null when not split) x switched_channel (true / false).
 -- params:
 --   $date_from, $date_to  first and last local day included (DATE)
 --   $tz                   display time zone that assigns days
@@ -22,7 +22,7 @@ daily_sums as (
 in_scope as (
     select
         *,
-        case when $split_brand then brand else 'all' end as brand_group
+        case when $split_brand then brand end as brand_group
     from daily_sums
     where tz = $tz
         and in_days(day, $date_from, $date_to)

@@ -2,7 +2,8 @@
 -- purpose: the Customer Happiness Index and its five components per period,
 --          optionally split by brand and/or channel, built from the additive sums
 --          of the daily rollup (table daily_sums, queries/model/daily_sums.sql).
--- grain: period_start x brand x channel ('all' where not split).
+-- grain: period_start x brand x channel (null where not split: a brand may be named
+--        'all', a null never collides).
 -- params:
 --   $date_from, $date_to  first and last local day included (DATE)
 --   $tz                   display time zone that assigns days (e.g. 'UTC', 'Europe/Paris')
@@ -21,8 +22,8 @@ in_scope as (
     -- a conversation belongs to the local day of its first inbound message
     select
         * replace (
-            case when $split_brand then brand else 'all' end as brand,
-            case when $split_channel then channel else 'all' end as channel
+            case when $split_brand then brand end as brand,
+            case when $split_channel then channel end as channel
         ),
         period_start(day, $grain, $date_from::date) as period_start
     from daily_sums
@@ -45,6 +46,7 @@ select
     channel,
     conversations_n as conversations,
     answered_n,
+    timed_n,
     within_target_n,
     resolved_n,
     resolved_proxy_n,
@@ -55,10 +57,22 @@ select
     satisfied_n,
     response_rate,
     mood,
+    mood_ci_low,
+    mood_ci_high,
     speed,
+    speed_ci_low,
+    speed_ci_high,
     resolution,
+    resolution_ci_low,
+    resolution_ci_high,
     effort,
+    effort_ci_low,
+    effort_ci_high,
     satisfaction,
-    happiness_index
+    satisfaction_ci_low,
+    satisfaction_ci_high,
+    happiness_index,
+    happiness_index_ci_low,
+    happiness_index_ci_high
 from scores
-order by period_start, brand, channel
+order by period_start, brand nulls first, channel nulls first

@@ -9,7 +9,7 @@
 --   $brands, $channels    the selection's lists; an empty list keeps all
 --   $grain                'day' | 'week' | 'month' | 'all', as in happiness_by_period
 --   $period_start         the point's period_start (DATE)
---   $brand, $channel      the point's brand and entry channel; 'all' matches any
+--   $brand, $channel      the point's brand and entry channel; null matches any
 --   $limit                maximum number of rows returned
 
 with
@@ -25,8 +25,8 @@ in_scope as (
         timezone($tz, first_inbound_at) as local_start
     from conversations
     where in_selection(brand, channel, $brands, $channels)
-        and ($brand = 'all' or brand = $brand)
-        and ($channel = 'all' or channel = $channel)
+        and ($brand is null or brand = $brand)
+        and ($channel is null or channel = $channel)
         -- the same local days as an instant range: only these rows are converted
         and in_local_days(first_inbound_at, $tz, $date_from, $date_to)
 ),

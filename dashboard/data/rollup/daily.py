@@ -88,6 +88,7 @@ def rules(config: Config) -> str:
             "facts": facts.version(),
             "targets": sorted((k, float(v)) for k, v in config.targets_s.items()),
             "tz": config.display_time_zone,
+            "resolution": config.resolution_rule,
         },
         sort_keys=True,
     )

@@ -17,7 +17,7 @@ def fan_action_intro() -> None:
         "Big accounts earn fewer engagements per follower on every network, so a raw "
         "rate punishes size. The **fan-action index** compares each account's engagement "
         "rate with the rate expected for its follower count on that channel: a robust "
-        "line through every brand's account, which one giant far off it cannot tilt. "
+        "line through every brand's account that a single giant far off it cannot tilt. "
         f"**100 = par for its size**, under {engagement.HOLLOW_BELOW:.0f} = **hollow "
         "audience**, followers who do not act."
     )

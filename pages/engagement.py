@@ -19,13 +19,7 @@ fan_tab, fair_tab = st.tabs(["Fan action", "Fairness"], key="tab", bind="query-p
 
 if fan_tab.open is not False:
     with fan_tab:
-        st.markdown(
-            "Big accounts earn fewer engagements per follower on every network, so a raw "
-            "rate punishes size. The **fan-action index** compares each account's engagement "
-            "rate with the rate expected for its follower count on that channel (a curve "
-            "fitted over every brand's account): **100 = par for its size**, under "
-            f"{engagement.HOLLOW_BELOW:.0f} = **hollow audience**, followers who do not act."
-        )
+        ui_engagement.fan_action_intro()
         view = ui.load(engagement.fan_action, config, filters)
         if view.accounts.is_empty():
             st.info(
@@ -55,13 +49,7 @@ if fan_tab.open is not False:
                 )
             with table:
                 ui_engagement.accounts_table(view)
-            notes = engagement.undefined_fits(view)
-            st.caption(
-                "Both axes are logarithmic, so each channel's fitted curve "
-                "(least squares of ln rate on ln followers) is a straight line. Pick a "
-                "channel to label every brand; click a column header to sort. "
-                + (" ".join(f"{n.capitalize()}." for n in notes))
-            )
+            ui_engagement.fan_action_caption(view)
 
 if fair_tab.open is not False:
     with fair_tab:

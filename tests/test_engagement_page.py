@@ -41,6 +41,22 @@ def test_fan_action_tab_names_the_hollow_audience(app_data):
     assert app.dataframe[0].value.shape[0] == 4  # Alpha x2, Beta, Gamma
 
 
+def test_fan_action_caption_says_what_the_line_is(app_data):
+    app = page()
+    assert not app.exception
+    caption = next(c.value for c in app.caption if "Theil-Sen" in c.value)
+    assert "median of the slopes between every pair of accounts" in caption
+    # Alpha's lone twitter account: the reason its index is missing is on the page
+    assert "Fit undefined: fewer than 2 twitter accounts with engagements." in caption
+    # The page's dates stop at the conversations' last day (2-3 March), so Beta has only
+    # its 3 March row: 9,000 followers, 100 x (600 / 12) / 9,000 = 0.556%. The line
+    # still goes through Alpha (4% at 1k) and Gamma (1% at 100k): halving per tenfold,
+    # it expects 4% x 2^-log10(9) = 2.064% at 9,000; index 100 x 0.556 / 2.064 = 27.
+    assert "fan-action index 27 (0.556% against 2.064% expected for 9,000 followers)" in (
+        app.error[0].value
+    )
+
+
 def test_fairness_tab_gives_the_verdicts(app_data):
     app = page(tab="Fairness")
     assert not app.exception

@@ -32,8 +32,8 @@ CHANNEL_COLOURS = {
 
 def fan_action_scatter(view: FanAction, channel: str | None = None) -> go.Figure:
     """Followers (log) against engagement rate (log), one point per brand account,
-    the fitted size curve drawn (on log-log axes the fitted power law is a straight
-    line), hollow audiences in red. One channel: every brand labelled. All
+    each channel's expected rate drawn (its Theil-Sen line: on log-log axes the fitted
+    power law is straight), hollow audiences in red. One channel: every brand labelled. All
     channels (channel=None): one colour and one curve per channel, hollow audiences
     labelled, the other brands on hover."""
     fig = go.Figure()
@@ -54,11 +54,11 @@ def fan_action_scatter(view: FanAction, channel: str | None = None) -> go.Figure
                     y=ys,
                     mode="lines",
                     line={"color": INK if channel else colour, "width": 1.5, "dash": "dot"},
-                    name=f"expected for size ({name})",
+                    name=f"expected for size, Theil-Sen line ({name})",
                     legendgroup=name,
                     showlegend=bool(channel),
-                    hovertemplate=f"{name}: expected %{{y:.3f}}% at %{{x:,.0f}} followers"
-                    "<extra></extra>",
+                    hovertemplate=f"{name} line: expected %{{y:.3f}}% at %{{x:,.0f}} "
+                    "followers (index 100)<extra></extra>",
                 )
             )
         labels = [

@@ -12,6 +12,30 @@ from dashboard.views import engagement, fairness
 _NUM = st.column_config.NumberColumn
 
 
+def fan_action_intro() -> None:
+    st.markdown(
+        "Big accounts earn fewer engagements per follower on every network, so a raw "
+        "rate punishes size. The **fan-action index** compares each account's engagement "
+        "rate with the rate expected for its follower count on that channel: a robust "
+        "line through every brand's account that a single giant far off it cannot tilt. "
+        f"**100 = par for its size**, under {engagement.HOLLOW_BELOW:.0f} = **hollow "
+        "audience**, followers who do not act."
+    )
+
+
+def fan_action_caption(view: engagement.FanAction) -> None:
+    notes = engagement.undefined_fits(view)
+    st.caption(
+        "The dotted line is each channel's expected rate for the size: a Theil-Sen line "
+        "of ln rate on ln followers (its slope is the median of the slopes between every "
+        "pair of accounts, and it passes through the median account), so a single giant "
+        "account, hollow or not, does not move the par of the others. Both axes are "
+        "logarithmic, so the line is straight; a point on it reads 100, and an account's "
+        "height above or below it is its index. Pick a channel to label every brand; "
+        "click a column header to sort. " + " ".join(f"{n.capitalize()}." for n in notes)
+    )
+
+
 def accounts_table(view: engagement.FanAction) -> None:
     st.dataframe(
         view.accounts.sort("fan_action_index", nulls_last=True),
@@ -43,7 +67,9 @@ def accounts_table(view: engagement.FanAction) -> None:
                 "Rate %", format="%.3f", help="100 × (engagements / posts) / mean followers"
             ),
             "expected_rate_pct": _NUM(
-                "Expected %", format="%.3f", help="rate the channel's size curve expects"
+                "Expected %",
+                format="%.3f",
+                help="rate the channel's Theil-Sen line expects for these followers",
             ),
             "fan_action_index": _NUM(
                 "Index",

@@ -2,12 +2,14 @@
 
 Per brand account (brand x channel) SQL gives the engagement rate
 (queries/views/engagement_by_account.sql). Big accounts get a lower rate per follower on
-every network, so a raw rate would punish size; instead, per channel, a
-least-squares line of ln(rate) on ln(followers) is fitted over every brand's
-account (the peer set, not only the selected brands) and the fan-action index is
+every network, so a raw rate would punish size; instead, per channel, a robust
+(Theil-Sen) line of ln(rate) on ln(followers) is fitted over every brand's account
+(the peer set, not only the selected brands) and the fan-action index is
 100 x rate / the rate that line expects for the account's size: 100 = par for its
-size, under 50 = "hollow audience". Rules: docs/METRICS.md, "Engagement versus
-follower count".
+size, under 50 = "hollow audience". The line is robust so that one giant account far
+off it (a hollow audience with millions of followers) cannot tilt it and move every
+other brand away from par, as least squares does. Rules: docs/METRICS.md,
+"Engagement versus follower count".
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ HOLLOW_BELOW = 50.0  # fan-action index under which an audience is called hollow
 
 @dataclass(frozen=True)
 class SizeCurve:
-    """ln(expected rate %) = intercept + slope x ln(followers), fitted on one channel."""
+    """ln(expected rate %) = intercept + slope x ln(followers): the Theil-Sen line of
+    one channel's accounts."""
 
     channel: str
     accounts: int  # accounts the fit used (rate > 0)
@@ -66,11 +69,32 @@ class FanAction:
         return self.accounts.filter(pl.col("hollow_audience")).sort("fan_action_index")
 
 
+def theil_sen(x: np.ndarray, y: np.ndarray) -> tuple[float, float] | None:
+    """(intercept, slope) of the Theil-Sen line of y on x, or None when every x is
+    the same.
+
+    Slope: the median of the slopes between every pair of points with different x
+    (Sen 1968; pairs with the same x have no slope and are skipped). Intercept: the
+    median of y - slope x, so the point with the median residual lies on the line
+    (scipy.stats.theilslopes with method="joint" gives the same line). A point far
+    off the line moves only its own n - 1 of the n (n - 1) / 2 pairwise slopes and
+    one of the n residuals, so up to about 29% of the points can be arbitrarily far
+    off before the line follows them; least squares follows a single one."""
+    first, second = np.triu_indices(len(x), k=1)
+    dx = x[second] - x[first]
+    distinct = dx != 0
+    if not distinct.any():
+        return None
+    slope = float(np.median((y[second] - y[first])[distinct] / dx[distinct]))
+    intercept = float(np.median(y - slope * x))
+    return intercept, slope
+
+
 def fit_size_curve(channel: str, followers: list[float], rates: list[float | None]) -> SizeCurve:
-    """Ordinary least squares of ln(rate) on ln(followers) over accounts with a
-    positive rate (ln 0 is undefined, so accounts without engagements and without a
-    rate stay out). Undefined with fewer than two such accounts or when they all
-    have the same follower count."""
+    """Theil-Sen line of ln(rate) on ln(followers) over accounts with a positive
+    rate (ln 0 is undefined, so accounts without engagements and without a rate stay
+    out). Undefined with fewer than two such accounts or when they all have the same
+    follower count."""
     pairs = [
         (f, r) for f, r in zip(followers, rates, strict=True) if r is not None and r > 0 and f > 0
     ]
@@ -84,10 +108,8 @@ def fit_size_curve(channel: str, followers: list[float], rates: list[float | Non
             None,
             f"fit undefined: fewer than 2 {channel} accounts with engagements",
         )
-    x = np.log([f for f, _ in pairs])
-    y = np.log([r for _, r in pairs])
-    sxx = float(((x - x.mean()) ** 2).sum())
-    if sxx == 0.0:
+    fit = theil_sen(np.log([f for f, _ in pairs]), np.log([r for _, r in pairs]))
+    if fit is None:
         return SizeCurve(
             channel,
             len(pairs),
@@ -97,8 +119,7 @@ def fit_size_curve(channel: str, followers: list[float], rates: list[float | Non
             None,
             f"fit undefined: every {channel} account has the same follower count",
         )
-    slope = float(((x - x.mean()) * (y - y.mean())).sum()) / sxx
-    intercept = float(y.mean() - slope * x.mean())
+    intercept, slope = fit
     spread = [f for f, _ in pairs]
     return SizeCurve(channel, len(pairs), intercept, slope, min(spread), max(spread), None)
 

@@ -108,20 +108,67 @@ def filters_from_args(args: argparse.Namespace, con, config: Config):
     bounds = data_bounds(con, tz)
     if bounds.conversations == 0:
         raise UserError(f"no conversations in {args.data}; run `chi demo` or `chi ingest`")
-    for flag, values, known in (
-        ("--brand", args.brand, bounds.brands),
-        ("--channel", args.channel, bounds.channels),
-    ):
-        _, unknown = keep_known(values, known)
-        if unknown:
-            raise UserError(
-                f"{flag} {', '.join(unknown)} not in the data (known: {', '.join(known)})"
-            )
+    _, unknown = keep_known(args.channel, bounds.channels)
+    if unknown:
+        raise UserError(
+            f"--channel {', '.join(unknown)} not in the data (known: {', '.join(bounds.channels)})"
+        )
+    brands = match_brands(args.brand, bounds.brands, config)
     date_from = args.date_from or bounds.first_day
     date_to = args.date_to or bounds.last_day
     if date_from > date_to:
         raise UserError(f"--from {date_from} is after --to {date_to}")
-    return Filters(date_from, date_to, tuple(args.brand), tuple(args.channel), tz)
+    return Filters(date_from, date_to, brands, tuple(args.channel), tz)
+
+
+def match_brands(values: list[str], known: list[str], config: Config) -> tuple[str, ...]:
+    """The brands of `--brand` values as the data shows them (display names, `known`).
+    A value may be the display name, its slug as on the public board (`skyline-air`)
+    or a source name or handle ([brands] key, or a brand without an entry), in any
+    case. An unknown or ambiguous value is an error naming the close matches."""
+    from dashboard.cli import UserError
+    from dashboard.views.public import slugify
+
+    matched: list[str] = []
+    for value in values:
+        wanted = value.strip()
+        if wanted in known:
+            matched.append(wanted)
+            continue
+        mapped = config.display_brand(wanted)  # a [brands] key, without case
+        if mapped != wanted and mapped in known:
+            matched.append(mapped)
+            continue
+        same = [k for k in known if k.lower() == wanted.lower()] or [
+            k for k in known if slugify(k) == slugify(wanted)
+        ]
+        if len(same) == 1:
+            matched.append(same[0])
+            continue
+        if same:
+            raise UserError(f"--brand {value} is ambiguous: it could be {', '.join(same)}")
+        raise UserError(
+            f"--brand {value} is not a brand in the data; {_close(wanted, known, config)}"
+        )
+    return tuple(dict.fromkeys(matched))
+
+
+def _close(value: str, known: list[str], config: Config, shown: int = 20) -> str:
+    """The brands whose name, slug or handle is close to `value`, else the known ones."""
+    import difflib
+
+    from dashboard.views.public import slugify
+
+    aliases = {k.lower(): k for k in known} | {slugify(k): k for k in known}
+    aliases |= {key.lower(): name for key, name in config.brands.items() if name in known}
+    hits = difflib.get_close_matches(value.lower(), list(aliases), n=10, cutoff=0.6)
+    close = list(dict.fromkeys(aliases[h] for h in hits))
+    if close:
+        return f"close matches: {', '.join(close)}"
+    listed = ", ".join(known[:shown]) + (
+        f", ... ({len(known) - shown} more)" if len(known) > shown else ""
+    )
+    return f"known brands: {listed}"
 
 
 def open_connection(args: argparse.Namespace):

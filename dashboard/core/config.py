@@ -1,4 +1,5 @@
-"""Configuration: weights, targets, minimum n and public allowlist, read from TOML.
+"""Configuration: weights, targets, minimum n, public allowlist and brand display
+names, read from TOML.
 
 Lookup order: an explicit path, else `<data dir>/chi.toml`, else the packaged
 defaults (dashboard/core/default_config.toml). A user file only overrides the keys it sets.
@@ -34,15 +35,23 @@ class Config:
     weights: dict[str, float]
     targets_s: dict[str, int]
     alert_gap_points: float
-    public_brands: tuple[str, ...]
+    public_brands: tuple[str, ...]  # display names (source names in the file are mapped)
     # 'stayed_resolved' (a reopened conversation is not resolved) or 'ever_resolved'
     resolution_rule: str = "stayed_resolved"
+    # [brands]: source brand name or handle -> display name, keys as written in the file
+    brands: dict[str, str] = field(default_factory=dict)
     source: str = field(default="defaults")
 
     def fingerprint(self) -> str:
-        """Changes whenever any number that affects results changes (cache key)."""
+        """Changes whenever any number or name that affects results changes (cache key:
+        the [brands] names are in it, so a running app shows an edited mapping)."""
         payload = json.dumps(self.__dict__, sort_keys=True, default=list)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    def display_brand(self, name: str) -> str:
+        """The name people know for a brand name or handle of the data: its [brands]
+        entry (keys match without case), else the name itself."""
+        return display_names(self.brands).get(name.lower(), name)
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -74,6 +83,51 @@ def load_config(data_dir: Path | None = None, path: Path | None = None) -> Confi
     return _validate(raw, source)
 
 
+def display_names(brands: dict[str, str]) -> dict[str, str]:
+    """[brands] keyed in lower case: how source names are matched (without case)."""
+    return {key.lower(): value for key, value in brands.items()}
+
+
+def _brands(raw: Any, source: str) -> dict[str, str]:
+    """[brands]: every key a source brand name or handle, every value a non-empty
+    display name (surrounding spaces dropped); two keys equal without case are one
+    brand written twice, which is an error rather than a silent pick."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: [brands] must be a table of source name = display name")
+    brands: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for key, value in raw.items():
+        if not key.strip():
+            raise ConfigError(f"{source}: [brands] has an empty key")
+        if isinstance(value, dict):  # `Apple.Support = ...` or [brands.Apple]
+            raise ConfigError(
+                f"{source}: [brands] {key!r} is a table, not a display name; quote a key "
+                f'with dots, e.g. "{key}.Support" = "Apple"'
+            )
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(
+                f"{source}: [brands] {key!r} must be a non-empty display name in quotes, "
+                f'e.g. {key} = "Apple" (got {value!r})'
+            )
+        if key.lower() in seen:
+            raise ConfigError(
+                f"{source}: [brands] {seen[key.lower()]!r} and {key!r} are the same brand "
+                "(keys match without case); keep one"
+            )
+        seen[key.lower()] = key
+        brands[key] = value.strip()
+    return brands
+
+
+def _public_brands(raw: Any, brands: dict[str, str], source: str) -> tuple[str, ...]:
+    """[public] brands as display names: a source name or handle listed there is its
+    [brands] display name (a brand listed both ways appears once)."""
+    if not isinstance(raw, list) or not all(isinstance(b, str) for b in raw):
+        raise ConfigError(f'{source}: [public] brands must be a list of names, e.g. ["Apple"]')
+    names = display_names(brands)
+    return tuple(dict.fromkeys(names.get(b.lower(), b) for b in raw))
+
+
 def _validate(raw: dict[str, Any], source: str) -> Config:
     weights = {k: float(v) for k, v in raw["weights"].items()}
     unknown = set(weights) - set(COMPONENTS)
@@ -96,6 +150,7 @@ def _validate(raw: dict[str, Any], source: str) -> Config:
             f"{source}: [resolution] rule must be one of {list(RESOLUTION_RULES)}, "
             f"not {resolution_rule!r}"
         )
+    brands = _brands(raw.get("brands", {}), source)
     return Config(
         methodology_version=str(raw["methodology_version"]),
         min_n=min_n,
@@ -103,7 +158,8 @@ def _validate(raw: dict[str, Any], source: str) -> Config:
         weights={name: weights.get(name, 0.0) for name in COMPONENTS},
         targets_s=targets,
         alert_gap_points=float(raw.get("consistency", {}).get("alert_gap_points", 15)),
-        public_brands=tuple(raw.get("public", {}).get("brands", [])),
+        public_brands=_public_brands(raw.get("public", {}).get("brands", []), brands, source),
         resolution_rule=resolution_rule,
+        brands=brands,
         source=source,
     )

@@ -6,6 +6,15 @@ Views/tables: `interactions`, `audience`, `channel_targets`, `conversation_facts
 `data_as_of`, `conversations`, `response_times`, `switched_paths`, `daily_sums` (with
 a `tz` column).
 
+Brands are shown by their display names ([brands] in chi.toml) in every one of them:
+the model is computed by source brand, as the stored rollups are, and the names are
+mapped where rows enter the connection (the conversation facts, the stored daily sums,
+then the raw views: dashboard/data/raw.py). Two source names given one display name
+are one brand: its daily sums are the sums over both (exact, they are additive), its
+medians come from the union of their conversation rows (exact too). The mapping is
+part of the config's fingerprint, so `shared_connection` builds a new connection when
+it changes; nothing stored changes.
+
 Opening a connection never writes anything under the data dir. When the stored
 rollups (dashboard/data/rollup/) are fresh for the raw log and the config it reads
 them; what is stale is computed in memory, as narrowly as the staleness allows:
@@ -85,7 +94,9 @@ def connect(data_dir: Path, config: Config) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB over `data_dir`, reading only. Use `.cursor()` per thread."""
     data_dir = Path(data_dir)
     con = raw.raw_connection(data_dir, config)
+    raw.install_display_brands(con, config)
     status = _load_model(con, data_dir, config)
+    raw.show_display_brands(con, data_dir, config)
     _record_status(con, status)
     return con
 
@@ -95,7 +106,9 @@ def connect_in_memory(data_dir: Path, config: Config) -> duckdb.DuckDBPyConnecti
     reference the stored rollups are proved equal to (tests), and what `connect` does
     when nothing stored is usable."""
     con = raw.raw_connection(Path(data_dir), config)
+    raw.install_display_brands(con, config)
     _model_in_memory(con, config)
+    raw.show_display_brands(con, Path(data_dir), config)
     _record_status(con, RollupStatus(MEMORY, "asked for the in-memory model"))
     return con
 
@@ -204,7 +217,9 @@ def _load_model(con: duckdb.DuckDBPyConnection, data_dir: Path, config: Config) 
     else:
         as_of = manifest.as_of
     kept = [m for m in manifest.months if m not in recomputed]
-    source = _facts_source(data_dir, kept, with_recomputed=bool(stored.changed))
+    source = raw.with_display_brands(
+        _facts_source(data_dir, kept, with_recomputed=bool(stored.changed)), config
+    )
     con.execute(f"create or replace view conversation_facts as {source}")
     raw.set_as_of(con, as_of)
     # a view: medians, paths and drill-downs read only the row groups they need
@@ -231,7 +246,10 @@ def _load_model(con: duckdb.DuckDBPyConnection, data_dir: Path, config: Config) 
 
 def _model_in_memory(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     """Every model table computed from the raw log (no stored rollup read)."""
-    con.execute("create or replace table conversation_facts as " + query_text("conversation_facts"))
+    con.execute(
+        "create or replace table conversation_facts as "
+        + raw.with_display_brands(query_text("conversation_facts"), config)
+    )
     raw.set_as_of(con, raw.newest_created_at(con, "interactions"))
     con.execute("create or replace table conversations as " + query_text("conversations"))
     _narrow_tables(con)
@@ -300,11 +318,10 @@ def _daily_sums(
     _empty_daily_sums(con)
     if stored_months:
         files = raw.parquet_list([daily.month_file(data_dir, m) for m in stored_months])
-        con.execute(
-            f"insert into daily_sums select $tz, * from read_parquet({files}, "
-            "hive_partitioning = false)",
-            tz,
+        stored = raw.with_display_brands(
+            f"select * from read_parquet({files}, hive_partitioning = false)", config
         )
+        con.execute(f"insert into daily_sums select $tz, * from ({stored})", tz)
     if summed_months:
         con.execute("create or replace table _months (month varchar)")
         con.executemany("insert into _months values (?)", [[m] for m in summed_months])

@@ -7,6 +7,13 @@ Both the reading connection (dashboard/data/connection.py) and the rollup builde
 Views/tables: `interactions`, `audience` (the raw Parquet, or empty typed tables),
 `channel_targets(channel, target_s)`, `resolution_rule(rule)`; `data_as_of(as_of)` once
 `set_as_of` ran.
+
+Brand names ([brands] in chi.toml): the raw tables and the stored rollups keep the
+brand names of the source. Only the reading connection shows the display names, through
+the macro `display_brand(brand)` (`install_display_brands`) that connection.py applies
+where brand names enter it (`with_display_brands`, `show_display_brands`); the rollup
+builders never install it, so a changed mapping needs no re-ingest and no rollup.
+>>>>>>> brands
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ import pyarrow as pa
 
 from dashboard.core.config import Config
 from dashboard.core.schema import TABLES
-from dashboard.data.sql import install_macros, sql_string
+from dashboard.data.sql import install_macros, query_text, sql_string
 from dashboard.data.store import parquet_files, table_dir
 
 SPILL_DIR = str(Path(tempfile.gettempdir()) / "chi-duckdb-spill")
@@ -114,3 +121,59 @@ def newest_created_at(con: duckdb.DuckDBPyConnection, source: str) -> dt.datetim
 def parquet_list(paths: list[Path]) -> str:
     """A DuckDB list literal of absolute file paths, for read_parquet([...])."""
     return "[" + ", ".join(sql_string(str(Path(p).resolve())) for p in paths) + "]"
+
+
+# --- brand display names (the reading connection only) --------------------------------
+
+
+def display_brand_macro(brands: dict[str, str]) -> str:
+    """The SQL of `display_brand(brand)`: a source brand name or handle -> the display
+    name of its [brands] entry, keys matched without case (both sides lower-cased by
+    DuckDB); any other name is returned as it is."""
+    if not brands:
+        return "create or replace macro display_brand(brand) as brand"
+    whens = "".join(
+        f"        when lower({sql_string(key)}) then {sql_string(name)}\n"
+        for key, name in brands.items()
+    )
+    return (
+        "create or replace macro display_brand(brand) as\n"
+        f"    case lower(brand)\n{whens}        else brand\n    end"
+    )
+
+
+def install_display_brands(con: duckdb.DuckDBPyConnection, config: Config) -> None:
+    """The macro `display_brand(brand)` for this config's [brands] (reading connection)."""
+    con.execute(display_brand_macro(config.brands))
+
+
+def with_display_brands(select: str, config: Config) -> str:
+    """`select` (rows with a `brand` column of source names) with every brand shown by
+    its display name: the one rule the reading connection applies to the conversation
+    facts and the stored daily sums. Unchanged without [brands], so nothing is paid
+    for a mapping that does not exist."""
+    if not config.brands:
+        return select
+    return f"select * replace (display_brand(brand) as brand) from ({select})"
+
+
+def show_display_brands(con: duckdb.DuckDBPyConnection, data_dir: Path, config: Config) -> None:
+    """`interactions` and `audience` by display name, once the model has been computed
+    from them (it groups by source brand, as the stored rollups do). The raw tables stay
+    readable as `source_interactions` and `source_audience`. An audience display brand x
+    channel made of several source accounts becomes one account (queries/views/
+    display_audience.sql, kept as a table)."""
+    if not config.brands:
+        return
+    # an absent table is an empty typed table: no brand to rename
+    if parquet_files(data_dir, "interactions"):
+        create_table_view(con, data_dir, "interactions", as_name="source_interactions")
+        con.execute(
+            "create or replace view interactions as "
+            + with_display_brands("select * from source_interactions", config)
+        )
+    if parquet_files(data_dir, "audience"):
+        create_table_view(con, data_dir, "audience", as_name="source_audience")
+        # a table: a few rows per account and day, grouped once rather than per query
+        con.execute("drop view audience")
+        con.execute("create table audience as " + query_text("display_audience"))

@@ -3,6 +3,10 @@
 Rules (documented on the methodology page and in the README):
 - Only brands on the allowlist (`[public] brands` in chi.toml) appear. An empty
   allowlist shows nothing: never "all brands".
+- Brands are shown by their display names ([brands] in chi.toml): the allowlist is
+  of display names and the slugs are made from them (`AppleSupport = "Apple"` gives
+  `apple`). A source name or handle of a public brand, or its slug, still finds it
+  (`Board.find`), so a link made before the name was set keeps working.
 - "The period" is the last PERIOD_DAYS days ending on the data's last day (in the
   configured display time zone), compared with the PERIOD_DAYS days before it.
 - The sparkline is the weekly index (weeks start on Monday) over the last
@@ -95,13 +99,18 @@ class Board:
     methodology_version: str
     brands: tuple[BrandScore, ...] = field(default=())
     allowlist: tuple[str, ...] = field(default=())
+    # a public brand's source names and handles ([brands] keys, lower case) and their
+    # slugs -> the brand's slug
+    aliases: dict[str, str] = field(default_factory=dict)
 
     def find(self, key: str) -> BrandScore | None:
-        """A brand by slug or exact name; None for anything not on the board."""
+        """A brand by slug or exact name, else by a source name or handle of it (in
+        any case) or that one's slug; None for anything not on the board."""
         for score in self.brands:
             if key in (score.slug, score.brand):
                 return score
-        return None
+        slug = self.aliases.get(key.lower())
+        return next((s for s in self.brands if s.slug == slug), None) if slug else None
 
 
 def slugify(brand: str) -> str:
@@ -120,6 +129,17 @@ def public_slugs(config: Config) -> dict[str, str]:
             slug, k = f"{slugify(brand)}-{k}", k + 1
         slugs[brand] = slug
     return slugs
+
+
+def source_aliases(config: Config, slugs: dict[str, str]) -> dict[str, str]:
+    """Each [brands] key of a public brand (lower case) and its slug -> the brand's slug:
+    the names a link may still use for it."""
+    aliases: dict[str, str] = {}
+    for key, name in config.brands.items():
+        if name in slugs:
+            aliases[key.lower()] = slugs[name]
+            aliases[slugify(key)] = slugs[name]
+    return aliases
 
 
 def periods(last_day: dt.date) -> tuple[Period, Period]:
@@ -240,6 +260,7 @@ def board(con: duckdb.DuckDBPyConnection, config: Config) -> Board:
         config.methodology_version,
         ranked,
         tuple(config.public_brands),
+        source_aliases(config, slugs),
     )
 
 

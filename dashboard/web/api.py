@@ -5,9 +5,10 @@
     GET /api/badge/<brand>.svg     a build-badge style SVG ("happiness | 72")
     GET /api/methodology.json      formula, weights, targets, minimum n, version
 
-<brand> is the brand's slug (skyline-air) or its exact name. Everything comes from
-dashboard/views/public.py, so the feeds show exactly what the public board shows: allowlisted
-brands only, aggregates only, groups under the minimum n suppressed.
+<brand> is the brand's slug (skyline-air) or its exact name, or a [brands] source name or
+handle of it (a link made before the brand was named keeps working). Everything comes from
+dashboard/views/public.py, so the feeds show exactly what the public board shows:
+allowlisted brands only, aggregates only, groups under the minimum n suppressed.
 
 Responses carry `Cache-Control: public, max-age=300`, a strong ETag (a hash of the body,
 which is a function of the data version and the config) answered with 304 on

@@ -13,7 +13,6 @@ brand names of the source. Only the reading connection shows the display names, 
 the macro `display_brand(brand)` (`install_display_brands`) that connection.py applies
 where brand names enter it (`with_display_brands`, `show_display_brands`); the rollup
 builders never install it, so a changed mapping needs no re-ingest and no rollup.
->>>>>>> brands
 """
 
 from __future__ import annotations

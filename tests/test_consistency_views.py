@@ -32,7 +32,10 @@ def data_dir(tmp_path):
 def test_report_prints_one_row_per_brand_with_the_documented_columns(data_dir, capsys):
     assert main(["report", "consistency", "--data", str(data_dir)]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "brand,channels,consistency,weakest_channel,gap"
+    assert (
+        out.splitlines()[0]
+        == "brand,conversations,below_min_n,channels,consistency,weakest_channel,gap"
+    )
     [row] = list(csv.DictReader(io.StringIO(out)))
     assert (row["brand"], row["channels"], row["weakest_channel"]) == ("Acme", "2", "email")
     assert float(row["consistency"]) == pytest.approx(78.125)
@@ -56,11 +59,12 @@ def test_report_by_channel_keeps_the_public_column_name_index(data_dir, capsys):
     # the view frame calls it happiness_index; `chi report` is a public interface
     main(["report", "consistency", "--data", str(data_dir), "--by-channel", "--format", "json"])
     rows = {r["channel"]: r for r in json.loads(capsys.readouterr().out)}
-    assert list(rows["twitter"]) == list(consistency.CHANNEL_COLUMNS[:-3]) + [
-        "index",
-        "points_below_best",
-        "alert",
-    ]
+    public = {
+        "happiness_index": "index",
+        "happiness_index_ci_low": "index_ci_low",
+        "happiness_index_ci_high": "index_ci_high",
+    }
+    assert list(rows["twitter"]) == [public.get(c, c) for c in consistency.CHANNEL_COLUMNS]
     assert rows["twitter"]["index"] == pytest.approx(78.75)
 
 
@@ -69,6 +73,8 @@ def test_report_with_one_channel_leaves_score_gap_and_weakest_empty(data_dir, ca
     [row] = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert row == {
         "brand": "Acme",
+        "conversations": "2",
+        "below_min_n": "false",  # min n 2 in this data dir's chi.toml
         "channels": "1",
         "consistency": "",
         "weakest_channel": "",
@@ -92,7 +98,10 @@ def test_report_outside_the_data_range_is_empty_not_an_error(data_dir, capsys):
         )
         == 0
     )
-    assert capsys.readouterr().out.strip() == "brand,channels,consistency,weakest_channel,gap"
+    assert (
+        capsys.readouterr().out.strip()
+        == "brand,conversations,below_min_n,channels,consistency,weakest_channel,gap"
+    )
 
 
 def test_heatmap_never_colours_a_cell_under_min_n(make_db, config):

@@ -295,7 +295,8 @@ def data_dir(tmp_path):
 def test_report_engagement_has_the_documented_columns(data_dir, capsys):
     assert main(["report", "engagement", "--data", str(data_dir)]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    # the report's contract: the robust fit changed the numbers, not the columns
+    # the report's contract: the robust fit changed the numbers, not the columns; the
+    # minimum-n rule of every report adds below_min_n at the end
     assert list(rows[0]) == [
         "brand",
         "channel",
@@ -308,6 +309,7 @@ def test_report_engagement_has_the_documented_columns(data_dir, capsys):
         "hollow_audience",
         "conversations",
         "conversations_per_1k_followers",
+        "below_min_n",
     ]
     beta = next(r for r in rows if r["brand"] == "Beta")
     assert float(beta["fan_action_index"]) == pytest.approx(25.0)

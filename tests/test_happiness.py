@@ -107,7 +107,7 @@ def test_month_index_is_the_weighted_mean_of_the_five_components(con, config):
     row = only(happiness.by_period(con, config, MARCH, "month", "brand"), brand="Acme")
     assert (row["period_start"], row["channel"], row["conversations"]) == (
         dt.date(2025, 3, 1),
-        "all",
+        None,  # not split by channel: null, never a name a channel could have
         6,
     )
     # mood: (-0.5 - 0.6 + 0.1 + 0.3 + 0.5) / 5 = -0.04 -> 50 x 0.96
@@ -152,7 +152,7 @@ def test_week_grain_starts_weeks_on_monday(con, config):
 def test_component_without_data_is_null_and_drops_out_of_the_index(con, config):
     frame = happiness.by_period(con, config, MARCH, "all", "channel")
     email = only(frame, channel="email")
-    assert (email["brand"], email["conversations"]) == ("all", 1)
+    assert (email["brand"], email["conversations"]) == (None, 1)
     assert email["mood"] is None  # no sentiment at all
     assert email["satisfaction"] is None  # nobody rated
     # speed 0, resolution 0, effort 100 over weights 0.2 + 0.2 + 0.1
@@ -195,9 +195,20 @@ def test_decomposition_sums_exactly_to_the_change_when_a_component_disappears(co
     assert sum(points.values()) + availability == pytest.approx(57.5 - 59.0)
 
 
+def test_what_moved_has_no_change_when_a_period_is_under_min_n(con, config):
+    april = Filters(dt.date(2025, 4, 1), dt.date(2025, 4, 30), tz=PARIS)
+    moved = happiness.what_moved(con, config, april)  # min n 20: 1 and 5 conversations
+    assert (moved.index_now, moved.change) == (pytest.approx(92.5), None)
+    assert all(p.points == 0.0 for p in moved.contributions)
+    assert happiness.moved_summary(moved).startswith(
+        "Not enough data to compare: 1 conversation now"
+    )
+
+
 def test_what_moved_splits_the_change_into_component_contributions(con, config):
     april = Filters(dt.date(2025, 4, 1), dt.date(2025, 4, 30), tz=PARIS)
-    moved = happiness.what_moved(con, config, april)
+    # min n 1: the tiny log's 1 and 5 conversations may be compared
+    moved = happiness.what_moved(con, dataclasses.replace(config, min_n=1), april)
     # the previous 30 days, 2-31 March in Paris, hold the other five conversations
     assert (moved.before.date_from, moved.n_before, moved.n_now) == (dt.date(2025, 3, 2), 5, 1)
     assert moved.change == pytest.approx(92.5 - 54.375)
@@ -259,7 +270,7 @@ def test_drilldown_is_newest_first_and_limited_with_the_full_count(con, config):
 
 def test_drilldown_respects_the_display_time_zone(con, config):
     paris = Filters(dt.date(2025, 3, 1), dt.date(2025, 4, 30), tz=PARIS)
-    point = happiness.DrillPoint(dt.date(2025, 4, 1), "Acme", "all", 1, 92.5)
+    point = happiness.DrillPoint(dt.date(2025, 4, 1), "Acme", None, 1, 92.5)
     rows, total = happiness.drilldown_conversations(con, paris, "month", point)
     assert (total, rows["conversation_id"].to_list()) == (1, ["midnight"])
     assert rows["first_inbound_local"][0] == dt.datetime(2025, 4, 1, 1, 30)

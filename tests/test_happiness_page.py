@@ -59,7 +59,9 @@ def test_page_shows_trend_components_what_moved_and_the_formula(app_data):
 
 
 def test_what_moved_waterfall_appears_when_both_periods_have_data(app_data):
-    # 17-31 March holds midnight only; the previous 15 days (2-16 March) the other five
+    # 17-31 March holds midnight only; the previous 15 days (2-16 March) the other five;
+    # min n 1 lets the tiny log's periods be compared
+    (app_data / "chi.toml").write_text("min_n = 1\n")
     app = open_page(**{"from": "2025-03-17", "to": "2025-03-31"})
     assert len(app.get("plotly_chart")) == 4
     assert any("rose 38.1 points, from 54.4 (5 conversations" in m.value for m in app.markdown)
@@ -67,7 +69,7 @@ def test_what_moved_waterfall_appears_when_both_periods_have_data(app_data):
 
 def test_private_drilldown_lists_the_conversations_and_messages_of_a_point(app_data):
     app = open_page(grain="month")
-    assert app.selectbox(key="drill_point").value.startswith("2025-03-01 · Acme · all")
+    assert app.selectbox(key="drill_point").value.startswith("2025-03-01 · Acme · all channels")
     tables = drilldown_tables(app)
     assert len(tables) == 2
     assert sorted(tables[0].value["conversation_id"]) == [
@@ -85,10 +87,16 @@ def test_lines_per_channel_follow_the_link(app_data):
     app = open_page(by="channel", grain="month")
     assert app.segmented_control(key="by").value == "channel"
     assert app.selectbox(key="drill_point").options == [
-        "2025-03-01 · all · chat (index 76.0, n=1)",
-        "2025-03-01 · all · email (index 20.0, n=1)",
-        "2025-03-01 · all · twitter (index 64.0, n=4)",
+        "2025-03-01 · all brands · chat (index 76.0, n=1)",
+        "2025-03-01 · all brands · email (index 20.0, n=1)",
+        "2025-03-01 · all brands · twitter (index 64.0, n=4)",
     ]
+
+
+def test_what_moved_says_not_enough_data_under_min_n(app_data):
+    app = open_page(**{"from": "2025-03-17", "to": "2025-03-31"})  # 1 and 5 conversations
+    assert len(app.get("plotly_chart")) == 3  # no waterfall
+    assert any("Not enough data to compare" in i.value for i in app.info)
 
 
 def test_public_mode_has_no_drilldown(app_data, monkeypatch):
@@ -118,7 +126,9 @@ def test_points_under_min_n_are_grey_and_hollow_with_n_on_hover(make_db, config)
 def test_waterfall_steps_sum_to_the_current_index(make_db, config):
     con = make_db(edge_log())
     moved = happiness.what_moved(
-        con, config, Filters(dt.date(2025, 4, 1), dt.date(2025, 4, 30), tz="Europe/Paris")
+        con,
+        dataclasses.replace(config, min_n=1),
+        Filters(dt.date(2025, 4, 1), dt.date(2025, 4, 30), tz="Europe/Paris"),
     )
     bars = charts_happiness.waterfall(moved).data[0]
     assert bars.measure[0] == "absolute" and bars.measure[-1] == "total"

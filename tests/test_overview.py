@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 from pathlib import Path
 
@@ -34,7 +36,8 @@ def two_weeks() -> list[dict]:
 def test_kpis_compare_with_the_previous_period_of_equal_length(make_db, config):
     con = make_db(two_weeks())
     week2 = Filters(dt.date(2025, 3, 10), dt.date(2025, 3, 16))
-    tiles = {k.label: k for k in overview.kpis(con, config, week2)}
+    # min n 1: the tiny log's 4 and 2 conversations may be compared
+    tiles = {k.label: k for k in overview.kpis(con, dataclasses.replace(config, min_n=1), week2)}
     assert tiles["Conversations"].value == 4
     assert tiles["Conversations"].previous == 2
     assert tiles["Response rate"].value == 100.0
@@ -69,6 +72,7 @@ def app_data(tmp_path, monkeypatch):
 
 
 def test_overview_page_shows_kpis_for_the_linked_selection(app_data):
+    (app_data / "chi.toml").write_text("min_n = 1\n")
     app = AppTest.from_file(str(PAGES / "overview.py"), default_timeout=30)
     app.query_params["from"] = "2025-03-10"
     app.query_params["to"] = "2025-03-16"
@@ -79,6 +83,21 @@ def test_overview_page_shows_kpis_for_the_linked_selection(app_data):
     assert values["Response rate"] == "100.0%"
     assert values["Median response"] == "55.0 min"
     assert len(app.get("plotly_chart")) == 1
+
+
+def test_overview_tiles_under_min_n_say_not_enough_data(app_data):
+    app = AppTest.from_file(str(PAGES / "overview.py"), default_timeout=30)
+    app.query_params["from"] = "2025-03-10"
+    app.query_params["to"] = "2025-03-16"
+    app.run()
+    assert not app.exception
+    tiles = {m.label: m for m in app.metric}
+    # the count is shown (it is the n), without a change against 2 conversations
+    assert tiles["Conversations"].value == "4"
+    assert not tiles["Conversations"].delta
+    assert tiles["Response rate"].value == "not enough data"
+    assert not tiles["Happiness index"].delta
+    assert any(c.value.startswith("n = 4 conversations · 95% CI") for c in app.caption)
 
 
 def test_overview_page_says_so_when_nothing_matches(app_data):

@@ -9,10 +9,10 @@ import polars as pl
 
 from dashboard.commands.common import add_filter_args, filters_from_args, open_connection
 from dashboard.data import sql
-from dashboard.views import engagement
+from dashboard.views import engagement, evidence
 
 # The contract of `chi report engagement`: the view's account columns but the page's
-# note; the last three are extras.
+# note, then below_min_n (the account's conversations under min n).
 COLUMNS = tuple(c for c in engagement.ACCOUNT_COLUMNS if c != "note")
 
 
@@ -32,4 +32,6 @@ def run(args: argparse.Namespace) -> pl.DataFrame:
         )
     if args.date_to is None and bounds["last_day"] is not None:
         filters = dataclasses.replace(filters, date_to=max(filters.date_to, bounds["last_day"]))
-    return engagement.fan_action(con, config, filters).accounts.select(COLUMNS)
+    accounts = engagement.fan_action(con, config, filters).accounts.select(COLUMNS)
+    # the one minimum-n rule of every report: the account's conversations
+    return evidence.flag_below_min_n(accounts, config.min_n)

@@ -197,7 +197,8 @@ def kpi_tiles(items: list[Kpi]) -> None:
     """One bordered tile per KPI: the value (or "not enough data" under min n), the
     change only when both periods reach min n, and under it n and the 95 % interval."""
     for column, kpi in zip(st.columns(len(items)), items, strict=True):
-        enough = not kpi.below_min_n
+        # a count is its own n: it is always shown (only its change needs min n)
+        enough = not kpi.below_min_n or kpi.unit == "count"
         column.metric(
             kpi.label,
             formatting.value(kpi.value, kpi.unit) if enough else evidence.NOT_ENOUGH_DATA,

@@ -381,10 +381,10 @@ def moved_summary(moved: WhatMoved) -> str:
         if moved.index_now is None or moved.index_before is None:
             side = "this period" if moved.index_now is None else "the previous period"
             return f"There is no index for {side}, so there is no change to explain."
+        now = f"{moved.n_now:,} conversation{'s' * (moved.n_now != 1)}"
         return (
-            f"Not enough data to compare: {moved.n_now:,} conversations now and "
-            f"{moved.n_before:,} in the previous period (a change needs at least "
-            f"{moved.min_n} in both)."
+            f"Not enough data to compare: {now} now and {moved.n_before:,} in the "
+            f"previous period (a change needs at least {moved.min_n} in both)."
         )
     verb = "rose" if moved.change > 0.05 else "fell" if moved.change < -0.05 else "held"
     text = (

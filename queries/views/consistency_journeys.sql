@@ -60,7 +60,7 @@ filled as (
         scores.happiness_index
     from groups
     left join scores
-        on groups.brand_group = scores.brand_group
+        on groups.brand_group is not distinct from scores.brand_group
         and groups.switched_channel = scores.switched_channel
 )
 

@@ -323,7 +323,7 @@ def method_sentence(frame: pl.DataFrame, config: Config) -> str:
         f"known follower count ({int(frame['tested_answered'].sum()):,} answered), within "
         "each entry channel: a logistic regression of answered on log10 followers "
         "(score test) and a regression of log first response on log10 followers (robust "
-        f"standard error). Benjamini-Hochberg at {config.fairness_fdr:.0%} across the "
+        f"standard error). Benjamini-Hochberg at {100 * config.fairness_fdr:g}% across the "
         f"{tests} tests in this table; a verdict also needs at least "
         f"{config.fairness_min_odds_ratio:.2f}x (odds of an answer) or "
         f"{config.fairness_min_speed_factor:.2f}x (speed) per tenfold followers, either way."

@@ -197,9 +197,9 @@ def test_q_values_are_adjusted_across_every_brand_in_the_table(make_db, config):
         "needs at least 1.15x (odds of an answer) or 1.15x (speed) per tenfold followers, "
         "either way."
     )
-    lenient = dataclasses.replace(config, fairness_fdr=0.025)
+    stricter = dataclasses.replace(config, fairness_fdr=0.025)
     assert "Benjamini-Hochberg at 2.5% across the 2 tests" in fairness.method_sentence(
-        frame, lenient
+        frame, stricter
     )
 
 

@@ -54,12 +54,15 @@ if fan_tab.open is not False:
 if fair_tab.open is not False:
     with fair_tab:
         st.markdown(
-            "Are customers with many followers answered more often, or faster? "
-            "Conversations are grouped by the customer's follower count. The **influencer "
-            "premium** is the response rate of the highest bucket with enough conversations "
-            "divided by that of the lowest; the **speed premium** is the lowest bucket's "
-            "median first response divided by the highest's. **1.0 = equal treatment**; a "
-            "verdict is given only where the 95% interval excludes 1.0."
+            "Are customers with many followers answered more often, or faster? Each "
+            "brand is **tested on every conversation with a known follower count**: does "
+            "the chance of an answer, or the speed of the first response, change with the "
+            "customer's followers (compared within each entry channel)? A brand is "
+            "**flagged** only when the test holds after the Benjamini-Hochberg correction "
+            "for testing many brands at once and the effect is large enough to matter. The "
+            "**influencer** and **speed premiums** (highest follower bucket with enough "
+            "conversations against the lowest, 1.0 = equal treatment) show the size of the "
+            "gap."
         )
         by_channel = st.toggle(
             "Split by entry channel",
@@ -73,6 +76,7 @@ if fair_tab.open is not False:
         else:
             premiums = ui.load(fairness.premiums, config, filters, by_channel)
             ui_engagement.verdict_box(premiums)
+            st.caption(fairness.method_sentence(premiums, config))
             st.subheader("Premiums per brand")
             ui_engagement.premiums_table(premiums, by_channel)
             st.subheader("Response by follower bucket")

@@ -60,8 +60,10 @@ def test_fan_action_caption_says_what_the_line_is(app_data):
 def test_fairness_tab_gives_the_verdicts(app_data):
     app = page(tab="Fairness")
     assert not app.exception
-    assert "1.80x as often (95% CI 1.28-2.54)" in app.warning[0].value
-    assert "5.00x as fast" in app.warning[0].value
+    warning = app.warning[0].value
+    assert "multiplies the odds of an answer by 4.44 (95% CI 2.20-8.95" in warning
+    assert "makes the first response 1.47x as fast" in warning
+    assert any("Benjamini-Hochberg at 5% across the 2 tests" in c.value for c in app.caption)
     assert len(app.get("plotly_chart")) == 1
 
 

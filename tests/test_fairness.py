@@ -1,5 +1,6 @@
 """Follower fairness: buckets by customer follower count, influencer and speed
-premiums with 95% intervals, verdicts (docs/METRICS.md, Follower fairness)."""
+premiums with 95% intervals, the worked example's tests and verdicts (docs/METRICS.md,
+Follower fairness; the tests themselves in tests/test_fairness_trend.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from dashboard.cli import main
 from dashboard.core.filters import Filters
-from dashboard.views import fairness
+from dashboard.views import fairness, fairness_intervals
 from tests.conftest import at, message, write_rows
 
 WEEK = Filters(dt.date(2025, 3, 3), dt.date(2025, 3, 9))
@@ -96,17 +97,75 @@ def test_worked_example_premiums_and_verdicts(make_db, config):
     assert row["influencer_ci_low"] == pytest.approx(1.8 * math.exp(-1.959964 * se))
     assert row["influencer_ci_high"] == pytest.approx(1.8 * math.exp(1.959964 * se))
     assert (round(row["influencer_ci_low"], 2), round(row["influencer_ci_high"], 2)) == (1.28, 2.54)
-    assert row["influencer_verdict"] == (
-        "Acme answers customers with 100k or more followers 1.80x as often "
-        "(95% CI 1.28-2.54) as those with fewer than 100 followers."
-    )
     assert row["speed_premium"] == pytest.approx(5.0)  # 40 min / 8 min
     # resample medians of <100 are 30, 40 or 50 min (41%, 18%, 41%); >=100k always 8 min
     assert (row["speed_ci_low"], row["speed_ci_high"]) == (30 / 8, 50 / 8)
-    assert row["speed_verdict"].startswith(
-        "Acme answers customers with 100k or more followers 5.00x as fast (95% CI 3.75-6.25)"
-    )
     assert row["note"] is None
+
+
+def test_worked_example_tests_and_flags(make_db, config):
+    row = fairness.premiums(make_db(worked_example()), config, WEEK).row(0, named=True)
+    # cells (x = log10(1 + followers) to 0.1): 0.0 (20, none answered), 1.7 (10 of 10),
+    # 2.0 (10 of 10), 2.7 (10 of 10), 5.4 (18 of 20); unknown (5) not tested
+    assert (row["tested_conversations"], row["tested_answered"]) == (70, 48)
+    # score test, ybar = 48/70: U = sum x (a - n ybar) = 6.4 x 22/7 + 5.4 x 30/7 = 302.8/7;
+    # Sxx = sum n x^2 - (sum n x)^2 / n = 725 - 172^2/70 = 302.371;
+    # I = (48/70)(22/70) x 302.371 = 65.164; z = 43.257 / 8.0724 = 5.3587
+    z = (302.8 / 7) / math.sqrt(48 * 22 / 70**2 * (725 - 172**2 / 70))
+    assert row["influencer_p"] == pytest.approx(math.erfc(z / math.sqrt(2)))  # 8.4e-8
+    # the maximum-likelihood slope solves sum (a - n p) = 0 and sum x (a - n p) = 0
+    beta = math.log(row["influencer_odds_ratio_per_10x"])
+    cells = [(0.0, 20, 0), (1.7, 10, 10), (2.0, 10, 10), (2.7, 10, 10), (5.4, 20, 18)]
+
+    def score_in_alpha(alpha: float) -> float:
+        return sum(a - n / (1 + math.exp(-alpha - beta * x)) for x, n, a in cells)
+
+    low, high = -20.0, 20.0  # the intercept that solves the first equation (bisection)
+    for _ in range(200):
+        mid = (low + high) / 2
+        low, high = (mid, high) if score_in_alpha(mid) > 0 else (low, mid)
+    slope_score = sum(x * (a - n / (1 + math.exp(-low - beta * x))) for x, n, a in cells)
+    assert abs(slope_score) < 1e-6
+    assert round(row["influencer_odds_ratio_per_10x"], 2) == 4.44
+    # speed: ln first response on x over the 48 answered, one entry channel: mean x =
+    # 161.2 / 48 = 3.3583, Sxx = 666.68 - 161.2^2 / 48 = 125.317, slope = Sxy / Sxx
+    # = -48.2807 / 125.317 = -0.38527 -> speed factor e^0.38527 = 1.470 per tenfold
+    x = [1.7] * 10 + [2.0] * 10 + [2.7] * 10 + [5.4] * 18
+    y = [math.log(s) for s in [1800] * 10 + [3000] * 10 + [600] * 10 + [480] * 18]
+    mx, my = sum(x) / 48, sum(y) / 48
+    sxx = sum((v - mx) ** 2 for v in x)
+    slope = sum((v - mx) * (w - my) for v, w in zip(x, y, strict=True)) / sxx
+    assert row["speed_factor_per_10x"] == pytest.approx(math.exp(-slope))
+    assert round(row["speed_factor_per_10x"], 3) == 1.470
+    # HC1: sum (x - mean)^2 e^2 / Sxx^2 x 48 / 46
+    hc1 = (
+        sum((v - mx) ** 2 * (w - my - slope * (v - mx)) ** 2 for v, w in zip(x, y, strict=True))
+        / sxx**2
+        * 48
+        / 46
+    )
+    assert row["speed_p"] == pytest.approx(
+        math.erfc(abs(slope) / math.sqrt(hc1) / math.sqrt(2)), rel=1e-6
+    )
+    # a family of 2: speed p (2e-52) first, q = p x 2 / 1; the influencer's q = p x 2 / 2
+    assert row["speed_q"] == pytest.approx(2 * row["speed_p"])
+    assert row["influencer_q"] == pytest.approx(row["influencer_p"])
+    assert (row["influencer_flagged"], row["speed_flagged"]) == (True, True)
+    assert row["influencer_verdict"] == (
+        "Acme answers customers with more followers more often: each tenfold in followers "
+        "multiplies the odds of an answer by 4.44 (95% CI 2.20-8.95; 70 conversations, "
+        "q < 0.001)."
+    )
+    assert row["speed_verdict"] == (
+        "Acme answers customers with more followers faster: each tenfold in followers "
+        "makes the first response 1.47x as fast (95% CI 1.40-1.54; 48 answered "
+        "conversations, q < 0.001)."
+    )
+    # speed first: its q is the smaller
+    assert fairness.clear_verdicts(fairness.premiums(make_db(worked_example()), config, WEEK)) == [
+        row["speed_verdict"],
+        row["influencer_verdict"],
+    ]
 
 
 def test_premiums_are_deterministic(make_db, config):
@@ -124,8 +183,11 @@ def test_unknown_followers_are_never_compared(make_db, config):
     row = fairness.premiums(make_db(rows), config, WEEK).row(0, named=True)
     assert (row["low_bucket"], row["high_bucket"]) == ("<100", "1k-10k")
     assert row["influencer_premium"] == pytest.approx(1.0)
+    assert row["tested_conversations"] == 40  # the 50 unknown are not tested either
+    assert row["influencer_p"] == pytest.approx(1.0)  # 10 of 20 answered in both: U = 0
     assert row["influencer_verdict"] == fairness.NO_CLEAR_DIFFERENCE
-    assert row["speed_verdict"] == fairness.NO_CLEAR_DIFFERENCE
+    # every reply took 5 minutes: nothing for the speed test to compare
+    assert row["speed_verdict"] is None and "no speed test" in row["note"]
 
 
 def test_fewer_than_two_qualifying_buckets_give_no_premium_and_say_why(make_db, config):
@@ -133,8 +195,8 @@ def test_fewer_than_two_qualifying_buckets_give_no_premium_and_say_why(make_db, 
     row = fairness.premiums(make_db(rows), config, WEEK).row(0, named=True)
     assert row["influencer_premium"] is None and row["speed_premium"] is None
     assert row["influencer_verdict"] is None
-    assert row["note"] == (
-        "no premiums: fewer than two follower buckets with at least 20 conversations"
+    assert row["note"].startswith(
+        "no premiums: fewer than two follower buckets with at least 20 conversations; "
     )
 
 
@@ -156,8 +218,11 @@ def test_unanswered_highest_bucket_is_a_premium_of_zero_with_haldane_interval(ma
     se = math.sqrt(1 / 0.5 - 1 / 21 + 1 / 20.5 - 1 / 21)
     assert row["influencer_ci_high"] == pytest.approx(math.exp(centre + 1.959964 * se))
     assert row["influencer_ci_high"] < 1
+    # the test: nobody with 10k+ followers answered, so the odds ratio is unbounded
+    assert row["influencer_odds_ratio_per_10x"] is None
     assert row["influencer_verdict"].startswith(
-        "Acme answers customers with 10k to 100k followers 0.00x as often"
+        "Acme answers customers with more followers less often: their follower count "
+        "separates answered from unanswered"
     )
 
 
@@ -168,8 +233,9 @@ def test_too_few_answered_conversations_give_a_premium_without_interval(make_db,
     row = fairness.premiums(make_db(rows), config, WEEK).row(0, named=True)
     assert row["speed_premium"] == pytest.approx(4.0)
     assert row["speed_ci_low"] is None
-    assert row["speed_verdict"] == fairness.NO_CLEAR_DIFFERENCE
     assert "no speed interval" in row["note"]
+    # the test: each bucket's replies all took the same time, nothing to compare
+    assert row["speed_verdict"] is None and "no speed test" in row["note"]
 
 
 def test_split_by_entry_channel(make_db, config):
@@ -208,7 +274,7 @@ def test_order_statistic_bootstrap_matches_plain_resampling(values):
     """The medians drawn from Beta order statistics have the distribution of the
     medians of ordinary resamples with replacement."""
     data = np.array(values, dtype=float)
-    fast = fairness.bootstrap_medians(data, np.random.default_rng(1), 20_000)
+    fast = fairness_intervals.bootstrap_medians(data, np.random.default_rng(1), 20_000)
     slow_rng = np.random.default_rng(2)
     slow = np.median(slow_rng.choice(data, size=(20_000, len(data))), axis=1)
     # the two empirical distributions agree: Kolmogorov-Smirnov distance under 0.025
@@ -260,6 +326,15 @@ def test_report_fairness_premiums_as_json(data_dir, capsys):
     assert "channel" not in row
     assert row["influencer_premium"] == pytest.approx(1.8)
     assert row["speed_ci_low"] == 3.75
+
+
+def test_report_fairness_premiums_has_the_flags_as_booleans(data_dir, capsys):
+    assert main(["report", "fairness", "--data", str(data_dir), "--premiums"]) == 0
+    [row] = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    # the worked example: both tests flagged (test_worked_example_tests_and_flags)
+    assert (row["influencer_flagged"], row["speed_flagged"]) == ("true", "true")
+    assert row["tested_conversations"] == "70"
+    assert round(float(row["influencer_odds_ratio_per_10x"]), 2) == 4.44
 
 
 def test_report_fairness_by_channel_adds_the_channel(data_dir, capsys):

@@ -41,6 +41,12 @@ class Config:
     # [brands]: source brand name or handle -> display name, keys as written in the file
     brands: dict[str, str] = field(default_factory=dict)
     source: str = field(default="defaults")
+    # follower fairness ([fairness], docs/METRICS.md "Follower fairness"): the
+    # false-discovery rate of the verdicts (Benjamini-Hochberg) and the smallest
+    # effects per tenfold followers worth a verdict, either way
+    fairness_fdr: float = 0.05
+    fairness_min_odds_ratio: float = 1.15
+    fairness_min_speed_factor: float = 1.15
 
     def fingerprint(self) -> str:
         """Changes whenever any number or name that affects results changes (cache key:
@@ -162,4 +168,22 @@ def _validate(raw: dict[str, Any], source: str) -> Config:
         resolution_rule=resolution_rule,
         brands=brands,
         source=source,
+        **_fairness(raw.get("fairness", {}), source),
     )
+
+
+def _fairness(raw: dict[str, Any], source: str) -> dict[str, float]:
+    """The [fairness] keys: 0 < false_discovery_rate < 1, minimum effects >= 1."""
+    fdr = float(raw.get("false_discovery_rate", 0.05))
+    if not 0 < fdr < 1:
+        raise ConfigError(f"{source}: [fairness] false_discovery_rate must be between 0 and 1")
+    minimums = {}
+    for key in ("min_odds_ratio_per_10x", "min_speed_factor_per_10x"):
+        minimums[key] = float(raw.get(key, 1.15))
+        if minimums[key] < 1:
+            raise ConfigError(f"{source}: [fairness] {key} must be at least 1 (1 = no minimum)")
+    return {
+        "fairness_fdr": fdr,
+        "fairness_min_odds_ratio": minimums["min_odds_ratio_per_10x"],
+        "fairness_min_speed_factor": minimums["min_speed_factor_per_10x"],
+    }

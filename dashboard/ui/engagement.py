@@ -97,24 +97,32 @@ def verdict_box(frame: pl.DataFrame) -> None:
     clear = fairness.clear_verdicts(frame)
     if clear:
         st.warning(
-            "**Where the 95% interval excludes equal treatment (1.0):**\n\n"
+            "**Flagged: customers with more followers are treated differently**\n\n"
             + "\n".join(f"- {line}" for line in clear)
         )
     else:
         st.success(
-            "No brand treats customers with many followers clearly differently: "
-            "every 95% interval includes 1.0 (equal treatment)."
+            "No brand is flagged: no test shows customers with more followers treated "
+            "differently, after the correction for testing many brands, by at least the "
+            "minimum effect."
         )
 
 
 def premiums_table(frame: pl.DataFrame, by_channel: bool) -> None:
     order = ["brand", "channel"] if by_channel else ["brand"]
     st.dataframe(
-        frame.sort("influencer_premium", descending=True, nulls_last=True),
+        frame.sort(["influencer_q", "speed_q"], nulls_last=True),
         hide_index=True,
         width="stretch",
         column_order=(
             *order,
+            "influencer_flagged",
+            "speed_flagged",
+            "tested_conversations",
+            "influencer_odds_ratio_per_10x",
+            "influencer_q",
+            "speed_factor_per_10x",
+            "speed_q",
             "low_bucket",
             "high_bucket",
             "influencer_premium",
@@ -132,6 +140,34 @@ def premiums_table(frame: pl.DataFrame, by_channel: bool) -> None:
         column_config={
             "brand": "Brand",
             "channel": "Entry channel",
+            "influencer_flagged": st.column_config.CheckboxColumn(
+                "Answers flagged",
+                help="q-value within the false-discovery rate and odds "
+                "ratio at least the minimum (either way)",
+            ),
+            "speed_flagged": st.column_config.CheckboxColumn(
+                "Speed flagged",
+                help="q-value within the false-discovery rate and speed "
+                "factor at least the minimum (either way)",
+            ),
+            "tested_conversations": _NUM(
+                "n tested", format="localized", help="conversations with a known follower count"
+            ),
+            "influencer_odds_ratio_per_10x": _NUM(
+                "Odds of an answer ×/10x followers",
+                format="%.2f",
+                help="logistic regression within entry channel; 1.0 = equal",
+            ),
+            "influencer_q": _NUM(
+                "q (answers)", format="%.4f", help="Benjamini-Hochberg adjusted p-value"
+            ),
+            "speed_factor_per_10x": _NUM(
+                "Speed ×/10x followers",
+                format="%.2f",
+                help="regression of log first response within entry channel, answered "
+                "conversations; 1.0 = equal, 1.25 = a tenfold audience is answered 1.25x as fast",
+            ),
+            "speed_q": _NUM("q (speed)", format="%.4f", help="Benjamini-Hochberg adjusted p-value"),
             "low_bucket": st.column_config.TextColumn(
                 "Lowest", help="lowest follower bucket with n ≥ min n"
             ),

@@ -1,42 +1,34 @@
 """Follower fairness (customer side): are customers with many followers served
 better? Conversations are bucketed by the customer's follower count; per brand the
 influencer premium (response rate, highest bucket / lowest) and the speed premium
-(median first response, lowest bucket / highest) come with 95% intervals, and a
-plain-language verdict only where the interval excludes 1.0.
-
-Intervals (docs/METRICS.md, "Follower fairness"):
-- influencer premium, a ratio of two independent proportions: Katz log method,
-  exp(ln RR +- 1.96 x sqrt(1/a - 1/n1 + 1/c - 1/n2)); when the highest bucket has
-  no answered conversation, 0.5 is added to every cell (Haldane) for the interval.
-- speed premium, a ratio of two medians: percentile bootstrap, 2,000 resamples with
-  a fixed seed per brand (and channel). The median of a resample is drawn directly
-  from its exact distribution (order statistics of uniforms, see
-  `bootstrap_medians`), which equals resampling every answered conversation.
+(median first response, lowest bucket / highest) come with 95% intervals, for
+display. The verdicts and flags come from the tests of dashboard/views/fairness_trend.py
+(every conversation with a known follower count, Benjamini-Hochberg across the
+table, a minimum effect).
+The premiums' intervals are in dashboard/views/fairness_intervals.py.
 """
 
 from __future__ import annotations
-
-import math
-import zlib
-from dataclasses import dataclass
 
 import duckdb
 import numpy as np
 import polars as pl
 
-from dashboard.core import formatting
 from dashboard.core.config import Config
 from dashboard.core.filters import Filters, query_params
 from dashboard.core.vocabulary import FOLLOWER_BUCKET_PHRASES, KNOWN_FOLLOWER_BUCKETS
 from dashboard.data import sql
+from dashboard.views import fairness_trend
+from dashboard.views.fairness_intervals import (
+    MIN_ANSWERED_FOR_INTERVAL,
+    Ratio,
+    influencer_ratio,
+    speed_ratio,
+)
 
 # the premiums compare buckets of a known follower count ('unknown' never takes part)
 PREMIUM_BUCKETS: tuple[str, ...] = KNOWN_FOLLOWER_BUCKETS
 BUCKET_PHRASE: dict[str, str] = FOLLOWER_BUCKET_PHRASES
-Z95 = 1.959963984540054
-RESAMPLES = 2000
-SEED = 20250303
-MIN_ANSWERED_FOR_INTERVAL = 5  # fewer answered conversations give no speed interval
 NO_CLEAR_DIFFERENCE = "no clear difference"
 
 
@@ -61,111 +53,6 @@ def buckets(
     )
 
 
-@dataclass(frozen=True)
-class Ratio:
-    value: float | None
-    low: float | None
-    high: float | None
-
-    @property
-    def clear(self) -> bool:
-        """The 95% interval excludes 1.0."""
-        return (
-            self.low is not None and self.high is not None and (self.low > 1.0 or self.high < 1.0)
-        )
-
-
-def influencer_ratio(high_answered: int, high_n: int, low_answered: int, low_n: int) -> Ratio:
-    """Response rate of the high bucket / that of the low bucket, Katz interval."""
-    if high_n == 0 or low_n == 0 or low_answered == 0:
-        return Ratio(None, None, None)
-    value = (high_answered / high_n) / (low_answered / low_n)
-    a, n1, c, n2 = high_answered, high_n, low_answered, low_n
-    if a == 0:  # Haldane: add 0.5 to every cell of the 2 x 2 table
-        a, n1, c, n2 = a + 0.5, n1 + 1, c + 0.5, n2 + 1
-    centre = math.log((a / n1) / (c / n2))
-    se = math.sqrt(max(1 / a - 1 / n1 + 1 / c - 1 / n2, 0.0))
-    return Ratio(value, math.exp(centre - Z95 * se), math.exp(centre + Z95 * se))
-
-
-def bootstrap_medians(
-    values: np.ndarray, rng: np.random.Generator, resamples: int = RESAMPLES
-) -> np.ndarray:
-    """Medians of `resamples` bootstrap resamples (n draws with replacement) of `values`.
-
-    Drawing n indices uniformly from 1..n is ceil(n x U) for uniforms U; ceil is
-    monotone, so the k-th smallest drawn index is ceil(n x U_(k)), and the k-th
-    order statistic of n uniforms is Beta(k, n + 1 - k). The next one is
-    U_(k) + (1 - U_(k)) x Beta(1, n - k). So each resample's median needs two
-    draws, not n, whatever the size of the bucket."""
-    ordered = np.sort(np.asarray(values, dtype=float))
-    n = len(ordered)
-
-    def pick(u: np.ndarray) -> np.ndarray:
-        return ordered[np.clip(np.ceil(n * u).astype(np.int64), 1, n) - 1]
-
-    k = (n + 1) // 2 if n % 2 else n // 2
-    u_k = rng.beta(k, n + 1 - k, resamples)
-    if n % 2:
-        return pick(u_k)
-    u_next = u_k + (1 - u_k) * rng.beta(1, n - k, resamples)
-    return (pick(u_k) + pick(u_next)) / 2
-
-
-def speed_ratio(low_times: np.ndarray, high_times: np.ndarray, seed_key: str) -> Ratio:
-    """Median first response of the low bucket / that of the high bucket."""
-    if len(low_times) == 0 or len(high_times) == 0:
-        return Ratio(None, None, None)
-    high_median = float(np.median(high_times))
-    if high_median <= 0:
-        return Ratio(None, None, None)
-    value = float(np.median(low_times)) / high_median
-    if min(len(low_times), len(high_times)) < MIN_ANSWERED_FOR_INTERVAL:
-        return Ratio(value, None, None)
-    rng = np.random.default_rng([SEED, zlib.crc32(seed_key.encode())])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = bootstrap_medians(low_times, rng) / bootstrap_medians(high_times, rng)
-    low, high = np.quantile(ratios, [0.025, 0.975], method="inverted_cdf")
-    return Ratio(value, *(float(b) if np.isfinite(b) else None for b in (low, high)))
-
-
-def _where(brand: str, channel: str) -> str:
-    return brand if channel == "all" else f"On {channel}, {brand}"
-
-
-def influencer_verdict(brand: str, channel: str, low: str, high: str, r: Ratio) -> str | None:
-    if r.value is None:
-        return None
-    if not r.clear:
-        return NO_CLEAR_DIFFERENCE
-    return (
-        f"{_where(brand, channel)} answers customers with {BUCKET_PHRASE[high]} "
-        f"{r.value:.2f}x as often (95% CI {r.low:.2f}-{r.high:.2f}) as those with "
-        f"{BUCKET_PHRASE[low]}."
-    )
-
-
-def speed_verdict(
-    brand: str,
-    channel: str,
-    low: str,
-    high: str,
-    r: Ratio,
-    low_median: float | None,
-    high_median: float | None,
-) -> str | None:
-    if r.value is None:
-        return None
-    if not r.clear:
-        return NO_CLEAR_DIFFERENCE
-    return (
-        f"{_where(brand, channel)} answers customers with {BUCKET_PHRASE[high]} "
-        f"{r.value:.2f}x as fast (95% CI {r.low:.2f}-{r.high:.2f}) as those with "
-        f"{BUCKET_PHRASE[low]} (median first response "
-        f"{formatting.duration(high_median)} against {formatting.duration(low_median)})."
-    )
-
-
 PREMIUM_SCHEMA: dict[str, type[pl.DataType]] = {
     "brand": pl.String,
     "channel": pl.String,
@@ -178,13 +65,11 @@ PREMIUM_SCHEMA: dict[str, type[pl.DataType]] = {
     "influencer_premium": pl.Float64,
     "influencer_ci_low": pl.Float64,
     "influencer_ci_high": pl.Float64,
-    "influencer_verdict": pl.String,
     "low_median_first_response_s": pl.Float64,
     "high_median_first_response_s": pl.Float64,
     "speed_premium": pl.Float64,
     "speed_ci_low": pl.Float64,
     "speed_ci_high": pl.Float64,
-    "speed_verdict": pl.String,
     "note": pl.String,
 }
 
@@ -224,8 +109,10 @@ def _notes(low: dict, high: dict, influencer: Ratio, speed: Ratio) -> str | None
 def premiums(
     con: duckdb.DuckDBPyConnection, config: Config, filters: Filters, by_channel: bool = False
 ) -> pl.DataFrame:
-    """Influencer and speed premium per brand (x entry channel), with 95% intervals,
-    verdicts and, where a premium is null, the reason in `note`."""
+    """Per brand (x entry channel): the influencer and speed premiums with their 95%
+    intervals (for display), the two tests on every conversation with a known follower
+    count, their Benjamini-Hochberg q-values across the frame, the flags and verdicts
+    (from the tests) and, where something is null, the reason in `note`."""
     # the medians of the compared buckets come from the times fetched for the
     # bootstrap (the same values), so the bucket table need not compute them
     table = buckets(con, config, filters, by_channel, with_medians=False)
@@ -277,25 +164,17 @@ def premiums(
                 "influencer_premium": influencer.value,
                 "influencer_ci_low": influencer.low,
                 "influencer_ci_high": influencer.high,
-                "influencer_verdict": influencer_verdict(brand, channel, lb, hb, influencer),
                 "low_median_first_response_s": low["median_first_response_s"],
                 "high_median_first_response_s": high["median_first_response_s"],
                 "speed_premium": speed.value,
                 "speed_ci_low": speed.low,
                 "speed_ci_high": speed.high,
-                "speed_verdict": speed_verdict(
-                    brand,
-                    channel,
-                    lb,
-                    hb,
-                    speed,
-                    low["median_first_response_s"],
-                    high["median_first_response_s"],
-                ),
                 "note": _notes(low, high, influencer, speed),
             }
         )
-    return pl.DataFrame(rows, schema=PREMIUM_SCHEMA)
+    frame = pl.DataFrame(rows, schema=PREMIUM_SCHEMA)
+    tests = fairness_trend.trend_tests(con, filters, config.min_n, by_channel)
+    return with_verdicts(frame, tests, config)
 
 
 def _response_times(
@@ -313,12 +192,139 @@ def _response_times(
     }
 
 
+def with_verdicts(frame: pl.DataFrame, tests: pl.DataFrame, config: Config) -> pl.DataFrame:
+    """The premiums joined with the tests (adjusted together, flagged) and the verdicts."""
+    joined = frame.join(tests, on=["brand", "channel"], how="left").with_columns(
+        pl.col("tested_conversations", "tested_answered").fill_null(0)
+    )
+    joined = fairness_trend.adjusted(
+        joined,
+        config.fairness_fdr,
+        config.fairness_min_odds_ratio,
+        config.fairness_min_speed_factor,
+    )
+    rows = []
+    for row in joined.iter_rows(named=True):
+        notes = [n for n in (row["note"], row["test_note"]) if n]
+        if row["tested_conversations"] == 0:
+            notes.append("no test: no conversation with a known follower count")
+        rows.append(
+            {
+                "influencer_verdict": influencer_verdict(row, config),
+                "speed_verdict": speed_verdict(row, config),
+                "note": "; ".join(notes) or None,
+            }
+        )
+    verdicts = pl.DataFrame(
+        rows,
+        schema={"influencer_verdict": pl.String, "speed_verdict": pl.String, "note": pl.String},
+    )
+    return joined.drop("note").hstack(verdicts).select(OUTPUT_COLUMNS)
+
+
+OUTPUT_COLUMNS: tuple[str, ...] = (
+    *(c for c in PREMIUM_SCHEMA if c != "note"),
+    "tested_conversations",
+    "influencer_odds_ratio_per_10x",
+    "influencer_or_ci_low",
+    "influencer_or_ci_high",
+    "influencer_p",
+    "influencer_q",
+    "influencer_flagged",
+    "influencer_verdict",
+    "tested_answered",
+    "speed_factor_per_10x",
+    "speed_factor_ci_low",
+    "speed_factor_ci_high",
+    "speed_p",
+    "speed_q",
+    "speed_flagged",
+    "speed_verdict",
+    "note",
+)
+
+
+def _where(brand: str, channel: str) -> str:
+    return brand if channel == "all" else f"On {channel}, {brand}"
+
+
+def _q(q: float) -> str:
+    return "q < 0.001" if q < 0.001 else f"q = {q:.3f}"
+
+
+def _unflagged(q: float, effect: float | None, fdr: float, minimum: float) -> str:
+    """Why a test gives no verdict: not a discovery at the false-discovery rate, or
+    an effect under the minimum."""
+    if q > fdr or effect is None:
+        return NO_CLEAR_DIFFERENCE
+    return (
+        f"{NO_CLEAR_DIFFERENCE}: {effect:.2f}x per tenfold followers is under the "
+        f"minimum effect ({minimum:.2f}x either way)"
+    )
+
+
+def influencer_verdict(row: dict, config: Config) -> str | None:
+    """The influencer test in words; None when there is no test (the note says why)."""
+    if row["influencer_p"] is None:
+        return None
+    effect = row["influencer_odds_ratio_per_10x"]
+    if not row["influencer_flagged"]:
+        return _unflagged(
+            row["influencer_q"], effect, config.fairness_fdr, config.fairness_min_odds_ratio
+        )
+    more = "more" if row["influencer_direction"] > 0 else "less"
+    head = (
+        f"{_where(row['brand'], row['channel'])} answers customers with more followers {more} often"
+    )
+    n = f"{row['tested_conversations']:,} conversations, {_q(row['influencer_q'])}"
+    if effect is None:
+        return f"{head}: their follower count separates answered from unanswered ({n})."
+    return (
+        f"{head}: each tenfold in followers multiplies the odds of an answer by "
+        f"{effect:.2f} (95% CI {row['influencer_or_ci_low']:.2f}-"
+        f"{row['influencer_or_ci_high']:.2f}; {n})."
+    )
+
+
+def speed_verdict(row: dict, config: Config) -> str | None:
+    """The speed test in words; None when there is no test (the note says why)."""
+    if row["speed_p"] is None:
+        return None
+    effect = row["speed_factor_per_10x"]
+    if not row["speed_flagged"]:
+        return _unflagged(
+            row["speed_q"], effect, config.fairness_fdr, config.fairness_min_speed_factor
+        )
+    faster = "faster" if row["speed_direction"] > 0 else "slower"
+    return (
+        f"{_where(row['brand'], row['channel'])} answers customers with more followers "
+        f"{faster}: each tenfold in followers makes the first response {effect:.2f}x as "
+        f"fast (95% CI {row['speed_factor_ci_low']:.2f}-{row['speed_factor_ci_high']:.2f}; "
+        f"{row['tested_answered']:,} answered conversations, {_q(row['speed_q'])})."
+    )
+
+
 def clear_verdicts(frame: pl.DataFrame) -> list[str]:
-    """The verdicts whose interval excludes 1.0, strongest influencer premium first."""
-    ordered = frame.sort("influencer_premium", descending=True, nulls_last=True)
-    return [
-        v
-        for col in ("influencer_verdict", "speed_verdict")
-        for v in ordered[col].to_list()
-        if v and v != NO_CLEAR_DIFFERENCE
+    """The verdicts of the flagged tests, smallest q-value first."""
+    found = [
+        (row[f"{kind}_q"], row[f"{kind}_verdict"])
+        for row in frame.iter_rows(named=True)
+        for kind in ("influencer", "speed")
+        if row[f"{kind}_flagged"]
     ]
+    return [verdict for _, verdict in sorted(found, key=lambda item: item[0])]
+
+
+def method_sentence(frame: pl.DataFrame, config: Config) -> str:
+    """How the verdicts were reached, with the numbers of this frame."""
+    tests = int(frame["influencer_p"].is_not_null().sum() + frame["speed_p"].is_not_null().sum())
+    return (
+        f"Tested on all {int(frame['tested_conversations'].sum()):,} conversations with a "
+        f"known follower count ({int(frame['tested_answered'].sum()):,} answered), within "
+        "each entry channel: a logistic regression of answered on log10 followers "
+        "(score test) and a regression of log first response on log10 followers (robust "
+        f"standard error). Benjamini-Hochberg at {100 * config.fairness_fdr:g}% across the "
+        f"{tests} tests in this table; a verdict also needs at least "
+        f"{config.fairness_min_odds_ratio:.2f}x (odds of an answer) or "
+        f"{config.fairness_min_speed_factor:.2f}x (speed) per tenfold followers, either way."
+    )

@@ -318,7 +318,7 @@ def test_twitter_json_that_is_not_json_is_fatal_with_line_and_column(tmp_path):
 def test_tickets_become_opening_reply_and_closing_events(tmp_path):
     summary = run(tmp_path, "tickets_mixed.csv", "tickets", brand="Acme")
     assert summary.accepted == 3
-    rows = stored(tmp_path).sort("created_at")
+    rows = stored(tmp_path).sort("created_at", "interaction_id")
     ticket = rows.filter(pl.col("conversation_id") == "Acme:ticket-1")
     assert ticket["interaction_id"].to_list() == [
         "Acme:ticket-1:open",
@@ -326,7 +326,10 @@ def test_tickets_become_opening_reply_and_closing_events(tmp_path):
         "Acme:ticket-1:close",
     ]
     assert ticket["direction"].to_list() == ["inbound", "outbound", "outbound"]
-    assert ticket["created_at"].dt.hour().to_list() == [0, 9, 15]
+    # no creation time in the file: the opening takes the first response's time (09:00),
+    # marked unknown, never 00:00 of that day
+    assert ticket["created_at"].dt.hour().to_list() == [9, 9, 15]
+    assert ticket["time_known"].to_list() == [False, None, None]
     assert ticket["resolved"].to_list() == [None, None, True]
     assert ticket["csat"].to_list() == [None, None, 5]
     assert ticket["text"][0] == "Battery life: My GoPro dies fast"

@@ -7,6 +7,7 @@ code, union-find over reply ids): see the comments at each number.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import polars as pl
@@ -16,7 +17,10 @@ from dashboard.core.config import load_config
 from dashboard.data import connection, sql
 from dashboard.ingest import IngestError, ingest_files
 
-REAL = Path(__file__).resolve().parents[2] / "shared/data/real"
+# ../shared/data/real beside the checkout; CHI_REAL_DATA points elsewhere (a git worktree)
+REAL = Path(
+    os.environ.get("CHI_REAL_DATA") or Path(__file__).resolve().parents[2] / "shared/data/real"
+)
 
 pytestmark = pytest.mark.skipif(
     not REAL.is_dir(), reason=f"real data samples not found at {REAL} (shared/data/real)"

@@ -64,6 +64,8 @@ NUMERIC = (
     r"(?:(?:[ T]|, ?)(?<H>\d{1,2}):(?<M>\d{2})(?::(?<S>\d{2})(?:[.,](?<f>\d{1,6}))?)?"
     r"(?:\s*(?<p>[AaPp])\.?[Mm]\.?)?)?$"
 )
+# a cheap first test: only values starting like a numeric date go through NUMERIC
+_NUMERIC_START = r"^\d{1,2}[/.-]\d"
 _TIME_DIRECTIVES = ("%H", "%I", "%M", "%S", "%T", "%R", "%X", "%c", "%k", "%l")
 
 NOT_A_TIMESTAMP = "not a timestamp"
@@ -124,7 +126,7 @@ def read(
     files = df[FILE] if FILE in df.columns else pl.Series(FILE, [""] * df.height, pl.String)
     names = [n for n in files.unique(maintain_order=True).to_list() if n is not None]
     now = opts.now or dt.datetime.now(dt.UTC)
-    out = {src: _empty(df.height) for src in columns}
+    out: dict[str, pl.Series] = {}
     notes: list[str] = []
     for name in names:
         index = None if len(names) == 1 else (files == name).arg_true()
@@ -136,16 +138,16 @@ def read(
             if index is None:
                 out[src] = result
             else:  # scatter each field (Polars does not scatter structs)
-                whole = out[src].struct.unnest()
+                whole = out.get(src, _empty(df.height)).struct.unnest()
                 part = result.struct.unnest()
                 out[src] = pl.struct(
                     [whole[c].scatter(index, part[c]) for c in whole.columns], eager=True
                 )
         if note:
-            notes.append(note if len(names) == 1 else f"{note} ({name})")
+            notes.append(note if len(names) == 1 else f"{name}: {note}")
     for src, dst in columns.items():
         name = (labels or {}).get(src, src)
-        parsed = out[src].struct.unnest()
+        parsed = out.get(src, _empty(df.height)).struct.unnest()
         df = df.with_columns(parsed["ts"].alias(dst), parsed["problem"].alias("__problem"))
         if has_time and src in has_time:
             df = df.with_columns(parsed["has_time"].alias(has_time[src]))
@@ -162,7 +164,16 @@ _RESULT = pl.Struct({"ts": UTC_US, "problem": pl.String, "has_time": pl.Boolean}
 
 
 def _empty(n: int) -> pl.Series:
-    return pl.Series("r", [None] * n, dtype=_RESULT)
+    return pl.struct(
+        _nulls(n, UTC_US).alias("ts"),
+        _nulls(n, pl.String).alias("problem"),
+        _nulls(n, pl.Boolean).alias("has_time"),
+        eager=True,
+    ).alias("r")
+
+
+def _nulls(n: int, dtype: pl.DataType) -> pl.Series:
+    return pl.repeat(None, n, dtype=dtype, eager=True)
 
 
 def _read_file(
@@ -183,9 +194,16 @@ def _read_file(
     return {src: _plausible(r, now) for src, r in results.items()}, note
 
 
+def _groups(values: pl.Series) -> pl.DataFrame:
+    """The fields of the numeric day/month values among `values` (and `v`, the value)."""
+    numeric = values.filter(values.str.contains(_NUMERIC_START).fill_null(False))
+    frame = numeric.str.extract_groups(NUMERIC).struct.unnest().with_columns(v=numeric)
+    return frame.drop_nulls("a")
+
+
 def _order(values: pl.Series) -> tuple[bool | None, bool]:
     """(day first?, mixed orders?) over all numeric day/month values of a file."""
-    groups = values.str.extract_groups(NUMERIC).struct.unnest()
+    groups = _groups(values)
     a, b = groups["a"].cast(pl.Int32), groups["b"].cast(pl.Int32)
     day = bool(((a > 12) & (b <= 12)).any())
     month = bool(((b > 12) & (a <= 12)).any())
@@ -207,11 +225,12 @@ def _explicit(values: pl.Series, fmt: str, tz: str) -> pl.Series:
     aware = "%z" in fmt
     parsed = _strptime(values, chrono_format(fmt), aware, tz)
     failed = values.is_not_null() & parsed.is_null()
-    problem = pl.Series([None] * len(values), dtype=pl.String).set(
+    problem = _nulls(len(values), pl.String).set(
         failed, f"{NOT_A_TIMESTAMP} in --date-format {fmt}"
     )
     timed = any(d in fmt for d in _TIME_DIRECTIVES)
-    return _result(parsed, problem, pl.Series([timed] * len(values)).set(values.is_null(), None))
+    has_time = pl.repeat(timed, len(values), dtype=pl.Boolean, eager=True)
+    return _result(parsed, problem, has_time.set(values.is_null(), None))
 
 
 def _detected(
@@ -220,11 +239,17 @@ def _detected(
     """Numeric day/month values by the file's order, the rest by the self-describing
     formats; `used` counts which reading each value got (for the summary)."""
     n = len(values)
+    maybe = values.str.contains(_NUMERIC_START).fill_null(False)
+    if not maybe.any():  # ISO / Twitter files: one pass, nothing to scatter
+        ts, has_time = _self_describing(values, tz, used)
+        problem = _nulls(n, pl.String)
+        problem = problem.set(values.is_not_null() & ts.is_null(), NOT_A_TIMESTAMP)
+        return _result(ts, problem, has_time)
     frame = values.str.extract_groups(NUMERIC).struct.unnest().with_columns(v=values)
     numeric = frame["a"].is_not_null()
-    ts = pl.Series([None] * n, dtype=UTC_US)
-    problem = pl.Series([None] * n, dtype=pl.String)
-    has_time = pl.Series([None] * n, dtype=pl.Boolean)
+    ts = _nulls(n, UTC_US)
+    problem = _nulls(n, pl.String)
+    has_time = _nulls(n, pl.Boolean)
     if numeric.any():
         idx = numeric.arg_true()
         n_ts, n_problem = _numeric(frame[idx], day_first, mixed, tz)
@@ -236,7 +261,7 @@ def _detected(
         idx = rest.arg_true()
         s_ts, s_time = _self_describing(values.gather(idx), tz, used)
         ts, has_time = ts.scatter(idx, s_ts), has_time.scatter(idx, s_time)
-        problem = problem.scatter(idx, pl.Series([None] * len(idx), dtype=pl.String))
+        problem = problem.scatter(idx, _nulls(len(idx), pl.String))
     problem = problem.set(values.is_not_null() & ts.is_null() & problem.is_null(), NOT_A_TIMESTAMP)
     return _result(ts, problem, has_time)
 
@@ -288,8 +313,8 @@ def _self_describing(values: pl.Series, tz: str, used: Counter[str]) -> tuple[pl
     formats = [(f, True) for f in _AWARE] + [(f, False) for f in _NAIVE]
     sample = text.head(1000)
     formats.sort(key=lambda f: -_strptime(sample, f[0], f[1], tz).is_not_null().sum())
-    out = pl.Series([None] * len(values), dtype=UTC_US)
-    timed = pl.Series([None] * len(values), dtype=pl.Boolean)
+    out = _nulls(len(values), UTC_US)
+    timed = _nulls(len(values), pl.Boolean)
     todo = text.is_not_null()
     for fmt, aware in formats:
         index = todo.arg_true()
@@ -334,9 +359,7 @@ def _describe(
     results: dict[str, pl.Series],
 ) -> str:
     """The summary line: how this file's dates were read."""
-    groups = (
-        values.str.extract_groups(NUMERIC).struct.unnest().with_columns(v=values).drop_nulls("a")
-    )
+    groups = _groups(values)
     kinds = [k for k in (ISO, TWITTER) if used[k]]
     rejected = sum(
         int(r.struct.field("problem").is_in([AMBIGUOUS, MIXED]).sum()) for r in results.values()

@@ -59,6 +59,27 @@ def test_naive_timestamps_are_read_in_the_given_time_zone(tmp_path):
     assert m3 == dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
 
 
+def test_contract_csv_keeps_a_time_known_column_and_checks_it(tmp_path):
+    path = tmp_path / "known.csv"
+    path.write_text(
+        "interaction_id,conversation_id,brand,channel,direction,author_id,created_at,"
+        "time_known\n"
+        "k1,c1,Acme,chat,inbound,u1,2025-03-03 09:00,false\n"
+        "k2,c1,Acme,chat,outbound,acme,2025-03-03 09:10,yes\n"
+        "k3,c2,Acme,chat,inbound,u2,2025-03-03 09:20,\n"
+        "k4,c3,Acme,chat,inbound,u3,2025-03-03 09:30,perhaps\n"
+    )
+    summary = ingest_files([path], "csv", tmp_path / "data")
+    assert summary.rejected == {"column 'time_known': not true/false": 1}
+    known = dict(stored(tmp_path).select("interaction_id", "time_known").iter_rows())
+    assert known == {"k1": False, "k2": True, "k3": None}
+    # c1 opens with a message whose time the file marks unknown
+    assert summary.warnings == [
+        "speed unavailable for 1 conversations: the file gives no time for their first "
+        "message (time_known)"
+    ]
+
+
 def test_contract_csv_rejects_each_broken_row_with_its_reason(tmp_path):
     summary = run(tmp_path, "contract_broken.csv", "csv")
     assert summary.accepted == 1

@@ -50,6 +50,14 @@ year = left.number_input(
     key="year",
 )
 tz = right.text_input("Time zone of timestamps without one", value="UTC", key="tz")
+date_format = left.text_input(
+    "Date format (optional)",
+    key="date_format",
+    placeholder="%d/%m/%Y %H:%M",
+    help="A strftime format for every timestamp column, for dates like 01/02/2017 "
+    "whose day and month order the file cannot settle. Empty: detected per file "
+    "and stated in the result.",
+)
 
 if st.button("Import", type="primary", disabled=not uploads, key="import"):
     ui_upload.import_uploads(
@@ -60,4 +68,5 @@ if st.button("Import", type="primary", disabled=not uploads, key="import"):
         channel=None if channel == DEFAULT_CHANNEL else channel,
         tz=tz.strip() or "UTC",
         year=int(year) if year is not None else None,
+        date_format=date_format.strip() or None,
     )

@@ -59,6 +59,27 @@ def test_naive_timestamps_are_read_in_the_given_time_zone(tmp_path):
     assert m3 == dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
 
 
+def test_contract_csv_keeps_a_time_known_column_and_checks_it(tmp_path):
+    path = tmp_path / "known.csv"
+    path.write_text(
+        "interaction_id,conversation_id,brand,channel,direction,author_id,created_at,"
+        "time_known\n"
+        "k1,c1,Acme,chat,inbound,u1,2025-03-03 09:00,false\n"
+        "k2,c1,Acme,chat,outbound,acme,2025-03-03 09:10,yes\n"
+        "k3,c2,Acme,chat,inbound,u2,2025-03-03 09:20,\n"
+        "k4,c3,Acme,chat,inbound,u3,2025-03-03 09:30,perhaps\n"
+    )
+    summary = ingest_files([path], "csv", tmp_path / "data")
+    assert summary.rejected == {"column 'time_known': not true/false": 1}
+    known = dict(stored(tmp_path).select("interaction_id", "time_known").iter_rows())
+    assert known == {"k1": False, "k2": True, "k3": None}
+    # c1 opens with a message whose time the file marks unknown
+    assert summary.warnings == [
+        "speed unavailable for 1 conversations: the file gives no time for their first "
+        "message (time_known)"
+    ]
+
+
 def test_contract_csv_rejects_each_broken_row_with_its_reason(tmp_path):
     summary = run(tmp_path, "contract_broken.csv", "csv")
     assert summary.accepted == 1
@@ -318,7 +339,7 @@ def test_twitter_json_that_is_not_json_is_fatal_with_line_and_column(tmp_path):
 def test_tickets_become_opening_reply_and_closing_events(tmp_path):
     summary = run(tmp_path, "tickets_mixed.csv", "tickets", brand="Acme")
     assert summary.accepted == 3
-    rows = stored(tmp_path).sort("created_at")
+    rows = stored(tmp_path).sort("created_at", "interaction_id")
     ticket = rows.filter(pl.col("conversation_id") == "Acme:ticket-1")
     assert ticket["interaction_id"].to_list() == [
         "Acme:ticket-1:open",
@@ -326,7 +347,10 @@ def test_tickets_become_opening_reply_and_closing_events(tmp_path):
         "Acme:ticket-1:close",
     ]
     assert ticket["direction"].to_list() == ["inbound", "outbound", "outbound"]
-    assert ticket["created_at"].dt.hour().to_list() == [0, 9, 15]
+    # no creation time in the file: the opening takes the first response's time (09:00),
+    # marked unknown, never 00:00 of that day
+    assert ticket["created_at"].dt.hour().to_list() == [9, 9, 15]
+    assert ticket["time_known"].to_list() == [False, None, None]
     assert ticket["resolved"].to_list() == [None, None, True]
     assert ticket["csat"].to_list() == [None, None, 5]
     assert ticket["text"][0] == "Battery life: My GoPro dies fast"

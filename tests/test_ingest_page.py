@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -83,3 +85,32 @@ def test_upload_page_is_disabled_in_public_mode(data_dir, monkeypatch):
     app = page()
     assert [e.value for e in app.error] == ["Uploads are disabled in public mode."]
     assert not app.file_uploader
+
+
+def test_upload_page_warns_that_speed_is_unavailable_without_creation_times(data_dir):
+    # tickets_mixed.csv: 8 tickets, 3 accepted (1, 2 and 8), none with a creation time
+    app = upload(page(), "tickets_mixed.csv", "tickets", brand="Acme")
+    assert [w.value for w in app.warning] == [
+        "Speed unavailable for 3 tickets: the file has no creation time (first response "
+        "cannot be measured); each opening is stored at its first response with "
+        "time_known = false"
+    ]
+    assert "Dates read as ISO 8601." in [c.value for c in app.caption]
+
+
+def test_upload_page_passes_the_date_format_to_the_importer(data_dir, tmp_path):
+    app = page()
+    app.text_input(key="date_format").set_value("%d/%m/%Y %H:%M")
+    app.selectbox(key="format").set_value("csv")
+    body = (
+        "interaction_id,conversation_id,brand,channel,direction,author_id,created_at\n"
+        "m1,c1,Acme,chat,inbound,u1,01/02/2017 09:22\n"
+    )
+    app.file_uploader(key="files").set_value([("eu.csv", body.encode(), "text/csv")])
+    app.run()
+    app.button(key="import").click()
+    app.run()
+    assert not app.exception
+    assert "Dates read as %d/%m/%Y %H:%M (--date-format)." in [c.value for c in app.caption]
+    rows = pl.read_parquet(data_dir / "interactions" / "**" / "*.parquet")
+    assert rows["created_at"].to_list() == [dt.datetime(2017, 2, 1, 9, 22, tzinfo=dt.UTC)]

@@ -7,6 +7,7 @@ code, union-find over reply ids): see the comments at each number.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import polars as pl
@@ -16,7 +17,10 @@ from dashboard.core.config import load_config
 from dashboard.data import connection, sql
 from dashboard.ingest import IngestError, ingest_files
 
-REAL = Path(__file__).resolve().parents[2] / "shared/data/real"
+# ../shared/data/real beside the checkout; CHI_REAL_DATA points elsewhere (a git worktree)
+REAL = Path(
+    os.environ.get("CHI_REAL_DATA") or Path(__file__).resolve().parents[2] / "shared/data/real"
+)
 
 pytestmark = pytest.mark.skipif(
     not REAL.is_dir(), reason=f"real data samples not found at {REAL} (shared/data/real)"
@@ -95,6 +99,38 @@ def test_tickets_sample_rejects_the_1292_resolved_before_answered(tmp_path):
     assert convs.height == 7177
     assert convs["csat"].is_not_null().sum() == 1516  # ratings exist on Closed tickets only
     assert convs.filter(pl.col("resolved"))["csat"].null_count() == 0
+
+
+def test_tickets_sample_invents_no_creation_time_and_says_what_is_biased(tmp_path):
+    summary = ingest_files(
+        [REAL / "support_tickets/customer_support_tickets.csv"],
+        "tickets",
+        tmp_path,
+        brand="TechShop",
+    )
+    rows = interactions(tmp_path)
+    opening = rows.filter(pl.col("interaction_id").str.ends_with(":open"))
+    reply = rows.filter(pl.col("interaction_id").str.ends_with(":reply"))
+    paired = opening.join(reply, on="conversation_id", suffix="_reply")
+    # the file has no creation time: each opening sits at its first response, marked
+    # unknown; none at midnight unless the first response itself was then
+    assert paired.height == 7177
+    assert (paired["created_at"] == paired["created_at_reply"]).all()
+    assert opening["time_known"].to_list() == [False] * 7177
+    assert reply["time_known"].null_count() == 7177
+    assert summary.dates == ["dates read as ISO 8601"]
+    # 2,808 of the 8,469 tickets are Closed (33.2 %); the 1,292 rejected are all Closed,
+    # which leaves 1,516 of 7,177 accepted (21.1 %)
+    assert summary.warnings == [
+        "speed unavailable for 7,177 tickets: the file has no creation time (first "
+        "response cannot be measured); each opening is stored at its first response with "
+        "time_known = false",
+        "all 1,292 rejected rows have Ticket Status = Closed: resolution is biased "
+        "(Closed: 21 % of the accepted rows against 33 % in the file)",
+    ]
+    assert "warning: all 1,292 rejected rows have Ticket Status = Closed" in "\n".join(
+        summary.lines()
+    )
 
 
 def test_tickets_sample_stores_no_customer_name_or_email(tmp_path):

@@ -106,6 +106,8 @@ def filters_from_args(args: argparse.Namespace, con, config: Config):
 
     tz = args.tz or config.display_time_zone
     bounds = data_bounds(con, tz)
+    if bounds.implausible_note():  # stderr: stdout carries the report alone
+        print(f"note: {bounds.implausible_note()}", file=sys.stderr)
     if bounds.conversations == 0:
         raise UserError(f"no conversations in {args.data}; run `chi demo` or `chi ingest`")
     _, unknown = keep_known(args.channel, bounds.channels)

@@ -60,6 +60,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--tz", default="UTC", help="time zone of timestamps that carry none (default UTC)"
     )
     parser.add_argument(
+        "--date-format",
+        metavar="FMT",
+        help="strftime format of every timestamp column, e.g. '%%d/%%m/%%Y %%H:%%M' "
+        "(default: one format detected per file and stated in the summary)",
+    )
+    parser.add_argument(
         "--year",
         type=int,
         help="year of posts in files that give only month and weekday (facebook-posts)",
@@ -106,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
             mapping=mapping,
             tz=args.tz,
             year=args.year,
+            date_format=args.date_format,
             progress=progress,
         )
     except IngestError as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pyarrow as pa
 
 CHANNELS: tuple[str, ...] = (
@@ -46,6 +48,9 @@ INTERACTIONS = pa.schema(
         pa.field("csat", pa.int8()),
         pa.field("nps", pa.int8()),
         pa.field("resolved", pa.bool_()),
+        # false when the source does not give this message's time, only its day or its
+        # place in the conversation (created_at is then a stand-in: no duration is
+        # measured from it); null or true: created_at is the real time
         pa.field("time_known", pa.bool_()),
     ]
 )
@@ -64,6 +69,12 @@ AUDIENCE = pa.schema(
         pa.field("impressions", pa.int64()),
     ]
 )
+
+# The plausible range of a stored time (created_at, date): importers reject anything
+# before PLAUSIBLE_FROM or more than FUTURE_SLACK after the import, and the read side
+# (dashboard/views/bounds.py) ignores what got in by other means.
+PLAUSIBLE_FROM = dt.date(2000, 1, 1)
+FUTURE_SLACK = dt.timedelta(days=1)
 
 TABLES: dict[str, pa.Schema] = {"interactions": INTERACTIONS, "audience": AUDIENCE}
 

@@ -354,7 +354,8 @@ def to_table(
         "csat": pa.array(rows["csat"], pa.int8(), mask=rows["csat"] < 0),
         "nps": pa.array(rows["nps"], pa.int8(), mask=rows["nps"] < 0),
         "resolved": pa.array(rows["resolved"] == 1, pa.bool_(), mask=rows["resolved"] < 0),
-        "time_known": pa.nulls(n, pa.bool_()),  # every demo time is known
+        # every demo message has its real time
+        "time_known": pa.nulls(n, pa.bool_()),
     }
     return pa.table(columns, schema=INTERACTIONS)
 

@@ -16,10 +16,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dashboard.core.schema import AUDIENCE, INTERACTIONS
-from dashboard.ingest import readers
+from dashboard.ingest import dates, readers
 from dashboard.ingest.model import ERROR, ROW, SRC, IngestError, Options, Parsed
 
 TABLE = "_table"
+# fields a metric is built on: a rejection pattern on them biases the figures
+SKEW_FIELDS = (
+    ("channel", "the channel mix"),
+    ("direction", "the response rate"),
+    ("resolved", "resolution"),
+    ("csat", "satisfaction"),
+)
 _INTERACTION_ONLY = ("interaction_id", "conversation_id", "direction", "author_id", "created_at")
 
 
@@ -76,6 +83,26 @@ def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
         )
     table = tables[0]
     schema = INTERACTIONS if table == "interactions" else AUDIENCE
+    when = "created_at" if table == "interactions" else "date"
+    notes: list[str] = []
+    day_only = 0
+    if when in raw.columns and raw.schema[when] == pl.String:
+        # one reading of the dates per file (dashboard/ingest/dates.py)
+        raw, notes = dates.read(raw, {when: when}, opts, has_time={when: "__has_time"})
+        if table == "interactions":
+            # a message dated without a time of day is stored at 00:00 (--tz) of that
+            # day, marked time_known = false: nothing is measured from that midnight
+            stated = (
+                pl.col("time_known") if "time_known" in raw.columns else pl.lit(None, pl.String)
+            )
+            raw = raw.with_columns(
+                pl.when(pl.col("__has_time").not_().fill_null(False))
+                .then(pl.lit("false"))
+                .otherwise(stated.cast(pl.String))
+                .alias("time_known")
+            )
+            day_only = int(raw["__has_time"].not_().sum())
+        raw = raw.drop("__has_time")
     rows = raw.select([c for c in schema.names if c in raw.columns] + [SRC, ERROR])
     # --brand / --channel fill what the file leaves empty
     for col, value in (("brand", opts.brand), ("channel", opts.channel)):
@@ -87,4 +114,10 @@ def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
         else:
             rows = rows.with_columns(pl.lit(value).alias(col))
     key = ("interaction_id",) if table == "interactions" else ("brand", "channel", "date")
-    return Parsed(table=table, rows=rows, dedupe_key=key)
+    unknown = None
+    if day_only:
+        unknown = (
+            "their first message gives only its day, no time of day (stored at "
+            f"00:00 {opts.tz} with time_known = false)"
+        )
+    return Parsed(table=table, rows=rows, dedupe_key=key, dates=notes, time_unknown=unknown)

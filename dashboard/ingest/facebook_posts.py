@@ -34,7 +34,7 @@ from pathlib import Path
 
 import polars as pl
 
-from dashboard.ingest import readers
+from dashboard.ingest import dates, readers
 from dashboard.ingest.model import ERROR, ROW, SRC, IngestError, Options, Parsed
 from dashboard.ingest.validate import flag, reason
 
@@ -89,6 +89,8 @@ def load(path: Path, opts: Options) -> tuple[pl.DataFrame, list[str]]:
     frame = frame.with_columns([pl.col(src).alias(f"_fb_{key}") for key, src in found.items()])
     if "date" not in found:
         frame = _dates(path, frame, opts.year or 0)
+    else:  # the reasons name the file's own date column
+        frame = frame.with_columns(pl.lit(found["date"]).alias("_fb_date_column"))
     return frame, notes
 
 
@@ -108,23 +110,23 @@ def _dates(path: Path, frame: pl.DataFrame, year: int) -> pl.DataFrame:
             )
     step = -1 if newest_first else 1
     cursor = dt.date(year, 12, 31) if newest_first else dt.date(year, 1, 1)
-    dates: list[dt.date | None] = []
+    days: list[dt.date | None] = []
     errors: list[str | None] = []
     for month, weekday in zip(months, weekdays, strict=True):
         if month is None or not 1 <= month <= 12:
-            dates.append(None)
+            days.append(None)
             errors.append(reason("Post Month", "not a month (1..12)"))
             continue
         if weekday is None or not 1 <= weekday <= 7:
-            dates.append(None)
+            days.append(None)
             errors.append(reason("Post Weekday", "not a weekday (1..7)"))
             continue
         day = _place(cursor, year, month, (weekday - 2) % 7, step)
-        dates.append(day)
+        days.append(day)
         errors.append(None if day else reason("Post Weekday", "does not fit the file's order"))
         cursor = day or cursor
     return frame.with_columns(
-        pl.Series("_fb_date", dates, dtype=pl.Date),
+        pl.Series("_fb_date", days, dtype=pl.Date),
         pl.Series("__date_error", errors, dtype=pl.String),
     )
 
@@ -148,6 +150,11 @@ def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
             df = df.with_columns(pl.lit(None, pl.String).alias(f"_fb_{key}"))
     if "__date_error" in df.columns:
         df = df.with_columns(pl.coalesce(ERROR, "__date_error").alias(ERROR))
+    date_notes: list[str] = []
+    if df.schema["_fb_date"] == pl.String:
+        column = df["_fb_date_column"].drop_nulls()
+        label = {"_fb_date": column[0]} if len(column) else None
+        df, date_notes = dates.read(df, {"_fb_date": "_fb_date"}, opts, labels=label)
     # empty counts are zero when the total says so (the sample leaves zeros blank)
     counts = [pl.col(f"_fb_{k}").str.strip_chars().cast(pl.Float64, strict=False) for k in COUNTS]
     total = pl.col("_fb_total").str.strip_chars().cast(pl.Float64, strict=False)
@@ -179,7 +186,7 @@ def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
         SRC,
         ERROR,
     )
-    return Parsed(table="audience", rows=rows, dedupe_key=None, finalise=per_day)
+    return Parsed(table="audience", rows=rows, dedupe_key=None, finalise=per_day, dates=date_notes)
 
 
 def per_day(posts: pl.DataFrame) -> pl.DataFrame:

@@ -22,6 +22,9 @@ class Format:
     parse: Callable[[pl.DataFrame, Options], Parsed]
     # a table format: --map can rename its columns
     tabular: bool = True
+    # (raw column, the metric it feeds): the summary warns when rejected rows are skewed
+    # on one of them (dashboard/ingest/skew.py)
+    skew_fields: tuple[tuple[str, str], ...] = ()
 
 
 FORMATS: dict[str, Format] = {
@@ -32,14 +35,22 @@ FORMATS: dict[str, Format] = {
             "CSV already in the contract's columns (interactions or audience)",
             contract.load_csv,
             contract.parse,
+            skew_fields=contract.SKEW_FIELDS,
         ),
         Format(
             "parquet",
             "Parquet already in the contract's columns (interactions or audience)",
             contract.load_parquet,
             contract.parse,
+            skew_fields=contract.SKEW_FIELDS,
         ),
-        Format("twcs", "Kaggle 'Customer Support on Twitter' (twcs.csv)", twcs.load, twcs.parse),
+        Format(
+            "twcs",
+            "Kaggle 'Customer Support on Twitter' (twcs.csv)",
+            twcs.load,
+            twcs.parse,
+            skew_fields=(("inbound", "the response rate"),),
+        ),
         Format(
             "twitter-json",
             "Twitter API v1.1 tweet arrays / JSON lines, or API v2 responses",
@@ -47,7 +58,13 @@ FORMATS: dict[str, Format] = {
             twitter_json.parse,
             tabular=False,
         ),
-        Format("tickets", "Kaggle customer-support-tickets CSV", tickets.load, tickets.parse),
+        Format(
+            "tickets",
+            "Kaggle customer-support-tickets CSV",
+            tickets.load,
+            tickets.parse,
+            skew_fields=tickets.SKEW_FIELDS,
+        ),
         Format(
             "facebook-posts",
             "UCI Facebook page post metrics (per-post CSV)",

@@ -34,6 +34,11 @@ class Options:
     year: int | None = None
     # the data directory imported into (threads continue conversations stored there)
     data_dir: Path | None = None
+    # a strftime format for every timestamp column (--date-format); None: detected per
+    # file (dashboard/ingest/dates.py)
+    date_format: str | None = None
+    # the time of the import (tests pin it): timestamps after it + a day are rejected
+    now: dt.datetime | None = None
 
 
 @dataclass
@@ -57,6 +62,12 @@ class Parsed:
     content_columns: tuple[str, ...] = ()
     # applied to the new, valid records before writing (e.g. posts -> one row per day)
     finalise: Callable[[pl.DataFrame], pl.DataFrame] | None = None
+    # how the dates were read, one line per file ("dates read as ...")
+    dates: list[str] = field(default_factory=list)
+    # why some inbound messages carry time_known = false; the summary counts the new
+    # conversations concerned: "speed unavailable for N <noun>: <why>"
+    time_unknown: str | None = None
+    conversation_noun: str = "conversations"
 
 
 @dataclass
@@ -75,6 +86,11 @@ class IngestSummary:
     rejects_files: list[Path] = field(default_factory=list)
     written_files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # how each file's dates were read (dashboard/ingest/dates.py)
+    dates: list[str] = field(default_factory=list)
+    # what changes the meaning of the figures: a metric unavailable for some rows,
+    # rejected rows skewed on a field a metric uses (shown prominently by the upload page)
+    warnings: list[str] = field(default_factory=list)
     sentiment_scored: int = 0
     seconds: float = 0.0
 
@@ -97,11 +113,13 @@ class IngestSummary:
             out.append(f"written: {n:,} {table} rows")
         if self.first is not None:
             out.append(f"date range: {_fmt(self.first)} to {_fmt(self.last)}")
+        out.extend(self.dates)
         out.append(f"brands: {', '.join(self.brands) or '-'}")
         out.append(f"channels: {', '.join(self.channels) or '-'}")
         if self.sentiment_scored:
             out.append(f"sentiment computed (VADER) for {self.sentiment_scored:,} messages")
         out.extend(f"rejected rows with reasons: {p}" for p in self.rejects_files)
+        out.extend(f"warning: {warning}" for warning in self.warnings)
         out.extend(f"note: {note}" for note in self.notes)
         if self.seconds:
             rate = self.rows_read / self.seconds if self.seconds else 0

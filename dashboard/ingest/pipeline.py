@@ -9,6 +9,7 @@ a fatal problem, including a file none of whose rows is usable.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -23,7 +24,7 @@ import polars as pl
 
 from dashboard.core.schema import CHANNELS
 from dashboard.data import store
-from dashboard.ingest import existing, sentiment, validate
+from dashboard.ingest import dates, existing, sentiment, skew, validate
 from dashboard.ingest.formats import FORMATS, Format
 from dashboard.ingest.model import (
     ERROR,
@@ -56,12 +57,17 @@ def ingest_files(
     year: int | None = None,
     progress: Progress | None = None,
     now: dt.datetime | None = None,
+    date_format: str | None = None,
 ) -> IngestSummary:
-    """Import `paths` in format `fmt` into `data_dir`; raises IngestError when fatal."""
+    """Import `paths` in format `fmt` into `data_dir`; raises IngestError when fatal.
+    `date_format` (strftime) reads every timestamp column; without it the reading is
+    detected per file (dashboard/ingest/dates.py)."""
     started = time.perf_counter()
     progress = progress or NoProgress()
     form = _format(fmt)
+    now = now or dt.datetime.now(dt.UTC)
     opts = _options(form, brand, channel, mapping or {}, tz, year, Path(data_dir))
+    opts = dataclasses.replace(opts, date_format=_date_format(date_format), now=now)
     paths = [Path(p) for p in paths]
     if not paths:
         raise IngestError("no input files given")
@@ -94,13 +100,20 @@ def ingest_files(
     rows = _skip_existing(data_dir, parsed.table, rows)
 
     summary = IngestSummary(
-        format=fmt, files=[p.name for p in paths], rows_read=raw.height, notes=notes + parsed.notes
+        format=fmt,
+        files=[p.name for p in paths],
+        rows_read=raw.height,
+        notes=notes + parsed.notes,
+        dates=parsed.dates,
     )
     _count(summary, raw, rows, rejects)
     summary.rejects_files = _write_rejects(data_dir, raw, rejects, now)
     _fail_on_unusable_files(summary, raw, rows, rejects, paths)
 
     new = rows.filter(~pl.col("_dup")).drop("_dup", ERROR)
+    summary.warnings = _time_unknown(new, parsed) + skew.skew_warnings(
+        raw, rejects[SRC], form.skew_fields, "the file" if len(paths) == 1 else "the files"
+    )
     if parsed.finalise is not None:
         new = parsed.finalise(new)
     if parsed.table == "interactions" and new.height:
@@ -137,8 +150,11 @@ def _options(
         zoneinfo.ZoneInfo(tz)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise IngestError(f"--tz {tz!r}: unknown time zone") from exc
-    if year is not None and not 1900 <= year <= 2200:
-        raise IngestError(f"--year {year}: not a plausible year")
+    this_year = dt.datetime.now(dt.UTC).year
+    if year is not None and not dates.PLAUSIBLE_FROM.year <= year <= this_year:
+        raise IngestError(
+            f"--year {year}: not a plausible year ({dates.PLAUSIBLE_FROM.year} to {this_year})"
+        )
     if mapping and not form.tabular:
         raise IngestError(f"--map applies to table formats, not to {form.name}")
     return Options(
@@ -149,6 +165,28 @@ def _options(
         year=year,
         data_dir=data_dir,
     )
+
+
+def _date_format(fmt: str | None) -> str | None:
+    if fmt is None or not fmt.strip():
+        return None
+    problem = dates.check_format(fmt.strip())
+    if problem:
+        raise IngestError(f"--date-format {fmt!r}: not a usable format: {problem}")
+    return fmt.strip()
+
+
+def _time_unknown(new: pl.DataFrame, parsed: Parsed) -> list[str]:
+    """ "speed unavailable for N conversations: why" when new conversations open with a
+    message whose time the source does not give (time_known = false)."""
+    if parsed.table != "interactions" or new.height == 0:
+        return []
+    unknown = new.filter((pl.col("direction") == "inbound") & (pl.col("time_known").not_()))
+    n = unknown.select(pl.struct("brand", "conversation_id").n_unique()).item()
+    if not n:
+        return []
+    why = parsed.time_unknown or "the file gives no time for their first message (time_known)"
+    return [f"speed unavailable for {n:,} {parsed.conversation_noun}: {why}"]
 
 
 def _split(raw: pl.DataFrame, rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

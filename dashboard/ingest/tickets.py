@@ -4,9 +4,10 @@ Each ticket is a conversation `<brand>:ticket-<Ticket ID>` of up to three events
 
 1. opening (inbound, the customer's Ticket Subject + Description) at the ticket's
    creation time: a `Ticket Created` / `Created At` / `Opened At` column when the file
-   has one. The Kaggle file has none, so the ticket is taken as opened at 00:00 (--tz)
-   of the day of its first response; its first-response times are then upper bounds
-   (the summary notes it).
+   has one. The Kaggle file has none: then the opening is stored at the ticket's
+   earliest known time (its First Response Time) with time_known = false, so the ticket
+   lands on its real day and no response time is measured from an invented creation
+   time (speed is unavailable for these tickets, and the summary says so).
 2. first reply (outbound, by the brand) at `First Response Time`; on tickets that are
    not closed it carries resolved = false (the status says the case is still open).
 3. closing (outbound, resolved = true, the `Resolution` text and the
@@ -15,7 +16,8 @@ Each ticket is a conversation `<brand>:ticket-<Ticket ID>` of up to three events
 Channels: Email -> email, Chat -> chat, Phone -> phone, Social media -> --channel
 (default `other`: the file does not say which network). Rejected with a reason:
 resolution before the first response, a Closed ticket without a resolution time,
-unknown status or channel, a rating outside 1..5, unparseable timestamps.
+unknown status or channel, a rating outside 1..5, unreadable or implausible timestamps
+(one reading of the dates for the whole file: dashboard/ingest/dates.py).
 The brand is a `Brand`/`Company` column, else --brand (required). Customers are keyed
 by their e-mail (lowercased), else name, and pseudonymised; names are never stored.
 """
@@ -26,13 +28,19 @@ from pathlib import Path
 
 import polars as pl
 
-from dashboard.ingest import readers, validate
+from dashboard.ingest import dates, readers, validate
 from dashboard.ingest.model import ERROR, SRC, IngestError, Options, Parsed
 from dashboard.ingest.validate import flag, reason
 
 ID, STATUS, CHANNEL = "Ticket ID", "Ticket Status", "Ticket Channel"
 FIRST, RESOLVED, CSAT = "First Response Time", "Time to Resolution", "Customer Satisfaction Rating"
 REQUIRED = [ID, STATUS, CHANNEL, FIRST, RESOLVED]
+# fields a metric is built on: a rejection pattern on them biases the figures
+SKEW_FIELDS = (
+    (STATUS, "resolution"),
+    (CHANNEL, "the channel mix"),
+    (CSAT, "satisfaction"),
+)
 OPENED = ("Ticket Created", "Created At", "Opened At", "Date Created", "Ticket Date")
 BRAND_COLUMNS = ("Brand", "Company")
 CHANNELS = {
@@ -96,7 +104,7 @@ def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
         if col not in df.columns:
             df = df.with_columns(pl.lit(None, pl.String).alias(col))
     opened_col = next((c for c in OPENED if c in df.columns), None)
-    notes = []
+    notes: list[str] = []
     brand = pl.coalesce(
         *[pl.col(c).str.strip_chars() for c in BRAND_COLUMNS], pl.lit(opts.brand, pl.String)
     )
@@ -110,8 +118,6 @@ def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
         .then(pl.lit(opts.channel or "other"))
         .otherwise(channel_raw.replace_strict(CHANNELS, default=None))
         .alias("channel"),
-        validate.parse_timestamp(pl.col(FIRST), opts.tz).alias("t_first"),
-        validate.parse_timestamp(pl.col(RESOLVED), opts.tz).alias("t_resolved"),
     )
     df = flag(df, pl.col("tid").is_null(), reason(ID, "missing value"))
     df = flag(df, pl.col("brand").is_null(), reason("Brand", "missing value (give --brand)"))
@@ -120,10 +126,11 @@ def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
     )
     df = flag(df, pl.col("channel").is_null(), reason(CHANNEL, "unknown value"))
     df = flag(df, pl.col(FIRST).is_null(), reason(FIRST, "missing value"))
-    for col, parsed in ((FIRST, "t_first"), (RESOLVED, "t_resolved")):
-        df = flag(
-            df, pl.col(col).is_not_null() & pl.col(parsed).is_null(), reason(col, "not a timestamp")
-        )
+    # one reading of the dates over all the file's timestamp columns
+    stamps = {FIRST: "t_first", RESOLVED: "t_resolved"}
+    if opened_col:
+        stamps[opened_col] = "t_open"
+    df, date_notes = dates.read(df, stamps, opts)
     df = flag(
         df,
         pl.col("closed") & pl.col("t_resolved").is_null(),
@@ -136,25 +143,32 @@ def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
         reason(RESOLVED, "resolution precedes the first response"),
     )
     df = validate.number(df, CSAT, pl.Int8, lo=1, hi=5)
+    unknown = None
     if opened_col:
-        df = df.with_columns(validate.parse_timestamp(pl.col(opened_col), opts.tz).alias("t_open"))
-        df = flag(df, pl.col("t_open").is_null(), reason(opened_col, "not a timestamp"))
+        df = flag(df, pl.col("t_open").is_null(), reason(opened_col, "missing value"))
         df = flag(
             df, pl.col("t_open") > pl.col("t_first"), reason(opened_col, "after the first response")
         )
+        df = df.with_columns(pl.lit(None, pl.Boolean).alias("open_time_known"))
     else:
+        # no creation time: the opening takes the ticket's earliest known time, marked
+        # unknown, instead of an invented one (00:00 of that day would turn the time of
+        # day into a "response time")
         df = df.with_columns(
-            pl.col("t_first")
-            .dt.convert_time_zone(opts.tz)
-            .dt.truncate("1d")
-            .dt.convert_time_zone("UTC")
-            .alias("t_open")
+            pl.col("t_first").alias("t_open"), pl.lit(False).alias("open_time_known")
         )
-        notes.append(
-            "no ticket creation time in the file: tickets are taken as opened at "
-            f"00:00 ({opts.tz}) of their first-response day, so response times "
-            "are upper bounds"
+        unknown = (
+            "the file has no creation time (first response cannot be measured); each "
+            "opening is stored at its first response with time_known = false"
         )
+    return Parsed(
+        table="interactions",
+        rows=_events(df),
+        notes=notes,
+        dates=date_notes,
+        time_unknown=unknown,
+        conversation_noun="tickets",
+    )
     return Parsed(table="interactions", rows=_events(df), notes=notes)
 
 
@@ -194,6 +208,7 @@ def _events(df: pl.DataFrame) -> pl.DataFrame:
         opening_text.alias("text"),
         pl.lit(None, pl.Int8).alias("csat"),
         pl.lit(None, pl.Boolean).alias("resolved"),
+        pl.col("open_time_known").alias("time_known"),
     )
     reply = df.select(
         event_id("reply"),

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import polars as pl
 
-from dashboard.ingest import readers, threads, validate
-from dashboard.ingest.model import ERROR, SRC, Options, Parsed
+from dashboard.ingest import dates, readers, threads
+from dashboard.ingest.model import ERROR, FILE, SRC, Options, Parsed
 from dashboard.ingest.validate import flag, reason
 
 REQUIRED = ["tweet_id", "author_id", "inbound", "created_at", "text", "in_response_to_tweet_id"]
@@ -56,6 +56,7 @@ def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
     df = raw.select(
         SRC,
         ERROR,
+        pl.col(FILE),
         clean_id(pl.col("tweet_id")).alias("interaction_id"),
         # a multi-id in_response_to is unusual: the first id is the parent
         clean_id(pl.col("in_response_to_tweet_id").str.split(",").list.first()).alias("parent"),
@@ -65,7 +66,6 @@ def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
         .when(flag_value.is_in(_FALSE))
         .then(pl.lit("outbound"))
         .alias("direction"),
-        validate.parse_timestamp(pl.col("created_at"), opts.tz).alias("ts"),
         pl.col("created_at"),
         pl.col("inbound"),
         pl.col("text"),
@@ -73,11 +73,7 @@ def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
     )
     df = flag(df, pl.col("interaction_id").is_null(), reason("tweet_id", "missing value"))
     df = flag(df, pl.col("direction").is_null(), reason("inbound", "not true/false"))
-    df = flag(
-        df,
-        pl.col("created_at").is_not_null() & pl.col("ts").is_null(),
-        reason("created_at", "not a timestamp"),
-    )
+    df, date_notes = dates.read(df, {"created_at": "ts"}, opts)
     df = _fill_parents_from_responses(df)
     notes: list[str] = []
 
@@ -128,7 +124,9 @@ def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
         SRC,
         ERROR,
     )
-    return Parsed(table="interactions", rows=rows, notes=notes, brand_handles=handles)
+    return Parsed(
+        table="interactions", rows=rows, notes=notes, brand_handles=handles, dates=date_notes
+    )
 
 
 def _fill_parents_from_responses(df: pl.DataFrame) -> pl.DataFrame:

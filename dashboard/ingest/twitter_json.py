@@ -24,7 +24,7 @@ from typing import Any
 
 import polars as pl
 
-from dashboard.ingest import readers, threads, validate
+from dashboard.ingest import dates, readers, threads
 from dashboard.ingest.model import ERROR, ROW, SRC, IngestError, Options, Parsed
 from dashboard.ingest.validate import flag, reason
 
@@ -166,18 +166,13 @@ def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
     spelled = raw.filter(is_brand)["author"].drop_nulls()
     brand = spelled[0] if len(spelled) else brand
     df = raw.with_columns(
-        validate.parse_timestamp(pl.col("created_at"), opts.tz).alias("ts"),
         pl.when(is_brand).then(pl.lit("outbound")).otherwise(pl.lit("inbound")).alias("direction"),
     )
     df = flag(df, pl.col("id").is_null(), reason("id", "missing value"))
     df = flag(
         df, pl.col("retweet").is_not_null(), reason("retweeted_status", "a retweet, not a message")
     )
-    df = flag(
-        df,
-        pl.col("created_at").is_not_null() & pl.col("ts").is_null(),
-        reason("created_at", "not a timestamp"),
-    )
+    df, date_notes = dates.read(df, {"created_at": "ts"}, opts)
 
     links = df.filter(pl.col("id").is_not_null()).unique("id", keep="first", maintain_order=True)
     root, cycle = threads.roots(links["id"], links["in_reply_to"])
@@ -227,7 +222,12 @@ def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
         else []
     )
     return Parsed(
-        table="interactions", rows=rows, brand_handles={brand}, content_columns=content, notes=notes
+        table="interactions",
+        rows=rows,
+        brand_handles={brand},
+        content_columns=content,
+        notes=notes,
+        dates=date_notes,
     )
 
 

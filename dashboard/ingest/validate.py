@@ -12,31 +12,12 @@ import datetime as dt
 import polars as pl
 
 from dashboard.core.schema import AUDIENCE, CHANNELS, DIRECTIONS, INTERACTIONS
-from dashboard.ingest.model import ERROR, SRC
+from dashboard.ingest import dates
+from dashboard.ingest.model import ERROR, SRC, Options
 
 _TRUE = ("true", "t", "yes", "y", "1", "1.0")
 _FALSE = ("false", "f", "no", "n", "0", "0.0")
-# Timestamps with an offset (a trailing Z or " UTC" is rewritten to +00:00 first)...
-_AWARE = (
-    "%Y-%m-%dT%H:%M:%S%.f%z",
-    "%Y-%m-%d %H:%M:%S%.f%z",
-    "%Y-%m-%dT%H:%M%z",
-    "%Y-%m-%d %H:%M%z",
-    "%a %b %d %H:%M:%S %z %Y",
-)
-# ...and without one: these are read in the --tz time zone (default UTC).
-_NAIVE = (
-    "%Y-%m-%dT%H:%M:%S%.f",
-    "%Y-%m-%d %H:%M:%S%.f",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-)
-# Messages stamped more than a day after the import are clock or parsing errors.
-FUTURE_SLACK = dt.timedelta(days=1)
-UTC_US = pl.Datetime("us", "UTC")
+UTC_US = dates.UTC_US
 
 
 def reason(column: str, problem: str) -> str:
@@ -130,58 +111,13 @@ def boolean(df: pl.DataFrame, col: str) -> pl.DataFrame:
     return df.with_columns(value.otherwise(None).cast(pl.Boolean).alias(col))
 
 
-def parse_timestamp(raw: pl.Expr, tz: str) -> pl.Expr:
-    """Text to a UTC timestamp; null where it does not parse."""
-    return raw.map_batches(lambda s: parse_timestamps(s, tz), return_dtype=UTC_US)
-
-
-def parse_timestamps(values: pl.Series, tz: str) -> pl.Series:
-    """Try each known format on the values no earlier format could read, the formats
-    that fit a sample of the data first: one pass over the column for a uniform file."""
-    text = (
-        values.cast(pl.String)
-        .str.strip_chars()
-        .str.replace(r"(?i)(Z| UTC| GMT)$", "+00:00")
-        .str.replace(r"([+-]\d\d):(\d\d)$", "$1$2")
-    )
-    formats = [(f, True) for f in _AWARE] + [(f, False) for f in _NAIVE]
-    sample = text.drop_nulls().head(1000)
-    formats.sort(key=lambda f: -_strptime(sample, f[0], f[1], tz).is_not_null().sum())
-    out = pl.Series(values.name, [None] * len(values), dtype=UTC_US)
-    todo = text.is_not_null()
-    for fmt, aware in formats:
-        index = todo.arg_true()
-        if index.len() == 0:
-            break
-        parsed = _strptime(text.gather(index), fmt, aware, tz)
-        ok = parsed.is_not_null()
-        if ok.any():
-            out = out.scatter(index.filter(ok), parsed.filter(ok))
-            todo = todo.scatter(index.filter(ok), False)
-    return out
-
-
-def _strptime(text: pl.Series, fmt: str, aware: bool, tz: str) -> pl.Series:
-    if aware:
-        return text.str.strptime(UTC_US, fmt, strict=False)
-    local = text.str.strptime(pl.Datetime("us"), fmt, strict=False)
-    return local.dt.replace_time_zone(
-        tz, ambiguous="earliest", non_existent="null"
-    ).dt.convert_time_zone("UTC")
-
-
 def timestamp(df: pl.DataFrame, col: str, tz: str, now: dt.datetime | None = None) -> pl.DataFrame:
-    """A UTC timestamp column; text without an offset is read in `tz`."""
+    """A UTC timestamp column; text is read as dashboard/ingest/dates.py reads a file
+    (one reading for the column), typed values without a zone are in `tz`. Dates before
+    2000 or more than a day after `now` are errors."""
     source = df.schema[col]
     if source == pl.String:
-        value = parse_timestamp(pl.col(col), tz)
-        df = df.with_columns(value.alias("__ts"))
-        df = flag(
-            df,
-            pl.col(col).str.strip_chars().ne("") & pl.col("__ts").is_null(),
-            reason(col, "not a timestamp"),
-        )
-        df = df.with_columns(pl.col("__ts").alias(col)).drop("__ts")
+        df, _ = dates.read(df, {col: col}, Options(tz=tz, now=now))
     elif isinstance(source, pl.Datetime):
         col_expr = pl.col(col).cast(pl.Datetime("us", source.time_zone))
         if source.time_zone is None:
@@ -196,10 +132,11 @@ def timestamp(df: pl.DataFrame, col: str, tz: str, now: dt.datetime | None = Non
             .alias(col)
         )
     else:
-        df = flag(df, pl.col(col).is_not_null(), reason(col, "not a timestamp"))
+        df = flag(df, pl.col(col).is_not_null(), reason(col, dates.NOT_A_TIMESTAMP))
         df = df.with_columns(pl.lit(None, UTC_US).alias(col))
-    limit = (now or dt.datetime.now(dt.UTC)) + FUTURE_SLACK
-    return flag(df, pl.col(col) > limit, reason(col, "in the future"))
+    limit = (now or dt.datetime.now(dt.UTC)) + dates.FUTURE_SLACK
+    df = flag(df, pl.col(col) < dates.PLAUSIBLE_FROM, reason(col, dates.TOO_EARLY))
+    return flag(df, pl.col(col) > limit, reason(col, dates.FUTURE))
 
 
 def date(df: pl.DataFrame, col: str, tz: str, now: dt.datetime | None = None) -> pl.DataFrame:
@@ -243,6 +180,7 @@ def interactions(df: pl.DataFrame, tz: str, now: dt.datetime | None = None) -> p
     df = number(df, "csat", pl.Int8, lo=1, hi=5)
     df = number(df, "nps", pl.Int8, lo=0, hi=10)
     df = boolean(df, "resolved")
+    df = boolean(df, "time_known")
     df = required(df, [f.name for f in INTERACTIONS if not f.nullable])
     return df.select([*INTERACTIONS.names, SRC, ERROR])
 

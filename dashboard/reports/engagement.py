@@ -10,6 +10,7 @@ import polars as pl
 from dashboard.commands.common import add_filter_args, filters_from_args, open_connection
 from dashboard.data import sql
 from dashboard.views import engagement, evidence
+from dashboard.views.bounds import plausible_days
 
 # The contract of `chi report engagement`: the view's account columns but the page's
 # note, then below_min_n (the account's conversations under min n).
@@ -24,14 +25,16 @@ def run(args: argparse.Namespace) -> pl.DataFrame:
     con, config = open_connection(args)
     filters = filters_from_args(args, con, config)
     # without --from/--to, cover the audience days too (the defaults are the
-    # conversations' first and last day)
-    bounds = sql.run(con, "engagement_audience_bounds").row(0, named=True)
-    if args.date_from is None and bounds["first_day"] is not None:
-        filters = dataclasses.replace(
-            filters, date_from=min(filters.date_from, bounds["first_day"])
-        )
-    if args.date_to is None and bounds["last_day"] is not None:
-        filters = dataclasses.replace(filters, date_to=max(filters.date_to, bounds["last_day"]))
+    # conversations' first and last day), as far as they are plausible (views/bounds.py)
+    first, last = plausible_days()
+    audience = sql.run(con, "engagement_audience_bounds").select(
+        pl.col("first_day").clip(first, last), pl.col("last_day").clip(first, last)
+    )
+    first_day, last_day = audience.row(0)
+    if args.date_from is None and first_day is not None:
+        filters = dataclasses.replace(filters, date_from=min(filters.date_from, first_day))
+    if args.date_to is None and last_day is not None:
+        filters = dataclasses.replace(filters, date_to=max(filters.date_to, last_day))
     accounts = engagement.fan_action(con, config, filters).accounts.select(COLUMNS)
     # the one minimum-n rule of every report: the account's conversations
     return evidence.flag_below_min_n(accounts, config.min_n)

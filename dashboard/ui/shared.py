@@ -99,11 +99,14 @@ def filters_sidebar(tz_default: str | None = None) -> Filters | None:
     Returns None (after showing why) when there is no data at all.
     """
     known = bounds()
+    note = known.implausible_note()  # stored by other means than chi ingest
     if known.conversations == 0:
         st.info(
             "There are no conversations in the data directory yet. "
             "Run `chi demo` for demo data or `chi ingest` to import your exports."
         )
+        if note:
+            st.caption(note)
         return None
     _notice_unknown("brand", known.brands)
     _notice_unknown("channel", known.channels)
@@ -150,6 +153,8 @@ def filters_sidebar(tz_default: str | None = None) -> Filters | None:
             help="Days, weeks and months are cut in this time zone.",
         )
         rollup_notice()
+        if note:
+            st.caption(note)
     if date_from > date_to:
         st.warning(f"'From' is after 'To'; showing the single day {date_to}.")
         date_from = date_to

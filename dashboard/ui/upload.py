@@ -42,6 +42,12 @@ class StreamlitProgress:
 
 
 def show_summary(summary: IngestSummary) -> None:
+    # what changes the meaning of the figures comes first: a metric unavailable for some
+    # rows, rejected rows skewed on a field a metric uses
+    for warning in summary.warnings:
+        st.warning(warning[:1].upper() + warning[1:])
+    for line in summary.dates:
+        st.caption(line[:1].upper() + line[1:] + ".")
     columns = st.columns(4)
     columns[0].metric("Rows read", f"{summary.rows_read:,}")
     columns[1].metric("Accepted", f"{summary.accepted:,}")
@@ -65,7 +71,7 @@ def show_summary(summary: IngestSummary) -> None:
 
 def import_uploads(uploads: list[Any], fmt: str, data_dir: Path, **options: Any) -> None:
     """Import the uploaded files into `data_dir` and show the outcome; `options` are
-    ingest_files' (brand, channel, tz, year). Then store the rollups."""
+    ingest_files' (brand, channel, tz, year, date_format). Then store the rollups."""
     with tempfile.TemporaryDirectory(prefix="chi-upload-") as tmp:
         paths = []
         for i, upload in enumerate(uploads):

@@ -170,10 +170,7 @@ def _row(
     if link:
         name = f'<a href="{escape(link)}" target="_self">{name}</a>'
     if score.suppressed:
-        meta = (
-            f"not enough data ({score.conversations:,} conversations, fewer than "
-            f"{board.min_n})"
-        )
+        meta = f"not enough data ({score.conversations:,} conversations, fewer than {board.min_n})"
         value = f'<span class="chi-index chi-none">n&lt;{board.min_n}</span>'
     else:
         meta = f"n = {score.n:,}"

@@ -178,12 +178,17 @@ create or replace macro mean_bound(total, squares, n, side) as
         + side * t95(n - 1) * sqrt(greatest(squares - total ^ 2 / n, 0) / (n - 1) / n)
     end;
 
+-- clamped(x, lo, hi): x kept inside lo..hi; null stays null (greatest and least
+-- would skip a null and return a bound: an interval of no data must stay empty).
+create or replace macro clamped(x, lo, hi) as
+    case when x is not null then greatest(lo, least(hi, x)) end;
+
 -- score_bound(score, variance, df, side): a bound of the 95 % interval of a 0..100
 -- score with the given variance and degrees of freedom, score +- t95(df) x
 -- sqrt(variance), kept inside 0..100; side -1 lower, +1 upper. Null when df < 1.
 create or replace macro score_bound(score, variance, df, side) as
     case when df >= 1 then
-        greatest(0.0, least(100.0, score + side * t95(df) * sqrt(greatest(variance, 0))))
+        clamped(score + side * t95(df) * sqrt(greatest(variance, 0)), 0.0, 100.0)
     end;
 
 -- order_rank_offset(n, p, side): the rank (1-based, not yet rounded) of the bound of
@@ -222,10 +227,10 @@ create or replace macro scored(t, weights) as table
         *,
         wilson_bound(answered_n, conversations_n, -1) as response_rate_ci_low,
         wilson_bound(answered_n, conversations_n, 1) as response_rate_ci_high,
-        greatest(0.0, 50 * (1 + mean_bound(mood_sentiment_sum, mood_sentiment_sq_sum,
-            mood_sentiment_n, -1))) as mood_ci_low,
-        least(100.0, 50 * (1 + mean_bound(mood_sentiment_sum, mood_sentiment_sq_sum,
-            mood_sentiment_n, 1))) as mood_ci_high,
+        clamped(50 * (1 + mean_bound(mood_sentiment_sum, mood_sentiment_sq_sum,
+            mood_sentiment_n, -1)), 0.0, 100.0) as mood_ci_low,
+        clamped(50 * (1 + mean_bound(mood_sentiment_sum, mood_sentiment_sq_sum,
+            mood_sentiment_n, 1)), 0.0, 100.0) as mood_ci_high,
         wilson_bound(within_target_n, timed_n, -1) as speed_ci_low,
         wilson_bound(within_target_n, timed_n, 1) as speed_ci_high,
         wilson_bound(resolved_n, conversations_n, -1) as resolution_ci_low,
@@ -242,12 +247,12 @@ create or replace macro scored(t, weights) as table
         wilson_bound(dropped_n, answered_n, 1) as drop_rate_ci_high,
         wilson_bound(reopened_n, marked_resolved_n, -1) as reopen_rate_ci_low,
         wilson_bound(reopened_n, marked_resolved_n, 1) as reopen_rate_ci_high,
-        greatest(-100.0, nps - t95(nps_n - 1)
-            * sqrt(nps_variance(promoters_n, detractors_n, nps_n))) as nps_ci_low,
-        least(100.0, nps + t95(nps_n - 1)
-            * sqrt(nps_variance(promoters_n, detractors_n, nps_n))) as nps_ci_high,
-        greatest(0.0, mean_bound(first_response_s_sum, first_response_s_sq_sum,
-            first_response_n, -1)) as mean_first_response_s_ci_low,
+        clamped(nps - t95(nps_n - 1) * sqrt(nps_variance(promoters_n, detractors_n, nps_n)),
+            -100.0, 100.0) as nps_ci_low,
+        clamped(nps + t95(nps_n - 1) * sqrt(nps_variance(promoters_n, detractors_n, nps_n)),
+            -100.0, 100.0) as nps_ci_high,
+        clamped(mean_bound(first_response_s_sum, first_response_s_sq_sum,
+            first_response_n, -1), 0.0, null) as mean_first_response_s_ci_low,
         mean_bound(first_response_s_sum, first_response_s_sq_sum, first_response_n, 1)
             as mean_first_response_s_ci_high,
         50 * mean_bound(sentiment_lift_sum, sentiment_lift_sq_sum, sentiment_lift_n, -1)

@@ -121,6 +121,9 @@ def test_points_under_min_n_are_grey_and_hollow_with_n_on_hover(make_db, config)
     assert traces["twitter"].marker.symbol == ("circle",)
     assert traces["twitter"].customdata[0][0] == 4  # n shown on hover
     assert "n=%{customdata[0]" in traces["twitter"].hovertemplate
+    # and the index's 95 % interval
+    assert traces["twitter"].customdata[0][3].startswith("[95% CI ")
+    assert "%{customdata[3]}" in traces["twitter"].hovertemplate
 
 
 def test_waterfall_steps_sum_to_the_current_index(make_db, config):

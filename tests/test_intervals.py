@@ -201,3 +201,21 @@ def test_reopen_rate_is_the_share_of_resolved_cases_reopened(make_db, config):
     assert (tile.value, tile.n) == (pytest.approx(100 / 3), 3)
     # resolution counts what stayed resolved: 2 of 3
     assert figures(con, config)["resolution"] == pytest.approx(200 / 3)
+
+
+def test_a_figure_without_data_has_no_interval_never_a_bound(make_db, config):
+    # nobody rated, no NPS, no sentiment, no measurable first response (time unknown)
+    rows = [
+        message("c1", "inbound", at(0), time_known=False),
+        message("c1", "outbound", at(0)),
+        message("c2", "inbound", at(0), time_known=False),
+    ]
+    con = make_db(rows)
+    row = figures(con, config)
+    for name in ("mood", "satisfaction"):
+        assert (row[name], row[f"{name}_ci_low"], row[f"{name}_ci_high"]) == (None, None, None)
+    # speed: only c2 (never answered) is timed
+    assert row["timed_n"] == 1
+    for label in ("NPS", "Mean response", "Sentiment lift"):
+        tile = service_tile(con, config, label)
+        assert (tile.value, tile.ci_low, tile.ci_high, tile.n) == (None, None, None, 0), label

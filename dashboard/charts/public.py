@@ -66,6 +66,11 @@ def index_colour(index: float | None) -> str:
     return next(colour for floor, colour in BANDS if index >= floor)
 
 
+def _ci_title(ci: tuple[float, float] | None) -> str:
+    """A component's 95 % interval, as the tooltip of its number."""
+    return "no interval" if ci is None else f"95% CI {ci[0]:.1f}–{ci[1]:.1f}"
+
+
 def change_html(score: BrandScore) -> str:
     """'▲ +1.4 pts' in green, '▼ −2.0 pts' in red, '▬ 0.0 pts' grey; 'new' when unknown."""
     if score.direction is None:
@@ -244,18 +249,22 @@ def card_html(score: BrandScore, board: Board, inline_svg: bool = True) -> str:
         previous = (
             "" if score.previous_index is None else f" · previous period {score.previous_index:.1f}"
         )
+        interval = (
+            f" · 95% CI {score.index_ci[0]:.1f}–{score.index_ci[1]:.1f}" if score.index_ci else ""
+        )
         main = (
             f'<span class="chi-index" style="color:{index_colour(score.index)}">'
             f"{score.index:.1f}</span>{change_html(score)}"
             f'<div class="chi-meta">rank {score.rank} of {ranked} · n = {score.n:,} '
-            f"conversations{previous}</div>"
+            f"conversations{interval}{previous}</div>"
         )
         bars = (
             '<div class="chi-bars">'
             + "".join(
                 f'<div class="chi-bar"><span>{name.capitalize()}</span><div class="chi-track">'
                 f'<div class="chi-fill" style="width:{value or 0:.1f}%"></div></div>'
-                f'<span class="chi-num">{"–" if value is None else f"{value:.1f}"}</span></div>'
+                f'<span class="chi-num" title="{_ci_title(score.component_cis.get(name))}">'
+                f"{'–' if value is None else f'{value:.1f}'}</span></div>"
                 for name, value in score.components.items()
             )
             + "</div>"
@@ -289,12 +298,16 @@ def history_figure(points: tuple[WeekPoint, ...]) -> go.Figure:
         go.Scatter(
             x=[p.week_start for p in points],
             y=[p.index for p in points],
-            customdata=[p.n for p in points],
+            customdata=[
+                (p.n, "" if p.ci is None else f"[95% CI {p.ci[0]:.1f}–{p.ci[1]:.1f}]")
+                for p in points
+            ],
             mode="lines+markers",
             connectgaps=False,
             line={"color": ACCENT, "width": 2},
             marker={"size": 4},
-            hovertemplate="week of %{x|%d %b %Y}: %{y:.1f} (n=%{customdata:,})<extra></extra>",
+            hovertemplate="week of %{x|%d %b %Y}: %{y:.1f} %{customdata[1]} "
+            "(n=%{customdata[0]:,})<extra></extra>",
             name="Weekly index",
         )
     )

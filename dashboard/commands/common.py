@@ -14,6 +14,7 @@ import polars as pl
 
 from dashboard.core import settings
 from dashboard.core.config import Config, ConfigError, load_config
+from dashboard.core.schema import PLAUSIBLE_FROM
 
 
 def add_data_args(parser: argparse.ArgumentParser) -> None:
@@ -57,10 +58,16 @@ def positive_count(text: str) -> int:
 
 
 def iso_date(text: str) -> dt.date:
+    """A YYYY-MM-DD day from 2000 on (schema.PLAUSIBLE_FROM: no stored data is older)."""
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+    if day < PLAUSIBLE_FROM or day.year > 9000:
+        raise argparse.ArgumentTypeError(
+            f"{text}: outside the plausible range (from {PLAUSIBLE_FROM:%Y-%m-%d})"
+        )
+    return day
 
 
 def add_format_arg(parser: argparse.ArgumentParser) -> None:

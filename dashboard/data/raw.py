@@ -25,7 +25,7 @@ import duckdb
 import pyarrow as pa
 
 from dashboard.core.config import Config
-from dashboard.core.schema import TABLES
+from dashboard.core.schema import FUTURE_SLACK, PLAUSIBLE_FROM, TABLES
 from dashboard.data.sql import install_macros, query_text, sql_string
 from dashboard.data.store import parquet_files, table_dir
 
@@ -112,8 +112,18 @@ def from_epoch_us(value: int) -> dt.datetime:
 
 
 def newest_created_at(con: duckdb.DuckDBPyConnection, source: str) -> dt.datetime | None:
-    """max(created_at) of a relation (a table name or a read_parquet(...) call)."""
-    value = con.execute(f"select epoch_us(max(created_at)) from {source}").fetchall()[0][0]
+    """max(created_at) of a relation (a table name or a read_parquet(...) call), over
+    plausible times only (schema.PLAUSIBLE_FROM to a day after now, the importers'
+    rule): a stray year-9999 row must not become the as-of time `dropped` is judged at."""
+    latest = dt.datetime.now(dt.UTC) + FUTURE_SLACK
+    value = con.execute(
+        f"select epoch_us(max(created_at)) from {source} "
+        "where created_at >= $plausible_from and created_at <= $latest",
+        {
+            "plausible_from": dt.datetime.combine(PLAUSIBLE_FROM, dt.time(), dt.UTC),
+            "latest": latest,
+        },
+    ).fetchall()[0][0]
     return None if value is None else from_epoch_us(value)
 
 

@@ -8,7 +8,7 @@ import polars as pl
 
 from dashboard.commands.common import add_filter_args, filters_from_args, open_connection
 from dashboard.reports import public_names
-from dashboard.views import fairness
+from dashboard.views import evidence, fairness
 
 BUCKET_COLUMNS = (
     "brand",
@@ -18,6 +18,7 @@ BUCKET_COLUMNS = (
     "median_first_response_s",
     "within_target_share",
     "happiness_index",  # reported as `index`
+    "below_min_n",
 )
 
 
@@ -42,7 +43,9 @@ def run(args: argparse.Namespace) -> pl.DataFrame:
     if args.premiums:
         frame = fairness.premiums(con, config, filters, args.by_channel)
         return frame if args.by_channel else frame.drop("channel")
-    frame = fairness.buckets(con, config, filters, args.by_channel)
+    frame = evidence.flag_below_min_n(
+        fairness.buckets(con, config, filters, args.by_channel), config.min_n
+    )
     columns = list(BUCKET_COLUMNS)
     if args.by_channel:
         columns.insert(1, "channel")

@@ -18,7 +18,7 @@ from dashboard.core.config import Config
 from dashboard.core.filters import Filters, query_params
 from dashboard.core.vocabulary import FOLLOWER_BUCKET_PHRASES, KNOWN_FOLLOWER_BUCKETS
 from dashboard.data import sql
-from dashboard.views import fairness_trend
+from dashboard.views import evidence, fairness_trend
 from dashboard.views.fairness_intervals import (
     MIN_ANSWERED_FOR_INTERVAL,
     Ratio,
@@ -174,7 +174,12 @@ def premiums(
         )
     frame = pl.DataFrame(rows, schema=PREMIUM_SCHEMA)
     tests = fairness_trend.trend_tests(con, filters, config.min_n, by_channel)
-    return with_verdicts(frame, tests, config)
+    # every report row carries its group's conversations and the min-n flag (evidence)
+    totals = table.group_by("brand", "channel").agg(
+        pl.col("conversations").sum().cast(pl.Int64).alias("conversations")
+    )
+    verdicts = with_verdicts(frame, tests, config).join(totals, on=["brand", "channel"], how="left")
+    return evidence.flag_below_min_n(verdicts, config.min_n)
 
 
 def _response_times(

@@ -366,7 +366,7 @@ def conversation_messages(
 def thin_note(frame: pl.DataFrame, min_n: int) -> str:
     """The caption under the chart: which points are greyed and why."""
     thin = int(frame["below_min_n"].sum())
-    text = "Hover a point for its index and n (conversations). "
+    text = "Hover a point for its index, its 95% interval and n (conversations). "
     if thin:
         return text + (
             f"{thin:,} of {frame.height:,} points have fewer than {min_n} "

@@ -60,6 +60,7 @@ class WeekPoint:
     week_start: dt.date
     index: float | None  # None: suppressed (fewer than min_n) or no conversations
     n: int | None  # None when suppressed
+    ci: tuple[float, float] | None = None  # the index's 95 % interval
 
 
 @dataclass(frozen=True)
@@ -193,7 +194,12 @@ def _week_points(rows: dict, brand: str, weeks: list[dt.date], min_n: int) -> tu
             points.append(WeekPoint(week, None, None))
         else:
             points.append(
-                WeekPoint(week, _round(row["happiness_index"]), int(row["conversations"]))
+                WeekPoint(
+                    week,
+                    _round(row["happiness_index"]),
+                    int(row["conversations"]),
+                    _interval(row, "happiness_index"),
+                )
             )
     return tuple(points)
 
@@ -398,7 +404,16 @@ def _period_json(period: Period | None) -> dict | None:
 
 
 def _points_json(points: tuple[WeekPoint, ...]) -> list[dict]:
-    return [{"week_start": p.week_start.isoformat(), "index": p.index, "n": p.n} for p in points]
+    return [
+        {
+            "week_start": p.week_start.isoformat(),
+            "index": p.index,
+            "index_ci_low": p.ci[0] if p.ci else None,
+            "index_ci_high": p.ci[1] if p.ci else None,
+            "n": p.n,
+        }
+        for p in points
+    ]
 
 
 def brand_json(score: BrandScore, links: dict[str, str]) -> dict:

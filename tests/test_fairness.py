@@ -302,9 +302,16 @@ def test_report_fairness_has_the_documented_columns(data_dir, capsys):
         "follower_bucket",
         "conversations",
         "response_rate",
+        "response_rate_ci_low",
+        "response_rate_ci_high",
         "median_first_response_s",
         "within_target_share",
+        "within_target_share_ci_low",
+        "within_target_share_ci_high",
         "index",
+        "index_ci_low",
+        "index_ci_high",
+        "below_min_n",
     ]
     assert [r["follower_bucket"] for r in rows] == [
         "<100",

@@ -15,9 +15,15 @@ BUCKET_COLUMNS = (
     "follower_bucket",
     "conversations",
     "response_rate",
+    "response_rate_ci_low",
+    "response_rate_ci_high",
     "median_first_response_s",
     "within_target_share",
-    "happiness_index",  # reported as `index`
+    "within_target_share_ci_low",
+    "within_target_share_ci_high",
+    "happiness_index",  # reported as `index`, with index_ci_low / index_ci_high
+    "happiness_index_ci_low",
+    "happiness_index_ci_high",
     "below_min_n",
 )
 

@@ -112,6 +112,9 @@ def test_brand_history_by_slug_or_name(app):
     assert history["brand"] == "Acme" and history["history"][0] == {
         "week_start": "2025-02-10",
         "index": 85.0,
+        # three conversations with the same scores: the delta method sees no spread
+        "index_ci_low": 85.0,
+        "index_ci_high": 85.0,
         "n": 3,
     }
     assert call(app, "/api/brands/Acme.json")[0] == 200

@@ -340,16 +340,26 @@ def methodology(config: Config) -> dict:
             "(and against the channel) of its first customer message.",
             "Answered within target: the first brand reply (in a community, also a peer's "
             "answer) comes strictly after the first customer message and within the target.",
-            "Resolved: when a conversation carries an explicit resolved flag, that flag; "
-            "otherwise the proxy 'answered and not dropped' (the brand card and the feed say "
-            "when it is in use). Dropped: "
+            "Resolved: when a conversation carries an explicit resolved flag, that flag"
+            + (
+                ", as long as it stayed resolved (a case the customer reopens by writing "
+                "again, not positively, no longer counts)"
+                if config.resolution_rule == "stayed_resolved"
+                else ""
+            )
+            + "; otherwise the proxy 'answered and not dropped' (the brand card and the feed "
+            "say when it is in use). Dropped: "
             "the customer wrote last, not positively, and has waited longer than the target.",
+            "Every index and component comes with its 95% interval, computed from the same "
+            "sums (shares: Wilson's interval; mood: the t interval of the mean; the index: "
+            "the delta method over the components' covariances).",
             f"The period is the last {PERIOD_DAYS} days ending on the data's last day "
             f"({config.display_time_zone}); the change is against the {PERIOD_DAYS} days "
             f"before. The sparkline is the weekly index over the last {SPARK_WEEKS} weeks "
             "(weeks start on Monday; the latest week may be partial).",
             f"Groups with fewer than {config.min_n} conversations are suppressed: no index, "
-            "no components, no n and no rank (never shown as 0).",
+            "no components, no n and no rank (never shown as 0); a change is shown only "
+            f"when both periods have at least {config.min_n}.",
             "Brands are ranked by index; figures are rounded to one decimal and the change "
             "is the difference of the rounded figures.",
             "Only brands on the public allowlist appear. The board shows aggregates only: "

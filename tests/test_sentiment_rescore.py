@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dashboard.cli import main
+from dashboard.core.schema import INTERACTIONS
 from dashboard.data import store
 from dashboard.ingest import ingest_files, sentiment
 from dashboard.ingest import rescore as rescore_mod
@@ -110,6 +111,7 @@ def test_rescore_recomputes_chi_scores_keeps_the_sources_and_updates_the_rollups
     # March before: moods 0.2263, 0.4215, 0.4215, -0.2263, 0.6908 (c6 has none)
     #   mean 1.5338 / 5 = 0.30676 -> M = 50 x 1.30676 = 65.338
     assert mood(data_dir, capsys)["2025-03"] == pytest.approx(65.338)
+    before_rows = pl.read_parquet(data_dir / "interactions" / "**" / "*.parquet")
     assert main(["rescore", "--data", str(data_dir)]) == 0
     out = capsys.readouterr().out
     assert "files: 2 read, 2 rewritten" in out
@@ -119,6 +121,15 @@ def test_rescore_recomputes_chi_scores_keeps_the_sources_and_updates_the_rollups
     assert "time: " in out and "rollups: " in out
     values = stored(data_dir)
     assert {k: values[k] for k in AFTER} == AFTER
+    # the files keep the contract's schema and every other value
+    for path in store.parquet_files(data_dir, "interactions"):
+        assert pq.read_schema(path).equals(INTERACTIONS, check_metadata=False)
+    after_rows = pl.read_parquet(data_dir / "interactions" / "**" / "*.parquet")
+    assert (
+        after_rows.drop("sentiment")
+        .sort("interaction_id")
+        .equals(before_rows.drop("sentiment").sort("interaction_id"))
+    )
     # brand replies never get a sentiment
     assert all(v is None for k, v in values.items() if k.endswith("-out"))
     # March after: -0.2263, 0.0, -0.2263, 0.4404 (c3 and c6 have none)
@@ -269,3 +280,13 @@ def test_rescoring_old_data_gives_what_a_fresh_ingest_gives(
     assert (report.messages, report.changed, report.kept) == (3, 3, 0)
     ingest_files([tmp_path / "twcs.csv"], "twcs", tmp_path / "fresh")
     assert stored(tmp_path / "old") == stored(tmp_path / "fresh")
+
+
+def test_a_memo_started_afresh_between_files_gives_the_same_scores(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rescore_mod, "MEMO_MAX", 0)  # forget every score after each file
+    report = rescore_mod.rescore(data_dir)
+    assert (report.changed, report.current, report.kept) == (5, 1, 1)
+    values = stored(data_dir)
+    assert {k: values[k] for k in AFTER} == AFTER

@@ -9,9 +9,10 @@ chi and is replaced by the current score, which may be null when nothing of the
 customer's words is left. So is any value on a text holding a pseudonymised @mention
 (`@u-<16 hex>`): only the twcs and twitter-json importers write those, after scoring
 the text with the original handle (so the old score cannot be recomputed), and
-their formats carry no sentiment of their own. Any other value came from the source (an export's own
-sentiment column, the demo generator) and is kept, as is a missing one: rescoring
-recomputes what chi computed and never invents a value ingest did not give.
+their formats carry no sentiment of their own. Any other value came from the source
+(an export's own sentiment column, the demo generator) and is kept, as is a missing
+one: rescoring recomputes what chi computed and never invents a value ingest did
+not give.
 
 Each interactions file is read whole, and only a file with a changed value is
 written: to a temporary file in the same folder, fsynced, then renamed over the old
@@ -42,6 +43,9 @@ NEEDED = ("brand", "direction", "author_id", "text", "sentiment")
 TMP_SUFFIX = ".rescore.tmp"
 SAME = 1e-9  # VADER rounds to 4 decimals; Parquet keeps float64 exactly
 PSEUDONYM_MENTION = re.compile(r"@u-[0-9a-f]{16}\b")
+# distinct texts whose scores are kept between files (template texts repeat across
+# months); beyond this the memo starts afresh, so memory stays bounded
+MEMO_MAX = 200_000
 
 
 class RescoreError(Exception):
@@ -93,6 +97,7 @@ def rescore(
     for path in files:
         _rescore_file(path, cache, report)
         report.files += 1
+        cache.bound()
         if on_file:
             on_file(path)
     report.seconds = time.perf_counter() - started
@@ -100,7 +105,8 @@ def rescore(
 
 
 class _Scores:
-    """Current and pre-cleaning scores, each distinct text computed once per run."""
+    """Current and pre-cleaning scores, each distinct text computed once (per run, up
+    to MEMO_MAX texts)."""
 
     def __init__(self, handles: dict[str, set[str]]) -> None:
         self.handles = handles
@@ -113,6 +119,11 @@ class _Scores:
             brands, texts = zip(*todo, strict=True)
             scores = sentiment.score(list(texts), brands=list(brands), handles=self.handles)
             self.current.update(zip(todo, scores, strict=True))
+
+    def bound(self) -> None:
+        if len(self.current) + len(self.raw) > MEMO_MAX:
+            self.current.clear()
+            self.raw.clear()
 
     def fill_raw(self, texts: list[str]) -> None:
         todo = [t for t in dict.fromkeys(texts) if t not in self.raw]

@@ -14,6 +14,7 @@ COMMANDS: dict[str, str] = {
     "demo": "demo",
     "ingest": "ingest",
     "rollup": "rollup",
+    "rescore": "rescore",
     "report": "report",
     "export-public": "export_public",
     "bench": "bench",

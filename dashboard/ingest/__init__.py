@@ -6,7 +6,8 @@
 
 Modules: pipeline (the shared run), formats (the registry), one module per format
 (contract, twcs, twitter_json, tickets, facebook_posts), readers (encodings, CSV),
-validate (contract checks), threads (reply threads), sentiment (VADER), pseudonym.
+validate (contract checks), threads (reply threads), sentiment (VADER) of
+customer_text (what the customer wrote), rescore (`chi rescore`), pseudonym.
 """
 
 from dashboard.ingest.formats import FORMATS, Format

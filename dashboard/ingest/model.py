@@ -92,6 +92,8 @@ class IngestSummary:
     # rejected rows skewed on a field a metric uses (shown prominently by the upload page)
     warnings: list[str] = field(default_factory=list)
     sentiment_scored: int = 0
+    # inbound texts with nothing of the customer's words left to score (null sentiment)
+    sentiment_empty: int = 0
     seconds: float = 0.0
 
     @property
@@ -118,6 +120,12 @@ class IngestSummary:
         out.append(f"channels: {', '.join(self.channels) or '-'}")
         if self.sentiment_scored:
             out.append(f"sentiment computed (VADER) for {self.sentiment_scored:,} messages")
+        if self.sentiment_empty:
+            out.append(
+                f"sentiment left empty for {self.sentiment_empty:,} messages: nothing of the "
+                "customer's own words left once @mentions, links and the brand's names are "
+                "removed"
+            )
         out.extend(f"rejected rows with reasons: {p}" for p in self.rejects_files)
         out.extend(f"warning: {warning}" for warning in self.warnings)
         out.extend(f"note: {note}" for note in self.notes)

@@ -117,7 +117,9 @@ def ingest_files(
     if parsed.finalise is not None:
         new = parsed.finalise(new)
     if parsed.table == "interactions" and new.height:
-        new, summary.sentiment_scored = _add_sentiment(new, progress)
+        new, summary.sentiment_scored, summary.sentiment_empty = _add_sentiment(
+            data_dir, new, progress
+        )
         new = _pseudonymise(data_dir, new, parsed)
     progress.stage("writing", None)
     _write(data_dir, parsed.table, new.drop(SRC, strict=False), summary)
@@ -302,29 +304,54 @@ def _write_rejects(
     return written
 
 
-def _add_sentiment(new: pl.DataFrame, progress: Progress) -> tuple[pl.DataFrame, int]:
-    """VADER compound for inbound messages that have text and no sentiment."""
+def _add_sentiment(
+    data_dir: Path, new: pl.DataFrame, progress: Progress
+) -> tuple[pl.DataFrame, int, int]:
+    """VADER compound of what the customer wrote, for inbound messages that have text
+    and no sentiment: the frame, how many got a score, and how many had nothing of the
+    customer's words left to score (they keep a null sentiment)."""
     todo = (
         (pl.col("direction") == "inbound")
         & pl.col("sentiment").is_null()
         & pl.col("text").is_not_null()
     )
     new = new.with_row_index("__i")
-    pending = new.filter(todo).select("__i", "text")
+    pending = new.filter(todo).select("__i", "brand", "text")
     if pending.height == 0:
-        return new.drop("__i"), 0
-    # score each distinct text once (ticket systems repeat template texts a lot)
-    unique = pending.select("text").unique(maintain_order=True)
+        return new.drop("__i"), 0, 0
+    # score each distinct text of a brand once (ticket systems repeat template texts)
+    unique = pending.select("brand", "text").unique(maintain_order=True)
+    handles = _brand_handles(data_dir, new, unique["brand"].unique().to_list())
     progress.stage("sentiment", unique.height)
-    scores = sentiment.score(unique["text"].to_list(), on_chunk=progress.advance)
+    scores = sentiment.score(
+        unique["text"].to_list(),
+        on_chunk=progress.advance,
+        brands=unique["brand"].to_list(),
+        handles=handles,
+    )
     lookup = unique.with_columns(pl.Series("__s", scores, dtype=pl.Float64))
-    scored = pending.join(lookup, on="text", how="left").select("__i", "__s")
+    scored = pending.join(lookup, on=["brand", "text"], how="left").select("__i", "__s")
     new = (
         new.join(scored, on="__i", how="left", maintain_order="left")
         .with_columns(pl.coalesce("sentiment", "__s").alias("sentiment"))
         .drop("__i", "__s")
     )
-    return new, int(scored["__s"].is_not_null().sum())
+    n_scored = int(scored["__s"].is_not_null().sum())
+    return new, n_scored, scored.height - n_scored
+
+
+def _brand_handles(data_dir: Path, new: pl.DataFrame, brands: list[str]) -> dict[str, set[str]]:
+    """brand -> the handles it answers from: outbound authors of this import and of the
+    data already stored (so `chi rescore` later removes the same names)."""
+    handles = sentiment.outbound_handles(new)
+    candidates = pl.DataFrame(
+        {"brand": brands, "direction": ["outbound"] * len(brands)},
+        schema={"brand": pl.String, "direction": pl.String},
+    )
+    stored = existing.lookup(data_dir, "interactions", candidates, ("author_id",))
+    for brand, author in stored.select("brand", "author_id").iter_rows():
+        handles.setdefault(brand, set()).add(author)
+    return handles
 
 
 def _pseudonymise(data_dir: Path, new: pl.DataFrame, parsed: Parsed) -> pl.DataFrame:

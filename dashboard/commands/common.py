@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -217,3 +218,15 @@ def store_rollups(data_dir: Path, config_file: Path | None) -> str:
 def first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def internal_error(verb: str, exc: Exception) -> int:
+    """A bug reported in one line (never a traceback for the user); CHI_DEBUG=1 raises
+    it instead. Returns the exit code 1."""
+    if os.environ.get("CHI_DEBUG"):
+        raise exc
+    print(
+        f"chi {verb}: internal error: {type(exc).__name__}: {exc} (set CHI_DEBUG=1 for details)",
+        file=sys.stderr,
+    )
+    return 1

@@ -9,12 +9,11 @@ line on stderr and exit code 2; nothing is written then.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from dashboard.commands.common import add_data_args, store_rollups
+from dashboard.commands.common import add_data_args, internal_error, store_rollups
 from dashboard.ingest import FORMATS, IngestError, ingest_files
 
 # Show a progress bar from this much input on (or always with --progress).
@@ -120,14 +119,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"{exc.filename or ''}: {exc.strerror or exc}") from exc
     except Exception as exc:  # never a traceback for the user; CHI_DEBUG=1 shows it
-        if os.environ.get("CHI_DEBUG"):
-            raise
-        print(
-            f"chi ingest: internal error: {type(exc).__name__}: {exc} "
-            "(set CHI_DEBUG=1 for details)",
-            file=sys.stderr,
-        )
-        return 1
+        return internal_error("ingest", exc)
     finally:
         if progress is not None:
             progress.close()

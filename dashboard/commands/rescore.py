@@ -12,10 +12,8 @@ kept, seconds and the rollups' refresh. Exit code 0, or 1 when a file was skippe
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 
-from dashboard.commands.common import add_data_args, config_for, store_rollups
+from dashboard.commands.common import add_data_args, config_for, internal_error, store_rollups
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,14 +43,7 @@ def run(args: argparse.Namespace) -> int:
         where = exc.filename or args.data
         raise UserError(f"{where}: {exc.strerror or exc}") from exc
     except Exception as exc:  # never a traceback for the user; CHI_DEBUG=1 shows it
-        if os.environ.get("CHI_DEBUG"):
-            raise
-        print(
-            f"chi rescore: internal error: {type(exc).__name__}: {exc} "
-            "(set CHI_DEBUG=1 for details)",
-            file=sys.stderr,
-        )
-        return 1
+        return internal_error("rescore", exc)
     print("\n".join(report.lines()))
     print(store_rollups(args.data, args.config))
     return 1 if report.skipped else 0

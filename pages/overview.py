@@ -17,8 +17,8 @@ if not tiles[0].value:
     st.info("No conversations match this selection. Widen the dates or clear a filter.")
     st.stop()
 ui.kpi_tiles(tiles)
-with st.expander("Service detail: mean and 90th percentile response, drops, reopens, NPS, lift"):
-    ui.kpi_tiles(ui.load(overview.kpis, ui.current_config(), filters, True))
+st.subheader("Service detail")
+ui.kpi_tiles(ui.load(overview.kpis, ui.current_config(), filters, True), per_row=6)
 
 grain = st.segmented_control(
     "Grain",
@@ -32,6 +32,6 @@ st.subheader("Trend")
 st.plotly_chart(overview_chart.overview_trend(trend, ui.current_config().min_n), width="stretch")
 st.caption(
     f"Points in grey have fewer than {ui.current_config().min_n} conversations. "
-    "Hover a point for its n. The index is the weighted mean of mood, speed, "
+    "Hover a point for its n and 95% interval. The index is the weighted mean of mood, speed, "
     "resolution, effort and satisfaction; the Happiness page shows how."
 )

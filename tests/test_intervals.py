@@ -159,10 +159,10 @@ def test_mean_and_90th_percentile_first_response_sit_beside_the_median(make_db, 
     con = make_db(rows)
     headline = {k.label: k for k in overview.kpis(con, config, DAY)}
     assert headline["Median response"].value == pytest.approx(5.5 * 60)
-    mean = service_tile(con, config, "Mean response")
+    mean = service_tile(con, config, "Mean reply")
     # (1 + ... + 9 + 100) / 10 = 145 / 10 = 14.5 min
     assert (mean.value, mean.n) == (pytest.approx(14.5 * 60), 10)
-    p90 = service_tile(con, config, "90th percentile response")
+    p90 = service_tile(con, config, "P90 reply")
     # quantile_cont at 0.9 of 10 values: 9 + 0.1 x (100 - 9) = 18.1 min
     assert p90.value == pytest.approx(18.1 * 60)
     # its interval: ranks 10 x 0.9 -+ 1.96 x sqrt(0.9) = 9 -+ 1.86 -> rank 7 (down) and
@@ -179,7 +179,7 @@ def test_sentiment_lift_is_on_the_mood_scale(make_db, config):
         message("c2", "outbound", at(5)),
         message("c2", "inbound", at(10), sentiment=0.0),
     ]
-    tile = service_tile(make_db(rows), config, "Sentiment lift")
+    tile = service_tile(make_db(rows), config, "Mood lift")
     # lifts 1.0 and 0.2, mean 0.6 -> 50 x 0.6 = 30 mood points, n = 2
     assert (tile.value, tile.n) == (pytest.approx(30.0), 2)
 
@@ -196,7 +196,7 @@ def test_reopen_rate_is_the_share_of_resolved_cases_reopened(make_db, config):
         message("c3", "inbound", at(10), sentiment=0.7),  # "thanks!"
     ]
     con = make_db(rows)
-    tile = service_tile(con, config, "Reopen rate")
+    tile = service_tile(con, config, "Reopened")
     # 1 of 3 marked resolved
     assert (tile.value, tile.n) == (pytest.approx(100 / 3), 3)
     # resolution counts what stayed resolved: 2 of 3
@@ -216,6 +216,6 @@ def test_a_figure_without_data_has_no_interval_never_a_bound(make_db, config):
         assert (row[name], row[f"{name}_ci_low"], row[f"{name}_ci_high"]) == (None, None, None)
     # speed: only c2 (never answered) is timed
     assert row["timed_n"] == 1
-    for label in ("NPS", "Mean response", "Sentiment lift"):
+    for label in ("NPS", "Mean reply", "Mood lift"):
         tile = service_tile(con, config, label)
         assert (tile.value, tile.ci_low, tile.ci_high, tile.n) == (None, None, None, 0), label

@@ -4,8 +4,8 @@ Columns: kpi, value, ci_low, ci_high (its 95 % interval), previous, change, unit
 conversations (the n the value is computed over: conversations, timed replies,
 ratings...; `n_of` says which), previous_conversations, below_min_n, and the periods.
 `change` is empty (null) unless both periods reach min n (docs/METRICS.md, "Minimum
-n"). The headline tiles come first, then the service detail (mean and 90th percentile
-response, drop rate, reopen rate, NPS, sentiment lift).
+n"). The headline tiles come first, then the service detail (mean reply, 90th percentile
+reply "P90 reply", drop rate, "Reopened" (reopen rate), NPS, "Mood lift" (sentiment lift)).
 """
 
 from __future__ import annotations

@@ -198,10 +198,16 @@ def _notice_unknown(key: str, known: list[str]) -> None:
         st.caption(f"Ignored unknown {key} value(s) from the link: {', '.join(ignored)}")
 
 
-def kpi_tiles(items: list[Kpi]) -> None:
-    """One bordered tile per KPI: the value (or "not enough data" under min n), the
-    change only when both periods reach min n, and under it n and the 95 % interval."""
-    for column, kpi in zip(st.columns(len(items)), items, strict=True):
+def kpi_tiles(items: list[Kpi], per_row: int = 5) -> None:
+    """One bordered tile per KPI, `per_row` to a row: the value (or "not enough data"
+    under min n), the change only when both periods reach min n, and under it n and the
+    95 % interval."""
+    for start in range(0, len(items), per_row):
+        _tile_row(items[start : start + per_row], per_row)
+
+
+def _tile_row(items: list[Kpi], per_row: int) -> None:
+    for column, kpi in zip(st.columns(per_row)[: len(items)], items, strict=True):
         # a count is its own n: it is always shown (only its change needs min n)
         enough = not kpi.below_min_n or kpi.unit == "count"
         column.metric(

@@ -93,7 +93,7 @@ TILES: tuple[tuple[str, str, str, bool, str, str, str], ...] = (
 )
 SERVICE_TILES: tuple[tuple[str, str, str, bool, str, str, str], ...] = (
     (
-        "Mean response",
+        "Mean reply",
         "mean_first_response_s",
         "seconds",
         False,
@@ -102,7 +102,7 @@ SERVICE_TILES: tuple[tuple[str, str, str, bool, str, str, str], ...] = (
         "mean time to the first reply (a few very slow replies pull it above the median)",
     ),
     (
-        "90th percentile response",
+        "P90 reply",
         "p90_first_response_s",
         "seconds",
         False,
@@ -121,7 +121,7 @@ SERVICE_TILES: tuple[tuple[str, str, str, bool, str, str, str], ...] = (
         "positively, and has waited longer than the target",
     ),
     (
-        "Reopen rate",
+        "Reopened",
         "reopen_rate",
         "pct",
         False,
@@ -139,7 +139,7 @@ SERVICE_TILES: tuple[tuple[str, str, str, bool, str, str, str], ...] = (
         "Net Promoter Score: % promoters (9-10) minus % detractors (0-6), -100..100",
     ),
     (
-        "Sentiment lift",
+        "Mood lift",
         "sentiment_lift",
         "points",
         True,

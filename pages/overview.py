@@ -12,13 +12,13 @@ if filters is None:
     st.stop()
 st.caption(ui.selection_caption(filters))
 
-tiles = ui.load(overview.kpis, ui.current_config(), filters)
+tiles, service = ui.load(overview.kpi_sets, ui.current_config(), filters)
 if not tiles[0].value:
     st.info("No conversations match this selection. Widen the dates or clear a filter.")
     st.stop()
 ui.kpi_tiles(tiles)
 st.subheader("Service detail")
-ui.kpi_tiles(ui.load(overview.kpis, ui.current_config(), filters, True), per_row=6)
+ui.kpi_tiles(service, per_row=6)
 
 grain = st.segmented_control(
     "Grain",

@@ -25,21 +25,12 @@
 --   default_target_s()          the first-response target in seconds (DOUBLE, 3600) of
 --                               a channel the config sets none for;
 --                               vocabulary.DEFAULT_TARGET_S.
---   z95()                       1.95996..., the normal quantile of every 95 % interval;
---                               vocabulary.Z95.
 --   with_index_products(t)      table macro: t's per-conversation rows (with the
 --                               <component>_y / _d terms of daily_sums.sql) plus, per
 --                               pair of components i, k, the products of their terms
 --                               cov_<i>_<k>_yy_sum (y_i y_k) and, where a denominator
 --                               is not every conversation, _yd_sum (y_i d_k), _dy_sum
 --                               (d_i y_k), _dd_sum (d_i d_k); vocabulary.COMPONENT_SUMS.
---   index_variance(t, weights)  table macro: t's summed rows plus happiness_index_var,
---                               the delta-method variance of the index (the weighted
---                               mean of the components with data) from those sums,
---                               with the (n - 1) correction per component; null
---                               under 2 conversations; and happiness_index_df, the
---                               smallest (d - 1) of the weighted components with data
---                               (docs/METRICS.md, "Intervals").
 --
 -- Column conventions the macros rely on (the daily rollup, queries/model/daily_sums.sql):
 -- a count ends in _n, a sum in _sum; conversations_n is the number of conversations.
@@ -138,148 +129,43 @@ create or replace macro happiness_index(mood, speed, resolution, effort, satisfa
     0
 );
 
--- wilson_bound(k, n, side): a bound of the 95 % Wilson score interval of the share
--- k / n, as 0..100; side -1 gives the lower and +1 the upper bound. Null when n = 0.
--- Business rule: shares (speed, resolution, effort, satisfaction, response, drop and
--- reopen rates) use Wilson's interval, which stays inside 0..100 and keeps its 95 %
--- coverage for small n, where p +- 1.96 sd does not.
-create or replace macro wilson_bound(k, n, side) as
-    case when n > 0 then
-        100.0 * (
-            k / n + z95() ^ 2 / (2 * n)
-            + side * z95() * sqrt(greatest(k / n * (1 - k / n), 0) / n + z95() ^ 2 / (4 * n ^ 2))
-        ) / (1 + z95() ^ 2 / n)
-    end;
-
--- t95(df): the two-sided 95 % quantile of Student's t with df degrees of freedom:
--- 12.706 and 4.303 for df 1 and 2, else the Cornish-Fisher expansion of t in 1/df to
--- the fourth term (3.179 for df = 3 against 3.182 exact, 2.093 for df = 19; z95() as
--- df grows). Business rule: means and the index use t rather than z, so that small
--- groups (n = 20) keep their 95 % coverage.
-create or replace macro t95(df) as
-    case
-        when df < 1 then null
-        when df < 2 then 12.706
-        when df < 3 then 4.303
-        else z95()
-            + (z95() ^ 3 + z95()) / (4 * df)
-            + (5 * z95() ^ 5 + 16 * z95() ^ 3 + 3 * z95()) / (96 * df ^ 2)
-            + (3 * z95() ^ 7 + 19 * z95() ^ 5 + 17 * z95() ^ 3 - 15 * z95()) / (384 * df ^ 3)
-            + (79 * z95() ^ 9 + 776 * z95() ^ 7 + 1482 * z95() ^ 5 - 1920 * z95() ^ 3
-                - 945 * z95()) / (92160 * df ^ 4)
-    end;
-
--- mean_bound(total, squares, n, side): a bound of the 95 % interval of a mean from its
--- sums (total = sum of x, squares = sum of x^2, n values): mean +- t95(n - 1) x s / sqrt(n),
--- with s the sample standard deviation; side -1 lower, +1 upper. Null under 2 values.
-create or replace macro mean_bound(total, squares, n, side) as
-    case when n >= 2 then
-        total / n
-        + side * t95(n - 1) * sqrt(greatest(squares - total ^ 2 / n, 0) / (n - 1) / n)
-    end;
-
--- clamped(x, lo, hi): x kept inside lo..hi; null stays null (greatest and least
--- would skip a null and return a bound: an interval of no data must stay empty).
-create or replace macro clamped(x, lo, hi) as
-    case when x is not null then greatest(lo, least(hi, x)) end;
-
--- score_bound(score, variance, df, side): a bound of the 95 % interval of a 0..100
--- score with the given variance and degrees of freedom, score +- t95(df) x
--- sqrt(variance), kept inside 0..100; side -1 lower, +1 upper. Null when df < 1.
-create or replace macro score_bound(score, variance, df, side) as
-    case when df >= 1 then
-        clamped(score + side * t95(df) * sqrt(greatest(variance, 0)), 0.0, 100.0)
-    end;
-
--- order_rank_offset(n, p, side): the rank (1-based, not yet rounded) of the bound of
--- the distribution-free 95 % interval of the p-quantile of n sorted values: n p + side
--- x z95 x sqrt(n p (1 - p)); round the lower bound down and the upper bound up (+1)
--- and keep them within 1..n.
-create or replace macro order_rank_offset(n, p, side) as
-    n * p + side * z95() * sqrt(n * p * (1 - p)) + case when side > 0 then 1 else 0 end;
-
 -- nps_score(promoters_n, detractors_n, nps_n): the Net Promoter Score, 100 x (promoters
 -- - detractors) / rated, -100..100; null without NPS ratings.
 create or replace macro nps_score(promoters_n, detractors_n, nps_n) as
     case when nps_n > 0 then 100.0 * (promoters_n - detractors_n) / nps_n end;
 
--- nps_variance(promoters_n, detractors_n, nps_n): the variance of nps_score, 100^2 x
--- (p + d - (p - d)^2) / (n - 1) with p, d the promoter and detractor shares; null under 2.
-create or replace macro nps_variance(promoters_n, detractors_n, nps_n) as
-    case when nps_n >= 2 then
-        100.0 ^ 2 * (
-            promoters_n / nps_n + detractors_n / nps_n - ((promoters_n - detractors_n) / nps_n) ^ 2
-        ) / (nps_n - 1)
-    end;
-
 -- scored(t, weights): table macro. Every row of `t` (summed rows: conversations_n and
--- the other sums of `summed`) with its scores added, each with its 95 % interval
--- (<score>_ci_low, <score>_ci_high; docs/METRICS.md, "Intervals"):
+-- the other sums of `summed`) with its scores added:
 --   response_rate (100 x answered / n, not part of the index);
 --   the five components mood (M), speed (R: within target / timed), resolution (V),
 --   effort (E), satisfaction (C), each 0-100, and happiness_index with `weights`;
 --   drop_rate (dropped / answered), reopen_rate (reopened / marked resolved),
 --   nps (-100..100), mean_first_response_s (over the timed answered conversations),
 --   sentiment_lift (mood points: 50 x mean(last - first customer sentiment)).
+-- Their 95 % intervals are computed from the same sums, on the returned rows, by
+-- dashboard/views/intervals.py (docs/METRICS.md, "Intervals"): a view query keeps
+-- the sums in its output for that.
 -- Business rule (docs/METRICS.md): a score without data is null, never 0.
 create or replace macro scored(t, weights) as table
     select
         *,
-        wilson_bound(answered_n, conversations_n, -1) as response_rate_ci_low,
-        wilson_bound(answered_n, conversations_n, 1) as response_rate_ci_high,
-        clamped(50 * (1 + mean_bound(mood_sentiment_sum, mood_sentiment_sq_sum,
-            mood_sentiment_n, -1)), 0.0, 100.0) as mood_ci_low,
-        clamped(50 * (1 + mean_bound(mood_sentiment_sum, mood_sentiment_sq_sum,
-            mood_sentiment_n, 1)), 0.0, 100.0) as mood_ci_high,
-        wilson_bound(within_target_n, timed_n, -1) as speed_ci_low,
-        wilson_bound(within_target_n, timed_n, 1) as speed_ci_high,
-        wilson_bound(resolved_n, conversations_n, -1) as resolution_ci_low,
-        wilson_bound(resolved_n, conversations_n, 1) as resolution_ci_high,
-        wilson_bound(effortless_n, conversations_n, -1) as effort_ci_low,
-        wilson_bound(effortless_n, conversations_n, 1) as effort_ci_high,
-        wilson_bound(satisfied_n, rated_n, -1) as satisfaction_ci_low,
-        wilson_bound(satisfied_n, rated_n, 1) as satisfaction_ci_high,
-        score_bound(happiness_index, happiness_index_var, happiness_index_df, -1)
-            as happiness_index_ci_low,
-        score_bound(happiness_index, happiness_index_var, happiness_index_df, 1)
-            as happiness_index_ci_high,
-        wilson_bound(dropped_n, answered_n, -1) as drop_rate_ci_low,
-        wilson_bound(dropped_n, answered_n, 1) as drop_rate_ci_high,
-        wilson_bound(reopened_n, marked_resolved_n, -1) as reopen_rate_ci_low,
-        wilson_bound(reopened_n, marked_resolved_n, 1) as reopen_rate_ci_high,
-        clamped(nps - t95(nps_n - 1) * sqrt(nps_variance(promoters_n, detractors_n, nps_n)),
-            -100.0, 100.0) as nps_ci_low,
-        clamped(nps + t95(nps_n - 1) * sqrt(nps_variance(promoters_n, detractors_n, nps_n)),
-            -100.0, 100.0) as nps_ci_high,
-        clamped(mean_bound(first_response_s_sum, first_response_s_sq_sum,
-            first_response_n, -1), 0.0, null) as mean_first_response_s_ci_low,
-        mean_bound(first_response_s_sum, first_response_s_sq_sum, first_response_n, 1)
-            as mean_first_response_s_ci_high,
-        50 * mean_bound(sentiment_lift_sum, sentiment_lift_sq_sum, sentiment_lift_n, -1)
-            as sentiment_lift_ci_low,
-        50 * mean_bound(sentiment_lift_sum, sentiment_lift_sq_sum, sentiment_lift_n, 1)
-            as sentiment_lift_ci_high
+        happiness_index(mood, speed, resolution, effort, satisfaction, weights)
+            as happiness_index
     from (
         select
             *,
-            happiness_index(mood, speed, resolution, effort, satisfaction, weights)
-                as happiness_index
-        from (
-            select
-                *,
-                share_score(answered_n, conversations_n) as response_rate,
-                mood_score(mood_sentiment_sum, mood_sentiment_n) as mood,
-                share_score(within_target_n, timed_n) as speed,
-                share_score(resolved_n, conversations_n) as resolution,
-                share_score(effortless_n, conversations_n) as effort,
-                share_score(satisfied_n, rated_n) as satisfaction,
-                share_score(dropped_n, answered_n) as drop_rate,
-                share_score(reopened_n, marked_resolved_n) as reopen_rate,
-                nps_score(promoters_n, detractors_n, nps_n) as nps,
-                case when first_response_n > 0 then first_response_s_sum / first_response_n end
-                    as mean_first_response_s,
-                case when sentiment_lift_n > 0 then 50 * sentiment_lift_sum / sentiment_lift_n end
-                    as sentiment_lift
-            from index_variance(t, weights)
-        )
+            share_score(answered_n, conversations_n) as response_rate,
+            mood_score(mood_sentiment_sum, mood_sentiment_n) as mood,
+            share_score(within_target_n, timed_n) as speed,
+            share_score(resolved_n, conversations_n) as resolution,
+            share_score(effortless_n, conversations_n) as effort,
+            share_score(satisfied_n, rated_n) as satisfaction,
+            share_score(dropped_n, answered_n) as drop_rate,
+            share_score(reopened_n, marked_resolved_n) as reopen_rate,
+            nps_score(promoters_n, detractors_n, nps_n) as nps,
+            case when first_response_n > 0 then first_response_s_sum / first_response_n end
+                as mean_first_response_s,
+            case when sentiment_lift_n > 0 then 50 * sentiment_lift_sum / sentiment_lift_n end
+                as sentiment_lift
+        from query_table(t)
     );

@@ -1,6 +1,6 @@
 """The 95 % intervals of the index and its components cover the true value about 95 %
 of the time: a simulation through the real model (queries/model/daily_sums.sql, then
-the summed and scored macros), with DuckDB for real.
+the summed and scored macros, then dashboard/views/intervals.py), with DuckDB for real.
 
 Each replicate is one group ("brand") of n conversations drawn from a process whose
 true component values are known in closed form (worked out below); the components
@@ -19,6 +19,7 @@ import pytest
 from dashboard.core.config import load_config
 from dashboard.core.filters import Filters, query_params
 from dashboard.data import raw, sql
+from dashboard.views import intervals
 
 # the process, per conversation:
 #   answered ~ Bernoulli(0.8); within target = answered and Bernoulli(0.75)
@@ -100,10 +101,11 @@ def coverage(n: int, replicates: int, seed: int) -> dict[str, float]:
         {"tz": "UTC"},
     )
     params = query_params(Filters(DAY.date(), DAY.date()), config)
-    scores = con.sql(
+    sums = con.sql(
         "with s as (select * from summed(daily_sums, ['brand'])) select * from scored(s, $weights)",
         params={"weights": params["weights"]},
     ).pl()
+    scores = intervals.with_intervals(sums, config.weights)
     assert scores.height == replicates
     covered = {}
     for name, truth in TRUE.items():

@@ -110,10 +110,7 @@ def generated_macros() -> str:
         "create or replace macro follower_buckets() as table\n"
         f"    select * from (values {places}) as b(follower_bucket, bucket_order);\n"
         "create or replace macro default_target_s() as\n"
-        f"    {float(vocabulary.DEFAULT_TARGET_S)!r}::double;\n"
-        f"create or replace macro z95() as {vocabulary.Z95!r}::double;\n"
-        + index_products_macro()
-        + index_variance_macro()
+        f"    {float(vocabulary.DEFAULT_TARGET_S)!r}::double;\n" + index_products_macro()
     )
 
 
@@ -141,70 +138,6 @@ def index_products_macro() -> str:
     return (
         "create or replace macro with_index_products(t) as table\n"
         f"    select\n        *,\n        {body}\n    from query_table(t);\n"
-    )
-
-
-def _sum_names(a: str, b: str) -> tuple[str, str, str, str]:
-    """The summed columns holding sum(y_a y_b), sum(y_a d_b), sum(d_a y_b), sum(d_a d_b)."""
-    ta, tb = vocabulary.COMPONENT_SUMS[a], vocabulary.COMPONENT_SUMS[b]
-    yd = f"cov_{a}_{b}_yd_sum" if tb.has_d else ta.y_sum
-    dy = f"cov_{a}_{b}_dy_sum" if ta.has_d else tb.y_sum
-    # sum(d_a d_b): its own column when both have a denominator, else the other's d
-    both = f"cov_{a}_{b}_dd_sum"
-    dd = both if ta.has_d and tb.has_d else (ta.d_sum if ta.has_d else tb.d_sum)
-    return f"cov_{a}_{b}_yy_sum", yd, dy, dd
-
-
-def index_variance_macro() -> str:
-    """index_variance(t, weights): t's summed rows with happiness_index_var, the
-    delta-method variance of the weighted mean of the components that have data
-    (docs/METRICS.md, "Intervals"); null for fewer than 2 conversations. Each
-    (co)variance divides by sqrt(D_i D_k (D_i - 1)(D_k - 1)) rather than D_i D_k: the
-    sample (n - 1) correction per component, which keeps small groups' coverage."""
-    terms = vocabulary.COMPONENT_SUMS
-    names = vocabulary.COMPONENTS
-
-    def weight(c: str) -> str:
-        return f"(case when {terms[c].d_sum} > 0 then struct_extract(weights, '{c}') else 0 end)"
-
-    def p(c: str) -> str:
-        return f"(1.0 * {terms[c].y_sum} / nullif({terms[c].d_sum}, 0))"
-
-    parts = []
-    for c in names:
-        t = terms[c]
-        squares = t.squares or t.y_sum
-        parts.append(
-            f"coalesce({weight(c)} ^ 2 * {t.scale} ^ 2 * ({squares} - {p(c)} ^ 2 * {t.d_sum})"
-            f" / nullif({t.d_sum}::double * ({t.d_sum} - 1), 0), 0)"
-        )
-    for a, b in _pairs():
-        yy, yd, dy, dd = _sum_names(a, b)
-        ta, tb = terms[a], terms[b]
-        parts.append(
-            f"coalesce(2 * {weight(a)} * {weight(b)} * {ta.scale} * {tb.scale}"
-            f" * ({yy} - {p(b)} * {yd} - {p(a)} * {dy} + {p(a)} * {p(b)} * {dd})"
-            f" / nullif(sqrt({ta.d_sum}::double * {tb.d_sum}"
-            f" * ({ta.d_sum} - 1) * ({tb.d_sum} - 1)), 0), 0)"
-        )
-    total = " + ".join(weight(c) for c in names)
-    # the degrees of freedom: those of the thinnest component in the index (the
-    # Welch-Satterthwaite df is never smaller), so a few ratings widen the interval
-    least = ", ".join(
-        f"case when {terms[c].d_sum} > 0 and struct_extract(weights, '{c}') > 0"
-        f" then {terms[c].d_sum} - 1 end"
-        for c in names
-    )
-    variance = "\n            + ".join(parts)
-    return (
-        "create or replace macro index_variance(t, weights) as table\n"
-        "    select\n        *,\n"
-        "        case when conversations_n >= 2 then\n"
-        f"            ({variance})\n"
-        f"            / nullif(({total}) ^ 2, 0)\n"
-        "        end as happiness_index_var,\n"
-        f"        least({least}) as happiness_index_df\n"
-        "    from query_table(t);\n"
     )
 
 

@@ -40,7 +40,8 @@ def run(args: argparse.Namespace) -> pl.DataFrame:
     con, config = open_connection(args)
     filters = filters_from_args(args, con, config)
     previous = filters.previous()
-    tiles = overview.kpis(con, config, filters) + overview.kpis(con, config, filters, True)
+    headline, service = overview.kpi_sets(con, config, filters)
+    tiles = headline + service
     rows = [
         {
             "kpi": k.label,

@@ -30,7 +30,7 @@ from dashboard.core.config import Config
 from dashboard.core.filters import Filters, query_params
 from dashboard.core.vocabulary import COMPONENTS
 from dashboard.data import sql
-from dashboard.views import evidence
+from dashboard.views import evidence, intervals
 
 # the heatmap's metrics (columns of the per-channel frame) and their names
 LABELS: dict[str, str] = {
@@ -78,7 +78,9 @@ BRAND_SCHEMA: dict[str, Any] = {
 def by_channel(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters) -> pl.DataFrame:
     """The per-channel KPI table (consistency_by_channel) with `below_min_n`,
     `points_below_best` (null when the channel is not compared) and `alert`."""
-    frame = sql.run(con, "consistency_by_channel", **query_params(filters, config))
+    frame = intervals.with_intervals(
+        sql.run(con, "consistency_by_channel", **query_params(filters, config)), config.weights
+    )
     return mark_channels(frame, config.min_n, config.alert_gap_points)
 
 

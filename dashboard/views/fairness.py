@@ -18,7 +18,7 @@ from dashboard.core.config import Config
 from dashboard.core.filters import Filters, query_params
 from dashboard.core.vocabulary import FOLLOWER_BUCKET_PHRASES, KNOWN_FOLLOWER_BUCKETS
 from dashboard.data import sql
-from dashboard.views import evidence, fairness_trend
+from dashboard.views import evidence, fairness_trend, intervals
 from dashboard.views.fairness_intervals import (
     MIN_ANSWERED_FOR_INTERVAL,
     Ratio,
@@ -42,10 +42,14 @@ def buckets(
     """Per brand (x entry channel) and follower bucket: n, response rate, median
     first response (null unless `with_medians`), within-target share and index;
     `enough` = n >= min n."""
-    frame = sql.run(
-        con,
-        "fairness_by_bucket",
-        **query_params(filters, config, split_channel=by_channel, with_medians=with_medians),
+    frame = intervals.with_intervals(
+        sql.run(
+            con,
+            "fairness_by_bucket",
+            **query_params(filters, config, split_channel=by_channel, with_medians=with_medians),
+        ),
+        config.weights,
+        {"speed": "within_target_share"},
     )
     return frame.with_columns(
         (pl.col("median_first_response_s") / 60).alias("median_first_response_min"),

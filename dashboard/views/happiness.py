@@ -19,7 +19,7 @@ from dashboard.core.config import Config
 from dashboard.core.filters import Filters, query_params
 from dashboard.core.vocabulary import COMPONENTS, LABELS, SYMBOLS
 from dashboard.data import sql
-from dashboard.views import evidence
+from dashboard.views import evidence, intervals
 from dashboard.views.overview import default_grain
 
 __all__ = [
@@ -69,12 +69,15 @@ def by_period(
     """The index and its components per period x group (happiness_by_period), with
     `group` (the line's name) and `below_min_n` (greyed in the app)."""
     split_brand, split_channel = SPLITS[by]
-    frame = sql.run(
-        con,
-        "happiness_by_period",
-        **query_params(
-            filters, config, grain=grain, split_brand=split_brand, split_channel=split_channel
+    frame = intervals.with_intervals(
+        sql.run(
+            con,
+            "happiness_by_period",
+            **query_params(
+                filters, config, grain=grain, split_brand=split_brand, split_channel=split_channel
+            ),
         ),
+        config.weights,
     )
     if by == "brand,channel":
         group = pl.concat_str(pl.col("brand"), pl.lit(" · "), pl.col("channel"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import duckdb
@@ -9,8 +10,9 @@ import polars as pl
 
 from dashboard.core.config import Config
 from dashboard.core.filters import Filters, query_params
+from dashboard.core.vocabulary import Z95
 from dashboard.data import sql
-from dashboard.views import evidence
+from dashboard.views import evidence, intervals
 
 
 @dataclass(frozen=True)
@@ -151,48 +153,99 @@ SERVICE_TILES: tuple[tuple[str, str, str, bool, str, str, str], ...] = (
 )
 
 
+# the percentiles shown, by column: their intervals come from order statistics
+PERCENTILES: dict[str, float] = {"median_first_response_s": 0.5, "p90_first_response_s": 0.9}
+
+
+def order_statistic_ranks(n: int, q: float) -> tuple[int, int] | None:
+    """The ranks (1-based) of the distribution-free 95 % interval of the q-quantile of n
+    sorted values: n q - z sqrt(n q (1 - q)) rounded down and n q + z sqrt(n q (1 - q))
+    + 1 rounded up, kept within 1..n (docs/METRICS.md, "Intervals"); None for n < 2."""
+    if n < 2:
+        return None
+    spread = Z95 * math.sqrt(n * q * (1 - q))
+    low = max(1, math.floor(n * q - spread))
+    high = min(n, math.ceil(n * q + spread + 1))
+    return low, high
+
+
+def _percentile_intervals(
+    con: duckdb.DuckDBPyConnection, params: dict, n_now: int
+) -> dict[str, tuple[float, float] | None]:
+    """The current period's percentile intervals, from one query of order statistics."""
+    ranks = {c: order_statistic_ranks(n_now, q) for c, q in PERCENTILES.items()}
+    wanted = [r for pair in ranks.values() if pair for r in pair]
+    if not wanted:
+        return dict.fromkeys(PERCENTILES)
+    # quantile_disc at (r - 0.5) / n is the value of rank r
+    row = sql.run(
+        con,
+        "response_time_order_statistics",
+        **params,
+        quantiles=[(r - 0.5) / n_now for r in wanted],
+    ).row(0, named=True)
+    values = iter(row["values_s"] or [])
+    return {c: (next(values), next(values)) if pair else None for c, pair in ranks.items()}
+
+
+def kpi_sets(
+    con: duckdb.DuckDBPyConnection, config: Config, filters: Filters
+) -> tuple[list[Kpi], list[Kpi]]:
+    """The headline tiles and the service-detail tiles, from one data call."""
+    previous = filters.previous()
+    params = query_params(filters, config, prev_from=previous.date_from, prev_to=previous.date_to)
+    frame = intervals.with_intervals(
+        sql.run(con, "overview_kpis", **params),
+        config.weights,
+        {"speed": "within_target_share"},
+    )
+    now = frame.filter(pl.col("period") == "current").row(0, named=True)
+    before = frame.filter(pl.col("period") == "previous").row(0, named=True)
+    percentiles = _percentile_intervals(con, params, int(now["first_responses"]))
+    for column, interval in percentiles.items():
+        now[f"{column}_ci_low"], now[f"{column}_ci_high"] = interval or (None, None)
+
+    def tiles(specs: tuple[tuple[str, str, str, bool, str, str, str], ...]) -> list[Kpi]:
+        return [
+            Kpi(
+                label,
+                now[column],
+                before[column],
+                unit,
+                better,
+                help_text,
+                int(now[n_column] or 0),
+                int(before[n_column] or 0),
+                n_label,
+                config.min_n,
+                now.get(f"{column}_ci_low"),
+                now.get(f"{column}_ci_high"),
+            )
+            for label, column, unit, better, n_column, n_label, help_text in specs
+        ]
+
+    return tiles(TILES), tiles(SERVICE_TILES)
+
+
 def kpis(
     con: duckdb.DuckDBPyConnection, config: Config, filters: Filters, service: bool = False
 ) -> list[Kpi]:
     """The headline tiles (or, with `service`, the service-detail tiles)."""
-    previous = filters.previous()
-    frame = sql.run(
-        con,
-        "overview_kpis",
-        **query_params(filters, config, prev_from=previous.date_from, prev_to=previous.date_to),
-    )
-    now = frame.filter(pl.col("period") == "current").row(0, named=True)
-    before = frame.filter(pl.col("period") == "previous").row(0, named=True)
-    return [
-        Kpi(
-            label,
-            now[column],
-            before[column],
-            unit,
-            better,
-            help_text,
-            int(now[n_column] or 0),
-            int(before[n_column] or 0),
-            n_label,
-            config.min_n,
-            now.get(f"{column}_ci_low"),
-            now.get(f"{column}_ci_high"),
-        )
-        for label, column, unit, better, n_column, n_label, help_text in (
-            SERVICE_TILES if service else TILES
-        )
-    ]
+    headline, detail = kpi_sets(con, config, filters)
+    return detail if service else headline
 
 
 def trend(
     con: duckdb.DuckDBPyConnection, config: Config, filters: Filters, grain: str
 ) -> pl.DataFrame:
-    """Conversations, response rate, within-target share and index per period."""
-    return sql.run(
+    """Conversations, response rate, within-target share and index per period, with
+    their 95 % intervals."""
+    frame = sql.run(
         con,
         "happiness_by_period",
         **query_params(filters, config, grain=grain, split_brand=False, split_channel=False),
     )
+    return intervals.with_intervals(frame, config.weights)
 
 
 def default_grain(filters: Filters) -> str:

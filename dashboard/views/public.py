@@ -36,6 +36,7 @@ from dashboard.core.config import Config
 from dashboard.core.filters import Filters, query_params
 from dashboard.core.vocabulary import COMPONENTS, LABELS, SYMBOLS
 from dashboard.data import sql
+from dashboard.views import intervals
 from dashboard.views.bounds import data_bounds
 
 PERIOD_DAYS = 30
@@ -165,11 +166,12 @@ def _by_brand(
     if not brands:  # an empty list would mean "all brands" to the query
         raise ValueError("no public brands to query")
     filters = Filters(date_from, date_to, tuple(brands), (), config.display_time_zone)
-    return sql.run(
+    frame = sql.run(
         con,
         "happiness_by_period",
         **query_params(filters, config, grain=grain, split_brand=True, split_channel=False),
     )
+    return intervals.with_intervals(frame, config.weights)
 
 
 def _interval(row: dict, name: str) -> tuple[float, float] | None:

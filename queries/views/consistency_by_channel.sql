@@ -54,41 +54,12 @@ answered_times as (
     group by brand, channel
 )
 
+-- every sum stays in the output: dashboard/views/intervals.py builds the 95 %
+-- intervals from them
 select
-    scores.brand,
-    scores.channel,
-    scores.conversations_n as conversations,
-    scores.answered_n,
-    scores.within_target_n,
-    scores.resolved_n,
-    scores.resolved_proxy_n,
-    scores.effortless_n,
-    scores.mood_sentiment_sum,
-    scores.mood_sentiment_n,
-    scores.rated_n,
-    scores.satisfied_n,
-    scores.response_rate,
+    scores.* rename (conversations_n as conversations),
     answered_times.percentiles_s[1] as median_first_response_s,
-    answered_times.percentiles_s[2] as p90_first_response_s,
-    scores.timed_n,
-    scores.mood,
-    scores.mood_ci_low,
-    scores.mood_ci_high,
-    scores.speed,
-    scores.speed_ci_low,
-    scores.speed_ci_high,
-    scores.resolution,
-    scores.resolution_ci_low,
-    scores.resolution_ci_high,
-    scores.effort,
-    scores.effort_ci_low,
-    scores.effort_ci_high,
-    scores.satisfaction,
-    scores.satisfaction_ci_low,
-    scores.satisfaction_ci_high,
-    scores.happiness_index,
-    scores.happiness_index_ci_low,
-    scores.happiness_index_ci_high
+    answered_times.percentiles_s[2] as p90_first_response_s
 from scores
 left join answered_times
     on scores.brand = answered_times.brand

@@ -81,16 +81,10 @@ select
     grid.bucket_order,
     coalesce(scores.conversations_n, 0) as conversations,
     coalesce(scores.answered_n, 0) as answered_n,
-    scores.response_rate,
-    scores.response_rate_ci_low,
-    scores.response_rate_ci_high,
     answered_times.median_first_response_s,
     scores.speed as within_target_share,
-    scores.speed_ci_low as within_target_share_ci_low,
-    scores.speed_ci_high as within_target_share_ci_high,
-    scores.happiness_index,
-    scores.happiness_index_ci_low,
-    scores.happiness_index_ci_high
+    -- the sums and scores, from which dashboard/views/intervals.py builds the intervals
+    scores.* exclude (brand, channel, follower_bucket, answered_n)
 from grid
 left join scores
     on grid.brand = scores.brand

@@ -1,5 +1,6 @@
 -- name: happiness_by_period
--- purpose: the Customer Happiness Index and its five components per period,
+-- purpose: the Customer Happiness Index and its five components per period, with the
+--          sums their 95 % intervals are built from (dashboard/views/intervals.py),
 --          optionally split by brand and/or channel, built from the additive sums
 --          of the daily rollup (table daily_sums, queries/model/daily_sums.sql).
 -- grain: period_start x brand x channel (null where not split: a brand may be named
@@ -40,39 +41,8 @@ scores as (
     select * from scored(sums, $weights)
 )
 
-select
-    period_start,
-    brand,
-    channel,
-    conversations_n as conversations,
-    answered_n,
-    timed_n,
-    within_target_n,
-    resolved_n,
-    resolved_proxy_n,
-    effortless_n,
-    mood_sentiment_sum,
-    mood_sentiment_n,
-    rated_n,
-    satisfied_n,
-    response_rate,
-    mood,
-    mood_ci_low,
-    mood_ci_high,
-    speed,
-    speed_ci_low,
-    speed_ci_high,
-    resolution,
-    resolution_ci_low,
-    resolution_ci_high,
-    effort,
-    effort_ci_low,
-    effort_ci_high,
-    satisfaction,
-    satisfaction_ci_low,
-    satisfaction_ci_high,
-    happiness_index,
-    happiness_index_ci_low,
-    happiness_index_ci_high
+-- every sum stays in the output: dashboard/views/intervals.py builds the 95 %
+-- intervals from them
+select * rename (conversations_n as conversations)
 from scores
 order by period_start, brand nulls first, channel nulls first

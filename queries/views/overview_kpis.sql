@@ -3,9 +3,9 @@
 --          equal length: conversations, response rate, median, mean and 90th
 --          percentile first response, share answered within target, the happiness
 --          index, drop rate, reopen rate, NPS and sentiment lift; each with the n it
---          is computed over and its 95 % interval (docs/METRICS.md, "Intervals").
---          A percentile's interval is distribution-free: the order statistics at
---          ranks n p -+ 1.96 sqrt(n p (1 - p)), rounded outwards.
+--          is computed over, with the sums their 95 % intervals are built from
+--          (dashboard/views/intervals.py; the percentiles' intervals:
+--          response_time_order_statistics).
 -- grain: one row per period ('current', 'previous').
 -- params:
 --   $date_from, $date_to, $prev_from, $prev_to  local days (DATE), inclusive
@@ -65,34 +65,13 @@ labelled_responses as (
         and in_selection(brand, channel, $brands, $channels)
 ),
 
-ranked_responses as (
+answered_times as (
+    -- both percentiles from one sort of each period's times
     select
         period,
-        first_response_s,
-        row_number() over (partition by period order by first_response_s) as response_rank,
-        count(*) over (partition by period) as responses_n
+        quantile_cont(first_response_s, [0.5, 0.9]) as percentiles_s
     from labelled_responses
     where period is not null
-),
-
-answered_times as (
-    select
-        period,
-        median(first_response_s) as median_first_response_s,
-        max(first_response_s) filter (
-            where response_rank <= greatest(1, floor(order_rank_offset(responses_n, 0.5, -1)))
-        ) as median_first_response_s_ci_low,
-        min(first_response_s) filter (
-            where response_rank >= least(responses_n, ceil(order_rank_offset(responses_n, 0.5, 1)))
-        ) as median_first_response_s_ci_high,
-        quantile_cont(first_response_s, 0.9) as p90_first_response_s,
-        max(first_response_s) filter (
-            where response_rank <= greatest(1, floor(order_rank_offset(responses_n, 0.9, -1)))
-        ) as p90_first_response_s_ci_low,
-        min(first_response_s) filter (
-            where response_rank >= least(responses_n, ceil(order_rank_offset(responses_n, 0.9, 1)))
-        ) as p90_first_response_s_ci_high
-    from ranked_responses
     group by period
 ),
 
@@ -109,36 +88,11 @@ select
     coalesce(scores.marked_resolved_n, 0) as marked_resolved,
     coalesce(scores.nps_n, 0) as nps_rated,
     coalesce(scores.sentiment_lift_n, 0) as sentiment_lift_conversations,
-    scores.response_rate,
-    scores.response_rate_ci_low,
-    scores.response_rate_ci_high,
-    answered_times.median_first_response_s,
-    answered_times.median_first_response_s_ci_low,
-    answered_times.median_first_response_s_ci_high,
-    scores.mean_first_response_s,
-    scores.mean_first_response_s_ci_low,
-    scores.mean_first_response_s_ci_high,
-    answered_times.p90_first_response_s,
-    answered_times.p90_first_response_s_ci_low,
-    answered_times.p90_first_response_s_ci_high,
+    answered_times.percentiles_s[1] as median_first_response_s,
+    answered_times.percentiles_s[2] as p90_first_response_s,
     scores.speed as within_target_share,
-    scores.speed_ci_low as within_target_share_ci_low,
-    scores.speed_ci_high as within_target_share_ci_high,
-    scores.happiness_index,
-    scores.happiness_index_ci_low,
-    scores.happiness_index_ci_high,
-    scores.drop_rate,
-    scores.drop_rate_ci_low,
-    scores.drop_rate_ci_high,
-    scores.reopen_rate,
-    scores.reopen_rate_ci_low,
-    scores.reopen_rate_ci_high,
-    scores.nps,
-    scores.nps_ci_low,
-    scores.nps_ci_high,
-    scores.sentiment_lift,
-    scores.sentiment_lift_ci_low,
-    scores.sentiment_lift_ci_high
+    -- the sums and scores, from which dashboard/views/intervals.py builds the intervals
+    scores.* exclude (period)
 from periods
 left join scores on periods.period = scores.period
 left join answered_times on scores.period = answered_times.period

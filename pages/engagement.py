@@ -70,11 +70,12 @@ if fair_tab.open is not False:
             bind="query-params",
             help="one row per brand and channel in the tables below",
         )
-        table = ui.load(fairness.buckets, config, filters, False)
+        fair = ui.load(fairness.tab, config, filters, by_channel)
+        table = fair.buckets
         if table.is_empty():
             st.info("No conversations match this selection. Widen the dates or clear a filter.")
         else:
-            premiums = ui.load(fairness.premiums, config, filters, by_channel)
+            premiums = fair.premiums
             ui_engagement.verdict_box(premiums)
             st.caption(fairness.method_sentence(premiums, config))
             st.subheader("Premiums per brand")
@@ -86,5 +87,4 @@ if fair_tab.open is not False:
                 "and never used for a premium; 'unknown' (no follower count) is shown "
                 "but not compared. Hover a bar for its n."
             )
-            shown = ui.load(fairness.buckets, config, filters, True) if by_channel else table
-            ui_engagement.buckets_table(shown, by_channel, config.min_n)
+            ui_engagement.buckets_table(fair.table, by_channel, config.min_n)

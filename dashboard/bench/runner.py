@@ -85,7 +85,7 @@ def page_calls(config: Config, filters: Filters) -> dict[str, list[Call]]:
     return {
         "overview": [
             lambda c: bounds.data_bounds(c, "UTC"),
-            lambda c: overview.kpis(c, config, filters),
+            lambda c: overview.kpi_sets(c, config, filters),
             lambda c: overview.trend(c, config, filters, "week"),
         ],
         "happiness": [
@@ -95,8 +95,7 @@ def page_calls(config: Config, filters: Filters) -> dict[str, list[Call]]:
         ],
         "engagement": [
             lambda c: engagement.fan_action(c, config, filters),
-            lambda c: fairness.buckets(c, config, filters, False),
-            lambda c: fairness.premiums(c, config, filters, False),
+            lambda c: fairness.tab(c, config, filters, False),
         ],
         "consistency": [
             lambda c: consistency.by_channel(c, config, filters),

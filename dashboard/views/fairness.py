@@ -10,6 +10,8 @@ The premiums' intervals are in dashboard/views/fairness_intervals.py.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import numpy as np
 import polars as pl
@@ -120,6 +122,33 @@ def premiums(
     # the medians of the compared buckets come from the times fetched for the
     # bootstrap (the same values), so the bucket table need not compute them
     table = buckets(con, config, filters, by_channel, with_medians=False)
+    return premiums_of(con, config, filters, table, by_channel)
+
+
+@dataclass(frozen=True)
+class FairnessTab:
+    buckets: pl.DataFrame  # per brand (not split by channel), for the chart
+    premiums: pl.DataFrame  # per brand, or brand x channel with by_channel
+    table: pl.DataFrame  # the bucket table shown: per brand x channel with by_channel
+
+
+def tab(
+    con: duckdb.DuckDBPyConnection, config: Config, filters: Filters, by_channel: bool = False
+) -> FairnessTab:
+    """Everything the Fairness tab shows, with the bucket sums queried once per split."""
+    table = buckets(con, config, filters, False)
+    shown = buckets(con, config, filters, True) if by_channel else table
+    return FairnessTab(table, premiums_of(con, config, filters, shown, by_channel), shown)
+
+
+def premiums_of(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    filters: Filters,
+    table: pl.DataFrame,
+    by_channel: bool,
+) -> pl.DataFrame:
+    """The premiums from a bucket table (`buckets` with the same split)."""
     parts: dict[tuple[str, str], list[dict]] = {}
     for row in table.iter_rows(named=True):
         parts.setdefault((row["brand"], row["channel"]), []).append(row)

@@ -67,8 +67,14 @@ def how_computed_panel(how: happiness.HowComputed, config: Config) -> None:
     interval = f" Index 95% CI {ci[0]:.1f}–{ci[1]:.1f}." if ci else ""
     st.markdown(
         f"**n = {how.conversations:,} conversations.**{interval} "
-        f"Resolution uses {how.resolution_rule}. "
-        f"Groups under {how.min_n} conversations are greyed. Speed targets: "
+        f"Resolution uses {how.resolution_rule}"
+        + (
+            " (a flagged case counts only if it stayed resolved: the customer did not "
+            "write again, not positively). "
+            if config.resolution_rule == "stayed_resolved"
+            else ". "
+        )
+        + f"Groups under {how.min_n} conversations are greyed. Speed targets: "
         + ", ".join(f"{c} {formatting.duration(s)}" for c, s in sorted(config.targets_s.items()))
         + ". Full definitions: docs/METRICS.md and the Methodology page."
     )

@@ -219,3 +219,11 @@ def test_a_figure_without_data_has_no_interval_never_a_bound(make_db, config):
     for label in ("NPS", "Mean reply", "Mood lift"):
         tile = service_tile(con, config, label)
         assert (tile.value, tile.ci_low, tile.ci_high, tile.n) == (None, None, None, 0), label
+
+
+def test_an_interval_below_zero_reads_with_to_not_a_double_minus():
+    from dashboard.core import formatting
+
+    assert formatting.interval(-13.1, -9.0, "score") == "95% CI -13.1 to -9.0"
+    assert formatting.interval(58.1, 64.0, "points") == "95% CI 58.1–64.0"
+    assert formatting.interval(None, 64.0, "points") is None

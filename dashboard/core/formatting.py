@@ -33,7 +33,8 @@ def interval(low: float | None, high: float | None, unit: str) -> str | None:
     """'95% CI 58.1–64.0', or None without an interval."""
     if low is None or high is None:
         return None
-    return f"95% CI {value(low, unit)}–{value(high, unit)}"
+    dash = " to " if low < 0 else "–"  # "-13.1 to -9.0", never "-13.1–-9.0"
+    return f"95% CI {value(low, unit)}{dash}{value(high, unit)}"
 
 
 def evidence(n: int, n_label: str, low: float | None, high: float | None, unit: str) -> str:

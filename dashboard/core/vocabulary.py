@@ -55,7 +55,45 @@ COMPONENT_SUMS: dict[str, ComponentSums] = {
     "effort": ComponentSums(100.0, 0.0, "effortless_n", "conversations_n", False, None),
     "satisfaction": ComponentSums(100.0, 0.0, "satisfied_n", "rated_n", True, None),
 }
-# The two-sided 95 % normal quantile of every interval (macro z95()).
+# Every pair of components (i before k), whose covariance the index interval needs.
+COMPONENT_PAIRS: tuple[tuple[str, str], ...] = tuple(
+    (a, b) for i, a in enumerate(COMPONENTS) for b in COMPONENTS[i + 1 :]
+)
+
+
+class CrossSums(NamedTuple):
+    """The daily-rollup columns holding sum(y_i y_k), sum(y_i d_k), sum(d_i y_k) and
+    sum(d_i d_k) of a pair of components; where a denominator is every conversation
+    the sum is one the rollup already has (y_sum, d_sum), else a cov_<i>_<k>_*_sum
+    product column (`products`: term, term, column)."""
+
+    yy: str
+    yd: str
+    dy: str
+    dd: str
+    products: tuple[tuple[str, str, str], ...]
+
+
+def cross_sums(a: str, b: str) -> CrossSums:
+    """The cross sums of components a and b (docs/METRICS.md, "Intervals")."""
+    ta, tb = COMPONENT_SUMS[a], COMPONENT_SUMS[b]
+    name = f"cov_{a}_{b}"
+    products = [(f"{a}_y", f"{b}_y", f"{name}_yy_sum")]
+    if tb.has_d:
+        products.append((f"{a}_y", f"{b}_d", f"{name}_yd_sum"))
+    if ta.has_d:
+        products.append((f"{a}_d", f"{b}_y", f"{name}_dy_sum"))
+    if ta.has_d and tb.has_d:
+        products.append((f"{a}_d", f"{b}_d", f"{name}_dd_sum"))
+    yd = f"{name}_yd_sum" if tb.has_d else ta.y_sum
+    dy = f"{name}_dy_sum" if ta.has_d else tb.y_sum
+    # sum(d_a d_b): its own column when both have a denominator, else the other's d
+    single = ta.d_sum if ta.has_d else tb.d_sum
+    dd = f"{name}_dd_sum" if ta.has_d and tb.has_d else single
+    return CrossSums(f"{name}_yy_sum", yd, dy, dd, tuple(products))
+
+
+# The two-sided 95 % normal quantile of every interval.
 Z95: float = 1.959963984540054
 
 

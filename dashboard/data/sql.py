@@ -114,26 +114,15 @@ def generated_macros() -> str:
     )
 
 
-def _pairs() -> list[tuple[str, str]]:
-    names = vocabulary.COMPONENTS
-    return [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
-
-
 def index_products_macro() -> str:
-    """with_index_products(t): t's rows with, per pair of components (i, k), the
-    products of their per-conversation terms: cov_i_k_yy_sum = y_i y_k and, where a
-    denominator is not every conversation, yd = y_i d_k, dy = d_i y_k, dd = d_i d_k."""
-    terms = vocabulary.COMPONENT_SUMS
-    columns = []
-    for a, b in _pairs():
-        ta, tb = terms[a], terms[b]
-        columns.append(f"{a}_y * {b}_y as cov_{a}_{b}_yy_sum")
-        if tb.has_d:
-            columns.append(f"{a}_y * {b}_d as cov_{a}_{b}_yd_sum")
-        if ta.has_d:
-            columns.append(f"{a}_d * {b}_y as cov_{a}_{b}_dy_sum")
-        if ta.has_d and tb.has_d:
-            columns.append(f"{a}_d * {b}_d as cov_{a}_{b}_dd_sum")
+    """with_index_products(t): t's rows with, per pair of components, the products of
+    their per-conversation terms (vocabulary.cross_sums: cov_<i>_<k>_yy_sum = y_i y_k
+    and, where a denominator is not every conversation, _yd_sum, _dy_sum, _dd_sum)."""
+    columns = [
+        f"{left} * {right} as {column}"
+        for a, b in vocabulary.COMPONENT_PAIRS
+        for left, right, column in vocabulary.cross_sums(a, b).products
+    ]
     body = ",\n        ".join(columns)
     return (
         "create or replace macro with_index_products(t) as table\n"

@@ -22,7 +22,13 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import polars as pl
 
-from dashboard.core.vocabulary import COMPONENT_SUMS, COMPONENTS, Z95
+from dashboard.core.vocabulary import (
+    COMPONENT_PAIRS,
+    COMPONENT_SUMS,
+    COMPONENTS,
+    Z95,
+    cross_sums,
+)
 
 # t quantiles: exact for 1 and 2 degrees of freedom, else the Cornish-Fisher expansion
 # of t in 1/df to the fourth term (3.179 at df 3 against 3.182 exact, 2.093 at 19)
@@ -90,17 +96,6 @@ def _mean_half(total: np.ndarray, squares: np.ndarray, n: np.ndarray) -> np.ndar
     return np.where(n >= 2, t95(n - 1) * np.sqrt(variance / n), np.nan)
 
 
-def _cross_sums(a: str, b: str) -> tuple[str, str, str, str]:
-    """The summed columns holding sum(y_a y_b), sum(y_a d_b), sum(d_a y_b), sum(d_a d_b)
-    (the same names as dashboard.data.sql.index_products_macro writes)."""
-    ta, tb = COMPONENT_SUMS[a], COMPONENT_SUMS[b]
-    yd = f"cov_{a}_{b}_yd_sum" if tb.has_d else ta.y_sum
-    dy = f"cov_{a}_{b}_dy_sum" if ta.has_d else tb.y_sum
-    both = f"cov_{a}_{b}_dd_sum"
-    dd = both if ta.has_d and tb.has_d else (ta.d_sum if ta.has_d else tb.d_sum)
-    return f"cov_{a}_{b}_yy_sum", yd, dy, dd
-
-
 def index_variance(
     col: Callable[[str], np.ndarray], weights: Mapping[str, float]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -119,13 +114,13 @@ def index_variance(
         squares = col(t.squares or t.y_sum)
         term = w[c] ** 2 * t.scale**2 * (squares - p[c] ** 2 * d[c]) / (d[c] * (d[c] - 1))
         total += np.nan_to_num(term, nan=0.0, posinf=0.0, neginf=0.0)
-    for i, a in enumerate(COMPONENTS):
-        for b in COMPONENTS[i + 1 :]:
-            yy, yd, dy, dd = (col(c) for c in _cross_sums(a, b))
-            scale = 2 * COMPONENT_SUMS[a].scale * COMPONENT_SUMS[b].scale
-            s = yy - p[b] * yd - p[a] * dy + p[a] * p[b] * dd
-            term = scale * w[a] * w[b] * s / np.sqrt(d[a] * d[b] * (d[a] - 1) * (d[b] - 1))
-            total += np.nan_to_num(term, nan=0.0, posinf=0.0, neginf=0.0)
+    for a, b in COMPONENT_PAIRS:
+        sums = cross_sums(a, b)
+        yy, yd, dy, dd = col(sums.yy), col(sums.yd), col(sums.dy), col(sums.dd)
+        scale = 2 * COMPONENT_SUMS[a].scale * COMPONENT_SUMS[b].scale
+        s = yy - p[b] * yd - p[a] * dy + p[a] * p[b] * dd
+        term = scale * w[a] * w[b] * s / np.sqrt(d[a] * d[b] * (d[a] - 1) * (d[b] - 1))
+        total += np.nan_to_num(term, nan=0.0, posinf=0.0, neginf=0.0)
     weight = sum(w[c] for c in COMPONENTS)
     n = np.nan_to_num(col("conversations_n"))
     variance = np.where(

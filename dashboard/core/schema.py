@@ -52,6 +52,10 @@ INTERACTIONS = pa.schema(
         # place in the conversation (created_at is then a stand-in: no duration is
         # measured from it); null or true: created_at is the real time
         pa.field("time_known", pa.bool_()),
+        # who on the brand's side wrote an outbound message (the brand's own staff, as
+        # the source names them: not pseudonymised, never in a public output); null for
+        # inbound and peer messages and for unsigned replies
+        pa.field("agent_id", pa.string()),
     ]
 )
 

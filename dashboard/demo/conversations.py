@@ -356,6 +356,7 @@ def to_table(
         "resolved": pa.array(rows["resolved"] == 1, pa.bool_(), mask=rows["resolved"] < 0),
         # every demo message has its real time
         "time_known": pa.nulls(n, pa.bool_()),
+        "agent_id": pa.nulls(n, pa.string()),
     }
     return pa.table(columns, schema=INTERACTIONS)
 

@@ -169,7 +169,14 @@ def _add_missing(df: pl.DataFrame, names: list[str]) -> pl.DataFrame:
 def interactions(df: pl.DataFrame, tz: str, now: dt.datetime | None = None) -> pl.DataFrame:
     """Check and coerce interaction records; returns contract columns + `_src`, `_error`."""
     df = ensure_error_column(_add_missing(df, INTERACTIONS.names))
-    for col in ("interaction_id", "conversation_id", "brand", "author_id", "in_reply_to"):
+    for col in (
+        "interaction_id",
+        "conversation_id",
+        "brand",
+        "author_id",
+        "in_reply_to",
+        "agent_id",
+    ):
         df = text(df, col)
     df = text(df, "text", strip=False)
     df = allowed(df, "channel", CHANNELS)

@@ -5,6 +5,11 @@ peers may answer on community channels, the brand answers (or not) after a
 log-normal delay, and the customer then follows up, says thanks, or goes quiet.
 An unanswered customer sometimes chases ("Hello? Anyone there?"). The brand's
 first reply sometimes moves the case to email (or a chat to phone).
+
+Who wrote each reply (the brand's agents) and Pixel Games' superfans come from
+dashboard/demo/staff.py and draw from their own generator (`staff_rng`), so the
+main generator's draws, and with them every other brand's conversations, are those
+of a demo without them.
 """
 
 from __future__ import annotations
@@ -16,7 +21,15 @@ import pyarrow.compute as pc
 from dashboard.core.schema import CHANNELS, DIRECTIONS, INTERACTIONS
 from dashboard.demo import params as dp
 from dashboard.demo import text as tx
-from dashboard.demo.brands import BRAND_NAMES, BRANDS, OUTAGE_DAY
+from dashboard.demo.brands import BRAND_NAMES, BRANDS, OUTAGE_DAY, brand_index
+from dashboard.demo.staff import (
+    P_HANDOVER,
+    P_HANDOVER_AFTER_SWITCH,
+    STAFF,
+    SUPERFAN_BRAND,
+    SUPERFANS,
+    UNSIGNED_SHARE,
+)
 
 INBOUND, OUTBOUND, PEER = (DIRECTIONS.index(d) for d in ("inbound", "outbound", "peer"))
 TEXTS = pa.array(tx.render_texts(), pa.string())
@@ -24,7 +37,18 @@ _HANDLES = pa.array([b.handle for b in BRANDS], pa.string())
 _BRANDS = pa.array(BRAND_NAMES, pa.string())
 _CHANNELS = pa.array(CHANNELS, pa.string())
 _DIRECTIONS = pa.array(DIRECTIONS, pa.string())
-_FIELDS = ("conv", "t", "ch", "dir", "kind", "bucket", "sent", "author")
+_FIELDS = ("conv", "t", "ch", "dir", "kind", "bucket", "sent", "author", "agent")
+_AGENTS = pa.array(STAFF.names, pa.string())
+_SIGNOFFS = pa.array(STAFF.signoffs + [""], pa.string())  # the last: unsigned
+# Pixel Games' superfans: who they are, how often they write a community answer
+# (first answers and later ones alike) and answer on its social channels too.
+FAN_BRAND = brand_index(SUPERFAN_BRAND)
+FAN_NUMBERS = np.array(list(SUPERFANS), np.int64)
+FAN_CUM = np.cumsum(list(SUPERFANS.values()))
+P_FAN_ANSWER = 0.7  # of Pixel Games' community peer answers
+FAN_SPEED = 0.7  # their answers come sooner than other players'
+P_FAN_ELSEWHERE = 0.04  # Pixel twitter / youtube conversations a superfan replies to
+FAN_ELSEWHERE = [dp.C["twitter"], dp.C["youtube"]]
 MESSAGES_PER_CONVERSATION_GUESS = 2.9  # a bit low on purpose: chunks top up if short
 
 # Customers' follower counts: a Lomax (Pareto II) law, median ~150, ~2% >= 10k.
@@ -61,6 +85,7 @@ class _Messages:
         bucket: np.ndarray | int,
         sent: np.ndarray | float,
         author: np.ndarray | int,
+        agent: np.ndarray | int = -1,
     ) -> None:
         n = len(conv)
         values = {
@@ -72,6 +97,7 @@ class _Messages:
             "bucket": np.broadcast_to(bucket, n),
             "sent": np.broadcast_to(sent, n),
             "author": np.broadcast_to(author, n),
+            "agent": np.broadcast_to(agent, n),
         }
         for name, value in values.items():
             self.parts[name].append(value)
@@ -87,10 +113,16 @@ def _lognormal(
 
 
 def simulate(
-    rng: np.random.Generator, params: dp.MonthParams, n: int, pool: int, key: int
+    rng: np.random.Generator,
+    params: dp.MonthParams,
+    n: int,
+    pool: int,
+    key: int,
+    staff_rng: np.random.Generator,
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """`n` conversations starting in params.month: message columns sorted by
-    (conversation, time), and the brand of each conversation."""
+    (conversation, time), and the brand of each conversation. `staff_rng` draws
+    everything about agents and superfans."""
     P = params
     month = P.month
     brand = rng.choice(dp.N_BRANDS, size=n, p=P.brand_p)
@@ -134,6 +166,15 @@ def simulate(
     mood[outage] = rng.normal(-0.8, 0.1, int(outage.sum()))
     mood = np.clip(mood, -1.0, 1.0)
 
+    # Who handles the case: one agent, sometimes handed over to a second one from
+    # reply 2 or 3 (handover = the round from which the second agent writes).
+    agent = STAFF.draw(staff_rng, brand, t0)
+    second = STAFF.draw_other(staff_rng, brand, t0, agent)
+    handover = np.where(
+        staff_rng.random(n) < P_HANDOVER, staff_rng.integers(1, 3, n), dp.MAX_ROUNDS
+    )
+    last_writer = np.full(n, -1)
+
     out = _Messages()
     conv = np.arange(n)
     out.add(
@@ -146,6 +187,7 @@ def simulate(
         mood,
         customer,
     )
+    _fans_elsewhere(staff_rng, out, brand, entry, t0)
     last_sentiment = mood.copy()
     fast_first = np.zeros(n, dtype=bool)
     thanked = np.zeros(n, dtype=bool)
@@ -162,27 +204,35 @@ def simulate(
         npeers = np.where(peer, 1 + rng.binomial(2, 0.35, m), 0)
         who = np.repeat(np.arange(m), npeers)
         peer_t = t[who] + _lognormal(rng, np.full(len(who), 2400.0), 1.0)
+        peer_author = (pool * rng.random(len(who))).astype(np.int64)
+        # community_peers: most of Pixel Games' community answers are its superfans'
+        fan = (b[who] == FAN_BRAND) & (staff_rng.random(len(who)) < P_FAN_ANSWER)
+        peer_t = np.where(fan, t[who] + (peer_t - t[who]) * FAN_SPEED, peer_t)
+        peer_author[fan] = _superfans(staff_rng, int(fan.sum()))
         out.add(
             idx[who],
             peer_t,
             ch[who],
             PEER,
-            tx.PEER,
+            np.where(fan, tx.FAN, tx.PEER),
             0,
             np.nan,
-            (pool * rng.random(len(who))).astype(np.int64),
+            peer_author,
         )
         np.maximum.at(last_response, who, peer_t)
 
-        # The brand answers, or not.
+        # The brand answers, or not; an agent writes the reply (at their own pace).
+        writer = np.where(r >= handover[idx], second[idx], agent[idx])
         p = p_first[idx] if r == 0 else P.p_later[b, ch]
         answered = rng.random(m) < p
         delay = _lognormal(
             rng, P.resp_median[b, ch] * speed[idx] * (1.0 if r == 0 else 0.6), P.resp_sigma[b, ch]
         )
+        delay = delay * STAFF.speed[writer]
         reply_t = t + delay
         switch = answered & (rng.random(m) < dp.P_SWITCH[ch]) if r == 0 else np.zeros(m, bool)
         a = answered
+        signed = staff_rng.random(m) >= UNSIGNED_SHARE
         out.add(
             idx[a],
             reply_t[a],
@@ -192,7 +242,12 @@ def simulate(
             tx.sentiment_bucket(s)[a],
             np.nan,
             -1,
+            np.where(signed, writer, -1)[a],
         )
+        last_writer[idx[a]] = writer[a]
+        if r == 0:  # after "please email us" the email team often takes the case on
+            moved = switch & (staff_rng.random(m) < P_HANDOVER_AFTER_SWITCH)
+            handover[idx[moved]] = 1
         last_response = np.where(answered, np.maximum(last_response, reply_t), last_response)
         fast = answered & (delay <= dp.TARGET_S[ch])
         if r == 0:
@@ -222,21 +277,37 @@ def simulate(
         follow = responded & (u < p_follow)
         thanks = responded & ~follow & (u < p_follow + P.p_thanks[b, ch])
         next_t = last_response + _lognormal(rng, dp.CUSTOMER_DELAY_S[ch], 0.9)
-        # a fast reply lifts the customer's mood, a slow one sours it
-        s_next = np.clip(s + np.where(fast, 0.2, -0.2) + rng.normal(0, 0.25, m), -1.0, 1.0)
-        thanks_s = rng.uniform(0.4, 0.95, int(thanks.sum()))
-        out.add(
-            idx[thanks],
-            next_t[thanks],
-            ch[thanks],
-            INBOUND,
-            tx.THANKS,
-            3,
-            thanks_s,
-            customer[idx[thanks]],
+        # a fast reply lifts the customer's mood, a slow one sours it; so may the agent
+        s_next = np.clip(
+            s
+            + np.where(fast, 0.2, -0.2)
+            + rng.normal(0, 0.25, m)
+            + np.where(answered, STAFF.mood[writer], 0.0),
+            -1.0,
+            1.0,
         )
-        last_sentiment[idx[thanks]] = thanks_s
-        thanked[idx[thanks]] = True
+        closing = np.full(m, np.nan)
+        closing[thanks] = rng.uniform(0.4, 0.95, int(thanks.sum()))
+        # the agent's style: a customer who would go quiet thanks instead, or one who
+        # would thank writes back let down (and nobody answers that)
+        v = staff_rng.random(m)
+        extra = answered & responded & ~follow & ~thanks & (v < STAFF.thanks[writer])
+        letdown = answered & thanks & (v < STAFF.letdown[writer])
+        closing[extra] = staff_rng.uniform(0.4, 0.95, int(extra.sum()))
+        closing[letdown] = staff_rng.uniform(-0.75, -0.25, int(letdown.sum()))
+        ends = thanks | extra
+        out.add(
+            idx[ends],
+            next_t[ends],
+            ch[ends],
+            INBOUND,
+            np.where(letdown, tx.FOLLOWUP, tx.THANKS)[ends],
+            np.where(letdown, tx.sentiment_bucket(closing), 3)[ends],
+            closing[ends],
+            customer[idx[ends]],
+        )
+        last_sentiment[idx[ends]] = closing[ends]
+        thanked[idx[ends & ~letdown]] = True
         out.add(
             idx[follow],
             next_t[follow],
@@ -254,8 +325,27 @@ def simulate(
     order = np.lexsort((rows["t"], rows["conv"]))
     rows = {name: np.ascontiguousarray(col[order]) for name, col in rows.items()}
     rows["followers"] = followers[rows["conv"]]
-    _close_cases(rng, P, rows, brand, last_sentiment, fast_first, thanked)
+    _close_cases(rng, P, rows, brand, last_sentiment, fast_first, thanked, last_writer)
     return rows, brand
+
+
+def _superfans(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Customer numbers of `n` superfan answers, by each superfan's share."""
+    return FAN_NUMBERS[np.minimum(np.searchsorted(FAN_CUM, rng.random(n)), len(FAN_NUMBERS) - 1)]
+
+
+def _fans_elsewhere(
+    rng: np.random.Generator, out: _Messages, brand: np.ndarray, entry: np.ndarray, t0: np.ndarray
+) -> None:
+    """Pixel Games' superfans also reply to some tweets and youtube comments (a peer
+    message off community: not a response to the customer, docs/METRICS.md)."""
+    where = (brand == FAN_BRAND) & np.isin(entry, FAN_ELSEWHERE)
+    where &= rng.random(len(brand)) < P_FAN_ELSEWHERE
+    conv = np.flatnonzero(where)
+    delay = 1800.0 * np.exp(rng.standard_normal(len(conv)))
+    out.add(
+        conv, t0[conv] + delay, entry[conv], PEER, tx.FAN, 0, np.nan, _superfans(rng, len(conv))
+    )
 
 
 def _close_cases(
@@ -266,10 +356,12 @@ def _close_cases(
     last_sentiment: np.ndarray,
     fast_first: np.ndarray,
     thanked: np.ndarray,
+    last_writer: np.ndarray,
 ) -> None:
     """Ticket channels (email, phone, chat): the brand's last message carries the
     resolved flag, and some cases get a CSAT (1..5, and sometimes NPS) rating on
-    their last message. Elsewhere these stay null."""
+    their last message. Elsewhere these stay null. The agent who wrote the last
+    reply can make both likelier or less likely (staff.Style)."""
     n_rows = len(rows["conv"])
     conv = rows["conv"]
     last_row = np.r_[conv[1:] != conv[:-1], True]
@@ -277,19 +369,21 @@ def _close_cases(
     out_conv = conv[out_rows]
     last_out = out_rows[np.r_[out_conv[1:] != out_conv[:-1], True]] if len(out_rows) else out_rows
     c = conv[last_out]
+    closer = last_writer[c]  # every conversation with a reply has its writer
     ticket = dp.TICKET[rows["ch"][last_out]]
     ends = np.flatnonzero(last_row)
     conv_end = np.full(len(brand), -1)
     conv_end[conv[ends]] = ends
     waiting = (rows["dir"][conv_end[c]] == INBOUND) & ~thanked[c]
     p = P.p_resolved[brand[c], rows["ch"][last_out]] + np.where(thanked[c], 0.15, 0.0)
-    p = np.where(waiting, p - 0.3, p)
+    p = np.where(waiting, p - 0.3, p) + STAFF.resolve[closer]
     resolved = rng.random(len(c)) < p
     flag = np.full(n_rows, -1, np.int8)
     flag[last_out[ticket]] = resolved[ticket]
 
     rated = ticket & (rng.random(len(c)) < 0.35)
     mu = 2.2 + 1.4 * resolved + 0.6 * fast_first[c] + 0.8 * last_sentiment[c]
+    mu = mu + STAFF.csat[closer]
     score = np.clip(np.rint(rng.normal(mu, 0.8)), 1, 5)
     nps = np.clip(np.rint(2 * score - 1 + rng.normal(0, 1.2, len(c))), 0, 10)
     with_nps = rated & (rng.random(len(c)) < 0.5)
@@ -336,6 +430,10 @@ def to_table(
     text_id = tx.text_index(brand, rows["kind"], rows["bucket"], rng.integers(0, tx.VARIANTS, n))
     # some phone calls have no notes; ~2% of inbound messages carry no sentiment
     no_text = (rows["ch"] == dp.C["phone"]) & (rng.random(n) < 0.3)
+    # a signed reply ends with its agent's sign-off (" ^PS"); unsigned ones with nothing
+    agent = rows["agent"]
+    signoff = _SIGNOFFS.take(pa.array(np.where(agent >= 0, agent, len(STAFF.names))))
+    text = pc.binary_join_element_wise(TEXTS.take(pa.array(text_id, mask=no_text)), signoff, "")
     sentiment = np.round(rows["sent"], 4)
     sentiment[(direction == INBOUND) & (rng.random(n) < 0.02)] = np.nan
 
@@ -349,14 +447,14 @@ def to_table(
         "author_followers": pa.array(followers, pa.int64(), mask=followers < 0),
         "created_at": pa.array(micros, pa.timestamp("us", tz="UTC")),
         "in_reply_to": in_reply_to,
-        "text": TEXTS.take(pa.array(text_id, mask=no_text)),
+        "text": text,
         "sentiment": pa.array(sentiment, pa.float64(), mask=np.isnan(sentiment)),
         "csat": pa.array(rows["csat"], pa.int8(), mask=rows["csat"] < 0),
         "nps": pa.array(rows["nps"], pa.int8(), mask=rows["nps"] < 0),
         "resolved": pa.array(rows["resolved"] == 1, pa.bool_(), mask=rows["resolved"] < 0),
         # every demo message has its real time
         "time_known": pa.nulls(n, pa.bool_()),
-        "agent_id": pa.nulls(n, pa.string()),
+        "agent_id": _AGENTS.take(pa.array(agent, mask=agent < 0)),
     }
     return pa.table(columns, schema=INTERACTIONS)
 

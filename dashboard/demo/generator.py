@@ -116,13 +116,15 @@ def customer_pool(rows: int) -> int:
 def chunk_table(chunk: Chunk, seed: int, total_rows: int) -> tuple[pa.Table, int]:
     """The messages of one chunk and its number of conversations."""
     rng = np.random.default_rng(np.random.SeedSequence([seed, 1, chunk.month, chunk.part]))
+    # agents and superfans draw from their own stream (dashboard/demo/staff.py)
+    staff_rng = np.random.default_rng(np.random.SeedSequence([seed, 2, chunk.month, chunk.part]))
     params = dp.month_params(chunk.month)
     pool, key = customer_pool(total_rows), seed * 0x9E3779B97F4A7C15
     batches: list[tuple[dict[str, np.ndarray], np.ndarray]] = []
     made = 0
     while made < chunk.rows:  # top up until the chunk has enough messages
         n = int((chunk.rows - made) / MESSAGES_PER_CONVERSATION_GUESS) + 64
-        rows, brand = simulate(rng, params, n, pool, key)
+        rows, brand = simulate(rng, params, n, pool, key, staff_rng)
         batches.append((rows, brand))
         made += len(rows["conv"])
     offset = 0

@@ -12,8 +12,9 @@ import numpy as np
 from dashboard.demo.brands import BRANDS
 
 # Message kinds (row-level codes used by the simulation).
-FIRST, FOLLOWUP, CHASER, THANKS, OUTAGE, REPLY, SWITCH, PEER = range(8)
-KINDS = 8
+# FAN: a community superfan's answer (dashboard/demo/staff.py).
+FIRST, FOLLOWUP, CHASER, THANKS, OUTAGE, REPLY, SWITCH, PEER, FAN = range(9)
+KINDS = 9
 # Sentiment buckets: very negative, negative, neutral, positive.
 BUCKETS = 4
 VARIANTS = 4
@@ -158,6 +159,18 @@ _TEMPLATES: dict[int, tuple[tuple[str, ...], ...]] = {
             "Check the pinned FAQ, there's a workaround for the {thing}.",
             "Same here, it's a known bug and a patch is coming.",
             "Try clearing the cache and logging in again, that worked for me.",
+        ),
+    ),
+    FAN: (
+        (
+            "Known issue with the {thing} since the last patch. Workaround: Settings > "
+            "Advanced > Repair files, then restart. Fixed it for everyone I've helped.",
+            "Hey! First check you're on the latest version. If the {thing} still fails, "
+            "log out on every device and back in: that clears the sync.",
+            "This comes up a lot: the {thing} needs your account linked first. Step-by-step "
+            "guide in the pinned post, step 3.",
+            "Had exactly this. Send support your player ID and they can restore the "
+            "{thing}; took them a day for me. I've flagged your thread to the mods too.",
         ),
     ),
 }

@@ -258,6 +258,23 @@ class CommunityLevel:
     cost_saved: float
     currency: str
 
+    @property
+    def peer_share(self) -> float | None:
+        """Share (0-100) of community conversations a peer answered first."""
+        return 100 * self.peer_answered / self.conversations if self.conversations else None
+
+    @property
+    def peer_share_ci_low(self) -> float | None:
+        return _finite(intervals.shares([self.peer_answered], [self.conversations]).low[0])
+
+    @property
+    def peer_share_ci_high(self) -> float | None:
+        return _finite(intervals.shares([self.peer_answered], [self.conversations]).high[0])
+
+
+def _finite(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)
+
 
 def community_levels(fans: pl.DataFrame) -> list[CommunityLevel]:
     """Per brand: community conversations, answered, answered first by a peer, and what

@@ -100,6 +100,69 @@ create or replace macro summed(t, keys) as table
     from query_table(t)
     group by all;
 
+-- with_component_terms(t): table macro. t's conversation rows (the columns of
+-- queries/model/conversations.sql) with each index component's per-conversation term
+-- <component>_y and, where not every conversation counts, its denominator's 0/1
+-- <component>_d (docs/METRICS.md, "Intervals"; vocabulary.COMPONENT_SUMS names them).
+-- Business rule: a conversation whose speed cannot be measured, or without a mood or a
+-- rating, is left out of that component (d = 0), never counted as 0.
+create or replace macro with_component_terms(t) as table
+    select
+        *,
+        coalesce(within_target, false)::double as speed_y,
+        (within_target is not null)::double as speed_d,
+        resolved::double as resolution_y,
+        effortless::double as effort_y,
+        coalesce(mood_sentiment, 0)::double as mood_y,
+        (mood_sentiment is not null)::double as mood_d,
+        coalesce(csat >= 4, false)::double as satisfaction_y,
+        (csat is not null)::double as satisfaction_d
+    from query_table(t);
+
+-- conversation_sums(t, keys): table macro. The additive sums and counts of the
+-- conversations in `t` (conversation rows, each counted once) per group of the
+-- columns named in `keys`: the daily rollup's columns (queries/model/daily_sums.sql
+-- documents them), from which `summed` and `scored` build every figure and
+-- dashboard/views/intervals.py its interval. The daily rollup and every view that
+-- groups conversations another way (e.g. by agent) sum them with this one rule.
+create or replace macro conversation_sums(t, keys) as table
+    with
+    terms as (
+        select * from with_component_terms(t)
+    ),
+    with_products as (
+        select * from with_index_products(terms)
+    )
+    select
+        columns(lambda c: list_contains(keys, c)),
+        count(*)::bigint as conversations_n,
+        count(*) filter (where answered)::bigint as answered_n,
+        count(*) filter (where dropped)::bigint as dropped_n,
+        count(within_target)::bigint as timed_n,
+        count(*) filter (where within_target)::bigint as within_target_n,
+        count(*) filter (where resolved)::bigint as resolved_n,
+        count(*) filter (where resolved_is_proxy)::bigint as resolved_proxy_n,
+        count(*) filter (where marked_resolved)::bigint as marked_resolved_n,
+        count(*) filter (where reopened)::bigint as reopened_n,
+        count(*) filter (where effortless)::bigint as effortless_n,
+        sum(mood_sentiment)::double as mood_sentiment_sum,
+        sum(mood_sentiment * mood_sentiment)::double as mood_sentiment_sq_sum,
+        count(mood_sentiment)::bigint as mood_sentiment_n,
+        count(csat)::bigint as rated_n,
+        sum(satisfaction_y)::bigint as satisfied_n,
+        count(first_response_s)::bigint as first_response_n,
+        sum(first_response_s)::double as first_response_s_sum,
+        sum(first_response_s * first_response_s)::double as first_response_s_sq_sum,
+        count(nps)::bigint as nps_n,
+        count(*) filter (where nps >= 9)::bigint as promoters_n,
+        count(*) filter (where nps <= 6)::bigint as detractors_n,
+        count(sentiment_lift)::bigint as sentiment_lift_n,
+        sum(sentiment_lift)::double as sentiment_lift_sum,
+        sum(sentiment_lift * sentiment_lift)::double as sentiment_lift_sq_sum,
+        sum(columns('^cov_'))::double
+    from with_products
+    group by all;
+
 -- share_score(k, n): a share of conversations as 0..100 (100 x k / n); null for an
 -- empty group (n = 0 or null), never 0.
 create or replace macro share_score(k, n) as

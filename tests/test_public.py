@@ -78,6 +78,8 @@ def _conversation(
                 brand=brand,
                 text="Sorry to hear that, we are on it",
                 author_id=f"agent-{cid}",
+                # the brand's staff member: private, never in a public output
+                agent_id=f"Staffer {cid.upper()}",
             )
         )
     return rows
@@ -104,9 +106,10 @@ def rows() -> list[dict]:
 
 
 def secrets() -> list[str]:
-    """Every message text and author id of the fixture: none may be published."""
+    """Every message text, author id and agent id of the fixture: none may be published."""
     log = rows()
-    return sorted({r["text"] for r in log} | {r["author_id"] for r in log})
+    agents = {r["agent_id"] for r in log if r.get("agent_id")}
+    return sorted({r["text"] for r in log} | {r["author_id"] for r in log} | agents)
 
 
 def write(data_dir: Path) -> Path:

@@ -47,6 +47,11 @@ class Config:
     fairness_fdr: float = 0.05
     fairness_min_odds_ratio: float = 1.15
     fairness_min_speed_factor: float = 1.15
+    # [costs] (docs/METRICS.md, "Agents and superfans"): what one contact handled by
+    # staff takes, used for what community superfans save
+    minutes_per_contact: float = 6.0
+    cost_per_contact: float = 8.01
+    currency: str = "USD"
 
     def fingerprint(self) -> str:
         """Changes whenever any number or name that affects results changes (cache key:
@@ -169,7 +174,25 @@ def _validate(raw: dict[str, Any], source: str) -> Config:
         brands=brands,
         source=source,
         **_fairness(raw.get("fairness", {}), source),
+        **_costs(raw.get("costs", {}), source),
     )
+
+
+def _costs(raw: Any, source: str) -> dict[str, Any]:
+    """The [costs] keys: minutes and cost per staff-handled contact (>= 0), currency."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: [costs] must be a table")
+    values: dict[str, Any] = {}
+    for key in ("minutes_per_contact", "cost_per_contact"):
+        value = raw.get(key, {"minutes_per_contact": 6.0, "cost_per_contact": 8.01}[key])
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ConfigError(f"{source}: [costs] {key} must be a number >= 0 (got {value!r})")
+        values[key] = float(value)
+    currency = raw.get("currency", "USD")
+    if not isinstance(currency, str) or not currency.strip():
+        raise ConfigError(f'{source}: [costs] currency must be a name such as "USD"')
+    values["currency"] = currency.strip()
+    return values
 
 
 def _fairness(raw: dict[str, Any], source: str) -> dict[str, float]:

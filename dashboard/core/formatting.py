@@ -15,6 +15,13 @@ def duration(seconds: float | None) -> str:
     return f"{seconds / 86400:.1f} days"
 
 
+def hours(minutes: float | None) -> str:
+    """Staff time in hours: '41.9 h' (work time reads in hours, not days)."""
+    if minutes is None:
+        return "–"
+    return f"{minutes / 60:,.1f} h"
+
+
 def value(v: float | None, unit: str) -> str:
     if v is None:
         return "–"

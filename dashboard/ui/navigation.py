@@ -30,6 +30,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "consistency.py", "Channel consistency", ":material/compare_arrows:", "consistency", False
     ),
+    PageSpec("people.py", "People", ":material/support_agent:", "people", False),
     PageSpec("board.py", "Public board", ":material/leaderboard:", "board", True),
     PageSpec("brand_card.py", "Brand card", ":material/badge:", "brand", True),
     PageSpec("methodology.py", "Methodology", ":material/functions:", "methodology", True),

@@ -18,6 +18,7 @@ planning time of every page query).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
 import numpy as np
 import polars as pl
@@ -89,6 +90,24 @@ def _wilson(k: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     half = Z95 * np.sqrt(np.clip(p * (1 - p), 0, None) / n + z2 / (4 * n**2)) / (1 + z2 / n)
     ok = n > 0
     return np.where(ok, 100 * (centre - half), np.nan), np.where(ok, 100 * (centre + half), np.nan)
+
+
+class Share(NamedTuple):
+    """Shares 0-100 with their Wilson 95 % interval (nan where n is 0)."""
+
+    value: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
+def shares(k: pl.Series | np.ndarray, n: pl.Series | np.ndarray) -> Share:
+    """100 k / n with Wilson's score interval, per row (a share of no data is nan)."""
+    k = np.asarray(k, dtype=float)
+    n = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low, high = _wilson(k, n)
+        value = np.where(n > 0, 100 * k / n, np.nan)
+    return Share(value, low, high)
 
 
 def _mean_half(total: np.ndarray, squares: np.ndarray, n: np.ndarray) -> np.ndarray:

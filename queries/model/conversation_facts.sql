@@ -17,6 +17,14 @@
 --   customer message after its last resolved = true message is not positive
 --   (sentiment < 0.05 or none); queries/model/conversations.sql applies the config's
 --   resolution rule to it.
+-- people rule (docs/METRICS.md, "Agents and superfans"): `agents` lists (sorted) every
+--   named agent (agent_id) who wrote an outbound message in the conversation, [] when
+--   none did; `first_outbound_agent` is the agent of the first outbound message after
+--   the first inbound one (null when unsigned or none) and `first_outbound_s` its delay
+--   (the time rule above applies); `first_response_peer` is the author of the first
+--   response when that response is a peer's (community conversations only: elsewhere
+--   a peer message is no response); `peer_answers` lists each peer author of the
+--   conversation with their number of peer messages, on any channel.
 -- macros: follower_bucket (generated from dashboard/core/vocabulary.py, see
 --   queries/_macros.sql): the follower bucket of the first inbound message's count.
 
@@ -33,6 +41,8 @@ messages as (
         interaction_id,
         channel,
         direction,
+        author_id,
+        agent_id,
         author_followers,
         created_at,
         sentiment,
@@ -70,14 +80,11 @@ inbound as (
     group by brand, conversation_id
 ),
 
-first_responses as (
-    -- the first brand message strictly after the first inbound message;
-    -- on community channels an answer by a peer counts as a response
+after_opening as (
+    -- the brand and peer messages after the first inbound message
     select
-        messages.brand,
-        messages.conversation_id,
-        min(messages.created_at) as first_response_at,
-        arg_min(messages.time_known, messages.message_order) as first_response_time_known
+        messages.*,
+        inbound.channel as entry_channel
     from messages
     inner join inbound
         on messages.brand = inbound.brand
@@ -88,11 +95,65 @@ first_responses as (
             or (not inbound.first_inbound_time_known
                 and messages.created_at >= inbound.first_inbound_at)
         )
-        and (
-            messages.direction = 'outbound'
-            or (messages.direction = 'peer' and inbound.channel = 'community')
-        )
-    group by messages.brand, messages.conversation_id
+        and messages.direction <> 'inbound'
+),
+
+first_responses as (
+    -- the first brand message strictly after the first inbound message;
+    -- on community channels an answer by a peer counts as a response
+    select
+        brand,
+        conversation_id,
+        min(created_at) as first_response_at,
+        arg_min(time_known, message_order) as first_response_time_known,
+        arg_min_null(case when direction = 'peer' then author_id end, message_order)
+            as first_response_peer
+    from after_opening
+    where direction = 'outbound' or (direction = 'peer' and entry_channel = 'community')
+    group by brand, conversation_id
+),
+
+first_outbound as (
+    -- the first brand message after the first inbound one, and who signed it
+    select
+        brand,
+        conversation_id,
+        min(created_at) as first_outbound_at,
+        arg_min(time_known, message_order) as first_outbound_time_known,
+        arg_min_null(agent_id, message_order) as first_outbound_agent
+    from after_opening
+    where direction = 'outbound'
+    group by brand, conversation_id
+),
+
+agents as (
+    select
+        brand,
+        conversation_id,
+        list_sort(list_distinct(list(agent_id))) as agents
+    from messages
+    where direction = 'outbound' and agent_id is not null
+    group by brand, conversation_id
+),
+
+peer_messages as (
+    select
+        brand,
+        conversation_id,
+        author_id as peer,
+        count(*) as messages
+    from messages
+    where direction = 'peer'
+    group by brand, conversation_id, author_id
+),
+
+peers as (
+    select
+        brand,
+        conversation_id,
+        list({'peer': peer, 'messages': messages} order by peer) as peer_answers
+    from peer_messages
+    group by brand, conversation_id
 ),
 
 whole_conversation as (
@@ -176,6 +237,14 @@ select
         when inbound.first_inbound_time_known and first_responses.first_response_time_known
             then epoch(first_responses.first_response_at - inbound.first_inbound_at)
     end as first_response_s,
+    first_responses.first_response_peer,
+    first_outbound.first_outbound_agent,
+    case
+        when inbound.first_inbound_time_known and first_outbound.first_outbound_time_known
+            then epoch(first_outbound.first_outbound_at - inbound.first_inbound_at)
+    end as first_outbound_s,
+    coalesce(agents.agents, []::varchar[]) as agents,
+    coalesce(peers.peer_answers, []::struct(peer varchar, messages bigint)[]) as peer_answers,
     inbound.mood_sentiment,
     inbound.first_sentiment,
     inbound.sentiment_messages,
@@ -195,6 +264,15 @@ inner join whole_conversation
 left join first_responses
     on inbound.brand = first_responses.brand
     and inbound.conversation_id = first_responses.conversation_id
+left join first_outbound
+    on inbound.brand = first_outbound.brand
+    and inbound.conversation_id = first_outbound.conversation_id
+left join agents
+    on inbound.brand = agents.brand
+    and inbound.conversation_id = agents.conversation_id
+left join peers
+    on inbound.brand = peers.brand
+    and inbound.conversation_id = peers.conversation_id
 left join reopenings
     on inbound.brand = reopenings.brand
     and inbound.conversation_id = reopenings.conversation_id

@@ -17,6 +17,8 @@
 --   unknown: conversation_facts' time rule), so the Speed component leaves it out.
 --   sentiment_lift (-2..2) is the last minus the first customer sentiment, for
 --   conversations with at least two customer messages that have one.
+--   agents, first_outbound_agent, first_outbound_s, first_response_peer and
+--   peer_answers are the facts' people columns, as they are.
 -- macros: default_target_s() (generated from dashboard/core/vocabulary.py): the target
 --   of an entry channel the config sets none for.
 
@@ -104,5 +106,10 @@ select
     csat,
     nps,
     last_message_at,
-    channel_path
+    channel_path,
+    agents,
+    first_outbound_agent,
+    first_outbound_s,
+    first_response_peer,
+    peer_answers
 from flagged

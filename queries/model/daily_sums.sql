@@ -5,7 +5,7 @@
 --          are exact). Stored per month under <data dir>/rollups/daily/
 --          (dashboard/data/rollup/daily.py) and loaded at connect as the `daily_sums`
 --          table, with a `tz` column.
--- columns: the keys, then one additive column per count (ending in _n; conversations_n
+-- columns: the keys, then (conversation_sums) one additive column per count (ending in _n; conversations_n
 --   is the number of conversations) or sum (ending in _sum); the view queries add
 --   them up with the summed() macro of queries/_macros.sql, which finds every one.
 --   Each index component is a ratio of two sums, its y (e.g. within_target_n) over
@@ -18,7 +18,8 @@
 --        their first inbound message), e.g. 'UTC', 'Europe/Paris'
 -- tables: conversations (one row per conversation, with the current config's targets
 --         and the data's as-of time applied)
--- macros: with_index_products (generated, queries/_macros.sql header).
+-- macros: conversation_sums (queries/_macros.sql: the sums of any group of
+--   conversations, with the index products of with_index_products).
 
 with
 
@@ -26,56 +27,20 @@ conversations as (
     select * from conversations
 ),
 
-component_terms as (
-    -- each component's per-conversation term y and, where not every conversation
-    -- counts, its denominator d (docs/METRICS.md, "Intervals")
+with_day as (
     select
         *,
-        coalesce(within_target, false)::double as speed_y,
-        (within_target is not null)::double as speed_d,
-        resolved::double as resolution_y,
-        effortless::double as effort_y,
-        coalesce(mood_sentiment, 0)::double as mood_y,
-        (mood_sentiment is not null)::double as mood_d,
-        coalesce(csat >= 4, false)::double as satisfaction_y,
-        (csat is not null)::double as satisfaction_d
+        timezone($tz, first_inbound_at)::date as day
     from conversations
-),
-
-with_products as (
-    select * from with_index_products(component_terms)
 )
 
 select
-    timezone($tz, first_inbound_at)::date as day,
+    day,
     brand,
     channel,
     follower_bucket,
     switched_channel,
-    count(*)::bigint as conversations_n,
-    count(*) filter (where answered)::bigint as answered_n,
-    count(*) filter (where dropped)::bigint as dropped_n,
-    count(within_target)::bigint as timed_n,
-    count(*) filter (where within_target)::bigint as within_target_n,
-    count(*) filter (where resolved)::bigint as resolved_n,
-    count(*) filter (where resolved_is_proxy)::bigint as resolved_proxy_n,
-    count(*) filter (where marked_resolved)::bigint as marked_resolved_n,
-    count(*) filter (where reopened)::bigint as reopened_n,
-    count(*) filter (where effortless)::bigint as effortless_n,
-    sum(mood_sentiment)::double as mood_sentiment_sum,
-    sum(mood_sentiment * mood_sentiment)::double as mood_sentiment_sq_sum,
-    count(mood_sentiment)::bigint as mood_sentiment_n,
-    count(csat)::bigint as rated_n,
-    sum(satisfaction_y)::bigint as satisfied_n,
-    count(first_response_s)::bigint as first_response_n,
-    sum(first_response_s)::double as first_response_s_sum,
-    sum(first_response_s * first_response_s)::double as first_response_s_sq_sum,
-    count(nps)::bigint as nps_n,
-    count(*) filter (where nps >= 9)::bigint as promoters_n,
-    count(*) filter (where nps <= 6)::bigint as detractors_n,
-    count(sentiment_lift)::bigint as sentiment_lift_n,
-    sum(sentiment_lift)::double as sentiment_lift_sum,
-    sum(sentiment_lift * sentiment_lift)::double as sentiment_lift_sq_sum,
-    sum(columns('^cov_'))::double
-from with_products
-group by all
+    * exclude (day, brand, channel, follower_bucket, switched_channel)
+from conversation_sums(
+    with_day, ['day', 'brand', 'channel', 'follower_bucket', 'switched_channel']
+)

@@ -1,7 +1,8 @@
 -- name: conversation_messages
 -- purpose: every message of one conversation in the order the metrics read them
 --          (docs/METRICS.md "ordering rule"), for the private drill-down.
--- grain: one row per interaction.
+-- grain: one row per interaction. agent_id (the brand's staff member who wrote an
+--        outbound message) is private like the rest of this drill-down.
 -- params:
 --   $brand            the conversation's brand
 --   $conversation_id  the conversation's id (unique within its brand)
@@ -18,6 +19,7 @@ select
     direction,
     channel,
     author_id,
+    agent_id,
     author_followers,
     text,
     sentiment,

@@ -8,7 +8,8 @@ a chunk is generated, written with store.write_batch and dropped, which keeps
 memory bounded whatever the size.
 
 Brand names with planted effects are exported here for other modules' tests:
-PLANTED, OUTAGE_DAY (see dashboard/demo/brands.py for the brand table).
+PLANTED, OUTAGE_DAY (see dashboard/demo/brands.py for the brand table), and the
+planted people: PLANTED_AGENTS, SUPERFAN_IDS (dashboard/demo/staff.py).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from dashboard.demo.conversations import (
     simulate,
     to_table,
 )
+from dashboard.demo.staff import PLANTED_AGENTS, SUPERFAN_IDS
 
 __all__ = [
     "BRAND_NAMES",
@@ -43,6 +45,8 @@ __all__ = [
     "DEFAULT_SEED",
     "OUTAGE_DAY",
     "PLANTED",
+    "PLANTED_AGENTS",
+    "SUPERFAN_IDS",
     "YEAR",
     "DemoSummary",
     "Chunk",

@@ -134,14 +134,14 @@ STYLES: dict[tuple[str, str], Style] = {
     ),
     # the quick closer: first to reply, but customers come back let down
     (_ATLAS, PLANTED_AGENTS["fast"]): Style(
-        speed=0.35, mood=-0.25, letdown=0.45, resolve=-0.15, csat=-0.6
+        speed=0.35, mood=-0.3, letdown=0.5, resolve=-0.15, csat=-0.6
     ),
     # colleagues differ a little in pace, not in outcome
-    (_ATLAS, "Sunita P."): Style(speed=0.85),
-    (_ATLAS, "Kevin O."): Style(speed=1.15),
-    (_ATLAS, "Brian H."): Style(speed=1.25),
-    (_ATLAS, "Lucia F."): Style(speed=0.9),
-    (_ATLAS, "Zoe K."): Style(speed=1.3),
+    (_ATLAS, "Sunita P."): Style(speed=0.92),
+    (_ATLAS, "Kevin O."): Style(speed=1.08),
+    (_ATLAS, "Brian H."): Style(speed=1.1),
+    (_ATLAS, "Lucia F."): Style(speed=0.95),
+    (_ATLAS, "Zoe K."): Style(speed=1.2),
 }
 
 

@@ -31,12 +31,9 @@ from dashboard.data import store
 from dashboard.demo import params as dp
 from dashboard.demo.audience import audience_table
 from dashboard.demo.brands import BRAND_NAMES, BRANDS, OUTAGE_DAY, PLANTED, YEAR
-from dashboard.demo.conversations import (
-    MESSAGES_PER_CONVERSATION_GUESS,
-    simulate,
-    to_table,
-)
+from dashboard.demo.conversations import MESSAGES_PER_CONVERSATION_GUESS, simulate
 from dashboard.demo.staff import PLANTED_AGENTS, SUPERFAN_IDS
+from dashboard.demo.table import to_table
 
 __all__ = [
     "BRAND_NAMES",

@@ -10,7 +10,6 @@ vs_brand is 0."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import numpy as np

@@ -4,6 +4,7 @@ step, as `chi ingest` runs it after writing."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -11,10 +12,17 @@ from typing import Any
 import streamlit as st
 
 from dashboard.data import rollup
-from dashboard.ingest import FORMATS, IngestError, IngestSummary, ingest_files
+from dashboard.ingest import FORMATS, IngestError, IngestSummary, ingest_files, readers
 from dashboard.ui import shared as ui
 
-__all__ = ["FORMATS", "StreamlitProgress", "format_label", "import_uploads", "show_summary"]
+__all__ = [
+    "FORMATS",
+    "StreamlitProgress",
+    "format_label",
+    "import_uploads",
+    "mapping_from_text",
+    "show_summary",
+]
 
 
 def format_label(name: str) -> str:
@@ -69,9 +77,27 @@ def show_summary(summary: IngestSummary) -> None:
     st.code("\n".join(summary.lines()), language=None)
 
 
-def import_uploads(uploads: list[Any], fmt: str, data_dir: Path, **options: Any) -> None:
+def mapping_from_text(text: str | None) -> dict[str, str]:
+    """The upload page's column mapping, `COLUMN=SOURCE` items separated by commas or
+    new lines (as `chi ingest --map`: `agent_id=assignee, created_at=sent_at`); raises
+    IngestError on an item that is not COLUMN=SOURCE."""
+    items = [i.strip() for i in re.split(r"[,\n]", text or "") if i.strip()]
+    return readers.parse_mapping(items)
+
+
+def import_uploads(
+    uploads: list[Any], fmt: str, data_dir: Path, mapping_text: str = "", **options: Any
+) -> None:
     """Import the uploaded files into `data_dir` and show the outcome; `options` are
-    ingest_files' (brand, channel, tz, year, date_format). Then store the rollups."""
+    ingest_files' (brand, channel, tz, year, date_format); `mapping_text` the column
+    mapping (mapping_from_text, as --map). Then store the rollups."""
+    try:
+        mapping = mapping_from_text(mapping_text)
+    except IngestError as exc:
+        st.error(f"Nothing was imported: {exc}")
+        return
+    if mapping:
+        options = {**options, "mapping": mapping}
     with tempfile.TemporaryDirectory(prefix="chi-upload-") as tmp:
         paths = []
         for i, upload in enumerate(uploads):

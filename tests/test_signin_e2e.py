@@ -185,7 +185,8 @@ def test_a_signed_out_browser_sees_only_the_sign_in_page(browser, site):
         assert page.locator("[data-testid='stSidebarNav']").count() == 0  # one page: no menu
     # the public pages and the feed stay anonymous
     board = open_page(page, url, "board")
-    assert not board.startswith("Sign in")
+    assert "No brands are published on this board yet." in board
+    assert "Acme" not in board  # no unpublished brand named to an anonymous visitor
     with urllib.request.urlopen(f"{url}/api/index.json", timeout=30) as answer:
         assert answer.status == 200
         assert "brands" in json.loads(answer.read())

@@ -107,15 +107,21 @@ def _label(role: Role | None) -> str | None:
     return role.label if role else None
 
 
+def _auth_section() -> dict[str, Any]:
+    """Streamlit's [auth] secrets (chi.toml's, as `chi serve` handed them over)."""
+    if not st.secrets.load_if_toml_exists():
+        return {}
+    section = st.secrets.get("auth")
+    return section.to_dict() if section is not None else {}
+
+
 def _providers() -> list[str]:
-    section = st.secrets.get("auth", {}) if st.secrets.load_if_toml_exists() else {}
-    return signin.providers(section) or ["default"]
+    return signin.providers(_auth_section()) or ["default"]
 
 
 def _provider_host() -> str:
-    section = st.secrets.get("auth", {}) if st.secrets.load_if_toml_exists() else {}
-    url = section.get("server_metadata_url", "") if section else ""
-    return urlsplit(url).hostname or "" if isinstance(url, str) else ""
+    url = _auth_section().get("server_metadata_url")
+    return (urlsplit(url).hostname or "") if isinstance(url, str) else ""
 
 
 def sign_in_page() -> None:

@@ -1,22 +1,58 @@
-"""The Streamlit entrypoint: a router over the pages of dashboard/ui/navigation.py."""
+"""The Streamlit entrypoint: a router over the pages of dashboard/ui/navigation.py.
+
+With sign-in on (dashboard/ui/access.py), the menu holds only the pages the visitor's
+role may open; the other private pages keep their URLs, hidden, and say why instead of
+running. A signed-out visitor gets the sign-in page at every private URL; the public
+pages (board, brand card, methodology) stay open to anyone."""
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
+from dashboard.ui import access as ui_access
 from dashboard.ui import shared as ui
-from dashboard.ui.navigation import visible_pages
+from dashboard.ui.navigation import PageSpec, refused_pages, visible_pages
 
 st.set_page_config(
     page_title="Customer Happiness Index", page_icon=":material/mood:", layout="wide"
 )
 
-pages = [
-    st.Page(str(path), title=spec.title, icon=spec.icon, url_path=spec.url_path)
-    for spec, path in visible_pages(public=ui.is_public())
+visitor = ui_access.current()
+public = ui.is_public()
+
+
+def _page(spec: PageSpec, path: Path, visibility: str = "visible") -> StreamlitPage:
+    return st.Page(
+        str(path), title=spec.title, icon=spec.icon, url_path=spec.url_path, visibility=visibility
+    )
+
+
+pages = [_page(spec, path) for spec, path in visible_pages(public, visitor.role)]
+hidden = [
+    st.Page(
+        ui_access.refusal_page(spec.title, spec.role),
+        title=spec.title,
+        icon=spec.icon,
+        url_path=spec.url_path,
+        visibility="hidden",
+    )
+    for spec, _ in refused_pages(public, visitor.role)
 ]
+if visitor.sign_in and not visitor.signed_in:
+    # only the sign-in page in the menu; the public pages keep their URLs (embeds)
+    hidden += [_page(spec, path, "hidden") for spec, path in visible_pages(public, None)]
+    pages = [
+        st.Page(ui_access.sign_in_page, title="Sign in", icon=":material/login:", url_path="signin")
+    ]
+elif visitor.sign_in and visitor.role is None:
+    no_access = st.Page(
+        ui_access.no_role_page, title="No access", icon=":material/lock:", url_path="access"
+    )
+    pages = [no_access, *pages]
 
 
 def _home() -> None:
@@ -29,8 +65,9 @@ if not pages:
     st.error("No pages are available in this mode.")
 else:
     home = st.Page(_home, title=pages[0].title, default=True, visibility="hidden", url_path="home")
+    ui_access.sidebar(visitor)
     try:
-        st.navigation([home, *pages], position="sidebar").run()
+        st.navigation([home, *pages, *hidden], position="sidebar").run()
     except Exception:  # Streamlit's stop/rerun are BaseExceptions and pass through
         # a user never sees a traceback: log it for the operator, say it plainly
         logging.getLogger("chi").exception("page failed")

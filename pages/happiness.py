@@ -1,9 +1,11 @@
 """Happiness index: the 0-100 index over time, its components, what moved it,
-how it is computed, and (private mode) the conversations behind a point."""
+how it is computed, and (private mode, analyst role) the conversations behind a point."""
 
 import streamlit as st
 
 from dashboard.charts import happiness as charts_happiness
+from dashboard.core import access
+from dashboard.ui import access as ui_access
 from dashboard.ui import happiness as ui_happiness
 from dashboard.ui import shared as ui
 from dashboard.views import happiness
@@ -61,5 +63,5 @@ else:
 with st.expander("How is this computed"):
     ui_happiness.how_computed_panel(moved.how, config)
 
-if not ui.is_public():
+if ui_access.require(access.DRILLDOWN, "The conversations behind a point and their messages"):
     ui_happiness.drilldown(trend, filters, grain, event)

@@ -58,6 +58,13 @@ date_format = left.text_input(
     "whose day and month order the file cannot settle. Empty: detected per file "
     "and stated in the result.",
 )
+mapping = right.text_input(
+    "Column mapping (optional)",
+    key="mapping",
+    placeholder="agent_id=assignee, created_at=sent_at",
+    help="contract_column=source_column items, comma-separated, as `chi ingest --map` "
+    "(e.g. agent_id=assignee: who on your side wrote each reply).",
+)
 
 if st.button("Import", type="primary", disabled=not uploads, key="import"):
     ui_upload.import_uploads(
@@ -69,4 +76,5 @@ if st.button("Import", type="primary", disabled=not uploads, key="import"):
         tz=tz.strip() or "UTC",
         year=int(year) if year is not None else None,
         date_format=date_format.strip() or None,
+        mapping_text=mapping,
     )

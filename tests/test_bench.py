@@ -73,6 +73,7 @@ def test_measure_reports_every_page(bench_dir: Path) -> None:
         "happiness",
         "engagement",
         "consistency",
+        "people",
         "board",
     ]
     assert result.rows > 0 and result.conversations > 0

@@ -47,8 +47,23 @@ def audience_row(day: dt.date) -> dict:
     }
 
 
+def with_people(rows: list[dict]) -> list[dict]:
+    """The replies signed by an agent, and one customer answering another (so the
+    agents and superfans reports have rows)."""
+    signed = [dict(r, agent_id="KC") if r["direction"] == "outbound" else r for r in rows]
+    first = rows[0]
+    peer = message(
+        first["conversation_id"],
+        "peer",
+        first["created_at"] + dt.timedelta(minutes=1),
+        author_id="fan-1",
+        interaction_id="peer-1",
+    )
+    return [*signed, peer]
+
+
 def build(data_dir: Path, with_implausible: bool) -> Path:
-    rows = two_weeks() + (implausible_rows() if with_implausible else [])
+    rows = with_people(two_weeks()) + (implausible_rows() if with_implausible else [])
     write_rows(data_dir, "interactions", rows)
     days = [dt.date(2025, 3, 3)] + ([dt.date(17, 2, 1), dt.date(9999, 6, 1)] * with_implausible)
     write_rows(data_dir, "audience", [audience_row(d) for d in days])

@@ -114,3 +114,22 @@ def test_upload_page_passes_the_date_format_to_the_importer(data_dir, tmp_path):
     assert "Dates read as %d/%m/%Y %H:%M (--date-format)." in [c.value for c in app.caption]
     rows = pl.read_parquet(data_dir / "interactions" / "**" / "*.parquet")
     assert rows["created_at"].to_list() == [dt.datetime(2017, 2, 1, 9, 22, tzinfo=dt.UTC)]
+
+
+def test_upload_page_column_mapping_fills_agent_id_from_an_assignee_column(data_dir, tmp_path):
+    csv = (
+        "interaction_id,conversation_id,brand,channel,direction,author_id,created_at,assignee\n"
+        "m1,c1,Acme,chat,inbound,cust-1,2025-03-03T09:00:00Z,\n"
+        "m2,c1,Acme,chat,outbound,acme,2025-03-03T09:02:00Z,Priya S.\n"
+    )
+    app = page()
+    app.selectbox(key="format").set_value("csv")
+    app.text_input(key="mapping").set_value("agent_id=assignee")
+    app.file_uploader(key="files").set_value([("assigned.csv", csv.encode(), "text/csv")])
+    app.run()
+    app.button(key="import").click()
+    app.run()
+    assert not app.exception
+    stored = pl.read_parquet(store.parquet_files(data_dir, "interactions")).sort("interaction_id")
+    # the agent as given (not pseudonymised), on the reply only
+    assert stored["agent_id"].to_list() == [None, "Priya S."]

@@ -76,6 +76,66 @@ def test_twcs_sample_gets_a_sentiment_on_every_inbound_tweet(tmp_path):
     assert rows.filter(pl.col("direction") == "outbound")["sentiment"].null_count() == 44
 
 
+# Agents per brand on the real sample, read by eye from the 44 brand replies
+# (signatures.py): brand -> (replies, signed, {agent: replies}). AppleSupport, O2 and
+# Ask_Spectrum sign nothing; Tesco's "... underage sales. Amanda" has no mark and is
+# missed on purpose; British_Airways' "... 15:30. 1/2" is the unsigned first half.
+TWCS_AGENTS = {
+    "AppleSupport": (13, 0, {}),
+    "Ask_Spectrum": (1, 0, {}),
+    "British_Airways": (3, 2, {"JR": 1, "Jools": 1}),  # "2/2 ^JR", "Kind Regards ^Jools"
+    "ChaseSupport": (1, 1, {"RR": 1}),  # "^RR https://t.co/..."
+    "HPSupport": (1, 1, {"Rashmi": 1}),  # "^Rashmi https://t.co/..."
+    "O2": (1, 0, {}),
+    "SouthwestAir": (1, 1, {"AC": 1}),
+    "SpotifyCares": (8, 8, {"AY": 5, "MU": 2, "CP": 1}),  # "/AY"
+    "Tesco": (8, 7, {"Mike": 2, "Paige": 1, "Helena": 1, "Dani": 1, "Chris": 1, "Lee": 1}),
+    "UPSHelp": (1, 1, {"ML": 1}),  # "^ML  <link> <link>"
+    "VirginTrains": (4, 3, {"MM": 2, "HP": 1}),
+    "comcastcares": (1, 1, {"AD": 1}),  # "-AD"
+    "sprintcare": (1, 1, {"AC": 1}),  # "Sprint Cares. -AC"
+}
+
+
+def test_twcs_sample_agents_per_brand_as_read_by_eye(tmp_path):
+    summary = ingest_files([REAL / "twcs_sample/sample.csv"], "twcs", tmp_path)
+    rows = interactions(tmp_path)
+    # no customer tweet carries an agent
+    assert rows.filter(pl.col("direction") == "inbound")["agent_id"].null_count() == 49
+    replies = rows.filter(pl.col("direction") == "outbound")
+    got = {}
+    for (brand,), part in replies.group_by("brand"):
+        signed = part["agent_id"].drop_nulls()
+        got[brand] = (part.height, signed.len(), dict(signed.value_counts().iter_rows()))
+    assert got == TWCS_AGENTS
+    # 26 of 44 replies signed, by 19 agents (counted per brand: SouthwestAir's and
+    # sprintcare's "AC" are two people)
+    assert "agents: 26 of the 44 new brand replies name their agent (19 agents)" in (
+        summary.lines()
+    )
+
+
+def test_twitter_v1_timeline_has_no_signed_tweet(tmp_path):
+    # dewitt's own tweets (a person, not a care team): none ends in a signature
+    ingest_files(
+        [REAL / "twitter_api_v1/get_user_timeline.json"], "twitter-json", tmp_path, brand="dewitt"
+    )
+    rows = interactions(tmp_path)
+    assert rows.filter(pl.col("direction") == "outbound").height == 20
+    assert rows["agent_id"].null_count() == rows.height
+
+
+def test_tickets_sample_has_no_agent_column(tmp_path):
+    summary = ingest_files(
+        [REAL / "support_tickets/customer_support_tickets.csv"],
+        "tickets",
+        tmp_path,
+        brand="TechShop",
+    )
+    assert interactions(tmp_path)["agent_id"].null_count() == interactions(tmp_path).height
+    assert any(line.startswith("agents: none of the ") for line in summary.lines())
+
+
 def test_tickets_sample_rejects_the_1292_resolved_before_answered(tmp_path):
     summary = ingest_files(
         [REAL / "support_tickets/customer_support_tickets.csv"],

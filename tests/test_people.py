@@ -100,6 +100,7 @@ def test_vs_brand_is_the_agents_index_minus_their_colleagues_level_with_its_inte
     # JK's rest is c1 alone: one conversation has no variance, so no interval
     assert jk["colleague_conversations"] == 1
     assert jk["vs_brand_ci_low"] is None and jk["vs_brand_ci_high"] is None
+    assert jk["verdict"] == people.TOO_FEW
 
 
 def test_an_agent_under_min_n_says_not_enough_data_and_ranks_last(make_db, config):

@@ -37,7 +37,16 @@ from dashboard.core.vocabulary import DEFAULT_TARGET_S
 from dashboard.data import connection, rollup, sql
 from dashboard.data.rollup import facts
 from dashboard.data.store import parquet_files, table_dir
-from dashboard.views import bounds, consistency, engagement, fairness, happiness, overview, public
+from dashboard.views import (
+    bounds,
+    consistency,
+    engagement,
+    fairness,
+    happiness,
+    overview,
+    people,
+    public,
+)
 
 WARM_RUNS = 5
 RAW_COLUMNS = ("brand", "conversation_id", "channel", "direction", "created_at")
@@ -102,6 +111,10 @@ def page_calls(config: Config, filters: Filters) -> dict[str, list[Call]]:
             lambda c: consistency.switch_summary(c, config, filters),
             lambda c: consistency.top_paths(c, filters, 10),
             lambda c: consistency.journeys_by_brand(c, config, filters),
+        ],
+        "people": [
+            lambda c: people.leaderboard(c, config, filters),
+            lambda c: people.superfans(c, config, filters),
         ],
         "board": [lambda c: public.board(c, config), lambda c: bounds.data_bounds(c, tz)],
     }

@@ -20,6 +20,7 @@ VERDICT_COLOURS: dict[str, str] = {
     people.BELOW: BAD,
     people.IN_LINE: ACCENT,
     people.NO_COLLEAGUES: MUTED,
+    people.TOO_FEW: MUTED,
 }
 
 

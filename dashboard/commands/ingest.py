@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.commands.common import add_data_args, internal_error, store_rollups
-from dashboard.ingest import FORMATS, IngestError, ingest_files
+from dashboard.ingest import FORMATS, IngestError, ingest_files, readers
 
 # Show a progress bar from this much input on (or always with --progress).
 PROGRESS_MIN_BYTES = 5_000_000
@@ -81,13 +81,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 def parse_mapping(items: list[str]) -> dict[str, str]:
     from dashboard.cli import UserError
 
-    mapping: dict[str, str] = {}
-    for item in items:
-        wanted, sep, source = item.partition("=")
-        if not sep or not wanted.strip() or not source.strip():
-            raise UserError(f"--map {item!r}: expected contract_column=source_column")
-        mapping[wanted.strip()] = source.strip()
-    return mapping
+    try:
+        return readers.parse_mapping(items)
+    except IngestError as exc:
+        raise UserError(str(exc)) from exc
 
 
 def run(args: argparse.Namespace) -> int:

@@ -2,7 +2,11 @@
 
 Before the server starts, the stored rollups are brought up to date (the explicit
 step of dashboard/data/rollup), so the server's warm-up and pages only read; on a
-read-only data dir it says so and serves what it computes in memory."""
+read-only data dir it says so and serves what it computes in memory.
+
+Before anything else it decides whether visitors must sign in
+(dashboard/commands/serve_signin.py): the private app on an address other than
+localhost is refused without sign-in unless --no-auth is given."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from dashboard.commands import serve_signin
 from dashboard.commands.common import add_data_args, config_for, store_rollups
 from dashboard.core import settings
 from dashboard.data.store import has_data
@@ -29,6 +34,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="public mode: only the public board pages, aggregates only",
     )
     parser.add_argument(
+        "--no-auth",
+        action="store_true",
+        help="serve the private app without sign-in, even on a shared address "
+        "(anyone who reaches the port sees everything)",
+    )
+    parser.add_argument(
         "--demo-rows",
         type=int,
         default=1_000_000,
@@ -38,7 +49,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
+    from dashboard.cli import UserError
+
     config_for(args)  # fail early, with one line, on a broken config file
+    try:
+        sign_in = serve_signin.plan(args)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    for note in sign_in.notes:
+        print(note, file=sys.stderr)
     data_dir: Path = args.data
     if not has_data(data_dir):
         from dashboard.commands.demo import generate_with_progress
@@ -51,7 +70,9 @@ def serve(args: argparse.Namespace) -> int:
         generate_with_progress(data_dir, rows=args.demo_rows, seed=42, config_file=args.config)
     else:
         print(store_rollups(data_dir, args.config), file=sys.stderr)
-    env = settings.server_environment(data_dir, args.config, args.public)
+    env = settings.server_environment(
+        data_dir, args.config, args.public, sign_in_required=sign_in.required
+    )
     server = Path(__file__).resolve().parent.parent / "server.py"
     command = [
         sys.executable,
@@ -72,10 +93,16 @@ def serve(args: argparse.Namespace) -> int:
     ]
     print(
         f"Customer Happiness Index on http://{args.host}:{args.port} "
-        f"({'public' if args.public else 'private'} mode, data: {data_dir})",
+        f"({_mode(args.public, sign_in.required)}, data: {data_dir})",
         file=sys.stderr,
     )
     try:
         return subprocess.call(command, env=env)
     except KeyboardInterrupt:
         return 0
+
+
+def _mode(public: bool, sign_in: bool) -> str:
+    if public:
+        return "public mode"
+    return "private mode, sign-in required" if sign_in else "private mode"

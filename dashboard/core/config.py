@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dashboard.core.access import Rule, parse_roles
 from dashboard.core.schema import CHANNELS
 from dashboard.core.vocabulary import COMPONENTS
 
@@ -52,11 +53,15 @@ class Config:
     minutes_per_contact: float = 6.0
     cost_per_contact: float = 8.01
     currency: str = "USD"
+    # [roles]: who gets which role once sign-in is on (dashboard/core/access.py)
+    roles: tuple[Rule, ...] = ()
 
     def fingerprint(self) -> str:
         """Changes whenever any number or name that affects results changes (cache key:
-        the [brands] names are in it, so a running app shows an edited mapping)."""
-        payload = json.dumps(self.__dict__, sort_keys=True, default=list)
+        the [brands] names are in it, so a running app shows an edited mapping). The
+        [roles] are not: they change who sees a figure, never the figure."""
+        figures = {key: value for key, value in self.__dict__.items() if key != "roles"}
+        payload = json.dumps(figures, sort_keys=True, default=list)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
     def display_brand(self, name: str) -> str:
@@ -173,6 +178,7 @@ def _validate(raw: dict[str, Any], source: str) -> Config:
         resolution_rule=resolution_rule,
         brands=brands,
         source=source,
+        roles=_roles(raw.get("roles", {}), source),
         **_fairness(raw.get("fairness", {}), source),
         **_costs(raw.get("costs", {}), source),
     )
@@ -193,6 +199,25 @@ def _costs(raw: Any, source: str) -> dict[str, Any]:
         raise ConfigError(f'{source}: [costs] currency must be a name such as "USD"')
     values["currency"] = currency.strip()
     return values
+
+
+def _roles(raw: Any, source: str) -> tuple[Rule, ...]:
+    try:
+        return parse_roles(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{source}: {exc}") from exc
+
+
+def user_table(data_dir: Path | None, path: Path | None, name: str) -> tuple[dict[str, Any], str]:
+    """One table of the user's config file as written, without defaults (e.g. [auth],
+    whose secrets stay out of Config): ({}, "") when the file or the table is absent."""
+    user_path = path or (data_dir / USER_CONFIG_NAME if data_dir else None)
+    if user_path is None or not user_path.exists():
+        return {}, ""
+    table = _read(user_path).get(name, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{user_path}: [{name}] must be a table")
+    return table, str(user_path)
 
 
 def _fairness(raw: dict[str, Any], source: str) -> dict[str, float]:

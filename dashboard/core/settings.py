@@ -8,6 +8,10 @@ defaults) asks this module.
     CHI_CONFIG   the configuration file (default <data dir>/chi.toml, else built-in)
     CHI_PUBLIC   "1": public mode, only the public board pages
     CHI_WARMUP   "0", "false", "no" or "off": no warm-up at server start (chi bench)
+    CHI_SIGN_IN  "1": the private app asks everyone to sign in (set by `chi serve` when
+                 sign-in is configured; README, "Sign-in and roles")
+    CHI_AUTH_CLIENT_SECRET, CHI_AUTH_COOKIE_SECRET  the [auth] secrets, when chi.toml
+                 leaves them out
 """
 
 from __future__ import annotations
@@ -22,7 +26,10 @@ DATA = "CHI_DATA"
 CONFIG = "CHI_CONFIG"
 PUBLIC = "CHI_PUBLIC"
 WARMUP = "CHI_WARMUP"
-VARIABLES = (DATA, CONFIG, PUBLIC, WARMUP)
+SIGN_IN = "CHI_SIGN_IN"
+CLIENT_SECRET = "CHI_AUTH_CLIENT_SECRET"
+COOKIE_SECRET = "CHI_AUTH_COOKIE_SECRET"
+VARIABLES = (DATA, CONFIG, PUBLIC, WARMUP, SIGN_IN, CLIENT_SECRET, COOKIE_SECRET)
 DEFAULT_DATA_DIR = Path("data")
 _OFF = ("0", "false", "no", "off")
 
@@ -56,8 +63,26 @@ def warmup(env: Mapping[str, str] | None = None) -> bool:
     return value.strip().lower() not in _OFF
 
 
+def sign_in(env: Mapping[str, str] | None = None) -> bool:
+    """Whether the private app asks everyone to sign in (`chi serve` decides)."""
+    return (os.environ if env is None else env).get(SIGN_IN, "") == "1"
+
+
+def auth_client_secret(env: Mapping[str, str] | None = None) -> str | None:
+    return (os.environ if env is None else env).get(CLIENT_SECRET) or None
+
+
+def auth_cookie_secret(env: Mapping[str, str] | None = None) -> str | None:
+    return (os.environ if env is None else env).get(COOKIE_SECRET) or None
+
+
 def server_environment(
-    data: Path, config: Path | None, public_mode: bool, base: Mapping[str, str] | None = None
+    data: Path,
+    config: Path | None,
+    public_mode: bool,
+    base: Mapping[str, str] | None = None,
+    *,
+    sign_in_required: bool = False,
 ) -> dict[str, str]:
     """The environment of the Streamlit process `chi serve` starts: `base` (default the
     current environment) with the data dir, config and mode set as the readers above
@@ -65,6 +90,7 @@ def server_environment(
     env = dict(os.environ if base is None else base)
     env[DATA] = str(Path(data).resolve())
     env[PUBLIC] = "1" if public_mode else ""
+    env[SIGN_IN] = "1" if sign_in_required and not public_mode else ""
     if config is not None:
         env[CONFIG] = str(Path(config).resolve())
     return env

@@ -22,8 +22,9 @@ what is scored"); each is tested in tests/test_sentiment_cleaning.py:
 7. The brand's own names (`BrandTerms`): the brand, its handles and the words they are
    made of (`British_Airways` -> "British Airways", `AppleSupport` -> "Apple Support"
    and "Apple"), matched as whole words without case.
-8. Agent sign-offs at the end: `^JK`, `^Jools`, ` -AB`, ` /AY` (two capitals; not
-   "NO" or "OK").
+8. Agent sign-offs at the end: `^JK`, `^Jools`, ` -AB`, `- KC`, ` /AY`,
+   `Thanks - Mike` (signatures.py, the same rule the importers read `agent_id` with;
+   not `-NO`, `-NOT`, `- Great`).
 
 What is left, with whitespace collapsed, is scored; text with nothing left is not
 (sentiment.py gives it a null score, never an invented 0).
@@ -35,6 +36,8 @@ import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from dashboard.ingest import signatures
 
 _QUOTED_LINE = re.compile(r"^[ \t]*>.*$\n?", re.MULTILINE)
 # the start of a quoted earlier message: everything from here on is not the customer's
@@ -62,7 +65,6 @@ _EMAIL = re.compile(r"[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+", re.IGNORECASE)
 _MENTION = re.compile(r"@(?:u-[0-9a-f]{16}\b|\w+)(?:['’]s\b)?")
 _HASHTAG = re.compile(r"#(\w+)")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_SIGN_OFF = re.compile(r"(?:\s*\^\s?[A-Za-z]{1,15}|\s[-/](?!NO\b|OK\b)[A-Z]{2})\s*\Z")
 # a space left before punctuation where a mention was ("flight with @x." -> "with.")
 _SPACE_BEFORE_PUNCT = re.compile(r" ([.,!?;:])")
 _EMAIL_HINT = re.compile(r"\w@\w")
@@ -159,8 +161,8 @@ def customer_words(text: str | None, brand: BrandTerms = NO_TERMS) -> str:
         out = _HASHTAG.sub(_split_hashtag, out)
     if brand.pattern is not None:
         out = brand.pattern.sub(" ", out)
-    tail = out[-20:]
-    if "^" in tail or "-" in tail or "/" in tail:
-        out = _SIGN_OFF.sub("", out)
+    tail = out[-40:]
+    if "^" in tail or "/" in tail or "-" in tail or "\u2013" in tail or "\u2014" in tail:
+        out = signatures.strip(out)
     out = " ".join(out.split())
     return _SPACE_BEFORE_PUNCT.sub(r"\1", out) if " " in out else out

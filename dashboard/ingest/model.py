@@ -94,6 +94,10 @@ class IngestSummary:
     sentiment_scored: int = 0
     # inbound texts with nothing of the customer's words left to score (null sentiment)
     sentiment_empty: int = 0
+    # new outbound messages (brand replies), how many name their agent, how many agents
+    replies: int = 0
+    replies_with_agent: int = 0
+    agents: int = 0
     seconds: float = 0.0
 
     @property
@@ -126,6 +130,8 @@ class IngestSummary:
                 "customer's own words left once @mentions, links and the brand's names are "
                 "removed"
             )
+        if self.replies:
+            out.append(self._agents_line())
         out.extend(f"rejected rows with reasons: {p}" for p in self.rejects_files)
         out.extend(f"warning: {warning}" for warning in self.warnings)
         out.extend(f"note: {note}" for note in self.notes)
@@ -133,6 +139,17 @@ class IngestSummary:
             rate = self.rows_read / self.seconds if self.seconds else 0
             out.append(f"time: {self.seconds:.1f} s ({rate:,.0f} rows/s)")
         return out
+
+    def _agents_line(self) -> str:
+        if not self.replies_with_agent:
+            return (
+                f"agents: none of the {self.replies:,} new brand replies names its agent "
+                "(unsigned, or the source has no agent column)"
+            )
+        return (
+            f"agents: {self.replies_with_agent:,} of the {self.replies:,} new brand replies "
+            f"name their agent ({self.agents:,} agents)"
+        )
 
 
 def _fmt(value: dt.datetime | dt.date | None) -> str:

@@ -117,6 +117,7 @@ def ingest_files(
     if parsed.finalise is not None:
         new = parsed.finalise(new)
     if parsed.table == "interactions" and new.height:
+        _count_agents(summary, new)
         new, summary.sentiment_scored, summary.sentiment_empty = _add_sentiment(
             data_dir, new, progress
         )
@@ -302,6 +303,16 @@ def _write_rejects(
             tmp.unlink(missing_ok=True)
         written.append(path)
     return written
+
+
+def _count_agents(summary: IngestSummary, new: pl.DataFrame) -> None:
+    """How many new brand replies name their agent, and how many agents (an agent is
+    one per brand: initials are only unique within a brand)."""
+    replies = new.filter(pl.col("direction") == "outbound")
+    signed = replies.filter(pl.col("agent_id").is_not_null())
+    summary.replies = replies.height
+    summary.replies_with_agent = signed.height
+    summary.agents = signed.select(pl.struct("brand", "agent_id").n_unique()).item()
 
 
 def _add_sentiment(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Iterable
 from pathlib import Path
 
 import polars as pl
@@ -202,6 +203,18 @@ def require_columns(path: Path, frame: pl.DataFrame, required: list[str], fmt: s
             f"{path.name} column '{missing[0]}': missing (format {fmt} needs "
             f"{', '.join(repr(c) for c in missing)}; the file has: {have})"
         )
+
+
+def parse_mapping(items: Iterable[str]) -> dict[str, str]:
+    """`COLUMN=SOURCE` items (`chi ingest --map`, the upload page's mapping field) ->
+    {COLUMN: SOURCE}; e.g. `agent_id=assignee` reads agent_id from `assignee`."""
+    mapping: dict[str, str] = {}
+    for item in items:
+        wanted, sep, source = item.partition("=")
+        if not sep or not wanted.strip() or not source.strip():
+            raise IngestError(f"--map {item!r}: expected contract_column=source_column")
+        mapping[wanted.strip()] = source.strip()
+    return mapping
 
 
 def apply_mapping(path: Path, frame: pl.DataFrame, mapping: dict[str, str]) -> pl.DataFrame:

@@ -20,6 +20,9 @@ unknown status or channel, a rating outside 1..5, unreadable or implausible time
 (one reading of the dates for the whole file: dashboard/ingest/dates.py).
 The brand is a `Brand`/`Company` column, else --brand (required). Customers are keyed
 by their e-mail (lowercased), else name, and pseudonymised; names are never stored.
+The agent (`agent_id` of the reply and the closing, never of the opening) is an
+`Assignee` / `Assigned To` / `Assigned Agent` / `Agent` / `Agent Name` column, or the
+column `--map agent_id=COLUMN` names; the Kaggle file has none, so it stays null.
 """
 
 from __future__ import annotations
@@ -42,6 +45,9 @@ SKEW_FIELDS = (
     (CSAT, "satisfaction"),
 )
 OPENED = ("Ticket Created", "Created At", "Opened At", "Date Created", "Ticket Date")
+# who works the ticket (help-desk exports: Zendesk "Assignee", Freshdesk "Agent", ...);
+# `--map agent_id=COLUMN` names any other. The Kaggle file has none.
+AGENT_COLUMNS = ("agent_id", "Assignee", "Assigned To", "Assigned Agent", "Agent", "Agent Name")
 BRAND_COLUMNS = ("Brand", "Company")
 CHANNELS = {
     "email": "email",
@@ -104,7 +110,18 @@ def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
         if col not in df.columns:
             df = df.with_columns(pl.lit(None, pl.String).alias(col))
     opened_col = next((c for c in OPENED if c in df.columns), None)
+    agent_col = next((c for c in AGENT_COLUMNS if c in df.columns), None)
     notes: list[str] = []
+    if agent_col:
+        notes.append(
+            f"agent_id of the replies and closings from the column '{agent_col}' "
+            "(the ticket's assignee as exported)"
+        )
+    df = df.with_columns(
+        (pl.col(agent_col).cast(pl.String) if agent_col else pl.lit(None, pl.String)).alias(
+            "__agent"
+        )
+    )
     brand = pl.coalesce(
         *[pl.col(c).str.strip_chars() for c in BRAND_COLUMNS], pl.lit(opts.brand, pl.String)
     )
@@ -169,7 +186,6 @@ def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
         time_unknown=unknown,
         conversation_noun="tickets",
     )
-    return Parsed(table="interactions", rows=_events(df), notes=notes)
 
 
 def _events(df: pl.DataFrame) -> pl.DataFrame:
@@ -220,6 +236,7 @@ def _events(df: pl.DataFrame) -> pl.DataFrame:
         pl.lit(None, pl.String).alias("text"),
         pl.when(~pl.col("closed")).then(pl.col(CSAT)).alias("csat"),
         pl.when(~pl.col("closed")).then(pl.lit(False)).alias("resolved"),
+        pl.col("__agent").alias("agent_id"),
     )
     closing = df.filter(pl.col("closed") | pl.col(ERROR).is_not_null()).select(
         event_id("close"),
@@ -231,6 +248,7 @@ def _events(df: pl.DataFrame) -> pl.DataFrame:
         pl.col("Resolution").alias("text"),
         pl.col(CSAT).alias("csat"),
         pl.lit(True).alias("resolved"),
+        pl.col("__agent").alias("agent_id"),
     )
     closing = closing.filter(pl.col(ERROR).is_not_null() | pl.col("created_at").is_not_null())
     return pl.concat([opening, reply, closing], how="diagonal_relaxed")

@@ -14,6 +14,8 @@ in_response_to_tweet_id. Business rules:
 - Ids written as floats ("119237.0") are read as integers; `response_tweet_id` can
   list several ids ("119249,119251") and fills a missing `in_response_to_tweet_id`.
 - Customer ids (and customer @mentions in text) are pseudonymised; brand handles stay.
+- A brand reply signed by its agent (`... ^JK`, `... -KC`, `Thanks - Mike`) carries
+  the agent in `agent_id` (signatures.py); customers' tweets and unsigned replies none.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from dashboard.ingest import dates, readers, threads
+from dashboard.ingest import dates, readers, signatures, threads
 from dashboard.ingest.model import ERROR, FILE, SRC, Options, Parsed
 from dashboard.ingest.validate import flag, reason
 
@@ -121,6 +123,10 @@ def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
         pl.col("ts").alias("created_at"),
         pl.col("parent").alias("in_reply_to"),
         "text",
+        # the agent who signed a brand reply ("... ^JK"); never on a customer's tweet
+        signatures.brand_agents(pl.col("text"), pl.col("direction"), pl.col("author_raw")).alias(
+            "agent_id"
+        ),
         SRC,
         ERROR,
     )

@@ -14,6 +14,8 @@ response (`statuses`), one tweet per line (JSON lines), and v2 responses (`data`
   v2 `includes.users[].public_metrics.followers_count`), as of the download.
 - Customers are keyed by their lowercased handle (so their @mentions in text get the
   same pseudonym); the brand's handle stays readable.
+- The brand's tweets signed by an agent (`... ^JK`) carry it in `agent_id`
+  (signatures.py, as for twcs); other tweets none.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 
 import polars as pl
 
-from dashboard.ingest import dates, readers, threads
+from dashboard.ingest import dates, readers, signatures, threads
 from dashboard.ingest.model import ERROR, ROW, SRC, IngestError, Options, Parsed
 from dashboard.ingest.validate import flag, reason
 
@@ -211,11 +213,23 @@ def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
         pl.col("ts").alias("created_at"),
         "in_reply_to",
         "text",
+        # the agent who signed the brand's tweet ("... ^JK"), as for twcs
+        signatures.brand_agents(pl.col("text"), pl.col("direction"), pl.lit(brand)).alias(
+            "agent_id"
+        ),
         SRC,
         ERROR,
     )
     # the same tweet saved twice (timeline and mentions) differs only in follower counts
-    content = ("conversation_id", "brand", "direction", "author_id", "created_at", "text")
+    content = (
+        "conversation_id",
+        "brand",
+        "direction",
+        "author_id",
+        "created_at",
+        "text",
+        "agent_id",
+    )
     notes = (
         [f"{continued:,} tweets continue conversations stored by earlier imports"]
         if continued

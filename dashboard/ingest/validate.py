@@ -2,7 +2,9 @@
 
 Every check writes the first problem of a record into its `_error` column as
 "column 'X': problem"; records with an error are rejected (with their source row)
-and everything else is coerced to the contract's types.
+and everything else is coerced to the contract's types. `agent_id` is kept as given
+(only trimmed: it is the brand's own staff, never pseudonymised) and allowed on
+outbound messages only.
 """
 
 from __future__ import annotations
@@ -166,6 +168,24 @@ def _add_missing(df: pl.DataFrame, names: list[str]) -> pl.DataFrame:
     return df.with_columns(absent) if absent else df
 
 
+def agent_only_outbound(df: pl.DataFrame) -> pl.DataFrame:
+    """An agent writes for the brand: `agent_id` on an inbound (the customer's) or peer
+    (another customer's) message is an error, never silently dropped."""
+    for direction in DIRECTIONS:
+        if direction == "outbound":
+            continue
+        df = flag(
+            df,
+            pl.col("agent_id").is_not_null() & (pl.col("direction") == direction),
+            reason(
+                "agent_id",
+                f"set on a message with direction {direction}: only outbound messages "
+                "(the brand's replies) have an agent",
+            ),
+        )
+    return df
+
+
 def interactions(df: pl.DataFrame, tz: str, now: dt.datetime | None = None) -> pl.DataFrame:
     """Check and coerce interaction records; returns contract columns + `_src`, `_error`."""
     df = ensure_error_column(_add_missing(df, INTERACTIONS.names))
@@ -181,6 +201,7 @@ def interactions(df: pl.DataFrame, tz: str, now: dt.datetime | None = None) -> p
     df = text(df, "text", strip=False)
     df = allowed(df, "channel", CHANNELS)
     df = allowed(df, "direction", DIRECTIONS)
+    df = agent_only_outbound(df)
     df = number(df, "author_followers", pl.Int64, lo=0)
     df = timestamp(df, "created_at", tz, now)
     df = number(df, "sentiment", pl.Float64, lo=-1, hi=1, whole=False)

@@ -7,7 +7,8 @@ wrote in), first_responses (those where the agent wrote the first reply),
 median_first_response_s with its 95 % interval, index with its 95 % interval, vs_brand
 (index minus the index of every conversation of the brand a named agent wrote in) with
 its 95 % interval, verdict ('above colleagues', 'below colleagues', 'in line with
-colleagues' when the interval includes 0, 'not enough data'), speed_vs_happiness, the
+colleagues' when the interval includes 0, 'no colleagues to compare with', 'too few
+conversations for an interval', 'not enough data'), speed_vs_happiness, the
 five components, colleague_conversations and below_min_n. Formulas: docs/METRICS.md,
 "Agents and superfans".
 """

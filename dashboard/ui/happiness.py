@@ -9,10 +9,12 @@ import polars as pl
 import streamlit as st
 
 from dashboard.charts.happiness import point_key
-from dashboard.core import formatting
+from dashboard.core import access, formatting
 from dashboard.core.config import Config
 from dashboard.core.filters import Filters
 from dashboard.core.vocabulary import LABELS
+from dashboard.data.audit import AuditError
+from dashboard.ui import access as ui_access
 from dashboard.ui import shared as ui
 from dashboard.views import happiness
 
@@ -90,7 +92,11 @@ def _selected_key(event: Any) -> str | None:
 
 
 def drilldown(frame: pl.DataFrame, filters: Filters, grain: str, event: Any) -> None:
-    """Pick a point (or click one on the chart), list its conversations, read one."""
+    """Pick a point (or click one on the chart), list its conversations, read one.
+    Only for a role that may (access.DRILLDOWN); each conversation whose messages are
+    shown is recorded in the audit log once per session, with sign-in on."""
+    if not ui_access.allows(access.DRILLDOWN):
+        return
     st.subheader("Conversations behind a point")
     st.caption("Private mode only. Click a point on the chart above, or pick it here.")
     points = happiness.drill_points(frame)
@@ -153,6 +159,19 @@ def drilldown(frame: pl.DataFrame, filters: Filters, grain: str, event: Any) -> 
         f"**Messages of `{chosen['conversation_id']}`** ({chosen['brand']}, "
         f"entry channel {chosen['channel']}), in the order the metrics read them:"
     )
+    try:
+        ui_access.record_once(
+            "message-text",
+            f"{chosen['brand']}|{chosen['conversation_id']}",
+            brand=chosen["brand"],
+            conversation_id=chosen["conversation_id"],
+        )
+    except AuditError as exc:
+        st.error(
+            "The messages are shown only once their opening is recorded in the audit "
+            f"log, and it cannot be written now ({exc}). Tell the dashboard's operator."
+        )
+        return
     messages = ui.load(
         happiness.conversation_messages, chosen["brand"], chosen["conversation_id"], filters.tz
     )

@@ -1,10 +1,14 @@
-"""Which pages exist, in menu order. A page appears only when its file exists,
-and private pages never appear in public mode."""
+"""Which pages exist, in menu order, and who may open them. A page appears only when
+its file exists; private pages never appear in public mode; with sign-in on, a page
+appears only to a role that may see it (PageSpec.role, dashboard/core/access.py) and
+refuses everyone else."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+
+from dashboard.core.access import UPLOAD, Role, allows
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 _PACKAGED = _PACKAGE / "pages"  # the wheel ships pages/ inside the package
@@ -19,6 +23,9 @@ class PageSpec:
     url_path: str
     public: bool  # shown in `chi serve --public`
     private: bool = True  # shown in the normal (private) app
+    # the least role that may open it once sign-in is on; None: anyone, signed in or
+    # not (the public pages). Without sign-in every private page is open, as always.
+    role: Role | None = Role.VIEWER
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -30,18 +37,32 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "consistency.py", "Channel consistency", ":material/compare_arrows:", "consistency", False
     ),
-    PageSpec("people.py", "People", ":material/support_agent:", "people", False),
-    PageSpec("board.py", "Public board", ":material/leaderboard:", "board", True),
-    PageSpec("brand_card.py", "Brand card", ":material/badge:", "brand", True),
-    PageSpec("methodology.py", "Methodology", ":material/functions:", "methodology", True),
-    PageSpec("upload.py", "Upload data", ":material/upload:", "upload", False),
+    PageSpec("people.py", "People", ":material/support_agent:", "people", False, role=Role.ANALYST),
+    PageSpec("board.py", "Public board", ":material/leaderboard:", "board", True, role=None),
+    PageSpec("brand_card.py", "Brand card", ":material/badge:", "brand", True, role=None),
+    PageSpec(
+        "methodology.py", "Methodology", ":material/functions:", "methodology", True, role=None
+    ),
+    PageSpec("upload.py", "Upload data", ":material/upload:", "upload", False, role=UPLOAD),
 )
 
 
-def visible_pages(public: bool) -> list[tuple[PageSpec, Path]]:
+def _existing(public: bool) -> list[tuple[PageSpec, Path]]:
     chosen = []
     for spec in PAGES:
         path = PAGES_DIR / spec.file
         if path.is_file() and (spec.public if public else spec.private):
             chosen.append((spec, path))
     return chosen
+
+
+def visible_pages(public: bool, role: Role | None = Role.ADMIN) -> list[tuple[PageSpec, Path]]:
+    """The pages of the menu: in public mode the public ones; else those `role` may
+    open (the default, admin, is every private page: the app without sign-in)."""
+    return [(s, p) for s, p in _existing(public) if public or allows(s.role, role)]
+
+
+def refused_pages(public: bool, role: Role | None) -> list[tuple[PageSpec, Path]]:
+    """The private pages `role` may not open (None: signed out or no role). The router
+    keeps their URLs, hidden from the menu, to say why instead of running them."""
+    return [] if public else [(s, p) for s, p in _existing(False) if not allows(s.role, role)]

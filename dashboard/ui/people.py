@@ -6,9 +6,11 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard.core import formatting
+from dashboard.core import access, formatting
 from dashboard.core.config import Config
 from dashboard.core.filters import Filters
+from dashboard.data.audit import AuditError
+from dashboard.ui import access as ui_access
 from dashboard.ui import shared as ui
 from dashboard.views import evidence, happiness, people
 
@@ -93,7 +95,11 @@ def thin_agents_line(rows: pl.DataFrame, min_n: int) -> str | None:
 
 
 def agent_drilldown(config: Config, filters: Filters, brand: str, rows: pl.DataFrame) -> None:
-    """Pick an agent, list their conversations, read one (private mode only)."""
+    """Pick an agent, list their conversations, read one (private mode only; a role
+    that may open drill-downs, access.DRILLDOWN). Each conversation whose messages are
+    shown is recorded in the audit log once per session, with sign-in on."""
+    if not ui_access.allows(access.DRILLDOWN):
+        return
     st.subheader("An agent's conversations")
     agents = rows["agent_id"].to_list()
     agent = st.selectbox("Agent", agents, key="people_agent")
@@ -133,6 +139,19 @@ def agent_drilldown(config: Config, filters: Filters, brand: str, rows: pl.DataF
         chosen_rows[0] if chosen_rows and chosen_rows[0] < listed.height else 0, named=True
     )
     st.markdown(f"**Messages of `{chosen['conversation_id']}`** ({chosen['brand']}):")
+    try:
+        ui_access.record_once(
+            "message-text",
+            f"{chosen['brand']}|{chosen['conversation_id']}",
+            brand=chosen["brand"],
+            conversation_id=chosen["conversation_id"],
+        )
+    except AuditError as exc:
+        st.error(
+            "The messages are shown only once their opening is recorded in the audit "
+            f"log, and it cannot be written now ({exc}). Tell the dashboard's operator."
+        )
+        return
     messages = ui.load(
         happiness.conversation_messages, chosen["brand"], chosen["conversation_id"], filters.tz
     )

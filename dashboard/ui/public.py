@@ -11,6 +11,8 @@ from urllib.parse import quote, urlsplit
 import streamlit as st
 
 from dashboard.charts import public as charts_public
+from dashboard.core.access import Role
+from dashboard.ui import access as ui_access
 from dashboard.ui import shared as ui
 from dashboard.views import public
 from dashboard.views.bounds import data_bounds
@@ -53,12 +55,13 @@ def show_html(fragment: str) -> None:
 
 
 def empty_note(shown: public.Board) -> str:
-    """Why the board is empty. Only private mode may name brands that are not public."""
+    """Why the board is empty. Only private mode may name brands that are not public,
+    and with sign-in on only to someone signed in with a role."""
     if shown.allowlist and shown.period is None:
         return "There is no data for the published brands yet."
     if shown.allowlist:
         return ""
-    if ui.is_public():
+    if ui.is_public() or not ui_access.allows(Role.VIEWER):
         return "No brands are published on this board yet."
     known = ui.load(data_bounds, ui.current_config().display_time_zone).brands
     hint = f" Brands in your data: {', '.join(known)}." if known else ""

@@ -4,17 +4,27 @@ step, as `chi ingest` runs it after writing."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from dashboard.data import rollup
-from dashboard.ingest import FORMATS, IngestError, IngestSummary, ingest_files
+from dashboard.core import access
+from dashboard.data import audit, rollup
+from dashboard.ingest import FORMATS, IngestError, IngestSummary, ingest_files, readers
+from dashboard.ui import access as ui_access
 from dashboard.ui import shared as ui
 
-__all__ = ["FORMATS", "StreamlitProgress", "format_label", "import_uploads", "show_summary"]
+__all__ = [
+    "FORMATS",
+    "StreamlitProgress",
+    "format_label",
+    "import_uploads",
+    "mapping_from_text",
+    "show_summary",
+]
 
 
 def format_label(name: str) -> str:
@@ -69,9 +79,39 @@ def show_summary(summary: IngestSummary) -> None:
     st.code("\n".join(summary.lines()), language=None)
 
 
-def import_uploads(uploads: list[Any], fmt: str, data_dir: Path, **options: Any) -> None:
+def mapping_from_text(text: str | None) -> dict[str, str]:
+    """The upload page's column mapping, `COLUMN=SOURCE` items separated by commas or
+    new lines (as `chi ingest --map`: `agent_id=assignee, created_at=sent_at`); raises
+    IngestError on an item that is not COLUMN=SOURCE."""
+    items = [i.strip() for i in re.split(r"[,\n]", text or "") if i.strip()]
+    return readers.parse_mapping(items)
+
+
+def import_uploads(
+    uploads: list[Any], fmt: str, data_dir: Path, mapping_text: str = "", **options: Any
+) -> None:
     """Import the uploaded files into `data_dir` and show the outcome; `options` are
-    ingest_files' (brand, channel, tz, year, date_format). Then store the rollups."""
+    ingest_files' (brand, channel, tz, year, date_format); `mapping_text` the column
+    mapping (mapping_from_text, as --map). Then store the rollups.
+    Only for a role that may upload (access.UPLOAD); with sign-in on, nothing is
+    imported unless the audit log can record it, and each upload is recorded."""
+    if not ui_access.allows(access.UPLOAD):
+        st.error(f"Uploads need the {access.UPLOAD.label} role.")
+        return
+    if ui_access.current().sign_in:
+        try:
+            audit.check_writable(data_dir)
+        except audit.AuditError as exc:
+            st.error(f"Nothing was imported: uploads are recorded in the audit log, and {exc}")
+            return
+    files = [{"name": Path(u.name).name, "bytes": u.size} for u in uploads]
+    try:
+        mapping = mapping_from_text(mapping_text)
+    except IngestError as exc:
+        st.error(f"Nothing was imported: {exc}")
+        return
+    if mapping:
+        options = {**options, "mapping": mapping}
     with tempfile.TemporaryDirectory(prefix="chi-upload-") as tmp:
         paths = []
         for i, upload in enumerate(uploads):
@@ -84,14 +124,34 @@ def import_uploads(uploads: list[Any], fmt: str, data_dir: Path, **options: Any)
         try:
             summary = ingest_files(paths, fmt, data_dir, progress=StreamlitProgress(), **options)
         except IngestError as exc:
+            _record_upload(fmt, files, outcome="nothing imported", error=str(exc))
             st.error(f"Nothing was imported: {exc}")
             return
         except Exception as exc:  # never a traceback on the page
+            _record_upload(fmt, files, outcome="nothing imported", error=type(exc).__name__)
             st.error(f"Nothing was imported: unexpected {type(exc).__name__}: {exc}")
             return
+    _record_upload(
+        fmt,
+        files,
+        outcome="imported",
+        rows_read=summary.rows_read,
+        accepted=summary.accepted,
+        rejected=summary.rejected_total,
+        duplicates_skipped=summary.duplicates_skipped,
+    )
     st.success(f"Imported {summary.accepted:,} rows. The other pages show them at their next load.")
     show_summary(summary)
     store_rollups(data_dir)
+
+
+def _record_upload(fmt: str, files: list[dict[str, Any]], **outcome: Any) -> None:
+    """The upload's line in the audit log (sign-in on); a write that fails now, after
+    the check before the import, is said on the page and in the server log."""
+    try:
+        ui_access.record("upload", format=fmt, files=files, **outcome)
+    except audit.AuditError as exc:
+        st.warning(f"This upload could not be recorded in the audit log: {exc}")
 
 
 def store_rollups(data_dir: Path) -> None:

@@ -21,11 +21,12 @@ from dashboard.views import evidence, intervals
 from dashboard.views.overview import order_statistic_ranks
 
 # how an agent's index compares with their colleagues', from vs_brand's interval
-ABOVE, BELOW, IN_LINE, NO_COLLEAGUES = (
+ABOVE, BELOW, IN_LINE, NO_COLLEAGUES, TOO_FEW = (
     "above colleagues",
     "below colleagues",
     "in line with colleagues",
     "no colleagues to compare with",
+    "too few conversations for an interval",
 )
 FAST_BUT_UNHAPPY = "fast, but customers end unhappier"
 SLOW_BUT_HAPPY = "slower, but customers end happier"
@@ -158,6 +159,8 @@ def _with_verdicts(agents: pl.DataFrame, brands: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit(evidence.NOT_ENOUGH_DATA))
         .when(pl.col("vs_brand").is_null())
         .then(pl.lit(NO_COLLEAGUES))
+        .when(pl.col("vs_brand_ci_low").is_null())
+        .then(pl.lit(TOO_FEW))
         .when(pl.col("vs_brand_ci_low") > 0)
         .then(pl.lit(ABOVE))
         .when(pl.col("vs_brand_ci_high") < 0)

@@ -271,8 +271,9 @@ def _upload_with_mapping(path: str, data_dir: str) -> None:
 
     from dashboard.ui import upload as ui_upload
 
-    class Upload:
+    class Upload:  # what st.file_uploader returns: a name, a size, the bytes
         name = Path(path).name
+        size = Path(path).stat().st_size
 
         def getvalue(self) -> bytes:
             return Path(path).read_bytes()

@@ -10,7 +10,7 @@ from tests.e2e_server import chi_server, chromium
 
 pytestmark = pytest.mark.e2e
 TIMEOUT_MS = 90_000
-PAGES = ("overview", "happiness", "engagement", "consistency")
+PAGES = ("overview", "happiness", "engagement", "consistency", "people")
 
 
 @pytest.fixture(scope="module")

@@ -36,12 +36,18 @@ def value(v: float | None, unit: str) -> str:
     return f"{v:.1f}"
 
 
-def interval(low: float | None, high: float | None, unit: str) -> str | None:
-    """'95% CI 58.1–64.0', or None without an interval."""
+def interval_range(low: float | None, high: float | None, unit: str) -> str | None:
+    """'58.1–64.0' (a table column already says "95% CI"), or None without one."""
     if low is None or high is None:
         return None
     dash = " to " if low < 0 else "–"  # "-13.1 to -9.0", never "-13.1–-9.0"
-    return f"95% CI {value(low, unit)}{dash}{value(high, unit)}"
+    return f"{value(low, unit)}{dash}{value(high, unit)}"
+
+
+def interval(low: float | None, high: float | None, unit: str) -> str | None:
+    """'95% CI 58.1–64.0', or None without an interval."""
+    bounds = interval_range(low, high, unit)
+    return None if bounds is None else f"95% CI {bounds}"
 
 
 def evidence(n: int, n_label: str, low: float | None, high: float | None, unit: str) -> str:

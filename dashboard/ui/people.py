@@ -23,7 +23,7 @@ def _text(values: list, fn) -> list[str]:
 
 def _ci(frame: pl.DataFrame, name: str, unit: str) -> list[str]:
     return [
-        formatting.interval(low, high, unit) or ""
+        formatting.interval_range(low, high, unit) or ""
         for low, high in frame.select(f"{name}_ci_low", f"{name}_ci_high").iter_rows()
     ]
 

@@ -230,3 +230,19 @@ def test_an_unwritable_data_dir_still_gives_the_conversations(tmp_path: Path) ->
     with pytest.raises(rollup.RollupError, match="cannot store the rollups"):
         rollup.refresh(tmp_path, CONFIG)
     assert as_read(tmp_path)["conversation_id"].to_list() == ["a"]
+
+
+def test_a_replaced_raw_file_drops_the_conversations_it_no_longer_holds(tmp_path: Path) -> None:
+    # January holds a and b (a continues into February); the January file is then
+    # replaced by one holding only c (a regenerated demo, an edited export): a and b
+    # are gone from January, a's February reply alone has no inbound message
+    jan, feb = dt.datetime(2025, 1, 10, tzinfo=dt.UTC), dt.datetime(2025, 2, 3, tzinfo=dt.UTC)
+    write(tmp_path, [message(1, "a", "inbound", jan), message(2, "b", "inbound", jan)], "old")
+    write(tmp_path, [message(3, "a", "outbound", feb)], "feb")
+    facts.refresh(tmp_path)
+    for path in (tmp_path / "interactions" / "month=2025-01").glob("*.parquet"):
+        path.unlink()
+    write(tmp_path, [message(4, "c", "inbound", jan)], "new")
+    assert as_read(tmp_path)["conversation_id"].to_list() == ["c"]
+    assert from_rollup(tmp_path)["conversation_id"].to_list() == ["c"]
+    assert from_rollup(tmp_path).equals(direct(tmp_path))

@@ -222,13 +222,25 @@ def stage_changed(
         f"create or replace table _touched as select distinct {KEY} "
         f"from read_parquet({raw.parquet_list(paths)}, union_by_name = true)"
     )
+    stored = month_files(data_dir, facts.manifest.months)
+    if stored:
+        # a changed month may have lost messages (a file replaced, e.g. a regenerated
+        # demo or an edited export): every stored conversation whose messages span a
+        # changed month is recomputed too, so one whose messages are gone is dropped
+        con.execute(
+            f"insert into _touched select {KEY} "
+            f"from read_parquet({raw.parquet_list(stored)}, hive_partitioning = false) "
+            f"where len(list_filter($changed, lambda c: c between {MONTH} and "
+            f"{MONTH.replace('first_inbound_at', 'last_message_at')})) > 0 "
+            f"except select {KEY} from _touched",
+            {"changed": list(facts.changed)},
+        )
     # every message of a touched conversation, wherever it lies in the log
     con.execute(
         f"create or replace view interactions as select * from {raw_log} "
         f"semi join _touched using ({KEY})"
     )
     con.execute("create or replace table _fresh as " + facts_query())
-    stored = month_files(data_dir, facts.manifest.months)
     if stored:
         stored_rows = f"read_parquet({raw.parquet_list(stored)}, hive_partitioning = true)"
     else:

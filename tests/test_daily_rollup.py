@@ -26,23 +26,27 @@ from tests.test_rollups import SETTINGS, logs, message, write
 CONFIG = load_config()
 PARIS = dataclasses.replace(CONFIG, display_time_zone="Europe/Paris")
 KEY = ["day", "brand", "channel", "follower_bucket", "switched_channel"]
+KEYS = {"daily_sums": KEY, "agent_daily_sums": ["day", "brand", "channel", "agent_id"]}
 
 
-def direct(data_dir: Path, config: Config, tz: str) -> pl.DataFrame:
-    return sql.run(connection.connect_in_memory(data_dir, config), "daily_sums", tz=tz).sort(KEY)
+def direct(data_dir: Path, config: Config, tz: str, table: str = "daily_sums") -> pl.DataFrame:
+    con = connection.connect_in_memory(data_dir, config)
+    return sql.run(con, table, tz=tz).sort(KEYS[table], nulls_last=False)
 
 
-def loaded(data_dir: Path, config: Config, tz: str, store: bool = True) -> pl.DataFrame:
-    """The `daily_sums` rows of a reading connection: after the rollup step stored them
-    (`store`), or as the connection finds them."""
+def loaded(
+    data_dir: Path, config: Config, tz: str, store: bool = True, table: str = "daily_sums"
+) -> pl.DataFrame:
+    """The `daily_sums` (or `agent_daily_sums`) rows of a reading connection: after the
+    rollup step stored them (`store`), or as the connection finds them."""
     if store:
         rollup.refresh(data_dir, config)
     con = connection.connect(data_dir, config)
     if store:
         assert connection.rollup_status(con).source == connection.STORED
     sql.ensure_daily_zone(con, tz)
-    rows = con.sql("select * exclude (tz) from daily_sums where tz = $tz", params={"tz": tz})
-    return rows.pl().sort(KEY)
+    rows = con.sql(f"select * exclude (tz) from {table} where tz = $tz", params={"tz": tz})
+    return rows.pl().sort(KEYS[table], nulls_last=False)
 
 
 @SETTINGS
@@ -57,6 +61,11 @@ def test_stored_daily_sums_equal_the_direct_computation(rows: list[dict], config
         assert loaded(data_dir, config, "America/New_York").equals(
             direct(data_dir, config, "America/New_York")
         )
+        # the agents' daily sums too, stored and in another zone
+        for zone in (tz, "America/New_York"):
+            assert loaded(data_dir, config, zone, table="agent_daily_sums").equals(
+                direct(data_dir, config, zone, table="agent_daily_sums")
+            )
 
 
 @SETTINGS
@@ -80,6 +89,8 @@ def test_incremental_daily_refresh_equals_a_full_build(
         assert incremental.equals(loaded(data_dir, CONFIG, "UTC"))
         assert incremental.equals(direct(data_dir, CONFIG, "UTC"))
         assert stale.equals(incremental)
+        agents = loaded(data_dir, CONFIG, "UTC", table="agent_daily_sums")
+        assert agents.equals(direct(data_dir, CONFIG, "UTC", table="agent_daily_sums"))
 
 
 def day_row(data_dir: Path, day: dt.date, config: Config = CONFIG) -> dict:

@@ -1,7 +1,7 @@
 """The 95 % interval of vs_brand (an agent's index minus their colleagues' level, of
 which the agent's own conversations are part: docs/METRICS.md, "Agents and superfans")
-covers the truth about 95 % of the time: a simulation through the real query
-(queries/views/agent_leaderboard.sql) and dashboard/views/people.py, DuckDB for real.
+covers the truth about 95 % of the time: a simulation through the real queries
+(queries/model/agent_daily_sums.sql, queries/views/agent_leaderboard.sql) and dashboard/views/people.py, DuckDB for real.
 
 Each replicate is one brand whose conversations come from the process of
 tests/test_interval_coverage.py, handled by agents drawn at random (a tenth of the
@@ -18,7 +18,7 @@ import pytest
 
 from dashboard.core.config import load_config
 from dashboard.core.filters import Filters
-from dashboard.data import raw
+from dashboard.data import raw, sql
 from dashboard.views import people
 from tests.test_interval_coverage import DAY, simulated_conversations
 
@@ -47,6 +47,15 @@ def vs_brand_coverage(n: int, replicates: int, seed: int) -> tuple[float, int]:
     frame = with_agents(simulated_conversations(n, replicates, seed), seed + 1)
     con.register("incoming", frame.to_arrow())
     con.execute("create table conversations as select * from incoming")
+    # the model's agent tables, as a connection builds them from the conversations
+    con.execute("create table daily_zones as select 'UTC' as tz")
+    con.execute(
+        "create table agent_daily_sums as select 'UTC' as tz, * from ("
+        + sql.query_text("agent_daily_sums")
+        + ")",
+        {"tz": "UTC"},
+    )
+    con.execute("create table agent_response_times as " + sql.query_text("agent_response_times"))
     board = people.leaderboard(con, config, Filters(DAY.date(), DAY.date()))
     rated = board.agents.filter(pl.col("vs_brand_ci_low").is_not_null())
     inside = (pl.col("vs_brand_ci_low") <= 0) & (pl.col("vs_brand_ci_high") >= 0)

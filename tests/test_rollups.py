@@ -98,6 +98,8 @@ def logs(draw: st.DrawFn) -> list[dict]:
                 "resolved": draw(st.none() | st.booleans()),
             }
         )
+        if rows[-1]["direction"] == "outbound":  # a reply signed by an agent, or not
+            rows[-1]["agent_id"] = draw(st.none() | st.sampled_from(["KC", "JK"]))
     return rows
 
 

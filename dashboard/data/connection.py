@@ -3,8 +3,8 @@ dashboard/data/raw.py plus the model tables the view queries read (see
 dashboard/data/sql.py for the runner).
 
 Views/tables: `interactions`, `audience`, `channel_targets`, `conversation_facts`,
-`data_as_of`, `conversations`, `response_times`, `switched_paths`, `daily_sums` (with
-a `tz` column).
+`data_as_of`, `conversations`, `response_times`, `agent_response_times`,
+`switched_paths`, `daily_sums` and `agent_daily_sums` (with a `tz` column).
 
 Brands are shown by their display names ([brands] in chi.toml) in every one of them:
 the model is computed by source brand, as the stored rollups are, and the names are
@@ -289,18 +289,20 @@ def _facts_source(data_dir: Path, months: list[str], with_recomputed: bool) -> s
 
 
 def _narrow_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for table in ("response_times", "switched_paths"):  # narrow in-memory model tables
+    # narrow in-memory model tables
+    for table in ("response_times", "agent_response_times", "switched_paths"):
         con.execute(f"create or replace table {table} as " + query_text(table))
 
 
 def _empty_daily_sums(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create or replace table daily_zones (tz varchar)")
-    con.execute(
-        "create or replace table daily_sums as select $tz::varchar as tz, * from ("
-        + query_text("daily_sums")
-        + ") limit 0",
-        {"tz": "UTC"},
-    )
+    for table in daily.DAILY_TABLES:
+        con.execute(
+            f"create or replace table {table} as select $tz::varchar as tz, * from ("
+            + query_text(table)
+            + ") limit 0",
+            {"tz": "UTC"},
+        )
 
 
 def _daily_sums(
@@ -311,17 +313,19 @@ def _daily_sums(
     summed_months: list[str],
     facts_source: str,
 ) -> None:
-    """`daily_sums` for the config's display time zone: the stored daily files of
-    `stored_months`, plus the sums of the conversations of `summed_months` computed
-    here (a daily month is the sums over one facts month's conversations)."""
+    """`daily_sums` and `agent_daily_sums` (daily.DAILY_TABLES) for the config's display
+    time zone: the stored daily files of `stored_months`, plus the sums of the
+    conversations of `summed_months` computed here (a daily month is the sums over one
+    facts month's conversations)."""
     tz = {"tz": config.display_time_zone}
     _empty_daily_sums(con)
     if stored_months:
-        files = raw.parquet_list([daily.month_file(data_dir, m) for m in stored_months])
-        stored = raw.with_display_brands(
-            f"select * from read_parquet({files}, hive_partitioning = false)", config
-        )
-        con.execute(f"insert into daily_sums select $tz, * from ({stored})", tz)
+        for table in daily.DAILY_TABLES:
+            files = raw.parquet_list([daily.month_file(data_dir, m, table) for m in stored_months])
+            stored = raw.with_display_brands(
+                f"select * from read_parquet({files}, hive_partitioning = false)", config
+            )
+            con.execute(f"insert into {table} select $tz, * from ({stored})", tz)
     if summed_months:
         con.execute("create or replace table _months (month varchar)")
         con.executemany("insert into _months values (?)", [[m] for m in summed_months])
@@ -331,9 +335,8 @@ def _daily_sums(
             f"where {facts.MONTH} in (select month from _months)"
         )
         con.execute("create or replace view conversations as " + query_text("conversations"))
-        con.execute(
-            "insert into daily_sums select $tz, * from (" + query_text("daily_sums") + ")", tz
-        )
+        for table in daily.DAILY_TABLES:
+            con.execute(f"insert into {table} select $tz, * from (" + query_text(table) + ")", tz)
         con.execute(f"create or replace view conversation_facts as {facts_source}")
         con.execute("create or replace view conversations as " + query_text("conversations"))
         con.execute("drop table _months")

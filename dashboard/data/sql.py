@@ -18,6 +18,10 @@ and returned as a Polars frame. The connection exposes these views/tables:
   first_inbound_at, first_response_s) in memory, for medians and percentiles
 - `switched_paths`: the conversations that switched channel (brand, channel,
   first_inbound_at, channel_path) in memory, for the channel paths
+- `agent_response_times`: every signed, timed first outbound message (brand, channel,
+  agent_id, first_inbound_at, first_outbound_s) in memory, for the agents' medians
+- `agent_daily_sums`: queries/model/agent_daily_sums.sql rows with a `tz` column,
+  stored and loaded like `daily_sums`
 - `daily_sums`: queries/model/daily_sums.sql rows with a `tz` column: the stored daily
   rollup (dashboard/data/rollup/daily.py) for the config's display time zone, other
   zones added on first use (`ensure_daily_zone`; `run` does it for queries reading
@@ -43,6 +47,9 @@ QUERIES_DIR = _PACKAGED if _PACKAGED.is_dir() else _PACKAGE.parent / "queries"
 MACROS_FILE = QUERIES_DIR / "_macros.sql"
 QUERY_FOLDERS = ("model", "views")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+# the model queries kept per local day with a `tz` column, filled per time zone
+# (dashboard/data/rollup/daily.py stores them for the display time zone)
+DAILY_TABLES: tuple[str, ...] = ("daily_sums", "agent_daily_sums")
 
 
 class QueryError(RuntimeError):
@@ -153,10 +160,11 @@ def ensure_daily_zone(con: duckdb.DuckDBPyConnection, tz: str) -> None:
             0
         ]:
             return
-        con.execute(
-            "insert into daily_sums select $tz, * from (" + query_text("daily_sums") + ")",
-            {"tz": tz},
-        )
+        for table in DAILY_TABLES:
+            con.execute(
+                f"insert into {table} select $tz, * from (" + query_text(table) + ")",
+                {"tz": tz},
+            )
         con.execute("insert into daily_zones values ($tz)", {"tz": tz})
 
 
@@ -169,7 +177,7 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFram
     if missing:
         raise QueryError(f"query {name!r} needs parameter(s) {sorted(missing)}")
     bound = {k: v for k, v in params.items() if k in wanted}
-    if "tz" in bound and re.search(r"\bfrom daily_sums\b", code):
+    if "tz" in bound and re.search(r"\bfrom (agent_)?daily_sums\b", code):
         ensure_daily_zone(con, bound["tz"])
     try:
         return con.sql(sql, params=bound).pl() if bound else con.sql(sql).pl()

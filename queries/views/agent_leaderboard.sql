@@ -12,8 +12,8 @@
 --   $tz                   the time zone that assigns days
 --   $brands, $channels    the selection's lists (entry channel); an empty list keeps all
 --   $weights              the index weights (a struct)
--- tables: conversations (agents, first_outbound_agent, first_outbound_s: the facts'
---   people rule, queries/model/conversation_facts.sql)
+-- tables: agent_daily_sums (queries/model/agent_daily_sums.sql, with a tz column),
+--   agent_response_times (queries/model/agent_response_times.sql)
 -- rules: an agent's conversations are those in which they wrote at least one outbound
 --   message; first_responses those in which they wrote the first outbound message
 --   after the first inbound one; median_first_response_s is over those whose times
@@ -21,87 +21,60 @@
 
 with
 
-conversations as (
-    select * from conversations
+agent_daily_sums as (
+    select * from agent_daily_sums
+),
+
+agent_response_times as (
+    select * from agent_response_times
 ),
 
 in_scope as (
     select *
-    from conversations
-    where in_local_days(first_inbound_at, $tz, $date_from, $date_to)
+    from agent_daily_sums
+    where tz = $tz
+        and in_days(day, $date_from, $date_to)
         and in_selection(brand, channel, $brands, $channels)
-        and len(agents) > 0
 ),
 
-agent_conversations as (
-    -- one row per conversation and agent who wrote in it
-    select
-        *,
-        unnest(agents) as agent_id
-    from in_scope
-),
-
-agent_sums as (
-    select * from conversation_sums(agent_conversations, ['brand', 'agent_id'])
-),
-
-brand_sums as (
-    select
-        *,
-        null::varchar as agent_id
-    from conversation_sums(in_scope, ['brand'])
-),
-
-first_responses as (
-    select
-        brand,
-        first_outbound_agent as agent_id,
-        count(*) as first_responses,
-        count(first_outbound_s) as timed_first_responses,
-        quantile_cont(first_outbound_s, 0.5) as median_first_response_s
-    from in_scope
-    where first_outbound_agent is not null
-    group by brand, first_outbound_agent
-),
-
-brand_first_responses as (
-    select
-        brand,
-        null::varchar as agent_id,
-        count(*) as first_responses,
-        count(first_outbound_s) as timed_first_responses,
-        quantile_cont(first_outbound_s, 0.5) as median_first_response_s
-    from in_scope
-    where first_outbound_agent is not null
-    group by brand
-),
-
-all_sums as (
-    select * from agent_sums
-    union all by name
-    select * from brand_sums
-),
-
-all_first_responses as (
-    select * from first_responses
-    union all by name
-    select * from brand_first_responses
+sums as (
+    select * from summed(in_scope, ['brand', 'agent_id'])
 ),
 
 scores as (
-    select * from scored(all_sums, $weights)
+    select * from scored(sums, $weights)
+),
+
+timed as (
+    select
+        brand,
+        agent_id,
+        first_outbound_s
+    from agent_response_times
+    where in_local_days(first_inbound_at, $tz, $date_from, $date_to)
+        and in_selection(brand, channel, $brands, $channels)
+),
+
+medians as (
+    -- per agent, and per brand over every named agent's first responses
+    select
+        brand,
+        agent_id,
+        quantile_cont(first_outbound_s, 0.5) as median_first_response_s
+    from timed
+    group by grouping sets ((brand, agent_id), (brand))
 )
 
 select
     scores.brand,
     scores.agent_id,
     scores.conversations_n as conversations,
-    coalesce(all_first_responses.first_responses, 0) as first_responses,
-    coalesce(all_first_responses.timed_first_responses, 0) as timed_first_responses,
-    all_first_responses.median_first_response_s,
+    scores.first_responses_n as first_responses,
+    scores.timed_first_responses_n as timed_first_responses,
+    medians.median_first_response_s,
     scores.* exclude (brand, agent_id)
 from scores
-left join all_first_responses
-    on scores.brand = all_first_responses.brand
-    and scores.agent_id is not distinct from all_first_responses.agent_id
+left join medians
+    on scores.brand = medians.brand
+    and scores.agent_id is not distinct from medians.agent_id
 order by scores.brand, scores.agent_id nulls first

@@ -7,34 +7,30 @@
 -- params:
 --   $date_from, $date_to, $tz, $brands, $channels  as in agent_leaderboard
 --   $ranks  a list of structs {brand, agent_id, rank} (rank 1-based)
--- tables: conversations
+-- tables: agent_response_times (queries/model/agent_response_times.sql)
 
 with
 
-conversations as (
-    select * from conversations
+agent_response_times as (
+    select * from agent_response_times
 ),
 
 in_scope as (
     select
         brand,
-        first_outbound_agent,
+        agent_id,
         first_outbound_s
-    from conversations
+    from agent_response_times
     where in_local_days(first_inbound_at, $tz, $date_from, $date_to)
         and in_selection(brand, channel, $brands, $channels)
-        and first_outbound_agent is not null
-        and first_outbound_s is not null
 ),
 
 ranked as (
     select
         brand,
-        first_outbound_agent as agent_id,
+        agent_id,
         first_outbound_s,
-        row_number() over (
-            partition by brand, first_outbound_agent order by first_outbound_s
-        ) as rank
+        row_number() over (partition by brand, agent_id order by first_outbound_s) as rank
     from in_scope
 ),
 

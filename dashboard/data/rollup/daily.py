@@ -1,6 +1,7 @@
 """The daily rollup: additive sums per local day x brand x channel x follower bucket.
 
     <data dir>/rollups/daily/month=YYYY-MM/part-0.parquet
+    <data dir>/rollups/agent_daily/month=YYYY-MM/part-0.parquet
     <data dir>/rollups/_daily.json
 
 Each month file is queries/model/daily_sums.sql over the conversations of one month
@@ -21,7 +22,10 @@ stale when one of them changed (`state`, which only reads):
   than as_of minus the longest target: a later as_of cannot change it, so only the
   last month or two are rebuilt when new data moves as_of.
 
-Files are written under a temporary name and renamed; the manifest is written last.
+Each month is written for every query of DAILY_TABLES (the daily sums, and the agents'
+daily sums of queries/model/agent_daily_sums.sql) from the same conversations; a month
+is current only when all its files are. Files are written under a temporary name and
+renamed; the manifest is written last.
 """
 
 from __future__ import annotations
@@ -45,6 +49,13 @@ from dashboard.data.rollup import facts
 DAILY = "daily"
 MANIFEST = "_daily.json"
 DAILY_ORDER = "day, brand, channel, follower_bucket, switched_channel"
+# each model query of sql.DAILY_TABLES -> (its rollup folder, a total order of its keys:
+# the same data gives byte-identical files); loaded at connect as a table of its name
+_LAYOUT: dict[str, tuple[str, str]] = {
+    "daily_sums": (DAILY, DAILY_ORDER),
+    "agent_daily_sums": ("agent_daily", "day, brand, channel, agent_id nulls first"),
+}
+DAILY_TABLES: dict[str, tuple[str, str]] = {t: _LAYOUT[t] for t in sql.DAILY_TABLES}
 
 
 @dataclass(frozen=True)
@@ -71,8 +82,9 @@ class DailyUpdate:
     rows: int
 
 
-def month_file(data_dir: Path, month: str) -> Path:
-    return facts.rollup_dir(data_dir) / DAILY / f"month={month}" / "part-0.parquet"
+def month_file(data_dir: Path, month: str, table: str = "daily_sums") -> Path:
+    folder = DAILY_TABLES[table][0]
+    return facts.rollup_dir(data_dir) / folder / f"month={month}" / "part-0.parquet"
 
 
 def daily_glob(data_dir: Path) -> str:
@@ -83,7 +95,7 @@ def rules(config: Config) -> str:
     """Everything besides the source rows and as_of that the stored sums depend on."""
     text = json.dumps(
         {
-            "queries": [sql.query_text(q) for q in ("conversations", "daily_sums")],
+            "queries": [sql.query_text(q) for q in ("conversations", *DAILY_TABLES)],
             "macros": sql.macros_text(),
             "facts": facts.version(),
             "targets": sorted((k, float(v)) for k, v in config.targets_s.items()),
@@ -140,7 +152,7 @@ def state(
         if (
             as_of is not None
             and is_current(built.get(month), source, as_of)
-            and month_file(data_dir, month).is_file()
+            and all(month_file(data_dir, month, t).is_file() for t in DAILY_TABLES)
         ):
             current[month] = built[month]
         else:
@@ -167,11 +179,12 @@ def refresh(
             kept[month], written = _write_month(con, data_dir, config, month, source, as_of)
             rows += written
         con.close()
-    root = facts.rollup_dir(data_dir) / DAILY
-    if root.is_dir():  # months the facts rollup no longer has
-        for folder in root.glob("month=*"):
-            if folder.name.removeprefix("month=") not in manifest.months:
-                shutil.rmtree(folder, ignore_errors=True)
+    for name, _ in DAILY_TABLES.values():
+        root = facts.rollup_dir(data_dir) / name
+        if root.is_dir():  # months the facts rollup no longer has
+            for folder in root.glob("month=*"):
+                if folder.name.removeprefix("month=") not in manifest.months:
+                    shutil.rmtree(folder, ignore_errors=True)
     _, built = _read_manifest(data_dir)
     if stale or daily.rules_changed or set(built) != set(kept):
         _write_manifest(data_dir, rules(config), kept)
@@ -194,23 +207,25 @@ def _write_month(
     newest_us = con.execute(
         "select epoch_us(max(last_message_at)) from conversation_facts"
     ).fetchall()[0][0]
-    path = month_file(data_dir, month)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     params = {"tz": config.display_time_zone}
-    try:
-        # a total order of the keys: the same data gives byte-identical files
-        con.execute(
-            f"copy ({sql.query_text('daily_sums')} order by {DAILY_ORDER}) "
-            f"to {sql.sql_string(str(tmp))} (format parquet, compression zstd)",
-            params,
-        )
-        written = f"select count(*) from read_parquet({sql.sql_string(str(tmp))})"
-        rows = con.execute(written).fetchall()[0][0]
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    rows = 0
+    for table, (_, order) in DAILY_TABLES.items():
+        path = month_file(data_dir, month, table)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+        try:
+            con.execute(
+                f"copy ({sql.query_text(table)} order by {order}) "
+                f"to {sql.sql_string(str(tmp))} (format parquet, compression zstd)",
+                params,
+            )
+            if table == "daily_sums":  # the rows reported: the daily sums'
+                written = f"select count(*) from read_parquet({sql.sql_string(str(tmp))})"
+                rows = con.execute(written).fetchall()[0][0]
+            os.replace(tmp, path)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
     horizon = as_of - dt.timedelta(seconds=longest_target_s(config))
     settled = newest_us is None or raw.from_epoch_us(newest_us) < horizon
     return BuiltMonth(source, as_of.isoformat(), settled), rows

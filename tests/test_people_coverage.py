@@ -1,7 +1,8 @@
 """The 95 % interval of vs_brand (an agent's index minus their colleagues' level, of
 which the agent's own conversations are part: docs/METRICS.md, "Agents and superfans")
 covers the truth about 95 % of the time: a simulation through the real queries
-(queries/model/agent_daily_sums.sql, queries/views/agent_leaderboard.sql) and dashboard/views/people.py, DuckDB for real.
+(queries/model/agent_daily_sums.sql, queries/views/agent_leaderboard.sql) and
+dashboard/views/people.py, DuckDB for real.
 
 Each replicate is one brand whose conversations come from the process of
 tests/test_interval_coverage.py, handled by agents drawn at random (a tenth of the

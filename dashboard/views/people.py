@@ -59,10 +59,10 @@ def leaderboard(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters
     """Every named agent of the selection with their index, vs_brand and intervals."""
     params = query_params(filters, config)
     frame = intervals.with_intervals(sql.run(con, "agent_leaderboard", **params), config.weights)
+    frame = _with_medians(con, params, frame)
     agents = frame.filter(pl.col("agent_id").is_not_null())
     brands = frame.filter(pl.col("agent_id").is_null()).drop("agent_id")
     agents = _against_colleagues(agents, brands, config)
-    agents = _with_median_intervals(con, params, agents)
     agents = evidence.flag_below_min_n(agents, config.min_n)
     agents = _with_verdicts(agents, brands)
     agents = agents.sort(
@@ -126,28 +126,33 @@ def _against_colleagues(agents: pl.DataFrame, brands: pl.DataFrame, config: Conf
     return out.drop("__half", *[f"{c}__brand" for c in sums])
 
 
-def _with_median_intervals(
-    con: duckdb.DuckDBPyConnection, params: dict, agents: pl.DataFrame
+def _with_medians(
+    con: duckdb.DuckDBPyConnection, params: dict, frame: pl.DataFrame
 ) -> pl.DataFrame:
-    """The distribution-free 95 % interval of each agent's median first response (the
-    order statistics of overview.order_statistic_ranks, from one query)."""
-    wanted = []
-    for brand, agent, n in agents.select("brand", "agent_id", "timed_first_responses").rows():
-        ranks = order_statistic_ranks(int(n), 0.5)
+    """Each row's median first response and, for the agents, the distribution-free 95 %
+    interval of it (the order statistics of overview.order_statistic_ranks), from one
+    query: every agent's ranks asked as quantile_disc levels, picked out per agent."""
+    # (brand, agent) -> the levels (r - 0.5) / n of its interval's two ranks
+    wanted: dict[tuple[str, str], tuple[float, float]] = {}
+    for brand, agent, n in frame.select("brand", "agent_id", "timed_first_responses").rows():
+        ranks = order_statistic_ranks(int(n), 0.5) if agent is not None else None
         if ranks:
-            wanted += [{"brand": brand, "agent_id": agent, "rank": r} for r in ranks]
-    empty = pl.lit(None, pl.Float64)
-    if not wanted:
-        return agents.with_columns(
-            empty.alias("median_first_response_s_ci_low"),
-            empty.alias("median_first_response_s_ci_high"),
-        )
-    values = sql.run(con, "agent_response_order_statistics", **params, ranks=wanted)
-    bounds = values.group_by("brand", "agent_id").agg(
-        pl.col("value_s").sort_by("rank").first().alias("median_first_response_s_ci_low"),
-        pl.col("value_s").sort_by("rank").last().alias("median_first_response_s_ci_high"),
+            wanted[(brand, agent)] = ((ranks[0] - 0.5) / n, (ranks[1] - 0.5) / n)
+    levels = sorted({q for pair in wanted.values() for q in pair})
+    # one level at least: the query always returns the medians
+    stats = sql.run(con, "agent_response_order_statistics", **params, quantiles=levels or [0.5])
+    at = {q: i for i, q in enumerate(levels)}
+    low: list[float | None] = []
+    high: list[float | None] = []
+    for brand, agent, values in stats.select("brand", "agent_id", "values_s").rows():
+        pair = wanted.get((brand, agent))
+        low.append(values[at[pair[0]]] if pair else None)
+        high.append(values[at[pair[1]]] if pair else None)
+    bounds = stats.select("brand", "agent_id", "median_first_response_s").with_columns(
+        pl.Series("median_first_response_s_ci_low", low, dtype=pl.Float64),
+        pl.Series("median_first_response_s_ci_high", high, dtype=pl.Float64),
     )
-    return agents.join(bounds, on=["brand", "agent_id"], how="left")
+    return frame.join(bounds, on=["brand", "agent_id"], how="left", nulls_equal=True)
 
 
 def _with_verdicts(agents: pl.DataFrame, brands: pl.DataFrame) -> pl.DataFrame:

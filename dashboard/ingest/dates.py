@@ -24,6 +24,8 @@ import (FUTURE_SLACK). The summary states how each file's dates were read, e.g.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import zoneinfo
 from collections import Counter
 
 import polars as pl
@@ -223,11 +225,9 @@ def _result(ts: pl.Series, problem: pl.Series, has_time: pl.Series) -> pl.Series
 
 def _explicit(values: pl.Series, fmt: str, tz: str) -> pl.Series:
     aware = "%z" in fmt
-    parsed = _strptime(values, chrono_format(fmt), aware, tz)
-    failed = values.is_not_null() & parsed.is_null()
-    problem = _nulls(len(values), pl.String).set(
-        failed, f"{NOT_A_TIMESTAMP} in --date-format {fmt}"
-    )
+    parsed, gaps = _strptime_gaps(values, chrono_format(fmt), aware, tz)
+    failed = values.is_not_null() & parsed.is_null() & gaps.is_null()
+    problem = gaps.set(failed, f"{NOT_A_TIMESTAMP} in --date-format {fmt}")
     timed = any(d in fmt for d in _TIME_DIRECTIVES)
     has_time = pl.repeat(timed, len(values), dtype=pl.Boolean, eager=True)
     return _result(parsed, problem, has_time.set(values.is_null(), None))
@@ -241,10 +241,9 @@ def _detected(
     n = len(values)
     maybe = values.str.contains(_NUMERIC_START).fill_null(False)
     if not maybe.any():  # ISO / Twitter files: one pass, nothing to scatter
-        ts, has_time = _self_describing(values, tz, used)
-        problem = _nulls(n, pl.String)
-        problem = problem.set(values.is_not_null() & ts.is_null(), NOT_A_TIMESTAMP)
-        return _result(ts, problem, has_time)
+        ts, has_time, problem = _self_describing(values, tz, used)
+        failed = values.is_not_null() & ts.is_null() & problem.is_null()
+        return _result(ts, problem.set(failed, NOT_A_TIMESTAMP), has_time)
     frame = values.str.extract_groups(NUMERIC).struct.unnest().with_columns(v=values)
     numeric = frame["a"].is_not_null()
     ts = _nulls(n, UTC_US)
@@ -259,9 +258,9 @@ def _detected(
     rest = values.is_not_null() & ~numeric
     if rest.any():
         idx = rest.arg_true()
-        s_ts, s_time = _self_describing(values.gather(idx), tz, used)
+        s_ts, s_time, s_problem = _self_describing(values.gather(idx), tz, used)
         ts, has_time = ts.scatter(idx, s_ts), has_time.scatter(idx, s_time)
-        problem = problem.scatter(idx, _nulls(len(idx), pl.String))
+        problem = problem.scatter(idx, s_problem)
     problem = problem.set(values.is_not_null() & ts.is_null() & problem.is_null(), NOT_A_TIMESTAMP)
     return _result(ts, problem, has_time)
 
@@ -299,14 +298,18 @@ def _numeric(
         pl.col("f").fill_null("0"),
     )
     out = frame.select(iso.alias("iso"), problem.alias("problem"))
-    parsed = _strptime(out["iso"], "%Y-%m-%d %H:%M:%S%.f", False, tz)
+    parsed, gaps = _strptime_gaps(out["iso"], "%Y-%m-%d %H:%M:%S%.f", False, tz)
     parsed = parsed.set(out["problem"].is_not_null(), None)
-    return parsed, out["problem"]
+    problem = out["problem"].set(out["problem"].is_null() & gaps.is_not_null(), None)
+    return parsed, pl.select(pl.coalesce(problem, gaps)).to_series()
 
 
-def _self_describing(values: pl.Series, tz: str, used: Counter[str]) -> tuple[pl.Series, pl.Series]:
-    """ISO 8601 / Twitter values -> (UTC timestamps, has a time of day). The formats that
-    fit a sample of the data are tried first: one pass over the column for a uniform file."""
+def _self_describing(
+    values: pl.Series, tz: str, used: Counter[str]
+) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """ISO 8601 / Twitter values -> (UTC timestamps, has a time of day, problems: a local
+    time that does not exist in `tz`). The formats that fit a sample of the data are tried
+    first: one pass over the column for a uniform file."""
     text = values.str.replace(r"(?i)(Z| UTC| GMT)$", "+00:00").str.replace(
         r"([+-]\d\d):(\d\d)$", "$1$2"
     )
@@ -315,12 +318,18 @@ def _self_describing(values: pl.Series, tz: str, used: Counter[str]) -> tuple[pl
     formats.sort(key=lambda f: -_strptime(sample, f[0], f[1], tz).is_not_null().sum())
     out = _nulls(len(values), UTC_US)
     timed = _nulls(len(values), pl.Boolean)
+    problem = _nulls(len(values), pl.String)
     todo = text.is_not_null()
     for fmt, aware in formats:
         index = todo.arg_true()
         if index.len() == 0:
             break
-        parsed = _strptime(text.gather(index), fmt, aware, tz)
+        parsed, gaps = _strptime_gaps(text.gather(index), fmt, aware, tz)
+        gap = gaps.is_not_null()
+        if gap.any():  # read by this format, but the local time does not exist
+            missing = index.filter(gap)
+            problem = problem.scatter(missing, gaps.filter(gap))
+            todo = todo.scatter(missing, False)
         ok = parsed.is_not_null()
         if ok.any():
             hit = index.filter(ok)
@@ -328,16 +337,67 @@ def _self_describing(values: pl.Series, tz: str, used: Counter[str]) -> tuple[pl
             timed = timed.scatter(hit, fmt != DAY_ONLY)
             todo = todo.scatter(hit, False)
             used[TWITTER if fmt == TWITTER else ISO] += hit.len()
-    return out, timed
+    return out, timed, problem
 
 
 def _strptime(text: pl.Series, fmt: str, aware: bool, tz: str) -> pl.Series:
+    return _strptime_gaps(text, fmt, aware, tz)[0]
+
+
+def _strptime_gaps(text: pl.Series, fmt: str, aware: bool, tz: str) -> tuple[pl.Series, pl.Series]:
+    """(UTC timestamps, why a value is not one: a local time `fmt` reads that does not
+    exist in `tz`). A local time that occurs twice (the clocks go back) is read as the
+    earlier instant, the first pass (docs/DATA.md, "Dates")."""
     if aware:
-        return text.str.strptime(UTC_US, fmt, strict=False)
+        return text.str.strptime(UTC_US, fmt, strict=False), _nulls(len(text), pl.String)
     local = text.str.strptime(pl.Datetime("us"), fmt, strict=False)
-    return local.dt.replace_time_zone(
-        tz, ambiguous="earliest", non_existent="null"
-    ).dt.convert_time_zone("UTC")
+    return to_utc(local, tz)
+
+
+def to_utc(local: pl.Series, tz: str) -> tuple[pl.Series, pl.Series]:
+    """Naive local times in `tz` -> (UTC timestamps, the reason where one does not exist)."""
+    ts = local.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+    ts = ts.dt.convert_time_zone("UTC")
+    problems = _nulls(len(local), pl.String)
+    missing = local.is_not_null() & ts.is_null()
+    if missing.any():
+        index = missing.arg_true()
+        zone = zoneinfo.ZoneInfo(tz)
+        reasons = [_gap(value, zone, tz) for value in local.gather(index).to_list()]
+        problems = problems.scatter(index, pl.Series(reasons, dtype=pl.String))
+    return ts, problems
+
+
+@functools.cache
+def _skip(day: dt.date, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, dt.datetime] | None:
+    """The clock change that skips local times on `day` in `zone`: (last local time
+    before it, the first after), e.g. 02:00 -> 03:00; None when there is none."""
+    start = dt.datetime.combine(day, dt.time(), dt.UTC) - dt.timedelta(days=1)
+    offset = start.astimezone(zone).utcoffset()
+    for hour in range(72):  # the day in any offset lies within these hours
+        at = start + dt.timedelta(hours=hour + 1)
+        now = at.astimezone(zone).utcoffset()
+        if offset is not None and now is not None and now > offset:
+            lo, hi = at - dt.timedelta(hours=1), at  # the change is in (lo, hi]: bisect
+            while hi - lo > dt.timedelta(seconds=1):
+                mid = lo + (hi - lo) / 2
+                lo, hi = (lo, mid) if mid.astimezone(zone).utcoffset() == now else (mid, hi)
+            before = (hi + offset).replace(tzinfo=None)
+            if before.date() == day:
+                return before, (hi + now).replace(tzinfo=None)
+        offset = now
+    return None
+
+
+def _gap(value: dt.datetime, zone: zoneinfo.ZoneInfo, tz: str) -> str:
+    skip = _skip(value.date(), zone)
+    if skip is None:
+        return NOT_A_TIMESTAMP
+    before, after = skip
+    return (
+        f"does not exist in {tz}: the clocks skip from {before:%H:%M} to {after:%H:%M} "
+        f"on {before:%Y-%m-%d}"
+    )
 
 
 def _plausible(result: pl.Series, now: dt.datetime) -> pl.Series:

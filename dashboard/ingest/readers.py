@@ -37,16 +37,62 @@ def check_file(path: Path) -> None:
         raise IngestError(f"{path.name}: empty file")
 
 
-def detect_encoding(path: Path) -> str:
-    """utf-8 (or a BOM's encoding) when the whole file decodes, else Latin-1.
+# UTF-16 without a byte-order mark: text that is mostly ASCII (a CSV header, ids, dates)
+# has a NUL as every other byte, at odd offsets in little-endian and even offsets in
+# big-endian. A share of at least UTF16_NUL_SHARE of those positions (in the first
+# MiB) and almost none (under UTF16_OTHER_SHARE) at the others is UTF-16; any other
+# NUL byte makes the file binary.
+UTF16_NUL_SHARE = 0.3
+UTF16_OTHER_SHARE = 0.02
+UTF16_LE = "utf-16-le"
+UTF16_BE = "utf-16-be"
+LABELS = {
+    UTF16_LE: "UTF-16 LE (no byte-order mark)",
+    UTF16_BE: "UTF-16 BE (no byte-order mark)",
+}
 
-    Files with NUL bytes and no UTF-16/32 byte-order mark are binary, not tables.
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    even_share = even.count(0) / len(even)
+    odd_share = odd.count(0) / len(odd)
+    guess = None
+    if odd_share >= UTF16_NUL_SHARE and even_share < UTF16_OTHER_SHARE:
+        guess = UTF16_LE
+    elif even_share >= UTF16_NUL_SHARE and odd_share < UTF16_OTHER_SHARE:
+        guess = UTF16_BE
+    if guess is None:
+        return None
+    # and it must read as text: binary data with a NUL every other byte decodes to
+    # control characters
+    text = head[: len(head) // 2 * 2].decode(guess, errors="replace")
+    if _control_share(text) > 0.01 or text.count("\ufffd") > len(text) // 100:
+        return None
+    return guess
+
+
+def label(encoding: str) -> str:
+    """How the summary names an encoding ("UTF-16 LE (no byte-order mark)")."""
+    return LABELS.get(encoding, encoding)
+
+
+def detect_encoding(path: Path) -> str:
+    """utf-8 (or a BOM's encoding) when the whole file decodes, UTF-16 LE/BE when the
+    NUL bytes say so (no BOM), else Latin-1.
+
+    Files with other NUL bytes and no UTF-16/32 byte-order mark are binary, not tables.
     """
     with path.open("rb") as handle:
         head = handle.read(4)
         for bom, name in _BOMS:
             if head.startswith(bom):
                 return name
+        handle.seek(0)
+        utf16 = _utf16_without_bom(handle.read(_CHUNK))
+        if utf16:
+            return utf16
         handle.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
         offset, utf8 = 0, True
@@ -82,10 +128,11 @@ def read_text(path: Path) -> tuple[str, str]:
             )
         return text, encoding
     try:
-        return data.decode(encoding), encoding
+        return data.decode(encoding), label(encoding)
     except UnicodeDecodeError as exc:
         raise IngestError(
-            f"{path.name}: unreadable encoding ({encoding}): {exc.reason} at byte {exc.start}"
+            f"{path.name}: unreadable encoding ({label(encoding)}): {exc.reason} "
+            f"at byte {exc.start}"
         ) from exc
 
 

@@ -159,7 +159,8 @@ def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
         pl.col("t_resolved") < pl.col("t_first"),
         reason(RESOLVED, "resolution precedes the first response"),
     )
-    df = validate.number(df, CSAT, pl.Int8, lo=1, hi=5)
+    lo, hi = validate.RANGES["csat"]
+    df = validate.number(df, CSAT, pl.Int8, lo=lo, hi=hi)
     unknown = None
     if opened_col:
         df = flag(df, pl.col("t_open").is_null(), reason(opened_col, "missing value"))

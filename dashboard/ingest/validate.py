@@ -26,11 +26,11 @@ def reason(column: str, problem: str) -> str:
     return f"column '{column}': {problem}"
 
 
-def flag(df: pl.DataFrame, condition: pl.Expr, why: str) -> pl.DataFrame:
+def flag(df: pl.DataFrame, condition: pl.Expr, why: str | pl.Expr) -> pl.DataFrame:
     """Set `_error` to `why` where `condition` holds and no earlier problem was found."""
     return df.with_columns(
         pl.when(pl.col(ERROR).is_null() & condition.fill_null(False))
-        .then(pl.lit(why))
+        .then(pl.lit(why) if isinstance(why, str) else why)
         .otherwise(pl.col(ERROR))
         .alias(ERROR)
     )
@@ -52,6 +52,29 @@ def text(df: pl.DataFrame, col: str, strip: bool = True) -> pl.DataFrame:
     )
 
 
+# The range of every numeric column of the contract (docs/DATA.md, "Ranges"). Counts
+# stop at 10^12: the largest accounts have under 10^9 followers and the most-seen posts
+# under 10^11 impressions, so a larger count is a misread (1e30, 99999999999999999999,
+# a 2^64-1 "unknown" sentinel, two numbers run together), never a real figure. A value
+# outside its range is rejected with the reason, like a negative one: never stored as
+# null. Integer columns accept a whole number written as 7, ' 7 ', 7.0 or 7e0.
+MAX_COUNT = 10**12
+RANGES: dict[str, tuple[float, float]] = {
+    "author_followers": (0, MAX_COUNT),
+    "sentiment": (-1, 1),
+    "csat": (1, 5),
+    "nps": (0, 10),
+    **{
+        c: (0, MAX_COUNT)
+        for c in ("followers", "posts", "likes", "comments", "shares", "reach", "impressions")
+    },
+}
+
+
+def _bound(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
+
+
 def number(
     df: pl.DataFrame,
     col: str,
@@ -60,43 +83,44 @@ def number(
     hi: float | None = None,
     whole: bool = True,
 ) -> pl.DataFrame:
-    """A numeric column: '3', '3.0' and 3.0 all read as 3; text, NaN, fractions (when
-    whole numbers are wanted) and values outside lo..hi are errors."""
+    """A numeric column: '3', ' 3 ', '3.0' and 3.0 all read as 3; text ('1,5'), NaN,
+    infinity, fractions (when whole numbers are wanted) and values outside lo..hi
+    (compared before any conversion, so 1e30 is 'above', never an overflow to null)
+    are errors."""
     source = df.schema[col]
     if source == pl.Boolean or not (source == pl.String or source.is_numeric()):
         df = flag(df, pl.col(col).is_not_null(), reason(col, "not a number"))
         return df.with_columns(pl.lit(None, dtype).alias(col))
-    if source.is_integer():
-        value = pl.col(col).cast(pl.Int64)
-    else:
-        raw = pl.col(col)
-        if source == pl.String:
-            raw = pl.when(raw.str.strip_chars() != "").then(raw.str.strip_chars())
-        as_float = raw.cast(pl.Float64, strict=False)
-        df = flag(
-            df,
-            raw.is_not_null() & ~as_float.is_finite().fill_null(False),
-            reason(col, "not a number"),
-        )
-        if whole:
-            df = flag(
-                df,
-                as_float.is_finite() & (as_float != as_float.round(0)),
-                reason(col, "not a whole number"),
-            )
-            exact = raw.cast(pl.Int64, strict=False) if source == pl.String else None
-            as_int = as_float.cast(pl.Int64, strict=False)
-            value = pl.coalesce(exact, as_int) if exact is not None else as_int
-        else:
-            value = pl.when(as_float.is_finite()).then(as_float)
-    df = df.with_columns(value.alias(col))
+    raw = pl.col(col)
+    if source == pl.String:
+        raw = pl.when(raw.str.strip_chars() != "").then(raw.str.strip_chars())
+    as_float = raw.cast(pl.Float64, strict=False)
+    finite = as_float.is_finite().fill_null(False)
+    df = flag(df, raw.is_not_null() & ~finite, reason(col, "not a number"))
+    if whole and not source.is_integer():
+        df = flag(df, finite & (as_float != as_float.round(0)), reason(col, "not a whole number"))
     if lo is not None:
-        df = flag(df, pl.col(col) < lo, reason(col, "negative" if lo == 0 else f"below {lo:g}"))
+        below = "negative" if lo == 0 else f"below {_bound(lo)}"
+        df = flag(df, finite & (as_float < lo), reason(col, below))
     if hi is not None:
-        df = flag(df, pl.col(col) > hi, reason(col, f"above {hi:g}"))
-    return df.with_columns(
-        pl.when(pl.col(ERROR).is_null()).then(pl.col(col)).cast(dtype, strict=False).alias(col)
-    )
+        df = flag(df, finite & (as_float > hi), reason(col, f"above {_bound(hi)}"))
+    ok = pl.col(ERROR).is_null()
+    if source.is_integer():
+        value = pl.col(col).cast(pl.Int64, strict=False)
+    elif whole:
+        # the exact integer when the text is one (no float rounding), else the float's
+        exact = raw.cast(pl.Int64, strict=False) if source == pl.String else None
+        as_int = pl.when(finite).then(as_float).cast(pl.Int64, strict=False)
+        value = pl.coalesce(exact, as_int) if exact is not None else as_int
+    else:
+        value = pl.when(finite).then(as_float)
+    return df.with_columns(pl.when(ok).then(value).cast(dtype, strict=False).alias(col))
+
+
+def checked(df: pl.DataFrame, col: str, dtype: pl.DataType, whole: bool = True) -> pl.DataFrame:
+    """`number` with the contract's range for `col` (RANGES)."""
+    lo, hi = RANGES[col]
+    return number(df, col, dtype, lo=lo, hi=hi, whole=whole)
 
 
 def boolean(df: pl.DataFrame, col: str) -> pl.DataFrame:
@@ -120,10 +144,17 @@ def timestamp(df: pl.DataFrame, col: str, tz: str, now: dt.datetime | None = Non
     source = df.schema[col]
     if source == pl.String:
         df, _ = dates.read(df, {col: col}, Options(tz=tz, now=now))
+    elif isinstance(source, pl.Datetime) and source.time_zone is None:
+        # a typed local time (Parquet without a zone) in `tz`; one that does not exist
+        # there (the clocks skip it) is rejected with that reason
+        ts, gaps = dates.to_utc(df[col].cast(pl.Datetime("us")), tz)
+        df = df.with_columns(ts.alias(col), gaps.alias("__gap"))
+        df = flag(
+            df, pl.col("__gap").is_not_null(), pl.concat_str(pl.lit(f"column '{col}': "), "__gap")
+        )
+        df = df.drop("__gap")
     elif isinstance(source, pl.Datetime):
         col_expr = pl.col(col).cast(pl.Datetime("us", source.time_zone))
-        if source.time_zone is None:
-            col_expr = col_expr.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
         df = df.with_columns(col_expr.dt.convert_time_zone("UTC").alias(col))
     elif source == pl.Date:
         df = df.with_columns(
@@ -202,11 +233,11 @@ def interactions(df: pl.DataFrame, tz: str, now: dt.datetime | None = None) -> p
     df = allowed(df, "channel", CHANNELS)
     df = allowed(df, "direction", DIRECTIONS)
     df = agent_only_outbound(df)
-    df = number(df, "author_followers", pl.Int64, lo=0)
+    df = checked(df, "author_followers", pl.Int64)
     df = timestamp(df, "created_at", tz, now)
-    df = number(df, "sentiment", pl.Float64, lo=-1, hi=1, whole=False)
-    df = number(df, "csat", pl.Int8, lo=1, hi=5)
-    df = number(df, "nps", pl.Int8, lo=0, hi=10)
+    df = checked(df, "sentiment", pl.Float64, whole=False)
+    df = checked(df, "csat", pl.Int8)
+    df = checked(df, "nps", pl.Int8)
     df = boolean(df, "resolved")
     df = boolean(df, "time_known")
     df = required(df, [f.name for f in INTERACTIONS if not f.nullable])
@@ -220,7 +251,7 @@ def audience(df: pl.DataFrame, tz: str, now: dt.datetime | None = None) -> pl.Da
     df = allowed(df, "channel", CHANNELS)
     df = date(df, "date", tz, now)
     for col in ("followers", "posts", "likes", "comments", "shares", "reach", "impressions"):
-        df = number(df, col, pl.Int64, lo=0)
+        df = checked(df, col, pl.Int64)
     df = required(df, [f.name for f in AUDIENCE if not f.nullable])
     return df.select([*AUDIENCE.names, SRC, ERROR])
 

@@ -20,6 +20,18 @@ from dashboard.commands.common import add_data_args, config_for, store_rollups
 from dashboard.core import settings
 from dashboard.data.store import has_data
 
+# Public mode takes no input but `?brand=`: no uploads (dashboard/web/guard.py refuses
+# the endpoint too), client messages of at most 1 MB (widget state; the brand selector
+# sends a few bytes), and no agent API (off by default; said explicitly here).
+PUBLIC_FLAGS = (
+    "--server.maxUploadSize",
+    "0",
+    "--server.maxWidgetStateSize",
+    "1",
+    "--server.enableAgentApi",
+    "false",
+)
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("serve", help="start the dashboard")
@@ -90,6 +102,7 @@ def serve(args: argparse.Namespace) -> int:
         "false",
         "--client.toolbarMode",
         "minimal",
+        *(PUBLIC_FLAGS if args.public else ()),
     ]
     print(
         f"Customer Happiness Index on http://{args.host}:{args.port} "

@@ -15,10 +15,12 @@ which is a function of the data version and the config) answered with 304 on
 If-None-Match, and `Access-Control-Allow-Origin: *`. Unknown brands get a 404 JSON
 error; a failure gets a one-line JSON error, never a traceback.
 
-The routes run outside Streamlit's script runs; they ask the process's one cache of
-connections (connection.shared_connection, shared with the pages) for every body they
-build. Here only the board and the response bodies are kept, per data version + config
-fingerprint (rechecked at most every RECHECK_S seconds).
+The routes run outside Streamlit's script runs. The board is the process's one board
+(dashboard/views/public_shared.py), the object the public pages render; the histories
+are asked of the process's one cache of connections (connection.shared_connection,
+shared with the pages). Here only the response bodies are kept, per data version +
+config fingerprint (rechecked at most every RECHECK_S seconds). A body already built is
+answered on the event loop; building one runs in the thread pool.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from dashboard.charts.badge import brand_badge
 from dashboard.core import settings
 from dashboard.core.config import Config, ConfigError, load_config
 from dashboard.data import connection
-from dashboard.views import public
+from dashboard.views import public, public_shared
 
 CACHE_CONTROL = "public, max-age=300"
 RECHECK_S = 2.0
@@ -104,14 +106,11 @@ class Feed:
             if self._snapshot is None or now - self._checked_at > RECHECK_S:
                 data_dir = settings.data_dir()
                 config = load_config(data_dir, settings.explicit_config_path())
-                version = connection.data_version(data_dir)
+                version = public_shared.SHARED.version(data_dir)
                 key = f"{version}|{config.fingerprint()}"
                 if self._snapshot is None or self._snapshot.key != key:
-                    cursor = connection.shared_connection(data_dir, config, version).cursor()
-                    try:
-                        board = public.board(cursor, config)
-                    finally:
-                        cursor.close()
+                    # the very board the pages show (dashboard/views/public_shared.py)
+                    version, board = public_shared.SHARED.versioned_board(data_dir, config)
                     self._snapshot = Snapshot(data_dir, version, config, board)
                 self._checked_at = now
             return self._snapshot
@@ -184,11 +183,7 @@ def _index(snap: Snapshot) -> bytes:
 
 
 def _history(snap: Snapshot, score: public.BrandScore) -> bytes:
-    cursor = snap.cursor()
-    try:
-        history = public.brand_history(cursor, snap.config, score.brand)
-    finally:
-        cursor.close()
+    history = public_shared.SHARED.history(snap.data_dir, snap.config, score.brand)
     return json_bytes(public.history_json(snap.board, score, history, api_links(score.slug)))
 
 

@@ -21,7 +21,7 @@ from dashboard.web import api
 from tests.conftest import write_rows
 from tests.test_public import _conversation, rows, write
 from tests.test_public_api import call  # the feed as a plain ASGI app
-from tests.test_ui_cache import cold_caches, executed  # noqa: F401 (fixtures)
+from tests.test_ui_cache import cold_caches, executed  # noqa: F401, F811 (fixtures)
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
 
@@ -46,7 +46,7 @@ def open_page(page: str, **params: str) -> AppTest:
     return app
 
 
-def test_later_sessions_and_the_feed_run_no_query_for_the_board(data_dir, executed):
+def test_later_sessions_and_the_feed_run_no_query_for_the_board(data_dir, executed):  # noqa: F811
     open_page("board.py")  # the first visitor builds the board (and the connection)
     assert executed.queries and executed.connections == 1
     executed.reset()
@@ -58,7 +58,7 @@ def test_later_sessions_and_the_feed_run_no_query_for_the_board(data_dir, execut
     assert snap.board is public_shared.SHARED.board(data_dir, load_config(data_dir))
 
 
-def test_a_brand_card_history_is_built_once_for_the_card_and_the_feed(data_dir, executed):
+def test_a_brand_card_history_is_built_once_for_the_card_and_the_feed(data_dir, executed):  # noqa: F811
     open_page("brand_card.py", brand="acme")
     built = [e.view for e in executed.queries]
     assert "public_shared.SharedBoards.history" in built  # public.brand_history, via

@@ -23,7 +23,7 @@ from dashboard.data.store import has_data
 # A served app is not edited while it runs: no watching of the source files (after every
 # script run Streamlit resolved the path of each of the ~3,000 imported modules) and no
 # full garbage collection after each run (Python's own collector still runs). Together
-# they were ~70% of the CPU of a board run: 4.6 -> see docs/BENCHMARKS.md, "Serving".
+# they were ~70% of the CPU of a board run (docs/BENCHMARKS.md, "serving").
 SERVER_FLAGS = (
     "--server.fileWatcherType",
     "none",

@@ -4,8 +4,6 @@ import streamlit as st
 
 from dashboard.charts import public as charts_public
 from dashboard.ui import public as ui_public
-from dashboard.ui import shared as ui
-from dashboard.views import public
 
 board = ui_public.board()
 if not board.brands:
@@ -42,7 +40,7 @@ ui_public.show_html(charts_public.card_html(score, board, inline_svg=False))
 if ui_public.embedded():
     st.stop()
 
-history = ui.load(public.brand_history, ui.current_config(), score.brand)
+history = ui_public.history(score.brand)
 st.subheader("Weekly history")
 st.plotly_chart(charts_public.history_figure(history), width="stretch")
 st.caption(

@@ -20,6 +20,29 @@ from dashboard.commands.common import add_data_args, config_for, store_rollups
 from dashboard.core import settings
 from dashboard.data.store import has_data
 
+# A served app is not edited while it runs: no watching of the source files (after every
+# script run Streamlit resolved the path of each of the ~3,000 imported modules) and no
+# full garbage collection after each run (Python's own collector still runs). Together
+# they were ~70% of the CPU of a board run (docs/BENCHMARKS.md, "serving").
+SERVER_FLAGS = (
+    "--server.fileWatcherType",
+    "none",
+    "--runner.postScriptGC",
+    "false",
+)
+
+# Public mode takes no input but `?brand=`: no uploads (dashboard/web/guard.py refuses
+# the endpoint too), client messages of at most 1 MB (widget state; the brand selector
+# sends a few bytes), and no agent API (off by default; said explicitly here).
+PUBLIC_FLAGS = (
+    "--server.maxUploadSize",
+    "0",
+    "--server.maxWidgetStateSize",
+    "1",
+    "--server.enableAgentApi",
+    "false",
+)
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("serve", help="start the dashboard")
@@ -90,6 +113,8 @@ def serve(args: argparse.Namespace) -> int:
         "false",
         "--client.toolbarMode",
         "minimal",
+        *SERVER_FLAGS,
+        *(PUBLIC_FLAGS if args.public else ()),
     ]
     print(
         f"Customer Happiness Index on http://{args.host}:{args.port} "

@@ -14,7 +14,7 @@ from dashboard.charts import public as charts_public
 from dashboard.core.access import Role
 from dashboard.ui import access as ui_access
 from dashboard.ui import shared as ui
-from dashboard.views import public
+from dashboard.views import public, public_shared
 from dashboard.views.bounds import data_bounds
 
 FALLBACK_ORIGIN = "https://your-chi-host.example"
@@ -27,7 +27,14 @@ EMBED_CSS = (
 
 
 def board() -> public.Board:
-    return ui.load(public.board, ui.current_config())
+    """The process's one public board, the object the JSON feed serves too: no query
+    and no copy per script run (dashboard/views/public_shared.py)."""
+    return public_shared.SHARED.board(ui.current_data_dir(), ui.current_config())
+
+
+def history(brand: str) -> tuple[public.WeekPoint, ...]:
+    """A public brand's weekly history, kept with the shared board."""
+    return public_shared.SHARED.history(ui.current_data_dir(), ui.current_config(), brand)
 
 
 def embedded() -> bool:

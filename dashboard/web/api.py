@@ -15,10 +15,12 @@ which is a function of the data version and the config) answered with 304 on
 If-None-Match, and `Access-Control-Allow-Origin: *`. Unknown brands get a 404 JSON
 error; a failure gets a one-line JSON error, never a traceback.
 
-The routes run outside Streamlit's script runs; they ask the process's one cache of
-connections (connection.shared_connection, shared with the pages) for every body they
-build. Here only the board and the response bodies are kept, per data version + config
-fingerprint (rechecked at most every RECHECK_S seconds).
+The routes run outside Streamlit's script runs. The board is the process's one board
+(dashboard/views/public_shared.py), the object the public pages render; the histories
+are asked of the process's one cache of connections (connection.shared_connection,
+shared with the pages). Here only the response bodies are kept, per data version +
+config fingerprint (rechecked at most every RECHECK_S seconds). A body already built is
+answered on the event loop; building one runs in the thread pool.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from dashboard.charts.badge import brand_badge
 from dashboard.core import settings
 from dashboard.core.config import Config, ConfigError, load_config
 from dashboard.data import connection
-from dashboard.views import public
+from dashboard.views import public, public_shared
 
 CACHE_CONTROL = "public, max-age=300"
 RECHECK_S = 2.0
@@ -104,17 +106,35 @@ class Feed:
             if self._snapshot is None or now - self._checked_at > RECHECK_S:
                 data_dir = settings.data_dir()
                 config = load_config(data_dir, settings.explicit_config_path())
-                version = connection.data_version(data_dir)
+                version = public_shared.SHARED.version(data_dir)
                 key = f"{version}|{config.fingerprint()}"
                 if self._snapshot is None or self._snapshot.key != key:
-                    cursor = connection.shared_connection(data_dir, config, version).cursor()
-                    try:
-                        board = public.board(cursor, config)
-                    finally:
-                        cursor.close()
+                    # the very board the pages show (dashboard/views/public_shared.py)
+                    version, board = public_shared.SHARED.versioned_board(data_dir, config)
                     self._snapshot = Snapshot(data_dir, version, config, board)
                 self._checked_at = now
             return self._snapshot
+
+    def cached(self, kind: str, key: str) -> tuple[bytes, str, str] | None:
+        """The body `_serve` would answer when it is built already and the snapshot
+        needs no recheck: no I/O, so the endpoint answers it on the event loop without
+        a hop to the thread pool (3,100 -> 3,500-3,800 requests/s at 16 connections,
+        docs/BENCHMARKS.md). None: ask `_serve` in a thread."""
+        with self._lock:
+            snap = self._snapshot
+            if snap is None or time.monotonic() - self._checked_at > RECHECK_S:
+                return None
+            if kind in ("index", "methodology"):
+                name = kind
+            else:
+                score = snap.board.find(key)
+                if score is None:
+                    return None
+                name = f"{kind}:{score.slug}"
+            found = snap.bodies.get(name)
+        if found is None:
+            return None
+        return (*found, SVG_TYPE if kind == "badge" else JSON_TYPE)
 
     def body(self, snap: Snapshot, name: str, build: Callable[[], bytes]) -> tuple[bytes, str]:
         """A response body (and its ETag), built once per snapshot."""
@@ -163,11 +183,7 @@ def _index(snap: Snapshot) -> bytes:
 
 
 def _history(snap: Snapshot, score: public.BrandScore) -> bytes:
-    cursor = snap.cursor()
-    try:
-        history = public.brand_history(cursor, snap.config, score.brand)
-    finally:
-        cursor.close()
+    history = public_shared.SHARED.history(snap.data_dir, snap.config, score.brand)
     return json_bytes(public.history_json(snap.board, score, history, api_links(score.slug)))
 
 
@@ -200,7 +216,7 @@ def _endpoint(feed: Feed, kind: str):
             return Response(status_code=204, headers={**CORS, "Access-Control-Max-Age": "86400"})
         key = request.path_params.get("brand", "")
         try:
-            found = await run_in_threadpool(_serve, feed, kind, key)
+            found = feed.cached(kind, key) or await run_in_threadpool(_serve, feed, kind, key)
         except ConfigError:
             log.exception("public feed: configuration error")
             return _error(503, "the server's configuration cannot be read")

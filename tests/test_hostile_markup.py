@@ -36,7 +36,7 @@ from tests.hostile_data import (
     PHISH,
     write_hostile_data,
 )
-from tests.markdown_text import rendered, shown
+from tests.markdown_text import autolinks, rendered, shown
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
 PRIVATE_PAGES = ("overview", "happiness", "engagement", "consistency", "people")
@@ -92,7 +92,8 @@ def page_figures(app: AppTest) -> list[dict]:
     "text",
     [PHISH, BOLD_LINK, EVIL, BOLD, "# Heading", "1. item", "- item", "> quote", "a\n\n# b",
      "www.evil.example", "mail@evil.example", "$x^2$", ":red[alarm]", "`code`", "a|b", "~~x~~",
-     "&amp;", "back\\slash", "_under_"],
+     "&amp;", "back\\slash", "_under_", "https://evil.example", "mailto:x@evil.example",
+     "WWW.EVIL.EXAMPLE"],
 )  # fmt: skip
 def test_plain_markdown_shows_exactly_the_text_on_one_line(text):
     html = rendered(formatting.plain(text))
@@ -102,9 +103,10 @@ def test_plain_markdown_shows_exactly_the_text_on_one_line(text):
                 "<table", "<del", "<s>"):  # fmt: skip
         assert tag not in html
     assert shown(formatting.plain(text)) == " ".join(text.split())
-    # GitHub's autolinks (http://, www., a@b.c), Streamlit's LaTeX ($) and directives
-    # (:red[...]) need these characters unescaped: each one is escaped
-    assert not re.search(r"(?<!\\)[:.@$\[]", formatting.plain(text))
+    # GitHub's autolinks (http://, www., a@b.c) are found in the text once read: broken
+    assert autolinks(formatting.plain(text)) == []
+    # Streamlit's LaTeX ($) and directives (:red[...]) need these unescaped: escaped
+    assert not re.search(r"(?<!\\)[:$\[]", formatting.plain(text))
 
 
 def test_plotly_label_escapes_tags_and_ampersands_only():
@@ -145,6 +147,7 @@ def test_names_in_the_data_render_as_text_in_every_page_element(data_dir, page):
     for body in markdown_bodies(app):
         html = rendered(body)
         assert "<a " not in html and "<strong>Bold</strong>" not in html, body
+        assert autolinks(body) == [], body
         assert "<strong>Al</strong>" not in html, body
     for figure in page_figures(app):
         for text in figure_strings(figure):

@@ -13,6 +13,12 @@ from collections.abc import Iterable
 # start), tables (|), LaTeX ($), directives ({ } and :color[...], :material/...:).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&@])")
 _LINE_BREAKS = re.compile(r"\s*[\r\n\v\f\u2028\u2029]+\s*")
+# GitHub's autolinks (http://x, https://x, www.x, a@b.c, mailto:, xmpp:) are found in
+# the text after the escapes are read (Streamlit's renderer turns them into links
+# anyway), so an invisible word joiner breaks each pattern: after the ':' of '://' and
+# of mailto:/xmpp:, after 'www', before '@'. It shows as nothing and does not wrap.
+WORD_JOINER = "\u2060"
+_AUTOLINK_BREAKS = re.compile(r"(?<=:)(?=//)|(?i:(?<=\bwww)(?=\.)|(?<=mailto:)|(?<=xmpp:))|(?=@)")
 # Plotly renders a little HTML in every label (<a href>, <b>, <br>, <span style>) and
 # decodes &amp; &lt; &gt; (and numeric entities): escaping these three shows the text.
 _PLOTLY_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
@@ -25,7 +31,8 @@ def plain(text: object) -> str:
     line. For every st.markdown / st.caption / st.info / ... that interpolates such a
     value; the sentence around it may keep its own Markdown."""
     one_line = _LINE_BREAKS.sub(" ", "" if text is None else str(text))
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line)
+    unlinked = _AUTOLINK_BREAKS.sub(WORD_JOINER, one_line)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", unlinked)
 
 
 def label(text: object) -> str:

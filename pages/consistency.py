@@ -92,7 +92,7 @@ focus = st.selectbox(
 )
 focus = focus or consistency.default_brand(scores)
 score = consistency.brand_score(scores, focus)
-st.markdown(consistency.summary_sentence(score, config.min_n))
+st.markdown(formatting.plain(consistency.summary_sentence(score, config.min_n)))
 rows = consistency.brand_channels(channels, focus)
 st.plotly_chart(
     charts_consistency.channel_bars(rows, config.min_n, config.alert_gap_points), width="stretch"

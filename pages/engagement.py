@@ -4,6 +4,7 @@ follower-fairness audit (customer side)."""
 import streamlit as st
 
 from dashboard.charts import engagement as charts_engagement
+from dashboard.core import formatting
 from dashboard.ui import engagement as ui_engagement
 from dashboard.ui import shared as ui
 from dashboard.views import engagement, fairness
@@ -12,7 +13,7 @@ st.title("Engagement & fairness")
 filters = ui.filters_sidebar()
 if filters is None:
     st.stop()
-st.caption(engagement.selection_caption(filters))
+st.caption(formatting.plain(engagement.selection_caption(filters)))
 config = ui.current_config()
 
 fan_tab, fair_tab = st.tabs(["Fan action", "Fairness"], key="tab", bind="query-params")

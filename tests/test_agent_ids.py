@@ -21,6 +21,7 @@ from dashboard.ingest import IngestError, IngestSummary, ingest_files, signature
 from dashboard.ingest.customer_text import customer_words
 from dashboard.ui.upload import mapping_from_text
 from tests.conftest import at, message, write_rows
+from tests.markdown_text import shown
 
 SIGNED = [
     ("Sorry to hear that -KC", "KC"),
@@ -302,7 +303,7 @@ def test_an_upload_with_a_broken_mapping_imports_nothing(tmp_path):
 
     app = AppTest.from_function(script, default_timeout=60)
     app.run()
-    assert [e.value for e in app.error] == [
+    assert [shown(e.value) for e in app.error] == [  # the message escaped: the text shown
         "Nothing was imported: --map 'assignee': expected contract_column=source_column"
     ]
 

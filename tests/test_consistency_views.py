@@ -16,6 +16,7 @@ from dashboard.charts import consistency as charts_consistency
 from dashboard.cli import main
 from dashboard.views import consistency
 from tests.conftest import write_rows
+from tests.markdown_text import shown
 from tests.test_consistency import MARCH, worked_example
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
@@ -139,7 +140,8 @@ def test_page_shows_scores_alerts_heatmap_and_journeys(data_dir, monkeypatch):
     assert len(app.get("plotly_chart")) == 2
     assert any("1 channel(s) score more than 15" in w.value for w in app.warning)
     assert any(
-        "weakest channel is email, 31.9 points below twitter" in m.value for m in app.markdown
+        "weakest channel is email, 31.9 points below twitter" in shown(m.value)
+        for m in app.markdown
     )
     assert any("No conversation in this selection switched" in i.value for i in app.info)
 

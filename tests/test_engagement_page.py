@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import write_rows
+from tests.markdown_text import shown
 from tests.test_engagement import beta_conversations
 from tests.test_engagement import worked_example as audience_example
 from tests.test_fairness import worked_example as fairness_example
@@ -60,7 +61,7 @@ def test_fan_action_caption_says_what_the_line_is(app_data):
 def test_fairness_tab_gives_the_verdicts(app_data):
     app = page(tab="Fairness")
     assert not app.exception
-    warning = app.warning[0].value
+    warning = shown(app.warning[0].value)  # brand names escaped: compare the text shown
     assert "multiplies the odds of an answer by 4.44 (95% CI 2.20-8.95" in warning
     assert "makes the first response 1.47x as fast" in warning
     assert any("Benjamini-Hochberg at 5% across the 2 tests" in c.value for c in app.caption)
@@ -70,7 +71,7 @@ def test_fairness_tab_gives_the_verdicts(app_data):
 def test_fairness_tab_split_by_channel(app_data):
     app = page(tab="Fairness", by_channel="true")
     assert not app.exception
-    assert "On twitter, Acme" in app.warning[0].value
+    assert "On twitter, Acme" in shown(app.warning[0].value)
 
 
 def test_brand_without_audience_rows_says_so(app_data):

@@ -18,6 +18,7 @@ from dashboard.data import connection, rollup
 from dashboard.ui.navigation import PAGES, PAGES_DIR
 from dashboard.views import bounds
 from tests.conftest import message, write_rows
+from tests.markdown_text import shown
 from tests.test_overview import two_weeks
 
 YEAR_17 = dt.datetime(17, 2, 1, 9, 22, tzinfo=dt.UTC)
@@ -110,7 +111,7 @@ def test_pages_with_filters_say_how_many_conversations_are_ignored(data_dir, pag
     app.run()
     assert not app.exception
     assert not [e.value for e in app.error]
-    captions = [c.value for c in app.caption]
+    captions = [shown(c.value) for c in app.caption]  # the link's value escaped
     assert any(c.startswith(CAPTION) for c in captions)
     assert any("Ignored 'from=0017-01-31' from the link" in c for c in captions)
 

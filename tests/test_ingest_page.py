@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.core.config import load_config
 from dashboard.data import connection, store
 from dashboard.ingest import FORMATS
+from tests.markdown_text import shown
 
 PAGE = Path(__file__).resolve().parent.parent / "pages" / "upload.py"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
@@ -73,7 +74,7 @@ def test_upload_page_stores_the_rollups_after_importing(data_dir):
 
 def test_upload_page_shows_a_fatal_problem_as_an_error_not_a_traceback(data_dir):
     app = upload(page(), "tickets_mixed.csv", "tickets")  # no brand given
-    assert [e.value for e in app.error] == [
+    assert [shown(e.value) for e in app.error] == [  # file names escaped: the text shown
         "Nothing was imported: tickets_mixed.csv: the file has no brand column (Brand, "
         "Company); give the brand with --brand"
     ]
@@ -90,12 +91,12 @@ def test_upload_page_is_disabled_in_public_mode(data_dir, monkeypatch):
 def test_upload_page_warns_that_speed_is_unavailable_without_creation_times(data_dir):
     # tickets_mixed.csv: 8 tickets, 3 accepted (1, 2 and 8), none with a creation time
     app = upload(page(), "tickets_mixed.csv", "tickets", brand="Acme")
-    assert [w.value for w in app.warning] == [
+    assert [shown(w.value) for w in app.warning] == [
         "Speed unavailable for 3 tickets: the file has no creation time (first response "
         "cannot be measured); each opening is stored at its first response with "
         "time_known = false"
     ]
-    assert "Dates read as ISO 8601." in [c.value for c in app.caption]
+    assert "Dates read as ISO 8601." in [shown(c.value) for c in app.caption]
 
 
 def test_upload_page_passes_the_date_format_to_the_importer(data_dir, tmp_path):
@@ -111,7 +112,7 @@ def test_upload_page_passes_the_date_format_to_the_importer(data_dir, tmp_path):
     app.button(key="import").click()
     app.run()
     assert not app.exception
-    assert "Dates read as %d/%m/%Y %H:%M (--date-format)." in [c.value for c in app.caption]
+    assert "Dates read as %d/%m/%Y %H:%M (--date-format)." in [shown(c.value) for c in app.caption]
     rows = pl.read_parquet(data_dir / "interactions" / "**" / "*.parquet")
     assert rows["created_at"].to_list() == [dt.datetime(2017, 2, 1, 9, 22, tzinfo=dt.UTC)]
 

@@ -1,4 +1,6 @@
-"""Plotly figures of the Channel consistency page. Pure functions: frames in, figures out."""
+"""Plotly figures of the Channel consistency page. Pure functions: frames in, figures out.
+Brand and channel names come from the data: formatting.label escapes them (Plotly
+renders a little HTML in labels)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard.charts.base import ACCENT, BAD, MUTED, base_layout
+from dashboard.core.formatting import label, labels
 from dashboard.views.consistency import LABELS
 
 SCALE = [[0.0, "#dc2626"], [0.5, "#fde68a"], [1.0, "#16a34a"]]
@@ -29,14 +32,15 @@ def _heatmap_cell(
     cell: dict | None, brand: str, channel: str, metric: str, min_n: int
 ) -> tuple[float | None, float | None, str, str]:
     """(coloured value, grey marker, text, hover) of one brand x channel cell."""
+    where = f"{label(brand)} · {label(channel)}"
     if cell is None:
-        return None, None, "", f"{brand} · {channel}<br>no conversations"
+        return None, None, "", f"{where}<br>no conversations"
     value = cell[metric]
     column, what = BASIS.get(metric, ("conversations", "conversations"))
     basis = int(cell[column] or 0)
     n = int(cell["conversations"])
     shown = "no data" if value is None else f"{value:.1f}"
-    hover = f"{brand} · {channel}<br>{LABELS[metric]}: {shown}<br>n={n:,} conversations"
+    hover = f"{where}<br>{LABELS[metric]}: {shown}<br>n={n:,} conversations"
     if column != "conversations":
         hover += f", {basis:,} {what}"
     if value is None or basis == 0:
@@ -59,12 +63,13 @@ def heatmap(channels: pl.DataFrame, metric: str, min_n: int) -> go.Figure:
     cells = {(r["brand"], r["channel"]): r for r in channels.iter_rows(named=True)}
     grid = [[_heatmap_cell(cells.get((b, c)), b, c, metric, min_n) for c in names] for b in brands]
     real, thin, text, hover = ([[cell[i] for cell in row] for row in grid] for i in range(4))
+    x, y = labels(names), labels(brands)
     fig = go.Figure()
     fig.add_trace(
         go.Heatmap(
             z=real,
-            x=names,
-            y=brands,
+            x=x,
+            y=y,
             zmin=0,
             zmax=100,
             colorscale=SCALE,
@@ -82,8 +87,8 @@ def heatmap(channels: pl.DataFrame, metric: str, min_n: int) -> go.Figure:
     fig.add_trace(
         go.Heatmap(
             z=thin,
-            x=names,
-            y=brands,
+            x=x,
+            y=y,
             zmin=0,
             zmax=1,
             showscale=False,
@@ -128,7 +133,7 @@ def channel_bars(rows: pl.DataFrame, min_n: int, alert_gap_points: float) -> go.
     fig = go.Figure(
         go.Bar(
             x=rows["happiness_index"].to_list(),
-            y=rows["channel"].to_list(),
+            y=labels(rows["channel"].to_list()),
             orientation="h",
             marker={"color": colours, "pattern": {"shape": patterns, "fgcolor": "white"}},
             text=texts,
@@ -165,7 +170,7 @@ def top_paths(paths: pl.DataFrame) -> go.Figure:
         go.Bar(
             x=paths["conversations"].to_list(),
             orientation="h",
-            y=[p.replace(" -> ", " → ") for p in paths["path"].to_list()],
+            y=[label(p).replace(" -&gt; ", " → ") for p in paths["path"].to_list()],
             marker_color=ACCENT,
             cliponaxis=False,
             textposition="outside",

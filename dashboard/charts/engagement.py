@@ -1,4 +1,6 @@
-"""Figures of the Engagement & fairness page. Pure functions: frames in, figures out."""
+"""Figures of the Engagement & fairness page. Pure functions: frames in, figures out.
+Brand and channel names come from the data: formatting.label escapes them (Plotly
+renders a little HTML in labels)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from dashboard.charts.base import ACCENT, BAD, INK, MUTED, base_layout
+from dashboard.core.formatting import label, labels
 from dashboard.core.vocabulary import FOLLOWER_BUCKETS
 from dashboard.views.engagement import HOLLOW_BELOW, FanAction
 
@@ -43,6 +46,7 @@ def fan_action_scatter(view: FanAction, channel: str | None = None) -> go.Figure
     channels = [channel] if channel else sorted(set(accounts["channel"].to_list()))
     curves = {c.channel: c for c in view.curves}
     for name in channels:
+        shown = label(name)
         colour = ACCENT if channel else CHANNEL_COLOURS.get(name, MUTED)
         points = accounts.filter(pl.col("channel") == name).sort("followers")
         curve = curves.get(name)
@@ -54,15 +58,15 @@ def fan_action_scatter(view: FanAction, channel: str | None = None) -> go.Figure
                     y=ys,
                     mode="lines",
                     line={"color": INK if channel else colour, "width": 1.5, "dash": "dot"},
-                    name=f"expected for size, Theil-Sen line ({name})",
+                    name=f"expected for size, Theil-Sen line ({shown})",
                     legendgroup=name,
                     showlegend=bool(channel),
-                    hovertemplate=f"{name} line: expected %{{y:.3f}}% at %{{x:,.0f}} "
+                    hovertemplate=f"{shown} line: expected %{{y:.3f}}% at %{{x:,.0f}} "
                     "followers (index 100)<extra></extra>",
                 )
             )
-        labels = [
-            b if channel else (f"{b} ({name})" if hollow else "")
+        texts = [
+            label(b) if channel else (f"{label(b)} ({shown})" if hollow else "")
             for b, hollow in zip(
                 points["brand"].to_list(), points["hollow_audience"].to_list(), strict=True
             )
@@ -72,8 +76,8 @@ def fan_action_scatter(view: FanAction, channel: str | None = None) -> go.Figure
                 x=points["followers"].to_list(),
                 y=points["engagement_rate_pct"].to_list(),
                 mode="markers+text",
-                text=labels,
-                name="brand account" if channel else name,
+                text=texts,
+                name="brand account" if channel else shown,
                 legendgroup=name,
                 # alternate labels above and below so neighbours do not overprint
                 textposition=[
@@ -88,9 +92,14 @@ def fan_action_scatter(view: FanAction, channel: str | None = None) -> go.Figure
                     "size": [11 if h else 8 for h in points["hollow_audience"].to_list()],
                     "line": {"color": "white", "width": 1},
                 },
-                customdata=points.select("brand", "fan_action_index", "expected_rate_pct").rows(),
+                customdata=[
+                    (label(b), index, expected)
+                    for b, index, expected in points.select(
+                        "brand", "fan_action_index", "expected_rate_pct"
+                    ).iter_rows()
+                ],
                 hovertemplate=(
-                    f"<b>%{{customdata[0]}}</b> ({name})<br>%{{x:,.0f}} followers"
+                    f"<b>%{{customdata[0]}}</b> ({shown})<br>%{{x:,.0f}} followers"
                     "<br>rate %{y:.3f}%<br>expected %{customdata[2]:.3f}%"
                     "<br>fan-action index %{customdata[1]:.0f}<extra></extra>"
                 ),
@@ -148,7 +157,7 @@ def fairness_bars(frame: pl.DataFrame, min_n: int) -> go.Figure:
         ):
             fig.add_trace(
                 go.Bar(
-                    x=part["brand"].to_list(),
+                    x=labels(part["brand"].to_list()),
                     y=values,
                     name=bucket,
                     legendgroup=bucket,

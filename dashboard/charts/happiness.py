@@ -1,4 +1,6 @@
-"""Plotly figures of the Happiness page. Pure functions: frames in, figures out."""
+"""Plotly figures of the Happiness page. Pure functions: frames in, figures out.
+Brand and channel names come from the data: formatting.label escapes them (Plotly
+renders a little HTML in labels)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import polars as pl
 from plotly.colors import qualitative
 
 from dashboard.charts.base import ACCENT, BAD, GOOD, INK, MUTED, base_layout, interval_texts
+from dashboard.core.formatting import label as plain_label
 from dashboard.core.vocabulary import COMPONENTS, HAPPINESS_INDEX_LABEL, LABELS, SYMBOLS
 from dashboard.views.happiness import WhatMoved
 
@@ -16,8 +19,9 @@ SCALE = [[0.0, "#dc2626"], [0.5, "#fde68a"], [1.0, "#16a34a"]]
 
 
 def point_key(period_start: object, brand: str, channel: str) -> str:
-    """The id carried by each chart point, read back by the drill-down on selection."""
-    return f"{period_start}|{brand}|{channel}"
+    """The id carried by each chart point, read back by the drill-down on selection
+    (the drill-down builds the same key: names escaped on both sides)."""
+    return f"{period_start}|{plain_label(brand)}|{plain_label(channel)}"
 
 
 TICKS: dict[str, dict] = {
@@ -47,7 +51,7 @@ def index_over_time(frame: pl.DataFrame, min_n: int, grain: str = "day") -> go.F
             go.Scatter(
                 x=rows["period_start"].to_list(),
                 y=rows["happiness_index"].to_list(),
-                name=str(name),
+                name=plain_label(name),
                 mode="lines+markers",
                 line={"color": line_colour, "width": 2},
                 opacity=0.55 if all(thin) else 1.0,
@@ -151,7 +155,7 @@ def components_heatmap(frame: pl.DataFrame, min_n: int) -> go.Figure:
     short = {"resolution": "Resol.", "satisfaction": "Satisf."}
     header = [short.get(c, LABELS.get(c, HAPPINESS_INDEX_LABEL)) for c in columns]
     labels = [
-        f"{g} (n={n:,}{', below min n' if n < min_n else ''})"
+        f"{plain_label(g)} (n={n:,}{', below min n' if n < min_n else ''})"
         for g, n in frame.select("group", "conversations").iter_rows()
     ]
     z = [[row[c] for c in columns] for row in frame.iter_rows(named=True)]

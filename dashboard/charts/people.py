@@ -6,8 +6,6 @@ them (Plotly renders a little HTML in labels)."""
 
 from __future__ import annotations
 
-import html
-
 import plotly.graph_objects as go
 import polars as pl
 
@@ -35,14 +33,14 @@ def _hover(row: dict) -> str:
         row["happiness_index_ci_low"], row["happiness_index_ci_high"], "points"
     )
     lines = [
-        f"<b>{html.escape(str(row['agent_id']))}</b>",
+        f"<b>{formatting.label(row['agent_id'])}</b>",
         f"vs colleagues: {formatting.change(row['vs_brand'], 'points')}"
         + (f" ({ci})" if ci else ""),
         f"index: {formatting.value(row['happiness_index'], 'points')}"
         + (f" ({index_ci})" if index_ci else ""),
         f"n = {row['conversations']:,} conversations, {row['first_responses']:,} first replies",
         f"median first reply: {formatting.duration(row['median_first_response_s'])}",
-        html.escape(row["verdict"]),
+        formatting.label(row["verdict"]),
     ]
     return "<br>".join(lines)
 
@@ -53,7 +51,7 @@ def leaderboard(rows: pl.DataFrame) -> go.Figure:
     without colleagues are left out (the page lists them)."""
     ranked = _ranked(rows)
     fig = go.Figure()
-    labels = [html.escape(str(a)) for a in ranked["agent_id"]]
+    labels = formatting.labels(ranked["agent_id"])
     values = ranked["vs_brand"].to_list()
     lows = ranked["vs_brand_ci_low"].to_list()
     highs = ranked["vs_brand_ci_high"].to_list()
@@ -109,7 +107,7 @@ def speed_vs_happiness(rows: pl.DataFrame, level: dict | None) -> go.Figure:
             x=minutes,
             y=index,
             mode="markers+text",
-            text=[html.escape(str(a)) for a in ranked["agent_id"]],
+            text=formatting.labels(ranked["agent_id"]),
             textposition="top center",
             marker={
                 "size": 11,

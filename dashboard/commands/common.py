@@ -16,6 +16,7 @@ import polars as pl
 from dashboard.core import settings
 from dashboard.core.config import Config, ConfigError, load_config
 from dashboard.core.schema import PLAUSIBLE_FROM
+from dashboard.data import csv_safe
 
 
 def add_data_args(parser: argparse.ArgumentParser) -> None:
@@ -76,11 +77,13 @@ def add_format_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def render(frame: pl.DataFrame, fmt: str) -> str:
-    """A frame as CSV (nulls empty) or a JSON array of records (nulls null)."""
+    """A frame as CSV (nulls empty; a text cell that starts like a spreadsheet formula,
+    = + - @, gets a single quote in front: csv_safe) or a JSON array of records (nulls
+    null, every value raw)."""
     if fmt == "json":
         return json.dumps(frame.to_dicts(), default=str, indent=1) + "\n"
     buffer = io.StringIO()
-    frame.write_csv(buffer, null_value="", datetime_format="%Y-%m-%dT%H:%M:%S%z")
+    csv_safe.write_csv(frame, buffer, null_value="", datetime_format="%Y-%m-%dT%H:%M:%S%z")
     return buffer.getvalue()
 
 

@@ -1,6 +1,51 @@
-"""How numbers read on screen: durations, percentages, changes."""
+"""How numbers read on screen: durations, percentages, changes; and how text from a
+link or the data is shown as plain text (`plain` for Markdown, `label` for Plotly)."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# The characters that start Markdown in CommonMark, GitHub's extensions and Streamlit's
+# own syntax, each shown as itself once backslash-escaped: links and images ([ ] ( ) !),
+# emphasis and code (* _ ` ~), HTML and autolinks (< > & and the : . @ of
+# http://x.y, www.x.y, a@b.c), headings, quotes and list items (# > - + . at a line
+# start), tables (|), LaTeX ($), directives ({ } and :color[...], :material/...:).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&@])")
+_LINE_BREAKS = re.compile(r"\s*[\r\n\v\f\u2028\u2029]+\s*")
+# GitHub's autolinks (http://x, https://x, www.x, a@b.c, mailto:, xmpp:) are found in
+# the text after the escapes are read (Streamlit's renderer turns them into links
+# anyway), so an invisible word joiner breaks each pattern: after the ':' of '://' and
+# of mailto:/xmpp:, after 'www', before '@'. It shows as nothing and does not wrap.
+WORD_JOINER = "\u2060"
+_AUTOLINK_BREAKS = re.compile(r"(?<=:)(?=//)|(?i:(?<=\bwww)(?=\.)|(?<=mailto:)|(?<=xmpp:))|(?=@)")
+# Plotly renders a little HTML in every label (<a href>, <b>, <br>, <span style>) and
+# decodes &amp; &lt; &gt; (and numeric entities): escaping these three shows the text.
+_PLOTLY_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_PLOTLY_SPECIAL = re.compile("[&<>]")
+
+
+def plain(text: object) -> str:
+    """`text` (a value from a link or the data: a brand, channel, agent id, file name)
+    as Markdown that shows exactly that text: no link, no emphasis, no heading, on one
+    line. For every st.markdown / st.caption / st.info / ... that interpolates such a
+    value; the sentence around it may keep its own Markdown."""
+    one_line = _LINE_BREAKS.sub(" ", "" if text is None else str(text))
+    unlinked = _AUTOLINK_BREAKS.sub(WORD_JOINER, one_line)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", unlinked)
+
+
+def label(text: object) -> str:
+    """`text` from the data as a Plotly label, hover text, tick, legend name or
+    annotation that shows exactly that text (a brand named '<a href=...>x</a>' is no
+    link). None reads as the empty string."""
+    raw = "" if text is None else str(text)
+    return _PLOTLY_SPECIAL.sub(lambda m: _PLOTLY_ENTITIES[m.group(0)], raw)
+
+
+def labels(values: Iterable[object]) -> list[str | None]:
+    """`label` of each value, None kept (a gap on a category axis stays a gap)."""
+    return [None if v is None else label(v) for v in values]
 
 
 def duration(seconds: float | None) -> str:

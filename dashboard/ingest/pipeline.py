@@ -276,7 +276,11 @@ def _value(raw: pl.DataFrame, failed: dict) -> str:
 def _write_rejects(
     data_dir: Path, raw: pl.DataFrame, rejects: pl.DataFrame, now: dt.datetime | None
 ) -> list[Path]:
-    """`<data dir>/rejects/<file stem>-<UTC time>.csv`: row, reason and the original fields."""
+    """`<data dir>/rejects/<file stem>-<UTC time>.csv`: row, reason and the original fields.
+    Written for people: a text cell that starts like a formula (= + - @) gets a single
+    quote in front (dashboard/data/csv_safe.py)."""
+    from dashboard.data import csv_safe  # here, not at the top: this function's only use
+
     if rejects.height == 0:
         return []
     stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%SZ")
@@ -296,7 +300,7 @@ def _write_rejects(
             path = path.with_name(f"{path.stem}-{uuid.uuid4().hex[:6]}.csv")
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
         try:
-            table.write_csv(tmp)
+            csv_safe.write_csv(table, tmp)  # =1+1 in a rejected row reads as text
             os.chmod(tmp, 0o600)  # rejects keep original ids: owner only
             os.replace(tmp, path)
         finally:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from dashboard.core import access, settings, signin
+from dashboard.core import access, formatting, settings, signin
 from dashboard.core.access import Role
 from dashboard.data import audit
 from dashboard.ui import shared as ui
@@ -81,7 +81,7 @@ def _you(visitor: Visitor) -> str:
     if not visitor.signed_in:
         return "you are not signed in"
     held = f"the {visitor.role.label} role" if visitor.role else "no role"
-    return f"you are signed in as {visitor.name} with {held}"
+    return f"you are signed in as {formatting.plain(visitor.name)} with {held}"
 
 
 def record(event: str, **what: Any) -> None:
@@ -130,10 +130,14 @@ def sign_in_page() -> None:
     host = _provider_host()
     st.write(
         "This dashboard shows your team's customer-service figures and conversations. "
-        + (f"Sign in with your account at **{host}**." if host else "Sign in with your account.")
+        + (
+            f"Sign in with your account at **{formatting.plain(host)}**."
+            if host
+            else "Sign in with your account."
+        )
     )
     for name in _providers():
-        label = "Sign in" if name == "default" else f"Sign in with {name}"
+        label = "Sign in" if name == "default" else f"Sign in with {formatting.plain(name)}"
         if st.button(label, type="primary", key=f"sign-in-{name}"):
             st.login(None if name == "default" else name)
     _public_links()
@@ -144,9 +148,9 @@ def no_role_page() -> None:
     visitor = current()
     st.title("No access yet")
     st.write(
-        f"You are signed in as **{visitor.name}**, but this dashboard has given your "
-        "account no role. Ask its administrator to add you under `[roles]` in chi.toml "
-        '(README, "Sign-in and roles").'
+        f"You are signed in as **{formatting.plain(visitor.name)}**, but this dashboard "
+        "has given your account no role. Ask its administrator to add you under "
+        '`[roles]` in chi.toml (README, "Sign-in and roles").'
     )
     _public_links()
 
@@ -182,10 +186,10 @@ def sidebar(visitor: Visitor) -> None:
         return
     with st.sidebar:
         held = visitor.role.label if visitor.role else "no role"
-        st.caption(f"Signed in as **{visitor.name}** ({held})")
+        st.caption(f"Signed in as **{formatting.plain(visitor.name)}** ({held})")
         if st.button("Sign out", key="sign-out"):
             try:
                 record("sign-out")
             except audit.AuditError as exc:
-                st.toast(str(exc))
+                st.toast(formatting.plain(exc))
             st.logout()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from dashboard.core import formatting
 from dashboard.views import engagement, fairness
 
 _NUM = st.column_config.NumberColumn
@@ -32,7 +33,8 @@ def fan_action_caption(view: engagement.FanAction) -> None:
         "account, hollow or not, does not move the par of the others. Both axes are "
         "logarithmic, so the line is straight; a point on it reads 100, and an account's "
         "height above or below it is its index. Pick a channel to label every brand; "
-        "click a column header to sort. " + " ".join(f"{n.capitalize()}." for n in notes)
+        "click a column header to sort. "
+        + " ".join(f"{n.capitalize()}." for n in notes)  # channels: the fixed vocabulary
     )
 
 
@@ -98,7 +100,7 @@ def verdict_box(frame: pl.DataFrame) -> None:
     if clear:
         st.warning(
             "**Flagged: customers with more followers are treated differently**\n\n"
-            + "\n".join(f"- {line}" for line in clear)
+            + "\n".join(f"- {formatting.plain(line)}" for line in clear)
         )
     else:
         st.success(

@@ -156,8 +156,9 @@ def drilldown(frame: pl.DataFrame, filters: Filters, grain: str, event: Any) -> 
         rows[0] if rows and rows[0] < conversations.height else 0, named=True
     )
     st.markdown(
-        f"**Messages of `{chosen['conversation_id']}`** ({chosen['brand']}, "
-        f"entry channel {chosen['channel']}), in the order the metrics read them:"
+        f"**Messages of {formatting.plain(chosen['conversation_id'])}** "
+        f"({formatting.plain(chosen['brand'])}, entry channel "
+        f"{formatting.plain(chosen['channel'])}), in the order the metrics read them:"
     )
     try:
         ui_access.record_once(

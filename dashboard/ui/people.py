@@ -67,7 +67,7 @@ def agent_table(rows: pl.DataFrame) -> pl.DataFrame:
 def level_line(level: dict | None, brand: str) -> str:
     """The colleagues' level the leaderboard is measured against, with n and interval."""
     if level is None:
-        return f"{brand}: no conversation in this selection has a named agent."
+        return f"{formatting.plain(brand)}: no conversation in this selection has a named agent."
     ci = formatting.interval(
         level["happiness_index_ci_low"], level["happiness_index_ci_high"], "points"
     )
@@ -77,7 +77,7 @@ def level_line(level: dict | None, brand: str) -> str:
         else formatting.value(level["happiness_index"], "points") + (f" ({ci})" if ci else "")
     )
     return (
-        f"**Colleagues' level at {brand}:** index {index} over "
+        f"**Colleagues' level at {formatting.plain(brand)}:** index {index} over "
         f"{level['conversations']:,} conversations in which a named agent wrote; median "
         f"first reply {formatting.duration(level['median_first_response_s'])} over "
         f"{level['timed_first_responses']:,} timed first replies."
@@ -89,7 +89,8 @@ def thin_agents_line(rows: pl.DataFrame, min_n: int) -> str | None:
     if thin.is_empty():
         return None
     names = ", ".join(
-        f"{a} (n = {n:,})" for a, n in thin.select("agent_id", "conversations").rows()
+        f"{formatting.plain(a)} (n = {n:,})"
+        for a, n in thin.select("agent_id", "conversations").rows()
     )
     return f"Not enough data (under {min_n} conversations), not ranked: {names}."
 
@@ -138,7 +139,10 @@ def agent_drilldown(config: Config, filters: Filters, brand: str, rows: pl.DataF
     chosen = listed.row(
         chosen_rows[0] if chosen_rows and chosen_rows[0] < listed.height else 0, named=True
     )
-    st.markdown(f"**Messages of `{chosen['conversation_id']}`** ({chosen['brand']}):")
+    st.markdown(
+        f"**Messages of {formatting.plain(chosen['conversation_id'])}** "
+        f"({formatting.plain(chosen['brand'])}):"
+    )
     try:
         ui_access.record_once(
             "message-text",
@@ -173,11 +177,11 @@ def community_line(level: people.CommunityLevel) -> str:
     share = formatting.value(level.peer_share, "pct")
     ci = formatting.interval(level.peer_share_ci_low, level.peer_share_ci_high, "pct")
     return (
-        f"**{level.brand}:** {level.conversations:,} community conversations, "
+        f"**{formatting.plain(level.brand)}:** {level.conversations:,} community conversations, "
         f"{level.answered:,} answered; customers answered {level.peer_answered:,} of them "
         f"first ({share}" + (f", {ci}" if ci else "") + "), saving about "
         f"{formatting.hours(level.minutes_saved)} of staff time and "
-        f"{level.cost_saved:,.2f} {level.currency}."
+        f"{level.cost_saved:,.2f} {formatting.plain(level.currency)}."
     )
 
 

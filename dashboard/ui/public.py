@@ -11,6 +11,7 @@ from urllib.parse import quote, urlsplit
 import streamlit as st
 
 from dashboard.charts import public as charts_public
+from dashboard.core import formatting
 from dashboard.core.access import Role
 from dashboard.ui import access as ui_access
 from dashboard.ui import shared as ui
@@ -71,7 +72,7 @@ def empty_note(shown: public.Board) -> str:
     if ui.is_public() or not ui_access.allows(Role.VIEWER):
         return "No brands are published on this board yet."
     known = ui.load(data_bounds, ui.current_config().display_time_zone).brands
-    hint = f" Brands in your data: {', '.join(known)}." if known else ""
+    hint = f" Brands in your data: {', '.join(map(formatting.plain, known))}." if known else ""
     return (
         "No brand is public yet. List the brands to publish in chi.toml in the data "
         'folder, for example `[public]` `brands = ["Brand A", "Brand B"]`, and reload.' + hint

@@ -182,20 +182,23 @@ def _notice_out_of_range(first: dt.date, last: dt.date) -> None:
         try:
             day = dt.date.fromisoformat(raw)
         except ValueError:
-            st.caption(f"Ignored '{key}={raw}' from the link: not a date (YYYY-MM-DD).")
+            st.caption(
+                f"Ignored '{key}={formatting.plain(raw)}' from the link: not a date (YYYY-MM-DD)."
+            )
             continue
         if not first <= day <= last:
             st.caption(
-                f"Ignored '{key}={raw}' from the link: the data covers "
+                f"Ignored '{key}={formatting.plain(raw)}' from the link: the data covers "
                 f"{first:%Y-%m-%d} to {last:%Y-%m-%d}."
             )
 
 
 def _notice_unknown(key: str, known: list[str]) -> None:
     _, ignored = keep_known(st.query_params.get_all(key), known)
-    if ignored:
-        st.toast(f"Ignored unknown {key} in the link: {', '.join(ignored)}")
-        st.caption(f"Ignored unknown {key} value(s) from the link: {', '.join(ignored)}")
+    if ignored:  # the values are the link's: shown as plain text, never as Markdown
+        shown = ", ".join(formatting.plain(value) for value in ignored)
+        st.toast(f"Ignored unknown {key} in the link: {shown}")
+        st.caption(f"Ignored unknown {key} value(s) from the link: {shown}")
 
 
 def kpi_tiles(items: list[Kpi], per_row: int = 5) -> None:
@@ -224,8 +227,11 @@ def _tile_row(items: list[Kpi], per_row: int) -> None:
 
 
 def selection_caption(filters: Filters) -> str:
-    scope = ", ".join(filters.brands) if filters.brands else "all brands"
-    chans = ", ".join(filters.channels) if filters.channels else "all channels"
+    """The selection in one caption line (Markdown; brand and channel names plain)."""
+    scope = ", ".join(map(formatting.plain, filters.brands)) if filters.brands else "all brands"
+    chans = (
+        ", ".join(map(formatting.plain, filters.channels)) if filters.channels else "all channels"
+    )
     prev = filters.previous()
     return (
         f"{filters.date_from:%d %b %Y} – {filters.date_to:%d %b %Y} ({filters.days} days, "

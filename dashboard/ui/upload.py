@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.core import access
+from dashboard.core import access, formatting
 from dashboard.data import audit, rollup
 from dashboard.ingest import FORMATS, IngestError, IngestSummary, ingest_files, readers
 from dashboard.ui import access as ui_access
@@ -55,9 +55,10 @@ def show_summary(summary: IngestSummary) -> None:
     # what changes the meaning of the figures comes first: a metric unavailable for some
     # rows, rejected rows skewed on a field a metric uses
     for warning in summary.warnings:
-        st.warning(warning[:1].upper() + warning[1:])
+        # ingest's sentences name files, columns and values of the upload: plain text
+        st.warning(formatting.plain(warning[:1].upper() + warning[1:]))
     for line in summary.dates:
-        st.caption(line[:1].upper() + line[1:] + ".")
+        st.caption(formatting.plain(line[:1].upper() + line[1:] + "."))
     columns = st.columns(4)
     columns[0].metric("Rows read", f"{summary.rows_read:,}")
     columns[1].metric("Accepted", f"{summary.accepted:,}")
@@ -70,7 +71,7 @@ def show_summary(summary: IngestSummary) -> None:
         )
         for path in summary.rejects_files:
             st.download_button(
-                f"Download {path.name}",
+                f"Download {formatting.plain(path.name)}",
                 path.read_bytes(),
                 file_name=path.name,
                 mime="text/csv",
@@ -102,13 +103,16 @@ def import_uploads(
         try:
             audit.check_writable(data_dir)
         except audit.AuditError as exc:
-            st.error(f"Nothing was imported: uploads are recorded in the audit log, and {exc}")
+            st.error(
+                "Nothing was imported: uploads are recorded in the audit log, and "
+                + formatting.plain(exc)
+            )
             return
     files = [{"name": Path(u.name).name, "bytes": u.size} for u in uploads]
     try:
         mapping = mapping_from_text(mapping_text)
     except IngestError as exc:
-        st.error(f"Nothing was imported: {exc}")
+        st.error(f"Nothing was imported: {formatting.plain(exc)}")
         return
     if mapping:
         options = {**options, "mapping": mapping}
@@ -125,11 +129,13 @@ def import_uploads(
             summary = ingest_files(paths, fmt, data_dir, progress=StreamlitProgress(), **options)
         except IngestError as exc:
             _record_upload(fmt, files, outcome="nothing imported", error=str(exc))
-            st.error(f"Nothing was imported: {exc}")
+            st.error(f"Nothing was imported: {formatting.plain(exc)}")
             return
         except Exception as exc:  # never a traceback on the page
             _record_upload(fmt, files, outcome="nothing imported", error=type(exc).__name__)
-            st.error(f"Nothing was imported: unexpected {type(exc).__name__}: {exc}")
+            st.error(
+                f"Nothing was imported: unexpected {type(exc).__name__}: {formatting.plain(exc)}"
+            )
             return
     _record_upload(
         fmt,
@@ -151,7 +157,7 @@ def _record_upload(fmt: str, files: list[dict[str, Any]], **outcome: Any) -> Non
     try:
         ui_access.record("upload", format=fmt, files=files, **outcome)
     except audit.AuditError as exc:
-        st.warning(f"This upload could not be recorded in the audit log: {exc}")
+        st.warning(f"This upload could not be recorded in the audit log: {formatting.plain(exc)}")
 
 
 def store_rollups(data_dir: Path) -> None:
@@ -161,11 +167,14 @@ def store_rollups(data_dir: Path) -> None:
         with st.spinner("Updating the rollups…"):
             report = rollup.refresh(data_dir, ui.current_config())
     except rollup.RollupError as exc:
-        st.warning(f"The rollups were not stored ({exc}); the pages compute them in memory.")
+        st.warning(
+            f"The rollups were not stored ({formatting.plain(exc)}); "
+            "the pages compute them in memory."
+        )
         return
     except Exception as exc:  # e.g. an unreadable file elsewhere in the data dir
         st.warning(
-            f"The rollups were not stored ({type(exc).__name__}: {exc}); "
+            f"The rollups were not stored ({type(exc).__name__}: {formatting.plain(exc)}); "
             "the pages compute them in memory."
         )
         return

@@ -21,6 +21,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from dashboard.core import formatting
 from dashboard.core.config import Config
 from dashboard.core.filters import Filters
 from dashboard.data import sql
@@ -218,7 +219,8 @@ def fan_action(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters)
 def hollow_summary(view: FanAction) -> list[str]:
     """One line per hollow audience, for the page: "Glitter Cosmetics on instagram: 15"."""
     return [
-        f"**{r['brand']}** on {r['channel']}: fan-action index {r['fan_action_index']:.0f} "
+        f"**{formatting.plain(r['brand'])}** on {formatting.plain(r['channel'])}: "
+        f"fan-action index {r['fan_action_index']:.0f} "
         f"({r['engagement_rate_pct']:.3f}% against {r['expected_rate_pct']:.3f}% expected "
         f"for {r['followers']:,.0f} followers)"
         for r in view.hollow.iter_rows(named=True)

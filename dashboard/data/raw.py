@@ -41,7 +41,9 @@ def create_table_view(
     if files:
         # the published files (store.parquet_files), never a glob: a writer's staged
         # files are not part of the data until it publishes them
-        source = f"read_parquet({parquet_list(files)}, hive_partitioning = true, union_by_name = true)"
+        source = (
+            f"read_parquet({parquet_list(files)}, hive_partitioning = true, union_by_name = true)"
+        )
         present = {row[0] for row in con.sql(f"describe select * from {source}").fetchall()}
         # a contract column that older files lack reads as null (e.g. time_known)
         missing = ", ".join(

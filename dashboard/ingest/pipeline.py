@@ -438,7 +438,5 @@ def _write(data_dir: Path, table: str, new: pl.DataFrame, summary: IngestSummary
     # are written as pending (invisible), then published in one step; a kill before
     # that leaves the data as it was, and the next writer sweeps the files away
     store.begin(data_dir, {table: [store.part_name(batch)]})
-    summary.written_files = store.write_batch(
-        data_dir, table, new.to_arrow(), batch, publish=False
-    )
+    summary.written_files = store.write_batch(data_dir, table, new.to_arrow(), batch, publish=False)
     store.publish_files(data_dir)

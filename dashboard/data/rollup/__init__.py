@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from dashboard.core.config import Config
-from dashboard.data import lock
+from dashboard.data import lock, store
 from dashboard.data.rollup import daily, facts
 
 
@@ -141,7 +141,8 @@ def _up_to_date(data_dir: Path, config: Config) -> bool:
 
 def _refresh(data_dir: Path, config: Config, full: bool) -> RefreshReport:
     try:
-        facts.sweep(data_dir)  # what a killed refresh left
+        store.sweep(data_dir)  # what a killed writer left: its raw files,
+        facts.sweep(data_dir)  # and its rollup files
         started = time.perf_counter()
         stored = facts.refresh(data_dir, full=full, publish=False)
         facts_s = time.perf_counter() - started

@@ -23,8 +23,8 @@
 --   the first inbound one (null when unsigned or none) and `first_outbound_s` its delay
 --   (the time rule above applies); `first_response_peer` is the author of the first
 --   response when that response is a peer's (community conversations only: elsewhere
---   a peer message is no response); `peer_authors` lists the author of each peer
---   message of the conversation, on any channel, in message order.
+--   a peer message is no response); `peer_answers` lists each peer author of the
+--   conversation with their number of peer messages, on any channel.
 -- macros: follower_bucket (generated from dashboard/core/vocabulary.py, see
 --   queries/_macros.sql): the follower bucket of the first inbound message's count.
 
@@ -98,30 +98,61 @@ after_opening as (
         and messages.direction <> 'inbound'
 ),
 
-responses as (
-    -- the first response: the first brand message strictly after the first inbound
-    -- message (on community channels an answer by a peer counts as a response); and
-    -- the first brand message after it, with who signed it
+first_responses as (
+    -- the first brand message strictly after the first inbound message;
+    -- on community channels an answer by a peer counts as a response
     select
         brand,
         conversation_id,
-        min(created_at) filter (where is_response) as first_response_at,
-        arg_min(time_known, message_order) filter (where is_response)
-            as first_response_time_known,
+        min(created_at) as first_response_at,
+        arg_min(time_known, message_order) as first_response_time_known,
         arg_min_null(case when direction = 'peer' then author_id end, message_order)
-            filter (where is_response) as first_response_peer,
-        min(created_at) filter (where direction = 'outbound') as first_outbound_at,
-        arg_min(time_known, message_order) filter (where direction = 'outbound')
-            as first_outbound_time_known,
-        arg_min_null(agent_id, message_order) filter (where direction = 'outbound')
-            as first_outbound_agent
-    from (
-        select
-            *,
-            direction = 'outbound'
-            or (direction = 'peer' and entry_channel = 'community') as is_response
-        from after_opening
-    )
+            as first_response_peer
+    from after_opening
+    where direction = 'outbound' or (direction = 'peer' and entry_channel = 'community')
+    group by brand, conversation_id
+),
+
+first_outbound as (
+    -- the first brand message after the first inbound one, and who signed it
+    select
+        brand,
+        conversation_id,
+        min(created_at) as first_outbound_at,
+        arg_min(time_known, message_order) as first_outbound_time_known,
+        arg_min_null(agent_id, message_order) as first_outbound_agent
+    from after_opening
+    where direction = 'outbound'
+    group by brand, conversation_id
+),
+
+agents as (
+    select
+        brand,
+        conversation_id,
+        list_sort(list_distinct(list(agent_id))) as agents
+    from messages
+    where direction = 'outbound' and agent_id is not null
+    group by brand, conversation_id
+),
+
+peer_messages as (
+    select
+        brand,
+        conversation_id,
+        author_id as peer,
+        count(*) as messages
+    from messages
+    where direction = 'peer'
+    group by brand, conversation_id, author_id
+),
+
+peers as (
+    select
+        brand,
+        conversation_id,
+        list({'peer': peer, 'messages': messages} order by peer) as peer_answers
+    from peer_messages
     group by brand, conversation_id
 ),
 
@@ -139,12 +170,7 @@ whole_conversation as (
         count(resolved) as resolved_flags,
         coalesce(bool_or(resolved), false) as resolved_flagged,
         arg_max(csat, message_order) filter (where csat is not null) as csat,
-        arg_max(nps, message_order) filter (where nps is not null) as nps,
-        list_sort(list_distinct(
-            list(agent_id) filter (where direction = 'outbound' and agent_id is not null)
-        )) as agents,
-        list(author_id order by message_order) filter (where direction = 'peer')
-            as peer_authors
+        arg_max(nps, message_order) filter (where nps is not null) as nps
     from messages
     group by brand, conversation_id
 ),
@@ -206,19 +232,19 @@ select
     inbound.inbound_messages,
     whole_conversation.messages,
     whole_conversation.channels_used,
-    responses.first_response_at is not null as responded,
+    first_responses.first_response_at is not null as responded,
     case
-        when inbound.first_inbound_time_known and responses.first_response_time_known
-            then epoch(responses.first_response_at - inbound.first_inbound_at)
+        when inbound.first_inbound_time_known and first_responses.first_response_time_known
+            then epoch(first_responses.first_response_at - inbound.first_inbound_at)
     end as first_response_s,
-    responses.first_response_peer,
-    responses.first_outbound_agent,
+    first_responses.first_response_peer,
+    first_outbound.first_outbound_agent,
     case
-        when inbound.first_inbound_time_known and responses.first_outbound_time_known
-            then epoch(responses.first_outbound_at - inbound.first_inbound_at)
+        when inbound.first_inbound_time_known and first_outbound.first_outbound_time_known
+            then epoch(first_outbound.first_outbound_at - inbound.first_inbound_at)
     end as first_outbound_s,
-    coalesce(whole_conversation.agents, []::varchar[]) as agents,
-    coalesce(whole_conversation.peer_authors, []::varchar[]) as peer_authors,
+    coalesce(agents.agents, []::varchar[]) as agents,
+    coalesce(peers.peer_answers, []::struct(peer varchar, messages bigint)[]) as peer_answers,
     inbound.mood_sentiment,
     inbound.first_sentiment,
     inbound.sentiment_messages,
@@ -235,9 +261,18 @@ from inbound
 inner join whole_conversation
     on inbound.brand = whole_conversation.brand
     and inbound.conversation_id = whole_conversation.conversation_id
-left join responses
-    on inbound.brand = responses.brand
-    and inbound.conversation_id = responses.conversation_id
+left join first_responses
+    on inbound.brand = first_responses.brand
+    and inbound.conversation_id = first_responses.conversation_id
+left join first_outbound
+    on inbound.brand = first_outbound.brand
+    and inbound.conversation_id = first_outbound.conversation_id
+left join agents
+    on inbound.brand = agents.brand
+    and inbound.conversation_id = agents.conversation_id
+left join peers
+    on inbound.brand = peers.brand
+    and inbound.conversation_id = peers.conversation_id
 left join reopenings
     on inbound.brand = reopenings.brand
     and inbound.conversation_id = reopenings.conversation_id

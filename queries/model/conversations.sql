@@ -18,7 +18,7 @@
 --   sentiment_lift (-2..2) is the last minus the first customer sentiment, for
 --   conversations with at least two customer messages that have one.
 --   agents, first_outbound_agent, first_outbound_s, first_response_peer and
---   peer_authors are the facts' people columns, as they are.
+--   peer_answers are the facts' people columns, as they are.
 -- macros: default_target_s() (generated from dashboard/core/vocabulary.py): the target
 --   of an entry channel the config sets none for.
 
@@ -111,5 +111,5 @@ select
     first_outbound_agent,
     first_outbound_s,
     first_response_peer,
-    peer_authors
+    peer_answers
 from flagged

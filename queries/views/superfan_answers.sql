@@ -10,7 +10,7 @@
 -- params:
 --   $date_from, $date_to, $tz, $brands, $channels  as in agent_leaderboard
 --   $minutes_per_contact, $cost_per_contact       [costs]: one staff-handled contact
--- tables: conversations (peer_authors, first_response_peer: the facts' people rule,
+-- tables: conversations (peer_answers, first_response_peer: the facts' people rule,
 --   queries/model/conversation_facts.sql)
 -- rules: a peer message counts as a response only on a community conversation (entry
 --   channel community), so a peer answering elsewhere, or after staff already did,
@@ -30,21 +30,19 @@ in_scope as (
 ),
 
 peer_rows as (
-    -- one row per peer message
     select
         brand,
-        conversation_id,
-        unnest(peer_authors) as peer
+        unnest(peer_answers, recursive := true)
     from in_scope
-    where len(peer_authors) > 0
+    where len(peer_answers) > 0
 ),
 
 answers as (
     select
         brand,
         peer,
-        count(*) as answers,
-        count(distinct conversation_id) as conversations_with_answers
+        sum(messages)::bigint as answers,
+        count(*) as conversations_with_answers
     from peer_rows
     group by brand, peer
 ),

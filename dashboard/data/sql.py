@@ -19,7 +19,8 @@ and returned as a Polars frame. The connection exposes these views/tables:
 - `switched_paths`: the conversations that switched channel (brand, channel,
   first_inbound_at, channel_path) in memory, for the channel paths
 - `agent_response_times`: every signed, timed first outbound message (brand, channel,
-  agent_id, first_inbound_at, first_outbound_s) in memory, for the agents' medians
+  agent_id, first_inbound_at, first_outbound_s) in memory, for the agents' medians;
+  built on first use (`ensure_agent_response_times`; `run` does it)
 - `agent_daily_sums`: queries/model/agent_daily_sums.sql rows with a `tz` column,
   stored and loaded like `daily_sums`
 - `daily_sums`: queries/model/daily_sums.sql rows with a `tz` column: the stored daily
@@ -168,6 +169,23 @@ def ensure_daily_zone(con: duckdb.DuckDBPyConnection, tz: str) -> None:
         con.execute("insert into daily_zones values ($tz)", {"tz": tz})
 
 
+_AGENT_TIMES_LOCK = threading.Lock()
+
+
+def ensure_agent_response_times(con: duckdb.DuckDBPyConnection) -> None:
+    """The in-memory `agent_response_times` table (queries/model/agent_response_times.sql),
+    built from the conversations on first use, once per connection: only the agents'
+    medians read it, so a connection does not pay for it until the People page asks."""
+    with _AGENT_TIMES_LOCK:
+        exists = con.execute(
+            "select count(*) from duckdb_tables() where table_name = 'agent_response_times'"
+        ).fetchall()[0][0]
+        if not exists:
+            con.execute(
+                "create table agent_response_times as " + query_text("agent_response_times")
+            )
+
+
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:
     """Run the named query with bound parameters and return a Polars frame."""
     sql = query_text(name)
@@ -177,6 +195,8 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFram
     if missing:
         raise QueryError(f"query {name!r} needs parameter(s) {sorted(missing)}")
     bound = {k: v for k, v in params.items() if k in wanted}
+    if re.search(r"\bfrom agent_response_times\b", code):
+        ensure_agent_response_times(con)
     if "tz" in bound and re.search(r"\bfrom (agent_)?daily_sums\b", code):
         ensure_daily_zone(con, bound["tz"])
     try:

@@ -160,12 +160,19 @@ def drilldown(frame: pl.DataFrame, filters: Filters, grain: str, event: Any) -> 
         f"({formatting.plain(chosen['brand'])}, entry channel "
         f"{formatting.plain(chosen['channel'])}), in the order the metrics read them:"
     )
+    show_messages(chosen["brand"], chosen["conversation_id"], filters.tz)
+
+
+def show_messages(brand: str, conversation_id: str, tz: str) -> None:
+    """One conversation's messages (private drill-downs: Happiness, People). With
+    sign-in on, their opening is recorded in the audit log first, once per session;
+    when it cannot be, the messages are withheld."""
     try:
         ui_access.record_once(
             "message-text",
-            f"{chosen['brand']}|{chosen['conversation_id']}",
-            brand=chosen["brand"],
-            conversation_id=chosen["conversation_id"],
+            f"{brand}|{conversation_id}",
+            brand=brand,
+            conversation_id=conversation_id,
         )
     except AuditError as exc:
         st.error(
@@ -173,16 +180,14 @@ def drilldown(frame: pl.DataFrame, filters: Filters, grain: str, event: Any) -> 
             f"log, and it cannot be written now ({exc}). Tell the dashboard's operator."
         )
         return
-    messages = ui.load(
-        happiness.conversation_messages, chosen["brand"], chosen["conversation_id"], filters.tz
-    )
+    messages = ui.load(happiness.conversation_messages, brand, conversation_id, tz)
     st.dataframe(
         messages.drop("interaction_id"),
         hide_index=True,
         width="stretch",
         column_config={
             "created_local": st.column_config.DatetimeColumn(
-                f"created ({filters.tz})", format="YYYY-MM-DD HH:mm:ss"
+                f"created ({tz})", format="YYYY-MM-DD HH:mm:ss"
             ),
             "text": st.column_config.TextColumn(width="large"),
             "sentiment": st.column_config.NumberColumn(format="%.2f"),

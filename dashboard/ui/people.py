@@ -9,10 +9,10 @@ import streamlit as st
 from dashboard.core import access, formatting
 from dashboard.core.config import Config
 from dashboard.core.filters import Filters
-from dashboard.data.audit import AuditError
 from dashboard.ui import access as ui_access
+from dashboard.ui import happiness as ui_happiness
 from dashboard.ui import shared as ui
-from dashboard.views import evidence, happiness, people
+from dashboard.views import evidence, people
 
 DRILL_LIMIT = 200
 
@@ -143,34 +143,7 @@ def agent_drilldown(config: Config, filters: Filters, brand: str, rows: pl.DataF
         f"**Messages of {formatting.plain(chosen['conversation_id'])}** "
         f"({formatting.plain(chosen['brand'])}):"
     )
-    try:
-        ui_access.record_once(
-            "message-text",
-            f"{chosen['brand']}|{chosen['conversation_id']}",
-            brand=chosen["brand"],
-            conversation_id=chosen["conversation_id"],
-        )
-    except AuditError as exc:
-        st.error(
-            "The messages are shown only once their opening is recorded in the audit "
-            f"log, and it cannot be written now ({exc}). Tell the dashboard's operator."
-        )
-        return
-    messages = ui.load(
-        happiness.conversation_messages, chosen["brand"], chosen["conversation_id"], filters.tz
-    )
-    st.dataframe(
-        messages.drop("interaction_id"),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "created_local": st.column_config.DatetimeColumn(
-                f"created ({filters.tz})", format="YYYY-MM-DD HH:mm:ss"
-            ),
-            "text": st.column_config.TextColumn(width="large"),
-            "sentiment": st.column_config.NumberColumn(format="%.2f"),
-        },
-    )
+    ui_happiness.show_messages(chosen["brand"], chosen["conversation_id"], filters.tz)
 
 
 def community_line(level: people.CommunityLevel) -> str:

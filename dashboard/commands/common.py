@@ -33,6 +33,18 @@ def add_data_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_no_wait_arg(parser: argparse.ArgumentParser) -> None:
+    """--no-wait, for the verbs that write a data dir (one writer at a time:
+    dashboard/data/lock.py)."""
+    parser.add_argument(
+        "--no-wait",
+        action="store_false",
+        dest="wait",
+        help="when another writer is writing to the data dir, fail (exit 2) instead of "
+        "waiting for it",
+    )
+
+
 def config_for(args: argparse.Namespace) -> Config:
     """The config of a command; a report's --min-n overrides the config's min_n."""
     from dashboard.cli import UserError

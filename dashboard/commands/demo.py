@@ -10,7 +10,12 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from dashboard.commands.common import add_data_args, positive_count, store_rollups
+from dashboard.commands.common import (
+    add_data_args,
+    add_no_wait_arg,
+    positive_count,
+    store_rollups,
+)
 from dashboard.core.config import USER_CONFIG_NAME
 from dashboard.demo.generator import DEFAULT_ROWS, DEFAULT_SEED, PLANTED, generate
 
@@ -24,6 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "Other files in the data dir are left alone.",
     )
     add_data_args(parser)
+    add_no_wait_arg(parser)
     parser.add_argument(
         "--rows",
         type=positive_count,
@@ -46,7 +52,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    return generate_with_progress(args.data, args.rows, args.seed, args.workers, args.config)
+    from dashboard.cli import UserError
+    from dashboard.data.lock import LockBusy, writer_lock
+
+    try:
+        # held across the demo and its rollups (the lock is re-entrant), and taken
+        # before the progress bar: --no-wait fails in one line
+        with writer_lock(args.data, "chi demo", wait=args.wait):
+            return generate_with_progress(
+                args.data, args.rows, args.seed, args.workers, args.config
+            )
+    except LockBusy as exc:
+        raise UserError(str(exc)) from exc
+    except OSError as exc:  # e.g. a read-only data directory
+        raise UserError(f"{exc.filename or args.data}: {exc.strerror or exc}") from exc
 
 
 def write_demo_config(data_dir: Path) -> Path | None:

@@ -13,7 +13,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dashboard.commands.common import add_data_args, internal_error, store_rollups
+from dashboard.commands.common import (
+    add_data_args,
+    add_no_wait_arg,
+    internal_error,
+    store_rollups,
+)
 from dashboard.ingest import FORMATS, IngestError, ingest_files, readers
 
 # Show a progress bar from this much input on (or always with --progress).
@@ -70,6 +75,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="year of posts in files that give only month and weekday (facebook-posts)",
     )
     add_data_args(parser)
+    add_no_wait_arg(parser)
     bar = parser.add_mutually_exclusive_group()
     bar.add_argument(
         "--progress", action="store_true", default=None, help="always show a progress bar"
@@ -110,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
             year=args.year,
             date_format=args.date_format,
             progress=progress,
+            wait=args.wait,
         )
     except IngestError as exc:
         raise UserError(str(exc)) from exc

@@ -13,7 +13,13 @@ from __future__ import annotations
 
 import argparse
 
-from dashboard.commands.common import add_data_args, config_for, internal_error, store_rollups
+from dashboard.commands.common import (
+    add_data_args,
+    add_no_wait_arg,
+    config_for,
+    internal_error,
+    store_rollups,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,19 +31,21 @@ def register(sub: argparse._SubParsersAction) -> None:
         "sentiment the source gave is kept. Then refresh the rollups.",
     )
     add_data_args(parser)
+    add_no_wait_arg(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from dashboard.cli import UserError
+    from dashboard.data.lock import LockBusy
     from dashboard.ingest.rescore import RescoreError, rescore
 
     config_for(args)  # a bad configuration stops the run before any file is touched
     if not args.data.is_dir():
         raise UserError(f"no data directory {args.data}")
     try:
-        report = rescore(args.data)
-    except RescoreError as exc:
+        report = rescore(args.data, wait=args.wait)
+    except (RescoreError, LockBusy) as exc:
         raise UserError(str(exc)) from exc
     except OSError as exc:  # e.g. a read-only data directory
         where = exc.filename or args.data

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from dashboard.commands.common import add_data_args, config_for, first_line
+from dashboard.commands.common import add_data_args, add_no_wait_arg, config_for, first_line
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,6 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "sums), rebuilding only the months that are stale.",
     )
     add_data_args(parser)
+    add_no_wait_arg(parser)
     parser.add_argument("--full", action="store_true", help="rebuild every month")
     parser.set_defaults(handler=run)
 
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
 
     config = config_for(args)
     try:
-        report = rollup.refresh(args.data, config, full=args.full)
+        report = rollup.refresh(args.data, config, full=args.full, wait=args.wait)
     except rollup.RollupError as exc:
         raise UserError(str(exc)) from exc
     except duckdb.Error as exc:  # e.g. an unreadable Parquet file in the raw log

@@ -27,7 +27,7 @@ import pyarrow as pa
 from dashboard.core.config import Config
 from dashboard.core.schema import FUTURE_SLACK, PLAUSIBLE_FROM, TABLES
 from dashboard.data.sql import install_macros, query_text, sql_string
-from dashboard.data.store import parquet_files, table_dir
+from dashboard.data.store import parquet_files
 
 SPILL_DIR = str(Path(tempfile.gettempdir()) / "chi-duckdb-spill")
 
@@ -37,9 +37,13 @@ def create_table_view(
 ) -> None:
     """A view `as_name` (default `name`) over the raw table, or an empty typed table."""
     target = as_name or name
-    if parquet_files(data_dir, name):
-        glob = str(table_dir(data_dir, name).resolve() / "month=*" / "*.parquet")
-        source = f"read_parquet({sql_string(glob)}, hive_partitioning = true, union_by_name = true)"
+    files = parquet_files(data_dir, name)
+    if files:
+        # the published files (store.parquet_files), never a glob: a writer's staged
+        # files are not part of the data until it publishes them
+        source = (
+            f"read_parquet({parquet_list(files)}, hive_partitioning = true, union_by_name = true)"
+        )
         present = {row[0] for row in con.sql(f"describe select * from {source}").fetchall()}
         # a contract column that older files lack reads as null (e.g. time_known)
         missing = ", ".join(

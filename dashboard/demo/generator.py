@@ -7,6 +7,12 @@ so chunks are independent and the data set only depends on --seed and --rows;
 a chunk is generated, written with store.write_batch and dropped, which keeps
 memory bounded whatever the size.
 
+A new demo replaces the old one all at once (docs/DATA.md, "Writers, locks and
+publishing"): under the writer lock its files are written as pending, beside the old
+demo's (under other names when the old ones would collide), and one publish makes
+them visible and the old demo's files invisible; a kill before that leaves the old
+demo in place.
+
 Brand names with planted effects are exported here for other modules' tests:
 PLANTED, OUTAGE_DAY (see dashboard/demo/brands.py for the brand table), and the
 planted people: PLANTED_AGENTS, SUPERFAN_IDS (dashboard/demo/staff.py).
@@ -17,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -28,6 +35,7 @@ import pyarrow as pa
 
 from dashboard.core.schema import TABLES
 from dashboard.data import store
+from dashboard.data.lock import writer_lock
 from dashboard.demo import params as dp
 from dashboard.demo.audience import audience_table
 from dashboard.demo.brands import BRAND_NAMES, BRANDS, OUTAGE_DAY, PLANTED, YEAR
@@ -48,8 +56,8 @@ __all__ = [
     "DemoSummary",
     "Chunk",
     "plan_chunks",
+    "demo_files",
     "generate",
-    "remove_demo_files",
     "write_chunk",
 ]
 
@@ -58,6 +66,9 @@ DEFAULT_SEED = 42
 CHUNK_ROWS = 500_000  # messages generated and held in memory at once (per process)
 PARALLEL_FROM_ROWS = 3_000_000  # below this, one process is faster than starting a pool
 BATCH_PREFIX = "demo-"  # part files are part-demo-*.parquet; nothing else is ever deleted
+# a new demo's names when the published demo has the first ones (the old demo stays
+# visible until the new one is published, so they must not overwrite each other)
+NAME_TOKENS = ("", "b-", "c-")
 
 
 @dataclass(frozen=True)
@@ -68,7 +79,10 @@ class Chunk:
 
     @property
     def batch(self) -> str:
-        return f"{BATCH_PREFIX}{self.month:02d}-{self.part:03d}"
+        return self.batch_named("")
+
+    def batch_named(self, token: str) -> str:
+        return f"{BATCH_PREFIX}{token}{self.month:02d}-{self.part:03d}"
 
 
 @dataclass(frozen=True)
@@ -99,14 +113,36 @@ def plan_chunks(rows: int, chunk_rows: int = CHUNK_ROWS) -> list[Chunk]:
     return chunks
 
 
-def remove_demo_files(data_dir: Path) -> int:
-    """Delete earlier demo part files (part-demo-*.parquet) and only those."""
-    removed = 0
-    for table in TABLES:
-        for path in store.table_dir(data_dir, table).glob(f"month=*/part-{BATCH_PREFIX}*.parquet"):
-            path.unlink()
-            removed += 1
-    return removed
+def demo_files(data_dir: Path) -> list[Path]:
+    """The published demo part files (part-demo-*.parquet) of both tables: what a new
+    demo replaces, and nothing else."""
+    prefix = f"part-{BATCH_PREFIX}"
+    return [
+        p
+        for table in TABLES
+        for p in store.parquet_files(data_dir, table)
+        if p.name.startswith(prefix)
+    ]
+
+
+def _names(chunks: list[Chunk], token: str) -> dict[str, list[str]]:
+    return {
+        "interactions": [store.part_name(c.batch_named(token)) for c in chunks],
+        "audience": [store.part_name(f"{BATCH_PREFIX}{token}audience")],
+    }
+
+
+def _free_token(chunks: list[Chunk], published: list[Path]) -> str:
+    """The first name token whose file names no published file has."""
+    taken = {p.name for p in published}
+    for token in NAME_TOKENS:
+        if not taken & {n for names in _names(chunks, token).values() for n in names}:
+            return token
+    raise RuntimeError("the published demo uses every name token")  # one demo at a time
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def customer_pool(rows: int) -> int:
@@ -149,10 +185,13 @@ def chunk_table(chunk: Chunk, seed: int, total_rows: int) -> tuple[pa.Table, int
     return to_table(rows, brand, prefix, rng), keep_convs
 
 
-def write_chunk(data_dir: Path, chunk: Chunk, seed: int, total_rows: int) -> tuple[int, int]:
-    """Generate and write one chunk; returns (messages, conversations)."""
+def write_chunk(
+    data_dir: Path, chunk: Chunk, seed: int, total_rows: int, token: str = ""
+) -> tuple[int, int]:
+    """Generate and write one chunk (pending: `generate` publishes); returns (messages,
+    conversations)."""
     table, conversations = chunk_table(chunk, seed, total_rows)
-    store.write_batch(data_dir, "interactions", table, chunk.batch)
+    store.write_batch(data_dir, "interactions", table, chunk.batch_named(token), publish=False)
     return table.num_rows, conversations
 
 
@@ -171,21 +210,39 @@ def generate(
     seed: int = DEFAULT_SEED,
     on_progress: Callable[[int], None] | None = None,
     workers: int | None = None,
+    wait: bool = True,
 ) -> DemoSummary:
-    """Replace the demo data in `data_dir` with `rows` (approximately) messages.
+    """Replace the demo data in `data_dir` with `rows` (approximately) messages, under
+    the writer lock (waited for; with `wait` false lock.LockBusy says who holds it).
 
     The result does not depend on `workers`: every chunk has its own generator."""
     if rows < 1:
         raise ValueError("rows must be at least 1")
+    with writer_lock(Path(data_dir), "chi demo", wait=wait):
+        return _generate(Path(data_dir), rows, seed, on_progress, workers)
+
+
+def _generate(
+    data_dir: Path,
+    rows: int,
+    seed: int,
+    on_progress: Callable[[int], None] | None,
+    workers: int | None,
+) -> DemoSummary:
     started = time.perf_counter()
-    data_dir = Path(data_dir)
-    remove_demo_files(data_dir)
-    audience = audience_table(seed)
-    store.write_batch(data_dir, "audience", audience, f"{BATCH_PREFIX}audience")
+    store.sweep(data_dir, say=_stderr)
     chunks = plan_chunks(rows)
+    old = demo_files(data_dir)
+    token = _free_token(chunks, [p for t in TABLES for p in store.parquet_files(data_dir, t)])
+    store.begin(data_dir, _names(chunks, token))
+    audience = audience_table(seed)
+    store.write_batch(
+        data_dir, "audience", audience, f"{BATCH_PREFIX}{token}audience", publish=False
+    )
     workers = min(default_workers(rows) if workers is None else max(1, workers), len(chunks))
     written = conversations = 0
-    args = ([data_dir] * len(chunks), chunks, [seed] * len(chunks), [rows] * len(chunks))
+    n = len(chunks)
+    args = ([data_dir] * n, chunks, [seed] * n, [rows] * n, [token] * n)
     with contextlib.ExitStack() as stack:
         if workers > 1:
             # spawn, not fork: the parent may hold DuckDB or Arrow threads
@@ -200,6 +257,7 @@ def generate(
             conversations += chunk_conversations
             if on_progress is not None:
                 on_progress(written)
+    store.publish_files(data_dir, withdraw=old)  # the new demo, and no old file, at once
     return DemoSummary(
         rows=written,
         conversations=conversations,

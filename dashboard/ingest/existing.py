@@ -23,19 +23,22 @@ def lookup(
     unknown = set(names) - set(schema.names)
     if unknown:  # column names come from code, never from users; this guards the SQL
         raise ValueError(f"unknown {table} column(s): {sorted(unknown)}")
-    if data_dir is None or candidates.height == 0 or not store.parquet_files(data_dir, table):
+    files = store.parquet_files(data_dir, table) if data_dir is not None else []
+    if candidates.height == 0 or not files:
         empty = pl.from_arrow(pa.table({n: pa.array([], schema.field(n).type) for n in names}))
         assert isinstance(empty, pl.DataFrame)
         return empty
-    glob = str(store.table_dir(data_dir, table).resolve() / "month=*" / "*.parquet")
+    # the published files only (store.parquet_files): what a concurrent writer is still
+    # staging is not there yet, and it writes under the lock this caller holds
+    paths = [str(p.resolve()) for p in files]
     con = duckdb.connect(":memory:")
     try:
         con.register("candidates", candidates.unique().to_arrow())
         return con.sql(
             f"select distinct {', '.join(names)} "
-            f"from read_parquet($glob, hive_partitioning = false) "
+            f"from read_parquet($paths, hive_partitioning = false) "
             f"semi join candidates using ({', '.join(key)})",
-            params={"glob": glob},
+            params={"paths": paths},
         ).pl()
     finally:
         con.close()

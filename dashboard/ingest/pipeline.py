@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import os
 import re
+import sys
 import time
 import uuid
 import zoneinfo
@@ -23,7 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from dashboard.core.schema import CHANNELS
-from dashboard.data import store
+from dashboard.data import lock, store
 from dashboard.ingest import dates, existing, sentiment, skew, validate
 from dashboard.ingest.formats import FORMATS, Format
 from dashboard.ingest.model import (
@@ -58,10 +59,46 @@ def ingest_files(
     progress: Progress | None = None,
     now: dt.datetime | None = None,
     date_format: str | None = None,
+    wait: bool = True,
+    command: str = "chi ingest",
 ) -> IngestSummary:
     """Import `paths` in format `fmt` into `data_dir`; raises IngestError when fatal.
     `date_format` (strftime) reads every timestamp column; without it the reading is
-    detected per file (dashboard/ingest/dates.py)."""
+    detected per file (dashboard/ingest/dates.py).
+
+    The whole import holds the data dir's writer lock (dashboard/data/lock.py), so the
+    duplicates are judged against what is published and nobody publishes in between;
+    another writer holding it is waited for (said on stderr and as a progress stage),
+    or with `wait` false an IngestError says who holds it."""
+    progress = progress or NoProgress()
+
+    def say(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+        progress.stage(message, None)
+
+    try:
+        with lock.writer_lock(Path(data_dir), command, wait=wait, say=say):
+            store.sweep(Path(data_dir), say=say)
+            return _ingest_files(
+                paths, fmt, data_dir, brand, channel, mapping, tz, year, progress, now, date_format
+            )
+    except lock.LockBusy as exc:
+        raise IngestError(str(exc)) from exc
+
+
+def _ingest_files(
+    paths: list[Path],
+    fmt: str,
+    data_dir: Path,
+    brand: str | None,
+    channel: str | None,
+    mapping: dict[str, str] | None,
+    tz: str,
+    year: int | None,
+    progress: Progress | None,
+    now: dt.datetime | None,
+    date_format: str | None,
+) -> IngestSummary:
     started = time.perf_counter()
     progress = progress or NoProgress()
     form = _format(fmt)
@@ -396,6 +433,10 @@ def _write(data_dir: Path, table: str, new: pl.DataFrame, summary: IngestSummary
     for chunk in keys.to_series().to_list():
         digest.update(chunk.encode("utf-8"))
         digest.update(b"\n")
-    summary.written_files = store.write_batch(
-        data_dir, table, new.to_arrow(), f"ingest-{digest.hexdigest()[:16]}"
-    )
+    batch = f"ingest-{digest.hexdigest()[:16]}"
+    # all months at once (docs/DATA.md, "Writers, locks and publishing"): the new files
+    # are written as pending (invisible), then published in one step; a kill before
+    # that leaves the data as it was, and the next writer sweeps the files away
+    store.begin(data_dir, {table: [store.part_name(batch)]})
+    summary.written_files = store.write_batch(data_dir, table, new.to_arrow(), batch, publish=False)
+    store.publish_files(data_dir)

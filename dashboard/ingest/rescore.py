@@ -37,6 +37,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dashboard.data import store
+from dashboard.data.lock import writer_lock
 from dashboard.ingest import sentiment
 
 NEEDED = ("brand", "direction", "author_id", "text", "sentiment")
@@ -82,11 +83,22 @@ class RescoreReport:
 def rescore(
     data_dir: Path,
     on_file: Callable[[Path], None] | None = None,
+    wait: bool = True,
 ) -> RescoreReport:
-    """Rescore every interactions file under `data_dir` (see the module docstring).
-    `on_file(path)` is called after each file (tests interrupt the run with it)."""
-    started = time.perf_counter()
+    """Rescore every published interactions file under `data_dir` (see the module
+    docstring), under the data dir's writer lock (waited for; with `wait` false
+    lock.LockBusy says who holds it). `on_file(path)` is called after each file (tests
+    interrupt the run with it)."""
     data_dir = Path(data_dir)
+    if not store.parquet_files(data_dir, "interactions"):
+        raise RescoreError(f"no interaction data in {data_dir}")
+    with writer_lock(data_dir, "chi rescore", wait=wait):
+        return _rescore(data_dir, on_file)
+
+
+def _rescore(data_dir: Path, on_file: Callable[[Path], None] | None) -> RescoreReport:
+    started = time.perf_counter()
+    store.sweep(data_dir)  # what an interrupted import left
     files = store.parquet_files(data_dir, "interactions")
     if not files:
         raise RescoreError(f"no interaction data in {data_dir}")

@@ -9,11 +9,17 @@
 Files are written to a temporary sibling folder, then swapped into place, so a web
 server never serves a half-written export. An existing DIR is replaced only when it
 is empty or a previous export (it holds index.json and index.html).
+
+The sibling folders are `.DIR.new-<pid>-<tag>` and `.DIR.old-<pid>-<tag>`: an export
+that was killed leaves them behind, and the next export of DIR removes those whose
+process is no longer running (never a running export's).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -25,6 +31,7 @@ import duckdb
 from dashboard.charts.badge import brand_badge
 from dashboard.charts.public import CSS, board_html
 from dashboard.core.config import Config
+from dashboard.data.lock import pid_alive
 from dashboard.views import public
 
 PAGE_CSS = (
@@ -137,6 +144,24 @@ def _replaceable(out: Path) -> bool:
     )
 
 
+def remove_orphans(out: Path) -> list[Path]:
+    """Delete the `.DIR.new-*` / `.DIR.old-*` folders of exports of `out` that died (their
+    pid is not running; a name without a pid is an older version's). Returns them."""
+    pattern = re.compile(rf"^\.{re.escape(out.name)}\.(?:new|old)-(?:(\d+)-)?[0-9a-f]+$")
+    removed = []
+    if not out.parent.is_dir():
+        return removed
+    for folder in out.parent.iterdir():
+        match = pattern.match(folder.name)
+        if not match or not folder.is_dir():
+            continue
+        if match.group(1) is not None and pid_alive(int(match.group(1))):
+            continue  # a running export's
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
 def export_public(con: duckdb.DuckDBPyConnection, config: Config, out: Path) -> ExportSummary:
     """Write the board to `out` (replacing a previous export there) and say what was written."""
     out = Path(out)
@@ -147,7 +172,8 @@ def export_public(con: duckdb.DuckDBPyConnection, config: Config, out: Path) -> 
         )
     board = public.board(con, config)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tag = uuid.uuid4().hex[:8]
+    remove_orphans(out)
+    tag = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
     tmp, old = out.with_name(f".{out.name}.new-{tag}"), out.with_name(f".{out.name}.old-{tag}")
     try:
         files = _write_tree(tmp, board, config, con)

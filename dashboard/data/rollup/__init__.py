@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from dashboard.core.config import Config
+from dashboard.data import lock, store
 from dashboard.data.rollup import daily, facts
 
 
@@ -91,20 +92,65 @@ def _months(months: tuple[str, ...]) -> str:
     return f"{len(months)} months ({months[0]} to {months[-1]})"
 
 
-def refresh(data_dir: Path, config: Config, full: bool = False) -> RefreshReport:
+def refresh(
+    data_dir: Path,
+    config: Config,
+    full: bool = False,
+    wait: bool = True,
+    command: str = "chi rollup",
+) -> RefreshReport:
     """Store the rollups of `data_dir` for `config`, rebuilding only what is stale (every
-    month with `full`). Raises RollupError for a missing or read-only data dir."""
+    month with `full`), under the data dir's writer lock (waited for, or with `wait`
+    false RollupError says who holds it). Both rollups are published together in one
+    step (facts.py, "Publishing"): a refresh killed at any moment leaves the old
+    rollups or the new. Raises RollupError for a missing or read-only data dir."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise RollupError(f"no data directory {data_dir}")
     if not facts.raw_months(data_dir) and not facts.rollup_dir(data_dir).exists():
         return RefreshReport(data_dir, ())
+    if not full and _up_to_date(data_dir, config):  # judged without the lock: it only reads
+        return RefreshReport(
+            data_dir, tuple(Rebuilt(n, (), 0, 0.0) for n in (facts.FACTS, daily.DAILY))
+        )
     try:
+        with lock.writer_lock(data_dir, command, wait=wait):
+            return _refresh(data_dir, config, full)
+    except lock.LockBusy as exc:
+        raise RollupError(str(exc)) from exc
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise RollupError(
+            f"cannot store the rollups in {data_dir}: {exc.strerror or exc}{where}"
+        ) from exc
+
+
+def _up_to_date(data_dir: Path, config: Config) -> bool:
+    """Nothing to rebuild: the facts are fresh and every daily month is current."""
+    stored = facts.state(data_dir)
+    if not stored.fresh or stored.manifest is None:
+        return False
+    manifest = stored.manifest
+    sums = daily.state(data_dir, config, manifest.months, manifest.as_of, manifest)
+    return (
+        not sums.rules_changed
+        and not sums.stale
+        and daily.stored_months(data_dir) == set(manifest.months)
+    )
+
+
+def _refresh(data_dir: Path, config: Config, full: bool) -> RefreshReport:
+    try:
+        store.sweep(data_dir)  # what a killed writer left: its raw files,
+        facts.sweep(data_dir)  # and its rollup files
         started = time.perf_counter()
-        stored = facts.refresh(data_dir, full=full)
+        stored = facts.refresh(data_dir, full=full, publish=False)
         facts_s = time.perf_counter() - started
         started = time.perf_counter()
-        sums = daily.refresh(data_dir, config, stored.manifest, full=full)
+        sums = daily.refresh(data_dir, config, stored.manifest, full=full, publish=False)
+        if stored.months or stored.removed or sums.part is not None:
+            part = sums.part if sums.part is not None else facts.read_body(data_dir).get("daily")
+            facts.publish_manifest(data_dir, stored.manifest, part)
         daily_s = time.perf_counter() - started
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""

@@ -1,8 +1,8 @@
 """The daily rollup: additive sums per local day x brand x channel x follower bucket.
 
-    <data dir>/rollups/daily/month=YYYY-MM/part-0.parquet
-    <data dir>/rollups/agent_daily/month=YYYY-MM/part-0.parquet
-    <data dir>/rollups/_daily.json
+    <data dir>/rollups/daily/month=YYYY-MM/part-<content hash>.parquet
+    <data dir>/rollups/agent_daily/month=YYYY-MM/part-<content hash>.parquet
+    <data dir>/rollups/_manifest.json ("daily")
 
 Each month file is queries/model/daily_sums.sql over the conversations of one month
 file of the conversation facts rollup (facts.py), with the current config's targets
@@ -24,8 +24,11 @@ stale when one of them changed (`state`, which only reads):
 
 Each month is written for every query of DAILY_TABLES (the daily sums, and the agents'
 daily sums of queries/model/agent_daily_sums.sql) from the same conversations; a month
-is current only when all its files are. Files are written under a temporary name and
-renamed; the manifest is written last.
+is current only when all its files are. Files are named by their content and published
+with the conversation facts in one manifest (facts.py, "Publishing"): under its "daily"
+key, each month's files (`file`: the daily sums', `files`: table -> name) and what they
+were built from. (Before, the daily rollup had its own `_daily.json`; it is still read,
+and dropped at the next refresh.)
 """
 
 from __future__ import annotations
@@ -33,10 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import shutil
-import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -46,14 +46,17 @@ from dashboard.core.vocabulary import DEFAULT_TARGET_S
 from dashboard.data import raw, sql
 from dashboard.data.rollup import facts
 
-DAILY = "daily"
-MANIFEST = "_daily.json"
+DAILY = facts.DAILY_FOLDER
+MANIFEST = facts.LEGACY_DAILY_MANIFEST  # read when the manifest has no "daily" part
 DAILY_ORDER = "day, brand, channel, follower_bucket, switched_channel"
 # each model query of sql.DAILY_TABLES -> (its rollup folder, a total order of its keys:
 # the same data gives byte-identical files); loaded at connect as a table of its name
 _LAYOUT: dict[str, tuple[str, str]] = {
     "daily_sums": (DAILY, DAILY_ORDER),
-    "agent_daily_sums": ("agent_daily", "day, brand, channel, agent_id nulls first"),
+    "agent_daily_sums": (
+        facts.DAILY_TABLE_FOLDERS["agent_daily_sums"],
+        "day, brand, channel, agent_id nulls first",
+    ),
 }
 DAILY_TABLES: dict[str, tuple[str, str]] = {t: _LAYOUT[t] for t in sql.DAILY_TABLES}
 
@@ -63,6 +66,14 @@ class BuiltMonth:
     source: str  # fingerprint of the conversation month file it was built from
     as_of: str  # ISO as-of time it was judged at
     settled: bool  # no verdict in it can change when as_of moves later
+    file: str = facts.LEGACY_FILE  # the daily sums' month file's name
+    files: dict[str, str] = field(default_factory=dict)  # query of DAILY_TABLES -> file
+
+    def name(self, table: str) -> str:
+        """The month file's name for one query of DAILY_TABLES."""
+        if table in self.files:
+            return self.files[table]
+        return self.file if table == "daily_sums" else facts.LEGACY_FILE
 
 
 @dataclass(frozen=True)
@@ -80,11 +91,18 @@ class DailyUpdate:
 
     months: list[str]
     rows: int
+    part: dict | None = None  # the manifest's "daily" part to publish (None: unchanged)
 
 
 def month_file(data_dir: Path, month: str, table: str = "daily_sums") -> Path:
-    folder = DAILY_TABLES[table][0]
-    return facts.rollup_dir(data_dir) / folder / f"month={month}" / "part-0.parquet"
+    """The published file of a daily month for one query of DAILY_TABLES."""
+    built = _read_manifest(data_dir)[1].get(month)
+    name = built.name(table) if built is not None else facts.LEGACY_FILE
+    return _folder(data_dir, month, table) / name
+
+
+def _folder(data_dir: Path, month: str, table: str = "daily_sums") -> Path:
+    return facts.rollup_dir(data_dir) / DAILY_TABLES[table][0] / f"month={month}"
 
 
 def daily_glob(data_dir: Path) -> str:
@@ -112,20 +130,24 @@ def longest_target_s(config: Config) -> float:
 
 
 def _read_manifest(data_dir: Path) -> tuple[str, dict[str, BuiltMonth]]:
-    path = facts.rollup_dir(data_dir) / MANIFEST
+    body = facts.read_body(data_dir).get("daily")
     try:
-        body = json.loads(path.read_text(encoding="utf-8"))
+        if body is None:  # the older layout: the daily rollup's own manifest
+            path = facts.rollup_dir(data_dir) / MANIFEST
+            body = json.loads(path.read_text(encoding="utf-8"))
         return body["rules"], {m: BuiltMonth(**v) for m, v in body["months"].items()}
     except (OSError, ValueError, KeyError, TypeError):
         return "", {}
 
 
-def _write_manifest(data_dir: Path, rule: str, months: dict[str, BuiltMonth]) -> None:
-    path = facts.rollup_dir(data_dir) / MANIFEST
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    body = {"rules": rule, "months": {m: vars(b) for m, b in sorted(months.items())}}
-    tmp.write_text(json.dumps(body, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+def stored_months(data_dir: Path) -> set[str]:
+    """The months the published daily part names."""
+    return set(_read_manifest(data_dir)[1])
+
+
+def _part(rule: str, months: dict[str, BuiltMonth]) -> dict:
+    """The manifest's "daily" part."""
+    return {"rules": rule, "months": {m: vars(b) for m, b in sorted(months.items())}}
 
 
 def is_current(built: BuiltMonth | None, source: str, as_of: dt.datetime) -> bool:
@@ -136,23 +158,31 @@ def is_current(built: BuiltMonth | None, source: str, as_of: dt.datetime) -> boo
 
 
 def state(
-    data_dir: Path, config: Config, months: list[str], as_of: dt.datetime | None
+    data_dir: Path,
+    config: Config,
+    months: list[str],
+    as_of: dt.datetime | None,
+    facts_manifest: facts.Manifest | None = None,
 ) -> DailyState:
     """The stored daily months that are current for the stored facts `months` at
-    `as_of` under `config`, and the ones that are not."""
+    `as_of` under `config`, and the ones that are not. `facts_manifest` names the facts
+    files (default: the published manifest; a refresh passes the one it is writing)."""
     data_dir = Path(data_dir)
     rule = rules(config)
     old_rule, built = _read_manifest(data_dir)
     rules_changed = old_rule != rule
     if rules_changed:
         built = {}
+    facts_manifest = facts_manifest or facts.read_manifest(data_dir)
     current, stale = {}, []
     for month in months:
-        source = facts.fingerprint([facts.month_file(data_dir, month)])
+        source = facts.fingerprint([facts.month_file(data_dir, month, facts_manifest)])
+        mine = built.get(month)
         if (
             as_of is not None
-            and is_current(built.get(month), source, as_of)
-            and all(month_file(data_dir, month, t).is_file() for t in DAILY_TABLES)
+            and mine is not None
+            and is_current(mine, source, as_of)
+            and all((_folder(data_dir, month, t) / mine.name(t)).is_file() for t in DAILY_TABLES)
         ):
             current[month] = built[month]
         else:
@@ -161,13 +191,20 @@ def state(
 
 
 def refresh(
-    data_dir: Path, config: Config, manifest: facts.Manifest, full: bool = False
+    data_dir: Path,
+    config: Config,
+    manifest: facts.Manifest,
+    full: bool = False,
+    publish: bool = True,
 ) -> DailyUpdate:
-    """Bring the stored daily rollup in line with the stored facts `manifest` and
-    `config` (every month with `full`). Raises OSError when it cannot write."""
+    """Bring the stored daily rollup in line with the facts `manifest` and `config`
+    (every month with `full`); the caller holds the writer lock. With `publish` the
+    manifest (with `manifest` as its facts part) is published; without it the new
+    "daily" part is returned (None when nothing changed) for rollup.refresh to
+    publish. Raises OSError when it cannot write."""
     data_dir = Path(data_dir)
     as_of = manifest.as_of
-    daily = state(data_dir, config, manifest.months, as_of)
+    daily = state(data_dir, config, manifest.months, as_of, manifest)
     stale = list(manifest.months) if full else list(daily.stale)
     kept = {m: b for m, b in daily.current.items() if m not in stale}
     rows = 0
@@ -175,20 +212,22 @@ def refresh(
         con = raw.raw_connection(data_dir, config)
         raw.set_as_of(con, as_of)
         for month in stale:
-            source = facts.fingerprint([facts.month_file(data_dir, month)])
-            kept[month], written = _write_month(con, data_dir, config, month, source, as_of)
+            facts_file = facts.month_file(data_dir, month, manifest)
+            source = facts.fingerprint([facts_file])
+            kept[month], written = _write_month(
+                con, data_dir, config, month, facts_file, source, as_of
+            )
             rows += written
         con.close()
-    for name, _ in DAILY_TABLES.values():
-        root = facts.rollup_dir(data_dir) / name
-        if root.is_dir():  # months the facts rollup no longer has
-            for folder in root.glob("month=*"):
-                if folder.name.removeprefix("month=") not in manifest.months:
-                    shutil.rmtree(folder, ignore_errors=True)
+    # months the facts rollup no longer has drop out of the manifest (their files are
+    # swept once it is published)
     _, built = _read_manifest(data_dir)
+    part = None
     if stale or daily.rules_changed or set(built) != set(kept):
-        _write_manifest(data_dir, rules(config), kept)
-    return DailyUpdate(stale, rows)
+        part = _part(rules(config), kept)
+    if publish and part is not None:
+        facts.publish_manifest(data_dir, manifest, part)
+    return DailyUpdate(stale, rows, part)
 
 
 def _write_month(
@@ -196,10 +235,11 @@ def _write_month(
     data_dir: Path,
     config: Config,
     month: str,
+    facts_file: Path,
     source: str,
     as_of: dt.datetime,
 ) -> tuple[BuiltMonth, int]:
-    stored = raw.parquet_list([facts.month_file(data_dir, month)])
+    stored = raw.parquet_list([facts_file])
     con.execute(
         f"create or replace view conversation_facts as select * from read_parquet({stored})"
     )
@@ -208,24 +248,21 @@ def _write_month(
         "select epoch_us(max(last_message_at)) from conversation_facts"
     ).fetchall()[0][0]
     params = {"tz": config.display_time_zone}
+    names: dict[str, str] = {}
     rows = 0
     for table, (_, order) in DAILY_TABLES.items():
-        path = month_file(data_dir, month, table)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-        try:
-            con.execute(
-                f"copy ({sql.query_text(table)} order by {order}) "
-                f"to {sql.sql_string(str(tmp))} (format parquet, compression zstd)",
-                params,
-            )
-            if table == "daily_sums":  # the rows reported: the daily sums'
-                written = f"select count(*) from read_parquet({sql.sql_string(str(tmp))})"
-                rows = con.execute(written).fetchall()[0][0]
-            os.replace(tmp, path)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+        folder = _folder(data_dir, month, table)
+        # a total order of the keys: the same data gives byte-identical files
+        names[table] = facts.write_content_named(
+            con,
+            folder,
+            f"copy ({sql.query_text(table)} order by {order}) "
+            "to $path (format parquet, compression zstd)",
+            params,
+        )
+        if table == "daily_sums":  # the rows reported: the daily sums'
+            path = sql.sql_string(str(folder / names[table]))
+            rows = con.execute(f"select count(*) from read_parquet({path})").fetchall()[0][0]
     horizon = as_of - dt.timedelta(seconds=longest_target_s(config))
     settled = newest_us is None or raw.from_epoch_us(newest_us) < horizon
-    return BuiltMonth(source, as_of.isoformat(), settled), rows
+    return BuiltMonth(source, as_of.isoformat(), settled, names["daily_sums"], names), rows

@@ -1,6 +1,6 @@
 """The conversation facts rollup: one row per conversation, stored beside the raw log.
 
-    <data dir>/rollups/conversation_facts/month=YYYY-MM/part-0.parquet
+    <data dir>/rollups/conversation_facts/month=YYYY-MM/part-<content hash>.parquet
     <data dir>/rollups/_manifest.json
 
 Each row is queries/model/conversation_facts.sql: everything about a conversation that
@@ -22,9 +22,14 @@ Incremental update (`stage_changed`, used by the writer `refresh` and, in memory
 connection.connect): the conversations with a message in a changed raw month (they may
 have started in an earlier month, or continue into a later one) are recomputed from
 the whole log; only the rollup months that held or now hold one of them change. The
-writer rewrites exactly those months. Every file is written under a temporary name and
-renamed into place; the manifest is written last, so a reader never sees a manifest
-that promises files that are not there yet.
+writer rewrites exactly those months.
+
+Publishing (docs/DATA.md, "Writers, locks and publishing"): a month file is named by
+the hash of its content and never rewritten in place; the manifest (one file for both
+rollups: the daily rollup keeps its part under "daily") names the file of each month,
+and readers read the files it names. A refresh writes its new files beside the old
+ones, then replaces the manifest in one os.replace, then deletes the files no manifest
+names (`sweep`): a refresh killed at any moment leaves the old rollups or the new.
 """
 
 from __future__ import annotations
@@ -35,21 +40,26 @@ import json
 import os
 import shutil
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from dashboard.data import raw, sql
+from dashboard.data import raw, sql, store
 from dashboard.data.store import parquet_files
 
 ROLLUP_DIR = "rollups"
 FACTS = "conversation_facts"
 LEGACY_FACTS = "conversations"  # the folder's name before issue 12; a full build drops it
 MANIFEST = "_manifest.json"
+LEGACY_FILE = "part-0.parquet"  # a month's file before content-named files
 MONTH = "strftime(timezone('UTC', first_inbound_at), '%Y-%m')"
 SORT = "brand, channel, first_inbound_at"
 KEY = "brand, conversation_id"
+DAILY_FOLDER = "daily"  # the daily rollup's folder (daily.py), named in the manifest
+# the folder of each daily query's files (daily.DAILY_TABLES), for `sweep`
+DAILY_TABLE_FOLDERS = {"daily_sums": DAILY_FOLDER, "agent_daily_sums": "agent_daily"}
+LEGACY_DAILY_MANIFEST = "_daily.json"  # the daily rollup's own manifest before
 BUILD_MEMORY = "1GB"
 
 
@@ -61,6 +71,7 @@ class Manifest:
     raw: dict[str, str]  # raw interactions month -> fingerprint of its files
     newest: dict[str, str]  # raw month -> its newest created_at (ISO) or ""
     months: list[str]  # rollup months that have a file
+    files: dict[str, str] = field(default_factory=dict)  # month -> its file's name
 
     @property
     def as_of(self) -> dt.datetime | None:
@@ -126,26 +137,39 @@ def fingerprint(paths: list[Path]) -> str:
     return digest.hexdigest()[:24]
 
 
-def read_manifest(data_dir: Path) -> Manifest | None:
-    path = rollup_dir(data_dir) / MANIFEST
+def read_body(data_dir: Path) -> dict:
+    """The published manifest as JSON ({} when missing or unreadable)."""
     try:
-        raw_json = json.loads(path.read_text(encoding="utf-8"))
+        body = json.loads((rollup_dir(data_dir) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def read_manifest(data_dir: Path) -> Manifest | None:
+    raw_json = read_body(data_dir)
+    try:
         return Manifest(
             raw_json["version"],
             dict(raw_json["raw"]),
             dict(raw_json["newest"]),
             list(raw_json["months"]),
+            dict(raw_json.get("files", {})),
         )
-    except (OSError, ValueError, KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):
         return None
 
 
-def month_file(data_dir: Path, month: str) -> Path:
-    return rollup_dir(data_dir) / FACTS / f"month={month}" / "part-0.parquet"
+def month_file(data_dir: Path, month: str, manifest: Manifest | None = None) -> Path:
+    """The file of a rollup month that `manifest` (default: the published one) names."""
+    manifest = manifest if manifest is not None else read_manifest(data_dir)
+    name = manifest.files.get(month, LEGACY_FILE) if manifest is not None else LEGACY_FILE
+    return rollup_dir(data_dir) / FACTS / f"month={month}" / name
 
 
-def month_files(data_dir: Path, months: list[str]) -> list[Path]:
-    return [month_file(data_dir, m) for m in months]
+def month_files(data_dir: Path, months: list[str], manifest: Manifest | None = None) -> list[Path]:
+    manifest = manifest if manifest is not None else read_manifest(data_dir)
+    return [month_file(data_dir, m, manifest) for m in months]
 
 
 def state(data_dir: Path) -> FactsState:
@@ -163,7 +187,7 @@ def state(data_dir: Path) -> FactsState:
         reason = f"raw {describe_months(deleted)} deleted"
     elif (rollup_dir(data_dir) / LEGACY_FACTS).is_dir():
         reason = f"stored in the old layout ({ROLLUP_DIR}/{LEGACY_FACTS}/)"
-    elif missing := [m for m in old.months if not month_file(data_dir, m).is_file()]:
+    elif missing := [m for m in old.months if not month_file(data_dir, m, old).is_file()]:
         reason = f"stored {describe_months(missing)} missing"
     if reason:
         changed = sorted(current)
@@ -222,7 +246,7 @@ def stage_changed(
         f"create or replace table _touched as select distinct {KEY} "
         f"from read_parquet({raw.parquet_list(paths)}, union_by_name = true)"
     )
-    stored = month_files(data_dir, facts.manifest.months)
+    stored = month_files(data_dir, facts.manifest.months, facts.manifest)
     if stored:
         # a changed month may have lost messages (a file replaced, e.g. a regenerated
         # demo or an edited export): every stored conversation whose messages span a
@@ -269,8 +293,11 @@ def end_stage(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("drop table if exists _touched")
 
 
-def refresh(data_dir: Path, full: bool = False) -> FactsUpdate:
+def refresh(data_dir: Path, full: bool = False, publish: bool = True) -> FactsUpdate:
     """Bring the stored facts up to date with the raw log (every month with `full`).
+    The caller holds the writer lock. Without `publish` the new files are written and
+    the manifest naming them is returned, not published (rollup.refresh publishes it
+    with the daily rollup's, in one step).
 
     Raises OSError or duckdb.IOException when the data dir cannot be written."""
     data_dir = Path(data_dir)
@@ -284,14 +311,21 @@ def refresh(data_dir: Path, full: bool = False) -> FactsUpdate:
         newest = {} if rebuild_all or old is None else dict(old.newest)
         newest.update(newest_by_month(con, facts.files, changed))
         if rebuild_all:
-            months, removed, rows = _rebuild_all(con, data_dir)
+            written, removed, rows = _rebuild_all(con, data_dir, old)
         else:
-            months, removed, rows = _rebuild_changed(con, data_dir, facts)
-    kept = set() if rebuild_all or old is None else set(old.months)
-    stored = sorted((kept | set(months)) - set(removed))
-    manifest = Manifest(version(), facts.raw, {m: newest.get(m, "") for m in facts.raw}, stored)
-    _write_manifest(data_dir, manifest)
-    return FactsUpdate(manifest, months, removed, rows)
+            written, removed, rows = _rebuild_changed(con, data_dir, facts)
+    files = {} if rebuild_all or old is None else dict(old.files)
+    files.update(written)
+    for month in removed:
+        files.pop(month, None)
+    stored = sorted(files)
+    manifest = Manifest(
+        version(), facts.raw, {m: newest.get(m, "") for m in facts.raw}, stored, files
+    )
+    if publish:
+        daily_part = read_body(data_dir).get("daily")
+        publish_manifest(data_dir, manifest, daily_part)
+    return FactsUpdate(manifest, sorted(written), removed, rows)
 
 
 def _build_connection(data_dir: Path) -> duckdb.DuckDBPyConnection:
@@ -309,40 +343,38 @@ def _build_connection(data_dir: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _rebuild_all(
-    con: duckdb.DuckDBPyConnection, data_dir: Path
-) -> tuple[list[str], list[str], int]:
+    con: duckdb.DuckDBPyConnection, data_dir: Path, old: Manifest | None
+) -> tuple[dict[str, str], list[str], int]:
     con.execute("create view interactions as select * from raw")
     con.execute("create temp table fresh as " + facts_query())
     months = sorted(r[0] for r in con.execute("select distinct month from fresh").fetchall())
-    rows = 0
+    rows, written = 0, {}
     for month in months:
-        rows += _write_month(
+        count, written[month] = _write_month(
             con,
             data_dir,
             month,
             "select * exclude (month) from fresh where month = $month",
             {"month": month},
         )
-    removed = []
+        rows += count
+    before = set(old.months) if old is not None else set()
     root = rollup_dir(data_dir) / FACTS
-    if root.is_dir():  # months that no longer hold any conversation
-        for folder in sorted(root.glob("month=*")):
-            if folder.name.removeprefix("month=") not in months:
-                removed.append(folder.name.removeprefix("month="))
-                shutil.rmtree(folder, ignore_errors=True)
-    shutil.rmtree(rollup_dir(data_dir) / LEGACY_FACTS, ignore_errors=True)
-    return months, removed, rows
+    if root.is_dir():  # month folders of an older layout or manifest
+        before |= {f.name.removeprefix("month=") for f in root.glob("month=*") if f.is_dir()}
+    # months that no longer hold any conversation: their files go once this is published
+    return written, sorted(before - set(months)), rows
 
 
 def _rebuild_changed(
     con: duckdb.DuckDBPyConnection, data_dir: Path, facts: FactsState
-) -> tuple[list[str], list[str], int]:
-    written, removed, rows = [], [], 0
+) -> tuple[dict[str, str], list[str], int]:
+    written, removed, rows = {}, [], 0
     rows_of_month = "select * exclude (month) from _recomputed where month = $month"
     for month in stage_changed(con, data_dir, facts, raw_log="raw"):
-        count = _write_month(con, data_dir, month, rows_of_month, {"month": month})
+        count, name = _write_month(con, data_dir, month, rows_of_month, {"month": month})
         if count:
-            written.append(month)
+            written[month] = name
             rows += count
         else:
             removed.append(month)
@@ -351,37 +383,116 @@ def _rebuild_changed(
 
 def _write_month(
     con: duckdb.DuckDBPyConnection, data_dir: Path, month: str, query: str, params: dict
-) -> int:
-    """Write one rollup month atomically; its row count (0: no file, any old one gone)."""
-    path = month_file(data_dir, month)
+) -> tuple[int, str]:
+    """Write one rollup month's file beside the published one; its row count and file
+    name ("" for 0 rows: no file)."""
+    folder = rollup_dir(data_dir) / FACTS / f"month={month}"
     rows = con.execute(f"select count(*) from ({query})", params).fetchall()[0][0]
     if rows == 0:
-        shutil.rmtree(path.parent, ignore_errors=True)
-        return 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+        return 0, ""
+    name = write_content_named(
+        con,
+        folder,
+        f"copy ({query} order by {SORT}) to $path (format parquet, compression zstd)",
+        params,
+    )
+    return rows, name
+
+
+def write_content_named(
+    con: duckdb.DuckDBPyConnection, folder: Path, copy: str, params: dict
+) -> str:
+    """Run a `copy ... to $path` into a temporary file of `folder`, then name the file by
+    the hash of its bytes (part-<hash>.parquet): the same rows give the same name, and a
+    published file is never overwritten by different content. Returns the name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".part.{uuid.uuid4().hex}.tmp"
     try:
-        con.execute(
-            f"copy ({query} order by {SORT}) to {sql.sql_string(str(tmp))} "
-            "(format parquet, compression zstd)",
-            params,
-        )
-        os.replace(tmp, path)
+        con.execute(copy.replace("$path", sql.sql_string(str(tmp))), params)
+        digest = hashlib.sha256()
+        with open(tmp, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        name = f"part-{digest.hexdigest()[:16]}.parquet"
+        os.replace(tmp, folder / name)
     finally:
-        if tmp.exists():
-            tmp.unlink()
-    return rows
+        tmp.unlink(missing_ok=True)
+    store.checkpoint("rollup-file")
+    return name
 
 
-def _write_manifest(data_dir: Path, manifest: Manifest) -> None:
+def publish_manifest(data_dir: Path, manifest: Manifest, daily_part: dict | None) -> None:
+    """Replace the published manifest (both rollups) in one os.replace, then delete what
+    no manifest names any more. The caller holds the writer lock."""
     path = rollup_dir(data_dir) / MANIFEST
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    body = {
+    body: dict = {
         "version": manifest.version,
         "raw": manifest.raw,
         "newest": manifest.newest,
         "months": manifest.months,
+        "files": manifest.files,
     }
-    tmp.write_text(json.dumps(body, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    if daily_part is not None:
+        body["daily"] = daily_part
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(body, indent=1, sort_keys=True) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    store.checkpoint("rollup-publish")
     os.replace(tmp, path)
+    sweep(data_dir)
+
+
+def named_files(data_dir: Path, body: dict) -> set[Path]:
+    """Every rollup file a manifest body names (facts and daily)."""
+    root = rollup_dir(data_dir)
+    named = {
+        root / FACTS / f"month={m}" / body.get("files", {}).get(m, LEGACY_FILE)
+        for m in body.get("months", [])
+    }
+    daily_part = body.get("daily") or {}
+    for month, built in (daily_part.get("months") or {}).items():
+        built = built if isinstance(built, dict) else {}
+        named.add(root / DAILY_FOLDER / f"month={month}" / built.get("file", LEGACY_FILE))
+        # the other daily tables' files (daily.DAILY_TABLES), each in its own folder
+        for table, name in (built.get("files") or {}).items():
+            folder = DAILY_TABLE_FOLDERS.get(table, DAILY_FOLDER)
+            named.add(root / folder / f"month={month}" / name)
+    return named
+
+
+def sweep(data_dir: Path) -> list[Path]:
+    """Delete the rollup files the published manifest does not name (superseded by a
+    refresh, or left by one that was killed), temporary files, empty month folders and
+    the spill folder. Only under the writer lock: no refresh is running then."""
+    root = rollup_dir(data_dir)
+    if not root.is_dir():
+        return []
+    body = read_body(data_dir)
+    if not body:  # nothing published: a refresh will write everything again
+        named: set[Path] | None = None
+    else:
+        named = named_files(data_dir, body)
+        if "daily" not in body and (root / LEGACY_DAILY_MANIFEST).is_file():
+            named = None  # the daily rollup of an older layout: leave its files
+    removed = []
+    for path in root.glob("**/*"):
+        if not path.is_file():
+            continue
+        temporary = path.name.startswith(".") and path.name.endswith(".tmp")
+        unnamed = named is not None and path.suffix == ".parquet" and path not in named
+        if temporary or unnamed:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    for sub in (FACTS, *DAILY_TABLE_FOLDERS.values(), LEGACY_FACTS):
+        for folder in sorted((root / sub).glob("month=*"), reverse=True):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+    if named is not None:
+        shutil.rmtree(root / LEGACY_FACTS, ignore_errors=True)
+        if "daily" in body:
+            (root / LEGACY_DAILY_MANIFEST).unlink(missing_ok=True)
+    shutil.rmtree(root / ".spill", ignore_errors=True)
+    return removed

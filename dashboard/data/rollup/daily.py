@@ -210,6 +210,7 @@ def refresh(
     rows = 0
     if stale:
         con = raw.raw_connection(data_dir, config)
+        facts.cap_memory(con, data_dir)
         raw.set_as_of(con, as_of)
         for month in stale:
             facts_file = facts.month_file(data_dir, month, manifest)

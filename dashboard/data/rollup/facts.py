@@ -60,7 +60,10 @@ DAILY_FOLDER = "daily"  # the daily rollup's folder (daily.py), named in the man
 # the folder of each daily query's files (daily.DAILY_TABLES), for `sweep`
 DAILY_TABLE_FOLDERS = {"daily_sums": DAILY_FOLDER, "agent_daily_sums": "agent_daily"}
 LEGACY_DAILY_MANIFEST = "_daily.json"  # the daily rollup's own manifest before
-BUILD_MEMORY = "1GB"
+# DuckDB's memory cap for the rollup builds (facts and daily), spilling to
+# rollups/.spill beyond it: with it `chi ingest` of 1M rows peaks under 500 MB
+# (docs/BENCHMARKS.md, "ingest memory"); the cap is on DuckDB's buffers, not the process
+BUILD_MEMORY = "256MB"
 
 
 @dataclass(frozen=True)
@@ -333,13 +336,18 @@ def _build_connection(data_dir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute("set TimeZone = 'UTC'")
     con.execute("set preserve_insertion_order = false")
-    # the build may see the whole raw log: cap its memory, spilling to disk beyond
-    con.execute(f"set memory_limit = '{BUILD_MEMORY}'")
-    con.execute(f"set temp_directory = {sql.sql_string(str(rollup_dir(data_dir) / '.spill'))}")
+    cap_memory(con, data_dir)
     # the raw log as `raw`; the facts query reads `interactions`, defined per build
     raw.create_table_view(con, data_dir, "interactions", as_name="raw")
     sql.install_macros(con)
     return con
+
+
+def cap_memory(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+    """A build may see the whole raw log: cap its memory, spilling to disk beyond."""
+    con.execute(f"set memory_limit = '{BUILD_MEMORY}'")
+    con.execute("set threads = 1")  # one thread's hash tables and sort runs: less memory
+    con.execute(f"set temp_directory = {sql.sql_string(str(rollup_dir(data_dir) / '.spill'))}")
 
 
 def _rebuild_all(

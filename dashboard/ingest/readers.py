@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import polars as pl
@@ -191,6 +191,41 @@ def read_csv(path: Path) -> tuple[pl.DataFrame, list[str]]:
     if "_error" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("_error"))
     return frame, notes
+
+
+def csv_batches(path: Path, size: int) -> Iterator[pl.DataFrame] | None:
+    """A UTF-8 CSV's rows in frames of about `size` rows, every column as text (empty
+    fields null), header names as read_csv cleans them; None when the file must be read
+    whole (not UTF-8, an empty header). Unnamed columns are kept (the caller drops them
+    when empty in the whole file). Raises Polars' errors where read_csv would take
+    its slow path (ragged rows): the caller then reads the file whole."""
+    if detect_encoding(path) != "utf-8":
+        return None
+    with path.open(encoding="utf-8", newline="") as handle:
+        first = handle.readline()
+    if not first.strip():
+        return None
+    lazy = pl.scan_csv(path, separator=sniff_delimiter(first), infer_schema=False, encoding="utf8")
+    renamed = {c: c.strip().lstrip("\ufeff") for c in lazy.collect_schema().names()}
+    if len(set(renamed.values())) != len(renamed):
+        raise pl.exceptions.ComputeError("duplicate column names")
+    return _rechunk(lazy.rename(renamed).collect_batches(chunk_size=size), size)
+
+
+def _rechunk(frames: Iterable[pl.DataFrame], size: int) -> Iterator[pl.DataFrame]:
+    """Frames of exactly `size` rows (the last one fewer) from frames of any size."""
+    held: list[pl.DataFrame] = []
+    n = 0
+    for frame in frames:
+        held.append(frame)
+        n += frame.height
+        while n >= size:
+            whole = pl.concat(held)
+            yield whole.slice(0, size)
+            rest = whole.slice(size)
+            held, n = [rest], rest.height
+    if n:
+        yield pl.concat(held)
 
 
 def _strip_header(frame: pl.DataFrame) -> pl.DataFrame:

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+
+# Polars' allocator (jemalloc) keeps freed pages for seconds by default; an import read
+# in batches frees a batch's memory every few hundred ms, so return it at once (set
+# before Polars loads; docs/BENCHMARKS.md, "ingest memory")
+os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
 
 # verb -> module under dashboard.commands
 COMMANDS: dict[str, str] = {

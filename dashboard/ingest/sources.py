@@ -27,7 +27,7 @@ from dashboard.ingest import contract, dates, readers
 from dashboard.ingest.model import ERROR, ROW, Options
 
 BATCH_ROWS_ENV = "CHI_INGEST_BATCH_ROWS"  # tests set it small
-BATCH_ROWS = 100_000
+BATCH_ROWS = 25_000  # docs/BENCHMARKS.md, "ingest memory": 1M rows in 454 MB
 STREAMED = ("csv", "parquet")  # the formats read in batches
 
 

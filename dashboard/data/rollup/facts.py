@@ -63,7 +63,7 @@ LEGACY_DAILY_MANIFEST = "_daily.json"  # the daily rollup's own manifest before
 # DuckDB's memory cap for the rollup builds (facts and daily), spilling to
 # rollups/.spill beyond it: with it `chi ingest` of 1M rows peaks under 500 MB
 # (docs/BENCHMARKS.md, "ingest memory"); the cap is on DuckDB's buffers, not the process
-BUILD_MEMORY = "256MB"
+BUILD_MEMORY = "192MB"
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,17 @@ def _up_to_date(data_dir: Path, config: Config) -> bool:
 
 
 def _refresh(data_dir: Path, config: Config, full: bool) -> RefreshReport:
+    """One refresh under facts.BUILD_MEMORY; a build that needs more (an operator that
+    cannot spill, on a large log) runs again under facts.BUILD_MEMORY_RETRY. Nothing
+    is published before a build completes, so the retry starts from the same state."""
+    try:
+        return _refresh_once(data_dir, config, full)
+    except duckdb.OutOfMemoryException:
+        with facts.memory_limit(facts.BUILD_MEMORY_RETRY):
+            return _refresh_once(data_dir, config, full)
+
+
+def _refresh_once(data_dir: Path, config: Config, full: bool) -> RefreshReport:
     try:
         store.sweep(data_dir)  # what a killed writer left: its raw files,
         facts.sweep(data_dir)  # and its rollup files

@@ -34,12 +34,14 @@ names (`sweep`): a refresh killed at any moment leaves the old rollups or the ne
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,10 +62,14 @@ DAILY_FOLDER = "daily"  # the daily rollup's folder (daily.py), named in the man
 # the folder of each daily query's files (daily.DAILY_TABLES), for `sweep`
 DAILY_TABLE_FOLDERS = {"daily_sums": DAILY_FOLDER, "agent_daily_sums": "agent_daily"}
 LEGACY_DAILY_MANIFEST = "_daily.json"  # the daily rollup's own manifest before
-# DuckDB's memory cap for the rollup builds (facts and daily), spilling to
+# DuckDB's memory cap for the rollup builds (facts and daily), one thread, spilling to
 # rollups/.spill beyond it: with it `chi ingest` of 1M rows peaks under 500 MB
-# (docs/BENCHMARKS.md, "ingest memory"); the cap is on DuckDB's buffers, not the process
-BUILD_MEMORY = "192MB"
+# (docs/BENCHMARKS.md, "ingest memory"). 192MB is too little for the facts query of
+# 1M rows (an operator that cannot spill); a build that runs out of memory runs once
+# more under BUILD_MEMORY_RETRY (rollup.refresh).
+BUILD_MEMORY = "224MB"
+BUILD_MEMORY_RETRY = "1GB"
+_limit = [BUILD_MEMORY]
 
 
 @dataclass(frozen=True)
@@ -343,9 +349,19 @@ def _build_connection(data_dir: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+@contextlib.contextmanager
+def memory_limit(limit: str) -> Iterator[None]:
+    """The builds inside use `limit` instead of BUILD_MEMORY."""
+    _limit.append(limit)
+    try:
+        yield
+    finally:
+        _limit.pop()
+
+
 def cap_memory(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     """A build may see the whole raw log: cap its memory, spilling to disk beyond."""
-    con.execute(f"set memory_limit = '{BUILD_MEMORY}'")
+    con.execute(f"set memory_limit = '{_limit[-1]}'")
     con.execute("set threads = 1")  # one thread's hash tables and sort runs: less memory
     con.execute(f"set temp_directory = {sql.sql_string(str(rollup_dir(data_dir) / '.spill'))}")
 

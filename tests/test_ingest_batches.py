@@ -10,7 +10,6 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
@@ -105,10 +104,8 @@ def test_a_failed_batched_run_leaves_the_data_unchanged(tmp_path, monkeypatch):
 def test_a_rollup_build_out_of_memory_runs_again_with_more(tmp_path, monkeypatch):
     data_dir, _ = _ingest(monkeypatch, tmp_path, "dir", 1000, None)
     monkeypatch.setattr(facts, "_limit", ["1MB"])
-    with pytest.raises(duckdb.OutOfMemoryException):  # what 1MB alone does
-        with duckdb.connect() as con:
-            con.execute("set memory_limit = '1MB'")
-            con.execute("select list(range) from range(1000000) group by range % 7").fetchall()
+    # 1MB is too little for the facts build (with the retry's limit also 1MB, the
+    # refresh fails with DuckDB's OutOfMemoryException)
     report = rollup.refresh(data_dir, load_config(data_dir), full=True)
     # the 5 accepted messages form 3 conversations (c1, c2, c3)
     assert report.rollups[0].rows == 3

@@ -3,8 +3,11 @@ sentiment -> pseudonymise -> write, with rejects and a summary.
 
 Accounting is per source row (a CSV record, a tweet, a ticket, a post): each ends
 up accepted, rejected (with a reason) or a skipped duplicate, so
-accepted + rejected + duplicates == rows read. Nothing is written when any file has
-a fatal problem, including a file none of whose rows is usable.
+accepted + rejected + duplicates == rows read. Nothing is published when any file
+has a fatal problem, including a file none of whose rows is usable.
+
+The files are read in batches (sources.py) and each batch goes through the run
+(batch.py), which stages its rows; one publish at the end makes them visible.
 """
 
 from __future__ import annotations

@@ -75,6 +75,12 @@ class Run:
         self.rows_written = 0
         self.dates: list[str] = []
         self.notes: list[str] = []
+        self.handles: dict[str, set[str]] = {}  # brand -> its outbound authors so far
+
+    def discard(self) -> None:
+        """A failed run: its unfinished rejects files go (its staged rows are swept)."""
+        for tmp, _ in self.rejects.values():
+            tmp.unlink(missing_ok=True)
 
     def date_note(self, path: Path, note: str | None) -> None:
         if note:
@@ -104,7 +110,12 @@ class Run:
             new = parsed.finalise(new)
         if parsed.table == "interactions" and new.height:
             self._count_agents(new)
-            new, scored, empty = _add_sentiment(self.data_dir, new, progress)
+            # the brand's handles: its outbound authors in this batch, the earlier ones
+            # and the stored data (a handle first seen in a later batch is not removed
+            # from the texts of earlier ones)
+            for brand, found in sentiment.outbound_handles(new).items():
+                self.handles.setdefault(brand, set()).update(found)
+            new, scored, empty = _add_sentiment(self.data_dir, new, progress, self.handles)
             self.scored, self.empty = self.scored + scored, self.empty + empty
             new = _pseudonymise(self.data_dir, new, parsed)
         progress.stage("writing", None)
@@ -321,7 +332,7 @@ def _value(raw: pl.DataFrame, failed: dict) -> str:
 
 
 def _add_sentiment(
-    data_dir: Path, new: pl.DataFrame, progress: Progress
+    data_dir: Path, new: pl.DataFrame, progress: Progress, known: dict[str, set[str]]
 ) -> tuple[pl.DataFrame, int, int]:
     """VADER compound of what the customer wrote, for inbound messages that have text
     and no sentiment: the frame, how many got a score, and how many had nothing of the
@@ -337,7 +348,7 @@ def _add_sentiment(
         return new.drop("__i"), 0, 0
     # score each distinct text of a brand once (ticket systems repeat template texts)
     unique = pending.select("brand", "text").unique(maintain_order=True)
-    handles = _brand_handles(data_dir, new, unique["brand"].unique().to_list())
+    handles = _brand_handles(data_dir, known, unique["brand"].unique().to_list())
     progress.stage("sentiment", unique.height)
     scores = sentiment.score(
         unique["text"].to_list(),
@@ -356,10 +367,12 @@ def _add_sentiment(
     return new, n_scored, scored.height - n_scored
 
 
-def _brand_handles(data_dir: Path, new: pl.DataFrame, brands: list[str]) -> dict[str, set[str]]:
+def _brand_handles(
+    data_dir: Path, known: dict[str, set[str]], brands: list[str]
+) -> dict[str, set[str]]:
     """brand -> the handles it answers from: outbound authors of this import and of the
     data already stored (so `chi rescore` later removes the same names)."""
-    handles = sentiment.outbound_handles(new)
+    handles = {brand: set(found) for brand, found in known.items()}
     candidates = pl.DataFrame(
         {"brand": brands, "direction": ["outbound"] * len(brands)},
         schema={"brand": pl.String, "direction": pl.String},

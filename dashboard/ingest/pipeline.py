@@ -150,6 +150,7 @@ def _ingest_files(
         run.finish(summary)
     except BaseException:
         store.sweep(Path(data_dir))  # the batches staged so far: never published
+        run.discard()
         raise
     summary.seconds = time.perf_counter() - started
     return summary

@@ -41,6 +41,7 @@ REJECTS_DIR = "rejects"
 # the key that makes a row "already imported" in each table
 EXISTING_KEY = {"interactions": ("interaction_id",), "audience": ("brand", "channel", "date")}
 HASH = "__content"
+KEY_HASH = "__key"
 
 
 class Run:
@@ -125,11 +126,18 @@ class Run:
         """Duplicates within the batch and against the earlier batches of the run."""
         key = list(parsed.dedupe_key)
         content = validate.content_columns(rows, parsed.content_columns)
-        rows = rows.with_columns(pl.struct(*content).hash().alias(HASH))
+        rows = rows.with_columns(
+            pl.struct(*content).hash().alias(HASH), pl.struct(*key).hash().alias(KEY_HASH)
+        )
         earlier = pl.lit(False)
         if self.seen is not None and self.seen.height:
+            # the earlier records with a key of this batch: found by the key's hash (a
+            # scan of one integer column, not a join over every key of the run), then
+            # joined on the key itself
+            mask = self.seen[KEY_HASH].is_in(rows[KEY_HASH].unique().implode())
+            found = self.seen.filter(mask).drop(KEY_HASH)
             rows = rows.join(
-                self.seen.rename({HASH: "__earlier"}),
+                found.rename({HASH: "__earlier"}),
                 on=key,
                 how="left",
                 nulls_equal=True,
@@ -143,9 +151,10 @@ class Run:
         rows = rows.with_columns(earlier.alias("__dup_earlier"))
         rows = validate.mark_duplicates(rows, parsed.dedupe_key, tuple(content))
         rows = rows.with_columns((pl.col("_dup") | pl.col("__dup_earlier")).alias("_dup"))
-        firsts = rows.filter(pl.col(ERROR).is_null() & ~pl.col("_dup")).select(*key, HASH)
+        firsts = rows.filter(pl.col(ERROR).is_null() & ~pl.col("_dup"))
+        firsts = firsts.select(*key, HASH, KEY_HASH)
         self.seen = firsts if self.seen is None else pl.concat([self.seen, firsts])
-        return rows.drop(HASH, "__dup_earlier", "__earlier", strict=False)
+        return rows.drop(HASH, KEY_HASH, "__dup_earlier", "__earlier", strict=False)
 
     def _count(self, raw: pl.DataFrame, rows: pl.DataFrame, rejects: pl.DataFrame) -> None:
         self.rejected.update(dict(rejects.group_by(ERROR).len().iter_rows()))

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+
+# Memory an import read in batches frees goes back to the system at once, not kept for
+# the next allocation: Polars' jemalloc returns freed pages without delay, and Arrow
+# uses the system allocator (its mimalloc pool keeps what a batch used). Set before
+# either library loads; docs/BENCHMARKS.md, "ingest memory".
+os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
+os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 
 # verb -> module under dashboard.commands
 COMMANDS: dict[str, str] = {

@@ -214,16 +214,18 @@ def open_connection(args: argparse.Namespace):
     return con, config
 
 
-def store_rollups(data_dir: Path, config_file: Path | None) -> str:
+def store_rollups(data_dir: Path, config_file: Path | None, lean: bool = False) -> str:
     """Refresh the stored rollups after a verb wrote data: the one-line summary, or why
     they could not be stored (the write itself has succeeded either way; readers then
-    compute what is stale in memory)."""
+    compute what is stale in memory). `lean` after an import: little memory, one
+    thread (rollup.refresh)."""
     import duckdb
 
     from dashboard.data import rollup
 
     try:
-        return rollup.refresh(data_dir, load_config(data_dir, config_file)).summary()
+        config = load_config(data_dir, config_file)
+        return rollup.refresh(data_dir, config, lean=lean).summary()
     except (ConfigError, rollup.RollupError) as exc:
         return f"rollups not stored: {exc}; pages compute them in memory"
     except duckdb.Error as exc:  # e.g. an unreadable Parquet file

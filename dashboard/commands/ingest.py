@@ -128,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
         if progress is not None:
             progress.close()
     print("\n".join(summary.lines()))
-    print(store_rollups(args.data, args.config), file=sys.stderr)
+    print(store_rollups(args.data, args.config, lean=True), file=sys.stderr)
     return 0
 
 

@@ -53,5 +53,5 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # never a traceback for the user; CHI_DEBUG=1 shows it
         return internal_error("rescore", exc)
     print("\n".join(report.lines()))
-    print(store_rollups(args.data, args.config))
+    print(store_rollups(args.data, args.config, lean=True))
     return 1 if report.skipped else 0

@@ -4,7 +4,8 @@
     summary = ingest_files([Path("twcs.csv")], "twcs", Path("data"))
     print("\\n".join(summary.lines()))
 
-Modules: pipeline (the shared run), formats (the registry), one module per format
+Modules: pipeline (the shared run), sources (the input files as batches of rows),
+batch (one run, a batch at a time), formats (the registry), one module per format
 (contract, twcs, twitter_json, tickets, facebook_posts), readers (encodings, CSV),
 validate (contract checks), threads (reply threads), sentiment (VADER) of
 customer_text (what the customer wrote), rescore (`chi rescore`), pseudonym.

@@ -32,7 +32,7 @@ _INTERACTION_ONLY = ("interaction_id", "conversation_id", "direction", "author_i
 
 def load_csv(path: Path, opts: Options) -> tuple[pl.DataFrame, list[str]]:
     frame, notes = readers.read_csv(path)
-    return _prepare(path, frame, opts, notes)
+    return prepare(path, frame, opts, notes)
 
 
 def load_parquet(path: Path, opts: Options) -> tuple[pl.DataFrame, list[str]]:
@@ -48,10 +48,10 @@ def load_parquet(path: Path, opts: Options) -> tuple[pl.DataFrame, list[str]]:
         pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW),
         pl.lit(None, pl.String).alias(ERROR),
     )
-    return _prepare(path, frame, opts, [])
+    return prepare(path, frame, opts, [])
 
 
-def _prepare(
+def prepare(
     path: Path, frame: pl.DataFrame, opts: Options, notes: list[str]
 ) -> tuple[pl.DataFrame, list[str]]:
     frame = readers.apply_mapping(path, frame, opts.mapping)
@@ -88,7 +88,9 @@ def parse(raw: pl.DataFrame, opts: Options) -> Parsed:
     day_only = 0
     if when in raw.columns and raw.schema[when] == pl.String:
         # one reading of the dates per file (dashboard/ingest/dates.py)
-        raw, notes = dates.read(raw, {when: when}, opts, has_time={when: "__has_time"})
+        raw, notes = dates.read(
+            raw, {when: when}, opts, has_time={when: "__has_time"}, reading=opts.reading
+        )
         if table == "interactions":
             # a message dated without a time of day is stored at 00:00 (--tz) of that
             # day, marked time_known = false: nothing is measured from that midnight

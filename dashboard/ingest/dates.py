@@ -27,6 +27,7 @@ import datetime as dt
 import functools
 import zoneinfo
 from collections import Counter
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -109,12 +110,49 @@ def _clean(values: pl.Series) -> pl.Series:
     return text.set(text == "", None)
 
 
+@dataclass
+class FileReading:
+    """One file's reading when it is read in batches (dashboard/ingest/pipeline.py): the
+    day/month decision, taken before the first batch over the numeric values of the
+    whole file (`decide`, a pre-pass over its timestamp columns only), and what the
+    summary line needs, added up batch by batch (`note` at the end of the file)."""
+
+    numeric: pl.Series  # the file's numeric day/month values (ISO files: none)
+    any_value: bool  # the file has a timestamp at all
+    day_first: bool | None = None
+    mixed: bool = False
+    used: Counter[str] = field(default_factory=Counter)
+    rejected: int = 0  # values rejected as ambiguous or of mixed order
+
+    def note(self, date_format: str | None) -> str | None:
+        if not self.any_value:
+            return None
+        if date_format:
+            return f"dates read as {date_format} (--date-format)"
+        return _describe(self.numeric, self.day_first, self.mixed, self.used, self.rejected)
+
+
+def numeric_values(values: pl.Series) -> tuple[pl.Series, bool]:
+    """One batch's numeric day/month values (for `decide`), and whether it has any
+    timestamp at all."""
+    values = _clean(values).drop_nulls()
+    return values.filter(values.str.contains(_NUMERIC_START).fill_null(False)), values.len() > 0
+
+
+def decide(numeric: list[pl.Series], any_value: bool) -> FileReading:
+    """A file's day/month decision over the numeric values of all its batches."""
+    kept = pl.concat(numeric) if numeric else pl.Series([], dtype=pl.String)
+    day_first, mixed = _order(kept)
+    return FileReading(kept, any_value, day_first, mixed)
+
+
 def read(
     df: pl.DataFrame,
     columns: dict[str, str],
     opts: Options,
     has_time: dict[str, str] | None = None,
     labels: dict[str, str] | None = None,
+    reading: FileReading | None = None,
 ) -> tuple[pl.DataFrame, list[str]]:
     """Parse the text columns `columns` (source name -> output name) of `df` to UTC
     timestamps, one reading per file (the `_file` column; one file without it).
@@ -124,6 +162,9 @@ def read(
     column: false where the value gives only a day. `labels` names a source column in
     the reasons when the frame holds it under another name (a working copy). Returns the
     frame and one summary line per file ("dates read as ...").
+
+    With `reading` the frame is one batch of one file: the file's decision is taken
+    from it, its counts are added to it, and no line is returned (FileReading.note).
     """
     files = df[FILE] if FILE in df.columns else pl.Series(FILE, [""] * df.height, pl.String)
     names = [n for n in files.unique(maintain_order=True).to_list() if n is not None]
@@ -135,7 +176,7 @@ def read(
         values = {
             src: _clean(df[src] if index is None else df[src].gather(index)) for src in columns
         }
-        results, note = _read_file(values, opts.tz, opts.date_format, now)
+        results, note = _read_file(values, opts.tz, opts.date_format, now, reading)
         for src, result in results.items():
             if index is None:
                 out[src] = result
@@ -179,20 +220,36 @@ def _nulls(n: int, dtype: pl.DataType) -> pl.Series:
 
 
 def _read_file(
-    values: dict[str, pl.Series], tz: str, date_format: str | None, now: dt.datetime
+    values: dict[str, pl.Series],
+    tz: str,
+    date_format: str | None,
+    now: dt.datetime,
+    reading: FileReading | None = None,
 ) -> tuple[dict[str, pl.Series], str | None]:
-    """One file's timestamp columns -> per column a struct (ts, problem, has_time)."""
+    """One file's timestamp columns -> per column a struct (ts, problem, has_time)
+    (with `reading`: one batch of the file)."""
     every = pl.concat(list(values.values())).drop_nulls()
     if every.len() == 0:
         return {src: _empty(len(v)) for src, v in values.items()}, None
+    note = None
     if date_format:
         results = {src: _explicit(v, date_format, tz) for src, v in values.items()}
-        note = f"dates read as {date_format} (--date-format)"
+        if reading is None:
+            note = f"dates read as {date_format} (--date-format)"
     else:
-        day_first, mixed = _order(every)
-        used: Counter[str] = Counter()
+        if reading is None:
+            day_first, mixed = _order(every)
+            used: Counter[str] = Counter()
+        else:  # the whole file's decision (decide)
+            day_first, mixed, used = reading.day_first, reading.mixed, reading.used
         results = {src: _detected(v, day_first, mixed, tz, used) for src, v in values.items()}
-        note = _describe(every, day_first, mixed, used, results)
+        rejected = sum(
+            int(r.struct.field("problem").is_in([AMBIGUOUS, MIXED]).sum()) for r in results.values()
+        )
+        if reading is None:
+            note = _describe(every, day_first, mixed, used, rejected)
+        else:
+            reading.rejected += rejected
     return {src: _plausible(r, now) for src, r in results.items()}, note
 
 
@@ -416,14 +473,12 @@ def _describe(
     day_first: bool | None,
     mixed: bool,
     used: Counter[str],
-    results: dict[str, pl.Series],
+    rejected: int,
 ) -> str:
-    """The summary line: how this file's dates were read."""
+    """The summary line: how this file's dates were read (`rejected`: values rejected
+    as ambiguous or of mixed order)."""
     groups = _groups(values)
     kinds = [k for k in (ISO, TWITTER) if used[k]]
-    rejected = sum(
-        int(r.struct.field("problem").is_in([AMBIGUOUS, MIXED]).sum()) for r in results.values()
-    )
     if groups.height:
         shape = _numeric_shape(groups)
         if mixed:

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import polars as pl
 
@@ -39,6 +39,9 @@ class Options:
     date_format: str | None = None
     # the time of the import (tests pin it): timestamps after it + a day are rejected
     now: dt.datetime | None = None
+    # one file read in batches: its dates' decision, taken over the whole file
+    # (dates.FileReading; None: each frame parsed is read on its own)
+    reading: Any = None
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import polars as pl
@@ -191,6 +191,93 @@ def read_csv(path: Path) -> tuple[pl.DataFrame, list[str]]:
     if "_error" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("_error"))
     return frame, notes
+
+
+BLOCK_BYTES = 1 << 20  # a streamed CSV is parsed this many bytes at a time
+
+
+def csv_batches(path: Path, size: int) -> Iterator[pl.DataFrame] | None:
+    """A UTF-8 CSV's rows in frames of `size` rows, every column as text (empty fields
+    null), header names as read_csv cleans them; None when the file must be read whole
+    (not UTF-8, an empty header). Unnamed columns are kept (the caller drops them when
+    empty in the whole file). Raises Polars' errors where read_csv would take its slow
+    path (ragged rows): the caller then reads the file whole.
+
+    The file is parsed BLOCK_BYTES at a time, each block cut after a line end outside
+    quotes (an even number of `"` before it: a quoted field may hold line ends), with
+    the header line in front: Polars' own batched readers map or buffer far more."""
+    if detect_encoding(path) != "utf-8":
+        return None
+    with path.open("rb") as handle:
+        header = handle.readline()
+    if not header.strip():
+        return None
+    delimiter = sniff_delimiter(header.decode("utf-8"))
+    return _rechunk(_blocks(path, header, delimiter), size)
+
+
+def _blocks(path: Path, header: bytes, delimiter: str) -> Iterator[pl.DataFrame]:
+    if not header.endswith(b"\n"):
+        header += b"\n"
+    with path.open("rb") as handle:
+        handle.readline()
+        rest, quotes = b"", 0  # an unfinished record, and the `"` it holds
+        while True:
+            block = handle.read(BLOCK_BYTES)
+            data = rest + block
+            if not block:
+                if data.strip():
+                    yield _parse(header + data, delimiter)
+                return
+            cut = _record_end(data, quotes + block.count(b'"'))
+            if cut < 0:
+                rest, quotes = data, quotes + block.count(b'"')
+                continue
+            rest = data[cut:]
+            quotes = rest.count(b'"')
+            yield _parse(header + data[:cut], delimiter)
+
+
+def _record_end(data: bytes, quotes: int) -> int:
+    """The end (after its line end) of the last complete record in `data`, which holds
+    `quotes` quote characters; -1 when there is none."""
+    end = len(data)
+    while True:
+        nl = data.rfind(b"\n", 0, end)
+        if nl < 0:
+            return -1
+        after = data.count(b'"', nl)  # quotes after this line end
+        if (quotes - after) % 2 == 0:
+            return nl + 1
+        end = nl
+
+
+def _parse(data: bytes, delimiter: str) -> pl.DataFrame:
+    frame = pl.read_csv(data, separator=delimiter, infer_schema=False, encoding="utf8")
+    renamed = {c: c.strip().lstrip("\ufeff") for c in frame.columns}
+    if len(set(renamed.values())) != len(renamed):
+        raise pl.exceptions.ComputeError("duplicate column names")
+    return frame.rename(renamed)
+
+
+def _rechunk(frames: Iterable[pl.DataFrame], size: int) -> Iterator[pl.DataFrame]:
+    """Frames of exactly `size` rows (the last one fewer) from frames of any size."""
+    held: list[pl.DataFrame] = []
+    n = 0
+    for frame in frames:
+        held.append(frame)
+        n += frame.height
+        if n < size:
+            continue
+        whole = pl.concat(held, rechunk=True)
+        start = 0
+        while whole.height - start >= size:
+            yield whole.slice(start, size)
+            start += size
+        rest = whole.slice(start).rechunk()  # a copy: the rows yielded are not kept alive
+        held, n = [rest], rest.height
+    if n:
+        yield pl.concat(held)
 
 
 def _strip_header(frame: pl.DataFrame) -> pl.DataFrame:

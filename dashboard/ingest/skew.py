@@ -36,40 +36,79 @@ def skew_warnings(
 ) -> list[str]:
     """One line per field in `fields` ((column, the metric it feeds)) on which the rows of
     `raw` whose `_src` is in `rejected` are skewed; `where` names the input in the text."""
-    total, n_rejected = raw.height, rejected.n_unique()
-    if n_rejected < MIN_REJECTED or n_rejected >= total:
-        return []
-    is_rejected = raw[SRC].is_in(rejected.implode())
-    lines = []
-    for column, metric in fields:
-        if column not in raw.columns:
-            continue
-        line = _field(raw[column], is_rejected, total, n_rejected, column, metric, where)
-        if line:
-            lines.append(line)
-    return lines
+    counts = Tally()
+    counts.add(raw, rejected, fields)
+    return counts.warnings(fields, where)
+
+
+class Tally:
+    """Per field, how many rows read have each value, rejected or not: what the rule
+    needs, added up batch by batch (an import read in batches)."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.rejected = 0
+        self.counts: dict[str, pl.DataFrame] = {}
+
+    def add(
+        self, raw: pl.DataFrame, rejected: pl.Series, fields: tuple[tuple[str, str], ...]
+    ) -> None:
+        """The rows of `raw`, those whose `_src` is in `rejected` rejected."""
+        self.total += raw.height
+        self.rejected += rejected.n_unique()
+        is_rejected = raw[SRC].is_in(rejected.implode())
+        for column, _ in fields:
+            if column not in raw.columns:
+                continue
+            text = raw[column].cast(pl.String).str.strip_chars()
+            frame = pl.DataFrame({"label": text.set(text == "", None), "rejected": is_rejected})
+            part = frame.group_by("label", "rejected").len("n")
+            old = self.counts.get(column)
+            if old is not None:
+                part = pl.concat([old, part]).group_by("label", "rejected").agg(pl.col("n").sum())
+            self.counts[column] = part
+
+    def warnings(self, fields: tuple[tuple[str, str], ...], where: str) -> list[str]:
+        total, n_rejected = self.total, self.rejected
+        if n_rejected < MIN_REJECTED or n_rejected >= total:
+            return []
+        lines = []
+        for column, metric in fields:
+            if column not in self.counts:
+                continue
+            line = _field(self.counts[column], total, n_rejected, column, metric, where)
+            if line:
+                lines.append(line)
+        return lines
 
 
 def _field(
-    values: pl.Series,
-    is_rejected: pl.Series,
+    counts: pl.DataFrame,
     total: int,
     n_rejected: int,
     column: str,
     metric: str,
     where: str,
 ) -> str | None:
-    text = values.cast(pl.String).str.strip_chars()
-    frame = pl.DataFrame({"label": text.set(text == "", None), "rejected": is_rejected})
+    keyed = counts.with_columns(pl.col("label").str.to_lowercase().fill_null(EMPTY).alias("key"))
+    # the label shown for a key: its most common spelling (ties: the first in order)
+    labels = (
+        keyed.drop_nulls("label")
+        .group_by("key", "label")
+        .agg(pl.col("n").sum())
+        .sort(["key", "n", "label"], descending=[False, True, False])
+        .group_by("key", maintain_order=True)
+        .agg(pl.col("label").first())
+    )
     shares = (
-        frame.with_columns(pl.col("label").str.to_lowercase().fill_null(EMPTY).alias("key"))
-        .group_by("key")
+        keyed.group_by("key")
         .agg(
-            pl.col("label").drop_nulls().mode().sort().first().fill_null(EMPTY).alias("label"),
-            pl.len().alias("all_n"),
-            pl.col("rejected").sum().alias("rejected_n"),
+            pl.col("n").sum().alias("all_n"),
+            pl.col("n").filter(pl.col("rejected")).sum().alias("rejected_n"),
         )
+        .join(labels, on="key", how="left")
         .with_columns(
+            pl.col("label").fill_null(EMPTY),
             (100 * pl.col("all_n") / total).alias("all_pct"),
             (100 * pl.col("rejected_n") / n_rejected).alias("rejected_pct"),
             (100 * (pl.col("all_n") - pl.col("rejected_n")) / (total - n_rejected)).alias(

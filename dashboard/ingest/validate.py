@@ -256,13 +256,26 @@ def audience(df: pl.DataFrame, tz: str, now: dt.datetime | None = None) -> pl.Da
     return df.select([*AUDIENCE.names, SRC, ERROR])
 
 
+def content_columns(df: pl.DataFrame, content: tuple[str, ...]) -> list[str]:
+    """The columns two records with one key are compared on (default: all)."""
+    return list(content) or [c for c in df.columns if c not in (SRC, ERROR) and c[:2] != "__"]
+
+
+def conflict(key: tuple[str, ...] | list[str]) -> str:
+    """The reason of a record whose key an earlier one had, with other content."""
+    return reason(
+        key[0] if len(key) == 1 else "/".join(key),
+        "same id as an earlier row but different content",
+    )
+
+
 def mark_duplicates(
     df: pl.DataFrame, key: tuple[str, ...], content: tuple[str, ...]
 ) -> pl.DataFrame:
     """Among valid records sharing `key`, the first is kept; a later one with the same
     content becomes a skipped duplicate (`_dup` true), one with other content an error."""
     valid = pl.col(ERROR).is_null()
-    content = content or tuple(c for c in df.columns if c not in (SRC, ERROR))
+    content = tuple(content_columns(df, content))
     df = df.with_columns(
         pl.when(valid)
         .then(pl.int_range(pl.len()).over(pl.struct(*key), valid))
@@ -277,10 +290,7 @@ def mark_duplicates(
     df = flag(
         df,
         later & (pl.col("__hash") != pl.col("__first_hash")),
-        reason(
-            key[0] if len(key) == 1 else "/".join(key),
-            "same id as an earlier row but different content",
-        ),
+        conflict(key),
     )
     df = df.with_columns((later & pl.col(ERROR).is_null()).fill_null(False).alias("_dup"))
     return df.drop("__nth", "__hash", "__first_hash")

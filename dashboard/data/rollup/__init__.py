@@ -98,12 +98,15 @@ def refresh(
     full: bool = False,
     wait: bool = True,
     command: str = "chi rollup",
+    lean: bool = False,
 ) -> RefreshReport:
     """Store the rollups of `data_dir` for `config`, rebuilding only what is stale (every
     month with `full`), under the data dir's writer lock (waited for, or with `wait`
     false RollupError says who holds it). Both rollups are published together in one
     step (facts.py, "Publishing"): a refresh killed at any moment leaves the old
-    rollups or the new. Raises RollupError for a missing or read-only data dir."""
+    rollups or the new. Raises RollupError for a missing or read-only data dir.
+    `lean`: build in little memory on one thread (facts.LEAN_MEMORY), as the refresh
+    after an import does; slower, and retried at facts.BUILD_MEMORY if it runs out."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise RollupError(f"no data directory {data_dir}")
@@ -115,7 +118,7 @@ def refresh(
         )
     try:
         with lock.writer_lock(data_dir, command, wait=wait):
-            return _refresh(data_dir, config, full)
+            return _refresh(data_dir, config, full, lean)
     except lock.LockBusy as exc:
         raise RollupError(str(exc)) from exc
     except OSError as exc:
@@ -139,7 +142,20 @@ def _up_to_date(data_dir: Path, config: Config) -> bool:
     )
 
 
-def _refresh(data_dir: Path, config: Config, full: bool) -> RefreshReport:
+def _refresh(data_dir: Path, config: Config, full: bool, lean: bool) -> RefreshReport:
+    """One refresh; a lean one (facts.lean_builds) that needs more memory (an operator
+    that cannot spill, on a large log) runs again at facts.BUILD_MEMORY. Nothing is
+    published before a build completes, so the retry starts from the same state."""
+    if not lean:
+        return _refresh_once(data_dir, config, full)
+    try:
+        with facts.lean_builds():
+            return _refresh_once(data_dir, config, full)
+    except duckdb.OutOfMemoryException:
+        return _refresh_once(data_dir, config, full)
+
+
+def _refresh_once(data_dir: Path, config: Config, full: bool) -> RefreshReport:
     try:
         store.sweep(data_dir)  # what a killed writer left: its raw files,
         facts.sweep(data_dir)  # and its rollup files

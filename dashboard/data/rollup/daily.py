@@ -1,6 +1,7 @@
 """The daily rollup: additive sums per local day x brand x channel x follower bucket.
 
     <data dir>/rollups/daily/month=YYYY-MM/part-<content hash>.parquet
+    <data dir>/rollups/agent_daily/month=YYYY-MM/part-<content hash>.parquet
     <data dir>/rollups/_manifest.json ("daily")
 
 Each month file is queries/model/daily_sums.sql over the conversations of one month
@@ -21,13 +22,13 @@ stale when one of them changed (`state`, which only reads):
   than as_of minus the longest target: a later as_of cannot change it, so only the
   last month or two are rebuilt when new data moves as_of.
 
-Each month is written for every query of DAILY_TABLES from the same conversations:
-the daily sums, and the agents' daily sums (queries/model/agent_daily_sums.sql, in
-<data dir>/rollups/agent_daily/); a month is current only when both its files are.
-Files are named by their content and published with the conversation facts in one
-manifest (facts.py, "Publishing"): under its "daily" key, each month's file and what
-it was built from. (Before, the daily rollup had its own `_daily.json`; it is still
-read, and dropped at the next refresh.)
+Each month is written for every query of DAILY_TABLES (the daily sums, and the agents'
+daily sums of queries/model/agent_daily_sums.sql) from the same conversations; a month
+is current only when all its files are. Files are named by their content and published
+with the conversation facts in one manifest (facts.py, "Publishing"): under its "daily"
+key, each month's files (`file`: the daily sums', `files`: table -> name) and what they
+were built from. (Before, the daily rollup had its own `_daily.json`; it is still read,
+and dropped at the next refresh.)
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -48,12 +49,14 @@ from dashboard.data.rollup import facts
 DAILY = facts.DAILY_FOLDER
 MANIFEST = facts.LEGACY_DAILY_MANIFEST  # read when the manifest has no "daily" part
 DAILY_ORDER = "day, brand, channel, follower_bucket, switched_channel"
-AGENT_DAILY = facts.AGENT_DAILY_FOLDER
 # each model query of sql.DAILY_TABLES -> (its rollup folder, a total order of its keys:
 # the same data gives byte-identical files); loaded at connect as a table of its name
 _LAYOUT: dict[str, tuple[str, str]] = {
     "daily_sums": (DAILY, DAILY_ORDER),
-    "agent_daily_sums": (AGENT_DAILY, "day, brand, channel, agent_id nulls first"),
+    "agent_daily_sums": (
+        facts.DAILY_TABLE_FOLDERS["agent_daily_sums"],
+        "day, brand, channel, agent_id nulls first",
+    ),
 }
 DAILY_TABLES: dict[str, tuple[str, str]] = {t: _LAYOUT[t] for t in sql.DAILY_TABLES}
 
@@ -63,11 +66,14 @@ class BuiltMonth:
     source: str  # fingerprint of the conversation month file it was built from
     as_of: str  # ISO as-of time it was judged at
     settled: bool  # no verdict in it can change when as_of moves later
-    file: str = facts.LEGACY_FILE  # the month file's name
-    agent_file: str = ""  # the agents' month file's name ("": none, built before it)
+    file: str = facts.LEGACY_FILE  # the daily sums' month file's name
+    files: dict[str, str] = field(default_factory=dict)  # query of DAILY_TABLES -> file
 
     def name(self, table: str) -> str:
-        return self.file if table == "daily_sums" else self.agent_file
+        """The month file's name for one query of DAILY_TABLES."""
+        if table in self.files:
+            return self.files[table]
+        return self.file if table == "daily_sums" else facts.LEGACY_FILE
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,7 @@ class DailyUpdate:
 
 
 def month_file(data_dir: Path, month: str, table: str = "daily_sums") -> Path:
-    """The published file of a daily month of `table` (a query of DAILY_TABLES)."""
+    """The published file of a daily month for one query of DAILY_TABLES."""
     built = _read_manifest(data_dir)[1].get(month)
     name = built.name(table) if built is not None else facts.LEGACY_FILE
     return _folder(data_dir, month, table) / name
@@ -129,9 +135,19 @@ def _read_manifest(data_dir: Path) -> tuple[str, dict[str, BuiltMonth]]:
         if body is None:  # the older layout: the daily rollup's own manifest
             path = facts.rollup_dir(data_dir) / MANIFEST
             body = json.loads(path.read_text(encoding="utf-8"))
-        return body["rules"], {m: BuiltMonth(**v) for m, v in body["months"].items()}
+        return body["rules"], {m: _built(v) for m, v in body["months"].items()}
     except (OSError, ValueError, KeyError, TypeError):
         return "", {}
+
+
+def _built(stored: dict) -> BuiltMonth:
+    """A manifest's month entry; one written before `files` named the agents' file as
+    `agent_file`."""
+    stored = dict(stored)
+    agents = stored.pop("agent_file", "")
+    if agents:
+        stored["files"] = {"agent_daily_sums": agents, **stored.get("files", {})}
+    return BuiltMonth(**stored)
 
 
 def stored_months(data_dir: Path) -> set[str]:
@@ -176,10 +192,7 @@ def state(
             as_of is not None
             and mine is not None
             and is_current(mine, source, as_of)
-            and all(
-                mine.name(t) and (_folder(data_dir, month, t) / mine.name(t)).is_file()
-                for t in DAILY_TABLES
-            )
+            and all((_folder(data_dir, month, t) / mine.name(t)).is_file() for t in DAILY_TABLES)
         ):
             current[month] = built[month]
         else:
@@ -207,6 +220,7 @@ def refresh(
     rows = 0
     if stale:
         con = raw.raw_connection(data_dir, config)
+        facts.cap_memory(con, data_dir)
         raw.set_as_of(con, as_of)
         for month in stale:
             facts_file = facts.month_file(data_dir, month, manifest)
@@ -245,22 +259,21 @@ def _write_month(
         "select epoch_us(max(last_message_at)) from conversation_facts"
     ).fetchall()[0][0]
     params = {"tz": config.display_time_zone}
-    names = {}
+    names: dict[str, str] = {}
+    rows = 0
     for table, (_, order) in DAILY_TABLES.items():
+        folder = _folder(data_dir, month, table)
         # a total order of the keys: the same data gives byte-identical files
         names[table] = facts.write_content_named(
             con,
-            _folder(data_dir, month, table),
+            folder,
             f"copy ({sql.query_text(table)} order by {order}) "
             "to $path (format parquet, compression zstd)",
             params,
         )
-    daily_file = _folder(data_dir, month) / names["daily_sums"]
-    written = f"select count(*) from read_parquet({sql.sql_string(str(daily_file))})"
-    rows = con.execute(written).fetchall()[0][0]
+        if table == "daily_sums":  # the rows reported: the daily sums'
+            path = sql.sql_string(str(folder / names[table]))
+            rows = con.execute(f"select count(*) from read_parquet({path})").fetchall()[0][0]
     horizon = as_of - dt.timedelta(seconds=longest_target_s(config))
     settled = newest_us is None or raw.from_epoch_us(newest_us) < horizon
-    built = BuiltMonth(
-        source, as_of.isoformat(), settled, names["daily_sums"], names["agent_daily_sums"]
-    )
-    return built, rows
+    return BuiltMonth(source, as_of.isoformat(), settled, names["daily_sums"], names), rows

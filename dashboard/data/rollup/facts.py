@@ -34,12 +34,14 @@ names (`sweep`): a refresh killed at any moment leaves the old rollups or the ne
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,9 +59,19 @@ MONTH = "strftime(timezone('UTC', first_inbound_at), '%Y-%m')"
 SORT = "brand, channel, first_inbound_at"
 KEY = "brand, conversation_id"
 DAILY_FOLDER = "daily"  # the daily rollup's folder (daily.py), named in the manifest
-AGENT_DAILY_FOLDER = "agent_daily"  # the agents' daily rollup's folder (daily.py)
+# the folder of each daily query's files (daily.DAILY_TABLES), for `sweep`
+DAILY_TABLE_FOLDERS = {"daily_sums": DAILY_FOLDER, "agent_daily_sums": "agent_daily"}
 LEGACY_DAILY_MANIFEST = "_daily.json"  # the daily rollup's own manifest before
+# DuckDB's memory cap for the rollup builds (facts and daily), spilling to rollups/.spill
+# beyond it. `chi rollup`, `chi demo` and the upload page build at BUILD_MEMORY on every
+# core. The refresh that follows an import (`chi ingest`, `chi rescore`) builds lean:
+# LEAN_MEMORY on one thread (one thread's hash tables and sort runs), so an import of
+# 1M rows peaks under 500 MB (docs/BENCHMARKS.md, "ingest memory"); 192MB is too little
+# for the facts query of 1M rows (an operator that cannot spill), and a lean build that
+# runs out of memory runs once more at BUILD_MEMORY (rollup.refresh).
 BUILD_MEMORY = "1GB"
+LEAN_MEMORY = "224MB"
+_caps: list[tuple[str, int | None]] = [(BUILD_MEMORY, None)]  # (limit, threads or all)
 
 
 @dataclass(frozen=True)
@@ -332,13 +344,30 @@ def _build_connection(data_dir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute("set TimeZone = 'UTC'")
     con.execute("set preserve_insertion_order = false")
-    # the build may see the whole raw log: cap its memory, spilling to disk beyond
-    con.execute(f"set memory_limit = '{BUILD_MEMORY}'")
-    con.execute(f"set temp_directory = {sql.sql_string(str(rollup_dir(data_dir) / '.spill'))}")
+    cap_memory(con, data_dir)
     # the raw log as `raw`; the facts query reads `interactions`, defined per build
     raw.create_table_view(con, data_dir, "interactions", as_name="raw")
     sql.install_macros(con)
     return con
+
+
+@contextlib.contextmanager
+def lean_builds() -> Iterator[None]:
+    """The builds inside use LEAN_MEMORY on one thread instead of BUILD_MEMORY."""
+    _caps.append((LEAN_MEMORY, 1))
+    try:
+        yield
+    finally:
+        _caps.pop()
+
+
+def cap_memory(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+    """A build may see the whole raw log: cap its memory, spilling to disk beyond."""
+    limit, threads = _caps[-1]
+    con.execute(f"set memory_limit = '{limit}'")
+    if threads is not None:
+        con.execute(f"set threads = {int(threads)}")
+    con.execute(f"set temp_directory = {sql.sql_string(str(rollup_dir(data_dir) / '.spill'))}")
 
 
 def _rebuild_all(
@@ -453,11 +482,15 @@ def named_files(data_dir: Path, body: dict) -> set[Path]:
     }
     daily_part = body.get("daily") or {}
     for month, built in (daily_part.get("months") or {}).items():
-        name = built.get("file", LEGACY_FILE) if isinstance(built, dict) else LEGACY_FILE
-        named.add(root / DAILY_FOLDER / f"month={month}" / name)
-        agents = built.get("agent_file") if isinstance(built, dict) else None
-        if agents:  # the agents' daily sums of the month (daily.DAILY_TABLES)
-            named.add(root / AGENT_DAILY_FOLDER / f"month={month}" / agents)
+        built = built if isinstance(built, dict) else {}
+        named.add(root / DAILY_FOLDER / f"month={month}" / built.get("file", LEGACY_FILE))
+        # the other daily tables' files (daily.DAILY_TABLES), each in its own folder
+        files = dict(built.get("files") or {})
+        if built.get("agent_file"):  # written before `files` (daily._built)
+            files.setdefault("agent_daily_sums", built["agent_file"])
+        for table, name in files.items():
+            folder = DAILY_TABLE_FOLDERS.get(table, DAILY_FOLDER)
+            named.add(root / folder / f"month={month}" / name)
     return named
 
 
@@ -484,7 +517,7 @@ def sweep(data_dir: Path) -> list[Path]:
         if temporary or unnamed:
             path.unlink(missing_ok=True)
             removed.append(path)
-    for sub in (FACTS, DAILY_FOLDER, AGENT_DAILY_FOLDER, LEGACY_FACTS):
+    for sub in (FACTS, *DAILY_TABLE_FOLDERS.values(), LEGACY_FACTS):
         for folder in sorted((root / sub).glob("month=*"), reverse=True):
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()

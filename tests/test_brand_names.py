@@ -109,7 +109,9 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 def report(capsys, data_dir: Path, view: str, *flags: str) -> list[dict]:
-    code = main(["report", view, "--data", str(data_dir), "--format", "json", *flags])
+    code = main(
+        ["report", view, "--data", str(data_dir), "--format", "json", "--precision", "full", *flags]
+    )
     captured = capsys.readouterr()
     assert code == 0, captured.err
     return json.loads(captured.out)

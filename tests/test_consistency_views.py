@@ -31,7 +31,7 @@ def data_dir(tmp_path):
 
 
 def test_report_prints_one_row_per_brand_with_the_documented_columns(data_dir, capsys):
-    assert main(["report", "consistency", "--data", str(data_dir)]) == 0
+    assert main(["report", "consistency", "--data", str(data_dir), "--precision", "full"]) == 0
     out = capsys.readouterr().out
     assert (
         out.splitlines()[0]
@@ -44,10 +44,8 @@ def test_report_prints_one_row_per_brand_with_the_documented_columns(data_dir, c
 
 
 def test_report_by_channel_as_json_lists_every_channel_with_its_alert(data_dir, capsys):
-    assert (
-        main(["report", "consistency", "--data", str(data_dir), "--by-channel", "--format", "json"])
-        == 0
-    )
+    flags = ["--by-channel", "--format", "json", "--precision", "full"]
+    assert main(["report", "consistency", "--data", str(data_dir), *flags]) == 0
     rows = {r["channel"]: r for r in json.loads(capsys.readouterr().out)}
     assert set(rows) == {"email", "phone", "twitter"}
     assert rows["email"]["alert"] is True

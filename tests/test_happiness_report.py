@@ -37,7 +37,7 @@ def data_dir(tmp_path):
 
 
 def report(capsys, data_dir, *flags: str) -> list[dict]:
-    code = main(["report", "happiness", "--data", str(data_dir), *flags])
+    code = main(["report", "happiness", "--data", str(data_dir), "--precision", "full", *flags])
     assert code == 0
     out = capsys.readouterr().out
     if "--format" in flags and "json" in flags:

@@ -98,7 +98,9 @@ def data_dir(tmp_path: Path) -> Path:
 
 def mood(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, float]:
     capsys.readouterr()
-    code = main(["report", "happiness", "--data", str(data_dir), "--format", "json"])
+    code = main(
+        ["report", "happiness", "--data", str(data_dir), "--format", "json", "--precision", "full"]
+    )
     out = capsys.readouterr()
     assert code == 0
     assert out.err == ""  # no "computed in memory" note: the stored rollups are fresh

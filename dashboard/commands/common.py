@@ -84,19 +84,58 @@ def iso_date(text: str) -> dt.date:
     return day
 
 
+DEFAULT_PRECISION = 2
+
+
+def precision(text: str) -> int | None:
+    """--precision: decimals 0-12, or `full` (None: every digit)."""
+    if text.strip().lower() == "full":
+        return None
+    try:
+        places = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a number of decimals or 'full': {text!r}") from exc
+    if not 0 <= places <= 12:
+        raise argparse.ArgumentTypeError(f"decimals must be 0 to 12 (or 'full'): {text!r}")
+    return places
+
+
 def add_format_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=["csv", "json"], default="csv")
+    parser.add_argument(
+        "--precision",
+        type=precision,
+        default=DEFAULT_PRECISION,
+        metavar="N|full",
+        help=f"decimals of fractional numbers (default {DEFAULT_PRECISION}; whole numbers "
+        "print without decimals); 'full' prints every digit",
+    )
 
 
-def render(frame: pl.DataFrame, fmt: str) -> str:
+def render(frame: pl.DataFrame, fmt: str, places: int | None = DEFAULT_PRECISION) -> str:
     """A frame as CSV (nulls empty; a text cell that starts like a spreadsheet formula,
     = + - @, gets a single quote in front: csv_safe) or a JSON array of records (nulls
-    null, every value raw)."""
+    null). Numbers are rounded to `places` decimals and a whole number prints as one
+    (316731, not 316731.0); `places` None keeps every digit."""
     if fmt == "json":
-        return json.dumps(frame.to_dicts(), default=str, indent=1) + "\n"
+        rows = [{k: _rounded(v, places) for k, v in row.items()} for row in frame.to_dicts()]
+        return json.dumps(rows, default=str, indent=1) + "\n"
     buffer = io.StringIO()
-    csv_safe.write_csv(frame, buffer, null_value="", datetime_format="%Y-%m-%dT%H:%M:%S%z")
+    csv_safe.write_csv(
+        frame,
+        buffer,
+        places=places,
+        null_value="",
+        datetime_format="%Y-%m-%dT%H:%M:%S%z",
+    )
     return buffer.getvalue()
+
+
+def _rounded(value: object, places: int | None) -> object:
+    if not isinstance(value, float) or value != value or value in (float("inf"), float("-inf")):
+        return value
+    value = value if places is None else round(value, places)
+    return int(value) if value.is_integer() else value
 
 
 def add_filter_args(parser: argparse.ArgumentParser) -> None:
@@ -106,18 +145,35 @@ def add_filter_args(parser: argparse.ArgumentParser) -> None:
         dest="date_from",
         type=iso_date,
         default=None,
-        help="first day (default: first day with data)",
+        help="first day (default: 90 days before the last day with data, as on the pages; "
+        "the first day with data when --to is given)",
     )
     parser.add_argument(
         "--to",
         dest="date_to",
         type=iso_date,
         default=None,
-        help="last day, inclusive (default: last day with data)",
+        help="last day, inclusive (default: the last day with data)",
     )
     parser.add_argument("--brand", action="append", default=[], help="repeatable")
     parser.add_argument("--channel", action="append", default=[], help="repeatable")
-    parser.add_argument("--tz", default=None, help="display time zone (default: config)")
+    parser.add_argument(
+        "--tz", type=time_zone, default=None, help="display time zone (default: config)"
+    )
+
+
+def time_zone(text: str) -> str:
+    """An IANA time zone name (Europe/London, UTC), checked before any query runs."""
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(text)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(
+            f"not a time zone: {text!r} (an IANA name such as UTC, Europe/London or "
+            "America/New_York)"
+        ) from exc
+    return text
 
 
 def filters_from_args(args: argparse.Namespace, con, config: Config):
@@ -133,17 +189,36 @@ def filters_from_args(args: argparse.Namespace, con, config: Config):
         print(f"note: {bounds.implausible_note()}", file=sys.stderr)
     if bounds.conversations == 0:
         raise UserError(f"no conversations in {args.data}; run `chi demo` or `chi ingest`")
-    _, unknown = keep_known(args.channel, bounds.channels)
+    by_lower = {c.lower(): c for c in bounds.channels}  # channels in any case
+    channels = [by_lower.get(c.strip().lower(), c) for c in args.channel]
+    _, unknown = keep_known(channels, bounds.channels)
     if unknown:
         raise UserError(
             f"--channel {', '.join(unknown)} not in the data (known: {', '.join(bounds.channels)})"
         )
     brands = match_brands(args.brand, bounds.brands, config)
-    date_from = args.date_from or bounds.first_day
-    date_to = args.date_to or bounds.last_day
+    date_from, date_to = _dates(args, bounds)
     if date_from > date_to:
         raise UserError(f"--from {date_from} is after --to {date_to}")
-    return Filters(date_from, date_to, brands, tuple(args.channel), tz)
+    return Filters(date_from, date_to, brands, tuple(dict.fromkeys(channels)), tz)
+
+
+def _dates(args: argparse.Namespace, bounds) -> tuple[dt.date, dt.date]:
+    """--from/--to, else the pages' default (the last 90 days with data:
+    filters.default_period). When that default leaves earlier data out, stderr says so,
+    so the period is never a guess."""
+    from dashboard.core.filters import DEFAULT_DAYS, default_period
+
+    first, last = default_period(bounds.first_day, bounds.last_day)
+    date_from = args.date_from or (first if args.date_to is None else bounds.first_day)
+    date_to = args.date_to or last
+    if args.date_from is None and args.date_to is None and first > bounds.first_day:
+        print(
+            f"period: {date_from} to {date_to}, the last {DEFAULT_DAYS} days with data as on "
+            f"the pages (the data starts {bounds.first_day}; --from/--to choose another)",
+            file=sys.stderr,
+        )
+    return date_from, date_to
 
 
 def match_brands(values: list[str], known: list[str], config: Config) -> tuple[str, ...]:
@@ -203,6 +278,11 @@ def open_connection(args: argparse.Namespace):
     from dashboard.cli import UserError
     from dashboard.data import connection, sql
 
+    if not Path(args.data).is_dir():
+        raise UserError(
+            f"no data directory {args.data}: run `chi demo --data {args.data}` or "
+            f"`chi ingest ... --data {args.data}` first (or pass --data DIR)"
+        )
     config = config_for(args)
     try:
         con = connection.connect(args.data, config)

@@ -90,8 +90,11 @@ def generate_with_progress(
     seed: int,
     workers: int | None = None,
     config_file: Path | None = None,
+    then: str | None = "next",
 ) -> int:
-    """Generate the demo with a progress bar, publish its brands, store its rollups."""
+    """Generate the demo with a progress bar, publish its brands, store its rollups.
+    `then`: "next" ends with the command that opens it; a caller that opens it at once
+    (`chi serve`) passes what it does next instead (None: nothing)."""
     err = Console(stderr=True)
     out = Console(highlight=False, soft_wrap=True)
     started = time.perf_counter()
@@ -115,8 +118,10 @@ def generate_with_progress(
 
     path = str(summary.path.resolve())
     rate = summary.rows / max(summary.seconds, 1e-9)
+    # the generator writes whole conversations, so it stops near the target, not on it
     out.print(
-        f"wrote {summary.rows:,} interactions in {summary.conversations:,} conversations, "
+        f"wrote {summary.rows:,} interactions (of about {rows:,} asked: whole conversations) "
+        f"in {summary.conversations:,} conversations, "
         f"{summary.brands} brands, {summary.months} months "
         f"(+{summary.audience_rows:,} audience rows) "
         f"in {summary.seconds:.1f} s ({rate:,.0f} rows/s)"
@@ -126,5 +131,8 @@ def generate_with_progress(
     if config is not None:
         out.print(f"config: {config} (publishes the planted brands on the public board)")
     out.print(store_rollups(data_dir, config_file), markup=False)
-    out.print(f"next: chi serve --data {shlex.quote(str(data_dir))}")
+    if then == "next":
+        out.print(f"next: chi serve --data {shlex.quote(str(data_dir))}")
+    elif then:
+        out.print(then, markup=False)
     return 0

@@ -7,9 +7,11 @@ Each view is a module dashboard/reports/<view>.py with
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
 import pkgutil
 import sys
+from pathlib import Path
 
 import dashboard.reports
 from dashboard.commands.common import add_data_args, add_format_arg, positive_count, render
@@ -23,12 +25,29 @@ def available_views() -> list[str]:
     )
 
 
+def summary(view: str) -> str:
+    """The first line of a view module's docstring, read without importing it."""
+    path = Path(dashboard.reports.__path__[0]) / f"{view}.py"
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    return doc.strip().splitlines()[0] if doc.strip() else ""
+
+
 def register(sub: argparse._SubParsersAction) -> None:
+    register_for(sub, None)
+
+
+def register_for(sub: argparse._SubParsersAction, words: list[str] | None) -> None:
+    """`chi report` with every view; in full only the view `words` name (all of them
+    when `words` is None), so a report imports only its own view's code."""
     parser = sub.add_parser("report", help="print the numbers behind a view (csv or json)")
     views = parser.add_subparsers(dest="view", required=True, metavar="VIEW")
+    wanted = None if words is None else next((w for w in words if not w.startswith("-")), None)
     for name in available_views():
+        if words is not None and name != wanted:
+            views.add_parser(name, help=summary(name))
+            continue
         module = importlib.import_module(f"dashboard.reports.{name}")
-        view = views.add_parser(name, help=(module.__doc__ or "").strip().splitlines()[0])
+        view = views.add_parser(name, help=summary(name))
         add_data_args(view)
         add_format_arg(view)
         view.add_argument(
@@ -45,7 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _handler(module):
     def handle(args: argparse.Namespace) -> int:
         frame = module.run(args)
-        sys.stdout.write(render(frame, args.format))
+        sys.stdout.write(render(frame, args.format, args.precision))
         return 0
 
     return handle

@@ -86,11 +86,17 @@ def serve(args: argparse.Namespace) -> int:
         from dashboard.commands.demo import generate_with_progress
 
         print(
-            f"No interaction data in {data_dir}: generating the demo data set "
-            f"({args.demo_rows:,} rows) first…",
+            f"No interaction data in {data_dir}: generating the demo data set first "
+            f"(about {args.demo_rows:,} rows), then starting the dashboard…",
             file=sys.stderr,
         )
-        generate_with_progress(data_dir, rows=args.demo_rows, seed=42, config_file=args.config)
+        generate_with_progress(
+            data_dir,
+            rows=args.demo_rows,
+            seed=42,
+            config_file=args.config,
+            then="demo ready: starting the dashboard…",
+        )
     else:
         print(store_rollups(data_dir, args.config), file=sys.stderr)
     env = settings.server_environment(

@@ -50,6 +50,17 @@ def query_params(filters: Filters, config: Config, **extra: Any) -> dict[str, An
     return {**filters.params(), "weights": weights, **extra}
 
 
+# A selection without dates covers the last DEFAULT_DAYS days with data, on the pages
+# and in `chi report` alike (so both show the same numbers).
+DEFAULT_DAYS = 90
+
+
+def default_period(first_day: dt.date, last_day: dt.date) -> tuple[dt.date, dt.date]:
+    """The dates a selection gets when it names none: the last DEFAULT_DAYS days with
+    data (all of them when there are fewer)."""
+    return max(first_day, last_day - dt.timedelta(days=DEFAULT_DAYS - 1)), last_day
+
+
 def keep_known(values: list[str], known: list[str]) -> tuple[list[str], list[str]]:
     """Split user-supplied values (URL or CLI) into known ones and ignored ones."""
     kept = [v for v in values if v in known]

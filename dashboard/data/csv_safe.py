@@ -45,7 +45,30 @@ def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
     return fixed.rename(renamed) if renamed else fixed
 
 
-def write_csv(frame: pl.DataFrame, target: str | Path | IO[str] | IO[bytes], **options) -> None:
+_UNSET = object()
+
+
+def write_csv(
+    frame: pl.DataFrame,
+    target: str | Path | IO[str] | IO[bytes],
+    places: int | None | object = _UNSET,
+    **options,
+) -> None:
     """`frame.write_csv(target, **options)` after `neutralise`: the one way CSV for
-    people is written."""
-    neutralise(frame).write_csv(target, **options)
+    people is written. With `places` (decimals, or None for every digit) fractional
+    numbers are rounded and whole ones print without decimals (316731, not 316731.0);
+    numbers stay unquoted, so a negative number is never taken for a formula."""
+    safe = neutralise(frame)
+    if places is not _UNSET:
+        safe = safe.with_columns(
+            _number_text(pl.col(name), places).alias(name)  # type: ignore[arg-type]
+            for name, dtype in safe.schema.items()
+            if dtype.is_float()
+        )
+    safe.write_csv(target, **options)
+
+
+def _number_text(column: pl.Expr, places: int | None) -> pl.Expr:
+    rounded = column if places is None else column.round(places)
+    text = rounded.cast(pl.String).str.replace(r"\.0$", "")
+    return pl.when(text == "-0").then(pl.lit("0")).otherwise(text)

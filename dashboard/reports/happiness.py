@@ -33,7 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--by",
         choices=["brand", "channel", "brand,channel"],
         default="brand",
-        help="split rows by brand, entry channel or both (default brand)",
+        metavar="SPLIT",
+        help="split rows by 'brand', entry 'channel' or both: 'brand,channel' (default brand)",
     )
 
 

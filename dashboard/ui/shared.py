@@ -16,7 +16,7 @@ import streamlit as st
 
 from dashboard.core import formatting, settings
 from dashboard.core.config import Config, load_config
-from dashboard.core.filters import Filters, keep_known
+from dashboard.core.filters import Filters, default_period, keep_known
 from dashboard.data import connection
 from dashboard.views import evidence
 from dashboard.views.bounds import DataBounds, data_bounds
@@ -117,7 +117,7 @@ def filters_sidebar(tz_default: str | None = None) -> Filters | None:
         first = known.first_day - dt.timedelta(days=1)
         last = known.last_day + dt.timedelta(days=1)
         _notice_out_of_range(first, last)
-        default_from = max(first, known.last_day - dt.timedelta(days=89))
+        default_from, _ = default_period(first, known.last_day)
         date_from = st.date_input(
             "From",
             value=default_from,

@@ -334,3 +334,25 @@ def test_the_pages_say_when_the_figures_are_computed_in_memory(
     assert any("computed in memory" in c and "chi rollup" in c for c in captions)
     rollup.refresh(data_dir, CONFIG)
     assert not any("in memory" in c for c in overview_captions(data_dir, monkeypatch))
+
+
+def test_a_full_build_in_chunks_stores_the_same_facts_as_one_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 5 + 2 messages in 4 conversations; chunks of 2 messages make ceil(7 / 2) = 4 hash
+    # chunks, each aggregating whole conversations only
+    rows = january_and_february() + march()
+
+    def stored_facts(name: str, chunk_rows: int) -> pl.DataFrame:
+        path = tmp_path / name
+        write_rows(path, "interactions", rows)
+        monkeypatch.setattr(facts, "CHUNK_ROWS", chunk_rows)
+        rollup.refresh(path, CONFIG, full=True)
+        months = facts.read_manifest(path).months
+        files = [str(f) for f in facts.month_files(path, months)]
+        return pl.read_parquet(files).sort("conversation_id")
+
+    one_pass = stored_facts("one", 1_000_000)
+    chunked = stored_facts("chunked", 2)
+    assert one_pass["conversation_id"].to_list() == ["a", "b", "c", "d"]
+    assert chunked.equals(one_pass)

@@ -71,6 +71,8 @@ LEGACY_DAILY_MANIFEST = "_daily.json"  # the daily rollup's own manifest before
 # runs out of memory runs once more at BUILD_MEMORY (rollup.refresh).
 BUILD_MEMORY = "1GB"
 LEAN_MEMORY = "224MB"
+# a full facts build aggregates this many raw messages at a time (_rebuild_all)
+CHUNK_ROWS = 2_000_000
 _caps: list[tuple[str, int | None]] = [(BUILD_MEMORY, None)]  # (limit, threads or all)
 
 
@@ -373,8 +375,21 @@ def cap_memory(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
 def _rebuild_all(
     con: duckdb.DuckDBPyConnection, data_dir: Path, old: Manifest | None
 ) -> tuple[dict[str, str], list[str], int]:
-    con.execute("create view interactions as select * from raw")
-    con.execute("create temp table fresh as " + facts_query())
+    # the conversations in hash chunks of about CHUNK_ROWS messages each: a conversation's
+    # facts depend on its own messages only (conversation_facts.sql), so the chunks
+    # give the same rows as one pass, and the aggregation's memory (its lists cannot
+    # spill) is a chunk's, not the log's
+    chunks = max(1, -(-con.execute("select count(*) from raw").fetchall()[0][0] // CHUNK_ROWS))
+    for chunk in range(chunks):
+        con.execute(
+            "create or replace view interactions as select * from raw "
+            f"where hash({KEY}) % {chunks} = {chunk}"
+        )
+        if chunk == 0:
+            con.execute("create temp table fresh as " + facts_query())
+        else:
+            con.execute("insert into fresh " + facts_query())
+    con.execute("create or replace view interactions as select * from raw")
     months = sorted(r[0] for r in con.execute("select distinct month from fresh").fetchall())
     rows, written = 0, {}
     for month in months:

@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "rescore": "rescore",
     "report": "report",
     "export-public": "export_public",
+    "digest": "digest",
     "bench": "bench",
 }
 

@@ -9,12 +9,13 @@ alerts, movers and topics sections render from any frame of their documented sha
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
+from html import escape as _escape
 
 import polars as pl
 
 from dashboard.charts import digest_svg
 from dashboard.charts.public import index_colour
+from dashboard.core.formatting import unlinked
 from dashboard.core.vocabulary import LABELS
 from dashboard.views.digest import SPARK_POINTS, BrandDigest, Digest
 
@@ -32,6 +33,18 @@ NOT_AVAILABLE = "not available in this build"
 ALERTS_SHOWN = 10
 # the page may load nothing from anywhere (a browser that opens the file obeys it)
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def escape(value: object) -> str:
+    """A value as HTML text that shows exactly it: markup escaped, and no URL a mail
+    client would turn into a link (formatting.unlinked)."""
+    return _escape(unlinked(value))
+
+
+def data_text(value: object) -> str:
+    """A name from the data (brand, channel, term): escaped, and free to wrap anywhere,
+    so a long one wraps instead of widening the email past a phone's screen."""
+    return f'<span style="overflow-wrap:anywhere">{escape(value)}</span>'
 
 
 def title(digest: Digest) -> str:
@@ -108,8 +121,8 @@ def brand_html(brand: BrandDigest, digest: Digest) -> str:
     interval, the sparkline; under min n only "not enough data"."""
     kind = digest.period.kind
     name = (
-        f'<div style="font-size:15px;font-weight:bold;overflow-wrap:anywhere">'
-        f"{escape(brand.brand)}{' *' if brand.resolution_is_proxy else ''}</div>"
+        f'<div style="font-size:15px;font-weight:bold">'
+        f"{data_text(brand.brand)}{' *' if brand.resolution_is_proxy else ''}</div>"
     )
     if not brand.enough:
         return (
@@ -133,7 +146,7 @@ def brand_html(brand: BrandDigest, digest: Digest) -> str:
         f"{change_html(brand, kind)}</div>"
         f'<div style="{SMALL}">n = {_plural(brand.n, "conversation")} · '
         f"{_ci(brand.index_ci)}{previous}</div></td>"
-        f'<td valign="middle" align="right" width="184" style="padding-left:8px">'
+        f'<td valign="middle" align="right" width="35%" style="padding-left:8px">'
         f"{digest_svg.sparkline(brand.spark, kind)}</td></tr></table></td></tr>"
     )
 
@@ -229,16 +242,18 @@ def movers_html(movers: pl.DataFrame | None, kind: str) -> str:
         arrow, colour = ("▲", UP) if r["direction"] == "up" else ("▼", DOWN)
         rows.append(
             [
-                f'<span style="color:{colour}">{arrow}</span> {escape(str(r["brand"]))}',
+                f'<span style="color:{colour}">{arrow}</span> {data_text(r["brand"])}',
                 f'<b style="color:{colour}">{_signed(r["change_points"])}</b>'
                 f'<br><span style="{SMALL}">'
-                f"{_ci((r['change_low'], r['change_high']), signed=True)}</span>",
+                f"{_ci((r['change_low'], r['change_high']), signed=True)}</span>"
+                + digest_svg.change_bar(
+                    r["change_points"], r["change_low"], r["change_high"], scale
+                ),
                 f"{r['index_before']:.1f} → {r['index_now']:.1f}<br>"
                 f'<span style="{SMALL}">n = {r["n_before"]:,} → {r["n_now"]:,}</span>',
-                digest_svg.change_bar(r["change_points"], r["change_low"], r["change_high"], scale),
             ]
         )
-    body = _table(["brand", "change (pts)", f"index (previous {kind} → now)", ""], rows)
+    body = _table(["brand", "change (pts)", f"index (previous {kind} → now)"], rows)
     return _section("movers", "Movers", body)
 
 
@@ -256,8 +271,8 @@ def alerts_html(alerts: pl.DataFrame | None, kind: str) -> str:
     for r in alerts.head(ALERTS_SHOWN).iter_rows(named=True):
         metric = str(r["metric"])
         unit = "conversations" if metric == "volume" else "points"
-        where = escape(str(r["brand"])) + (
-            "" if r["channel"] is None else f" · {escape(str(r['channel']))}"
+        where = data_text(r["brand"]) + (
+            "" if r["channel"] is None else f" · {data_text(r['channel'])}"
         )
         arrow = "▲" if r["direction"] == "up" else "▼"
         rows.append(
@@ -267,13 +282,13 @@ def alerts_html(alerts: pl.DataFrame | None, kind: str) -> str:
                 f"{arrow} {escape(LABELS.get(metric, metric).lower())}",
                 f"<b>{_alert_value(metric, r['value'])}</b> against "
                 f"{_alert_value(metric, r['expected'])} expected<br>"
-                f'<span style="{SMALL}">score {r["score"]:+.1f} · n = {r["n"]:,}</span>',
-                digest_svg.level_bars(float(r["value"]), float(r["expected"]), unit),
+                f'<span style="{SMALL}">score {r["score"]:+.1f} · n = {r["n"]:,}</span>'
+                + digest_svg.level_bars(float(r["value"]), float(r["expected"]), unit),
             ]
         )
     more = alerts.height - ALERTS_SHOWN
     tail = _note(f"and {more:,} more (chi report alerts lists them all)") if more > 0 else ""
-    body = _table(["day", "brand · channel", "metric", "value", ""], rows) + tail
+    body = _table(["day", "brand · channel", "metric", "value against expected"], rows) + tail
     return _section("alerts", "Alerts", body)
 
 
@@ -284,23 +299,32 @@ def topics_html(topics: pl.DataFrame | None) -> str:
     if topics.is_empty():
         return _section("topics", "Top topics", _note("No topic stands out this period."))
     top = max(float(v) for v in topics["score"])
+    head = "".join(f'<th style="{TH}">{h}</th>' for h in ("term", "mentions", "mean mood", "score"))
     rows = []
-    for r in topics.iter_rows(named=True):
-        mood = "–" if r["mood"] is None else f"{r['mood']:+.2f}"
-        label = f"{r['term']}: score {r['score']:.1f}, {r['count']:,} mentions"
+    for (brand,), group in topics.group_by("brand", maintain_order=True):
         rows.append(
-            [
-                escape(str(r["brand"])),
-                f"<b>{escape(str(r['term']))}</b>",
+            f'<tr><td colspan="4" style="{TD};font-weight:bold">{data_text(brand)}</td></tr>'
+        )
+        for r in group.iter_rows(named=True):
+            mood = "–" if r["mood"] is None else f"{r['mood']:+.2f}"
+            label = f"{r['term']}: score {r['score']:.1f}, {r['count']:,} mentions"
+            cells = (
+                f"<b>{data_text(r['term'])}</b>",
                 f'{r["count"]:,}<br><span style="{SMALL}">of n = '
                 f"{_plural(int(r['n_messages']), 'message')}</span>",
                 mood,
-                f"{r['score']:.1f}",
-                digest_svg.share_bar(float(r["score"]), top, "#2563eb", label),
-            ]
-        )
-    head = ["brand", "term", "mentions", "mean mood", "score", ""]
-    return _section("topics", "Top topics", _table(head, rows))
+                f"{r['score']:.1f}"
+                + digest_svg.share_bar(float(r["score"]), top, "#2563eb", label),
+            )
+            rows.append("<tr>" + "".join(f'<td style="{TD}">{c}</td>' for c in cells) + "</tr>")
+    body = (
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" '
+        f'style="border-collapse:collapse"><tr>{head}</tr>{"".join(rows)}</table>'
+        f'<div style="{SMALL};margin-top:4px">Score: how much a term stands out for the brand '
+        "against the other brands; mood: the mean sentiment (−1 to 1) of the messages "
+        "with it.</div>"
+    )
+    return _section("topics", "Top topics", body)
 
 
 def footer(digest: Digest) -> str:

@@ -9,21 +9,34 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from html import escape
+from html import escape as _escape
 
 from dashboard.charts.base import ACCENT, BAD, GOOD, MUTED
+from dashboard.core.formatting import unlinked
 from dashboard.core.vocabulary import LABELS
 from dashboard.views.digest import SparkPoint
 from dashboard.views.happiness import Contribution
 
 GRID = "#e5e7eb"
+
+
+def escape(value: object) -> str:
+    """Text for an SVG title or label: markup escaped, no URL to autolink."""
+    return _escape(unlinked(value))
+
+
 FONT = "font-family:Arial,Helvetica,sans-serif"
 
 
-def _svg(width: int, height: int, label: str, body: str) -> str:
+def _svg(width: int, height: int, label: str, body: str, fluid: bool = False) -> str:
+    """An <svg> element; a `fluid` one shrinks with its column (a phone), keeping its
+    shape, up to its own width."""
+    size = f"width:{width}px"
+    if fluid:
+        size = f"width:100%;max-width:{width}px;min-width:{width // 2}px;height:auto"
     return (
         f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(label)}" style="display:block">{body}</svg>'
+        f'aria-label="{escape(label)}" style="display:block;{size}">{body}</svg>'
     )
 
 
@@ -79,7 +92,7 @@ def sparkline(points: Sequence[SparkPoint], kind: str, width: int = 180, height:
     label = f"{what} index, scale {lo:.0f}-{hi:.0f}: " + "; ".join(
         point_text(p, kind) for p in points
     )
-    return _svg(width, height, label, "".join(body))
+    return _svg(width, height, label, "".join(body), fluid=True)
 
 
 def contribution_bars(
@@ -114,11 +127,11 @@ def contribution_bars(
     label = "what moved the index, in points: " + ", ".join(
         f"{name} {points:+.1f}" for name, points in rows
     )
-    return _svg(width, height, label, "".join(body))
+    return _svg(width, height, label, "".join(body), fluid=True)
 
 
 def change_bar(
-    change: float, low: float | None, high: float | None, scale: float, width: int = 160
+    change: float, low: float | None, high: float | None, scale: float, width: int = 120
 ) -> str:
     """A change in points as a dot with its 95 % interval as a whisker, around a 0 line,
     on a shared scale (the largest |bound| of the section)."""
@@ -144,7 +157,7 @@ def change_bar(
     return _svg(width, height, text, "".join(body))
 
 
-def level_bars(value: float, expected: float, unit: str, width: int = 120, title: str = "") -> str:
+def level_bars(value: float, expected: float, unit: str, width: int = 110, title: str = "") -> str:
     """An alert: the day's value (coloured) against what was expected (grey), two bars
     on a scale from 0 to the larger of the two."""
     top = max(abs(value), abs(expected), 1e-9)
@@ -161,7 +174,7 @@ def level_bars(value: float, expected: float, unit: str, width: int = 120, title
     return _svg(width, 20, label, "".join(body))
 
 
-def share_bar(value: float, top: float, colour: str, label: str, width: int = 120) -> str:
+def share_bar(value: float, top: float, colour: str, label: str, width: int = 90) -> str:
     """One horizontal bar, `value` of `top` (a topic's score against the top one's)."""
     length = (width - 2) * max(value, 0.0) / top if top > 0 else 0.0
     body = (

@@ -25,7 +25,7 @@ def escape(value: object) -> str:
     return _escape(unlinked(value))
 
 
-FONT = "font-family:Arial,Helvetica,sans-serif"
+FONT_FAMILY = "Arial,Helvetica,sans-serif"
 
 
 def _svg(width: int, height: int, label: str, body: str, fluid: bool = False) -> str:
@@ -52,7 +52,7 @@ def spark_range(points: Sequence[SparkPoint]) -> tuple[float, float]:
 
 
 def point_text(point: SparkPoint, kind: str) -> str:
-    when = f"{point.start:%b %Y}" if kind == "month" else f"week of {point.start:%d %b %Y}"
+    when = f"{point.start:%b %Y}" if kind == "month" else f"{point.start:%d %b %Y}"
     value = "not enough data" if point.index is None else f"{point.index:.1f}"
     return f"{when}: {value} (n={point.n:,})"
 
@@ -88,10 +88,11 @@ def sparkline(points: Sequence[SparkPoint], kind: str, width: int = 180, height:
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{ACCENT}">'
             f"<title>{escape(point_text(points[i], kind))}</title></circle>"
         )
+    # the points' figures are in their titles (and printed beside the chart): the label
+    # says what the line is and its latest point
     what = "monthly" if kind == "month" else "weekly"
-    label = f"{what} index, scale {lo:.0f}-{hi:.0f}: " + "; ".join(
-        point_text(p, kind) for p in points
-    )
+    latest = point_text(points[shown[-1]], kind) if shown else "no point with enough data"
+    label = f"{what} index, last {len(points)}, scale {lo:.0f}-{hi:.0f}; latest {latest}"
     return _svg(width, height, label, "".join(body), fluid=True)
 
 
@@ -116,14 +117,18 @@ def contribution_bars(
         colour = GOOD if points >= 0 else BAD
         text = f"{name} {points:+.1f} points"
         body.append(
-            f'<text x="{label_w - 4}" y="{y + 11}" text-anchor="end" font-size="11" '
-            f'fill="#374151" style="{FONT}">{escape(name)}</text>'
+            f'<text x="{label_w - 4}" y="{y + 11}">{escape(name)}</text>'
             f'<rect x="{x:.1f}" y="{y + 2}" width="{max(length, 0.8):.1f}" height="{row_h - 5}" '
             f'fill="{colour}"><title>{escape(text)}</title></rect>'
-            f'<text x="{width - 2}" y="{y + 11}" text-anchor="end" font-size="11" '
-            f'fill="#374151" style="{FONT}">{points:+.1f}</text>'
+            f'<text x="{width - 2}" y="{y + 11}">{points:+.1f}</text>'
         )
     body.append(f'<line x1="{zero}" y1="0" x2="{zero}" y2="{height}" stroke="{MUTED}"/>')
+    # one group carries the text style (SVG inherits it): a smaller email
+    body = [
+        f'<g font-size="11" fill="#374151" text-anchor="end" font-family="{FONT_FAMILY}">',
+        *body,
+        "</g>",
+    ]
     label = "what moved the index, in points: " + ", ".join(
         f"{name} {points:+.1f}" for name, points in rows
     )

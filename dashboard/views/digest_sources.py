@@ -78,8 +78,9 @@ def alerts(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters) -> 
         return frame
     # only the period's days (the view may look back further for its baseline)
     days = pl.col("day").cast(pl.Date)
+    # newest first; within a day the strongest first, either way
     return frame.filter(days.is_between(filters.date_from, filters.date_to)).sort(
-        ["day", "score"], descending=[True, True]
+        [pl.col("day"), pl.col("score").abs()], descending=[True, True]
     )
 
 

@@ -30,6 +30,7 @@ VERBS: dict[str, tuple[str, str]] = {
     ),
     "report": ("report", "print the numbers behind a view (csv or json)"),
     "export-public": ("export_public", "write the public board as static files for any web host"),
+    "digest": ("digest", "an email-ready summary of the last complete week or month"),
     "bench": ("bench", "measure rollup build, page query times and memory at N rows"),
 }
 

@@ -35,6 +35,13 @@ def plain(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", unlinked)
 
 
+def unlinked(text: object) -> str:
+    """`text` with an invisible word joiner in every autolink pattern (http://x, www.x,
+    a@b.c, mailto:), so a mail client or renderer that links URLs in plain text finds
+    none in a value from the data (the digest's HTML, after html.escape)."""
+    return _AUTOLINK_BREAKS.sub(WORD_JOINER, "" if text is None else str(text))
+
+
 def label(text: object) -> str:
     """`text` from the data as a Plotly label, hover text, tick, legend name or
     annotation that shows exactly that text (a brand named '<a href=...>x</a>' is no

@@ -372,5 +372,8 @@ def test_command_errors_are_one_line(capsys, data_dir, tmp_path, monkeypatch, fl
 
 
 def test_command_on_an_empty_data_dir_is_a_clear_error(capsys, tmp_path):
+    (tmp_path / "empty").mkdir()
     assert main(["digest", "--data", str(tmp_path / "empty")]) == 2
     assert "no conversations" in capsys.readouterr().err
+    assert main(["digest", "--data", str(tmp_path / "missing")]) == 2
+    assert "no data directory" in capsys.readouterr().err

@@ -113,4 +113,4 @@ def test_a_lean_rollup_build_out_of_memory_runs_again_with_more(tmp_path, monkey
     report = rollup.refresh(data_dir, load_config(data_dir), full=True, lean=True)
     # the 5 accepted messages form 3 conversations (c1, c2, c3)
     assert report.rollups[0].rows == 3
-    assert facts._caps == [(facts.BUILD_MEMORY, None)]  # the lean cap applied to it only
+    assert facts._lean == [False]  # the lean cap applied to it only

@@ -71,9 +71,11 @@ LEGACY_DAILY_MANIFEST = "_daily.json"  # the daily rollup's own manifest before
 # runs out of memory runs once more at BUILD_MEMORY (rollup.refresh).
 BUILD_MEMORY = "1GB"
 LEAN_MEMORY = "224MB"
-# a full facts build aggregates this many raw messages at a time (_rebuild_all)
+# a full facts build aggregates this many raw messages at a time (_rebuild_all); a lean
+# one LEAN_CHUNK_ROWS
 CHUNK_ROWS = 2_000_000
-_caps: list[tuple[str, int | None]] = [(BUILD_MEMORY, None)]  # (limit, threads or all)
+LEAN_CHUNK_ROWS = 400_000
+_lean: list[bool] = [False]  # the builds now are lean (lean_builds)
 
 
 @dataclass(frozen=True)
@@ -355,20 +357,20 @@ def _build_connection(data_dir: Path) -> duckdb.DuckDBPyConnection:
 
 @contextlib.contextmanager
 def lean_builds() -> Iterator[None]:
-    """The builds inside use LEAN_MEMORY on one thread instead of BUILD_MEMORY."""
-    _caps.append((LEAN_MEMORY, 1))
+    """The builds inside use LEAN_MEMORY on one thread (and aggregate the facts in
+    chunks of LEAN_CHUNK_ROWS messages) instead of BUILD_MEMORY."""
+    _lean.append(True)
     try:
         yield
     finally:
-        _caps.pop()
+        _lean.pop()
 
 
 def cap_memory(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     """A build may see the whole raw log: cap its memory, spilling to disk beyond."""
-    limit, threads = _caps[-1]
-    con.execute(f"set memory_limit = '{limit}'")
-    if threads is not None:
-        con.execute(f"set threads = {int(threads)}")
+    con.execute(f"set memory_limit = '{LEAN_MEMORY if _lean[-1] else BUILD_MEMORY}'")
+    if _lean[-1]:  # one thread's hash tables and sort runs
+        con.execute("set threads = 1")
     con.execute(f"set temp_directory = {sql.sql_string(str(rollup_dir(data_dir) / '.spill'))}")
 
 
@@ -379,7 +381,8 @@ def _rebuild_all(
     # facts depend on its own messages only (conversation_facts.sql), so the chunks
     # give the same rows as one pass, and the aggregation's memory (its lists cannot
     # spill) is a chunk's, not the log's
-    chunks = max(1, -(-con.execute("select count(*) from raw").fetchall()[0][0] // CHUNK_ROWS))
+    chunk_rows = LEAN_CHUNK_ROWS if _lean[-1] else CHUNK_ROWS
+    chunks = max(1, -(-con.execute("select count(*) from raw").fetchall()[0][0] // chunk_rows))
     for chunk in range(chunks):
         con.execute(
             "create or replace view interactions as select * from raw "

@@ -40,6 +40,13 @@ SCHEMA: dict[str, pl.DataType] = {
     "n": pl.Int64(),
     "direction": pl.String(),
 }
+# detailed(): the alerts with what explains them (the report prints these too)
+DETAIL_SCHEMA: dict[str, pl.DataType] = {
+    **SCHEMA,
+    "conversations": pl.Int64(),  # the day's conversations of the series
+    "mad": pl.Float64(),  # the history's median absolute deviation (before its floor)
+    "history_days": pl.Int64(),  # the history days with a value
+}
 
 
 def alert_params(config: Config, filters: Filters) -> dict:
@@ -64,9 +71,15 @@ def alerts(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters) -> 
     brand over every selected channel), metric ('volume' | 'index' | 'mood'), value,
     expected (the median of its history), score (the robust z), n (the day's
     conversations; for mood, those with a mood) and direction ('up' | 'down')."""
+    return detailed(con, config, filters).select(list(SCHEMA))
+
+
+def detailed(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters) -> pl.DataFrame:
+    """`alerts` with the day's conversations, the history's MAD and its days."""
     frame = sql.run(con, "daily_alerts", **alert_params(config, filters))
     if frame.is_empty():
-        return pl.DataFrame(schema=SCHEMA)
+        return pl.DataFrame(schema=DETAIL_SCHEMA)
+    frame = frame.with_columns(pl.col("conversations_n").fill_null(0).alias("conversations"))
     frame = intervals.with_intervals(frame, config.weights)
     # Business rule: an index or mood alert needs the expected value outside the day's
     # own 95 % interval; a day without one (too few ratings for it) does not fire
@@ -76,7 +89,7 @@ def alerts(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters) -> 
         clear = low.is_not_null() & ((pl.col("expected") < low) | (pl.col("expected") > high))
         outside = outside | ((pl.col("metric") == metric) & clear)
     kept = frame.filter((pl.col("metric") == "volume") | outside)
-    return kept.select(pl.col(name).cast(dtype) for name, dtype in SCHEMA.items()).sort(
+    return kept.select(pl.col(name).cast(dtype) for name, dtype in DETAIL_SCHEMA.items()).sort(
         ["day", "brand", "channel", "metric"],
         descending=[True, False, False, False],
         nulls_last=False,

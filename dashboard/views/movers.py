@@ -240,3 +240,62 @@ def public_movers(
         .drop("__half")
     )
     return _result(_flagged(rounded), now, before, "brand", config.min_n)
+
+
+# the rule of the public movers, as the feed states it
+PUBLIC_RULE = (
+    "A public brand is a mover when it has at least min_n conversations in both periods "
+    "and the 95% interval of its index change excludes 0 (change = the difference of the "
+    "rounded indices; interval: t(df) x sqrt(var now + var before), the delta-method "
+    "variances of the two indices). Risers largest first, fallers largest fall first."
+)
+
+
+def _mover_json(mover: Mover, slug: str, links: dict[str, str]) -> dict:
+    return {
+        "brand": mover.brand,
+        "slug": slug,
+        "direction": mover.direction,
+        "index": mover.index_now,
+        "previous_index": mover.index_before,
+        "change": mover.change_points,
+        "change_ci_low": mover.change_low,
+        "change_ci_high": mover.change_high,
+        "n": mover.n_now,
+        "previous_n": mover.n_before,
+        "links": links,
+    }
+
+
+def movers_json(
+    board: public.Board, result: Movers | None, links: dict[str, dict[str, str]]
+) -> dict:
+    """/api/movers.json (and the static export's movers.json): the public board's
+    movers up and down; `links` maps slug -> {badge, history}. Only brands of the board
+    appear (public_movers asks for nothing else)."""
+
+    def period(date_from: dt.date, date_to: dt.date) -> dict:
+        days = (date_to - date_from).days + 1
+        return {"from": date_from.isoformat(), "to": date_to.isoformat(), "days": days}
+
+    slugs = {s.brand: s.slug for s in board.brands}
+
+    def listed(rows: tuple[Mover, ...]) -> list[dict]:
+        return [
+            _mover_json(m, slugs[m.brand], links.get(slugs[m.brand], {}))
+            for m in rows
+            if m.brand in slugs
+        ]
+
+    return {
+        "title": "Customer Happiness Index: movers",
+        "methodology_version": board.methodology_version,
+        "period": None if result is None else period(result.date_from, result.date_to),
+        "previous_period": None if result is None else period(result.prev_from, result.prev_to),
+        "time_zone": board.time_zone,
+        "min_n": board.min_n,
+        "rule": PUBLIC_RULE,
+        "compared": 0 if result is None else result.compared,
+        "up": [] if result is None else listed(result.up),
+        "down": [] if result is None else listed(result.down),
+    }

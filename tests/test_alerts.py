@@ -134,7 +134,10 @@ def test_without_seasonality_an_ordinary_saturday_is_a_drop(make_db, seasonal):
     con = make_db(weekly_log(8))
     flat = dataclasses.replace(seasonal, alerts_seasonal="none", alerts_min_history_days=5)
     frame = alerts.alerts(con, flat, Filters(day(26), day(26)))
-    assert found(frame) == {(day(26), None, "volume", "down"), (day(26), "twitter", "volume", "down")}
+    assert found(frame) == {
+        (day(26), None, "volume", "down"),
+        (day(26), "twitter", "volume", "down"),
+    }
     assert frame["score"][0] == pytest.approx(-18 / 20**0.5, abs=1e-3)
 
 

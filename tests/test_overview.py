@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest

@@ -19,7 +19,7 @@ def _frame(rows: tuple[Mover, ...], by_channel: bool) -> pl.DataFrame:
             "brand": m.brand,
             **({"channel": m.channel} if by_channel else {}),
             "change": m.change_points,
-            "95% CI": formatting.interval(m.change_low, m.change_high, "points"),
+            "95% CI": formatting.interval_range(m.change_low, m.change_high, "points"),
             "index now": m.index_now,
             "before": m.index_before,
             "n now": m.n_now,
@@ -59,18 +59,19 @@ def movers_block(result: Movers | None, public: bool = False) -> None:
         return
     config = {
         "change": st.column_config.NumberColumn(format="%+.1f", help="index points"),
+        "95% CI": st.column_config.TextColumn(help="the 95% interval of the change"),
         "index now": st.column_config.NumberColumn(format="%.1f"),
         "before": st.column_config.NumberColumn(format="%.1f"),
         "n now": st.column_config.NumberColumn(format="%d"),
         "n before": st.column_config.NumberColumn(format="%d"),
     }
     by_channel = "channel" in result.by
-    up, down = st.columns(2)
-    for column, title, rows in ((up, "▲ Up", result.up), (down, "▼ Down", result.down)):
-        column.markdown(f"**{title}**")
+    for title, rows in (("▲ Up", result.up), ("▼ Down", result.down)):
+        more = f" (the largest {SHOWN} of {len(rows)})" if len(rows) > SHOWN else ""
+        st.markdown(f"**{title}**{more}")
         if rows:
-            column.dataframe(
+            st.dataframe(
                 _frame(rows, by_channel), hide_index=True, width="stretch", column_config=config
             )
         else:
-            column.caption("None.")
+            st.caption("None.")

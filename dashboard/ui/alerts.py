@@ -25,11 +25,12 @@ ARROWS = {"up": "▲", "down": "▼"}
 
 
 def label(row: dict) -> str:
-    """An alert in one line, for the picker (names as plain text)."""
-    channel = "all channels" if row["channel"] is None else formatting.plain(row["channel"])
+    """An alert in one line, for the picker (a selectbox shows its options as typed, as
+    the Happiness drill-down's points)."""
+    channel = "all channels" if row["channel"] is None else str(row["channel"])
     shown = VALUE_FORMAT.get(row["metric"], "{:.1f}")
     return (
-        f"{row['day']:%Y-%m-%d} · {formatting.plain(row['brand'])} · {channel} · "
+        f"{row['day']:%Y-%m-%d} · {row['brand']} · {channel} · "
         f"{row['metric']} {ARROWS.get(row['direction'], '')} {shown.format(row['value'])} "
         f"(expected {shown.format(row['expected'])}, n={row['n']:,})"
     )

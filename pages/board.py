@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard.charts import public as charts_public
+from dashboard.ui import movers as ui_movers
 from dashboard.ui import public as ui_public
 
 board = ui_public.board()
@@ -20,10 +21,12 @@ ui_public.show_html(
         inline_svg=False,
     )
 )
+if board.period is not None:
+    ui_movers.movers_block(ui_public.movers(), public=True)
 ui_public.private_mode_caption()
 if not ui_public.embedded():
     st.caption(
         f'Embed this board: `<iframe src="{ui_public.origin()}/board?embed=true" '
         'width="100%" height="640" style="border:0"></iframe>` · JSON: '
-        f"`{ui_public.origin()}/api/index.json`"
+        f"`{ui_public.origin()}/api/index.json` · movers: `{ui_public.origin()}/api/movers.json`"
     )

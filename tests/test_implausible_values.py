@@ -116,16 +116,23 @@ def test_pages_with_filters_say_how_many_conversations_are_ignored(data_dir, pag
     assert any("Ignored 'from=0017-01-31' from the link" in c for c in captions)
 
 
+# every group, not only the movers: the log's brands need not have moved
+EXTRA_ARGS: dict[str, list[str]] = {"movers": ["--all"]}
+
+
 @pytest.mark.parametrize("view", available_views())
 def test_every_report_runs_and_matches_the_data_without_implausible_rows(
     data_dir, tmp_path, capsys, view
 ):
     clean = build(tmp_path / "clean", with_implausible=False)
-    assert main(["report", view, "--data", str(clean)]) == 0
+    extra = EXTRA_ARGS.get(view, [])
+    assert main(["report", view, "--data", str(clean), *extra]) == 0
     expected = capsys.readouterr()
-    assert main(["report", view, "--data", str(data_dir)]) == 0
+    assert main(["report", view, "--data", str(data_dir), *extra]) == 0
     got = capsys.readouterr()
     assert got.out == expected.out
-    assert len(got.out.splitlines()) > 1  # a header and figures
+    # a header and figures (a day that breaks the pattern is not in this log: alerts
+    # may list none, and then say so by their header alone)
+    assert len(got.out.splitlines()) > 1 or view == "alerts"
     if view != "public":  # the public board says nothing about the data's quality
         assert f"note: {CAPTION}" in got.err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,70 @@ def test_last_local_day_east_of_utc_can_be_selected(tmp_path, monkeypatch):
     app.run()
     assert not app.exception
     assert {m.label: m.value for m in app.metric}["Conversations"] == "1"
+
+
+ALERTS_CONFIG = "min_n = 1\n[alerts]\nwindow_days = 7\nmin_history_days = 5\n"
+
+
+def spike_log() -> list[dict]:
+    """3-12 Mar 2025: 4 conversations a day on twitter; Thu 13 Mar: 13 (the spike of
+    tests/test_alerts.py: median 4, spread sqrt(4) = 2, score 4.5)."""
+    counts = [4] * 10 + [13]
+    return [
+        message(f"s{k}-{i}", "inbound", at(i, days=k))
+        for k, count in enumerate(counts)
+        for i in range(count)
+    ]
+
+
+@pytest.fixture
+def spike_data(tmp_path, monkeypatch):
+    data_dir = tmp_path / "data"
+    write_rows(data_dir, "interactions", spike_log())
+    (data_dir / "chi.toml").write_text(ALERTS_CONFIG)
+    monkeypatch.setenv("CHI_DATA", str(data_dir))
+    return data_dir
+
+
+def test_overview_lists_the_latest_alerts_and_marks_them_on_the_trend(spike_data):
+    app = AppTest.from_file(str(PAGES / "overview.py"), default_timeout=30)
+    app.query_params["from"] = "2025-03-03"
+    app.query_params["to"] = "2025-03-13"
+    app.query_params["grain"] = "day"
+    app.run()
+    assert not app.exception
+    assert {"Latest alerts", "Movers"} <= {s.value for s in app.subheader}
+    table = app.dataframe[0].value
+    assert table["channel"].to_list() == ["all channels", "twitter"]
+    assert table["value"].to_list() == [13.0, 13.0] and table["n"].to_list() == [13, 13]
+    assert any(c.value.startswith("2 alerts in the selection") for c in app.caption)
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    (marker,) = [t for t in spec["data"] if t.get("name") == "Alerts"]
+    assert marker["x"] == ["2025-03-13"] and "2 alerts" in marker["hovertext"][0]
+    assert "Acme · all channels: volume 13 (expected 4, score +4.5, n=13)" in marker["hovertext"][0]
+
+
+def test_an_alert_lists_the_conversations_behind_it(spike_data):
+    app = AppTest.from_file(str(PAGES / "overview.py"), default_timeout=30)
+    app.query_params["from"] = "2025-03-03"
+    app.query_params["to"] = "2025-03-13"
+    app.run()
+    assert not app.exception
+    picker = next(s for s in app.selectbox if s.label == "Conversations behind an alert")
+    assert picker.options[0].startswith("2025-03-13 · Acme · all channels · volume ▲ 13")
+    assert any(c.value.startswith("13 conversations; showing all") for c in app.caption)
+    listed = app.dataframe[1].value
+    assert len(listed) == 13 and set(listed["channel"]) == {"twitter"}
+
+
+def test_the_conversations_behind_an_alert_need_the_analyst_role(spike_data, monkeypatch):
+    monkeypatch.setattr("dashboard.ui.access.allows", lambda needed: False)
+    monkeypatch.setattr("dashboard.ui.access.require", lambda needed, what: False)
+    app = AppTest.from_file(str(PAGES / "overview.py"), default_timeout=30)
+    app.query_params["from"] = "2025-03-03"
+    app.query_params["to"] = "2025-03-13"
+    app.run()
+    assert not app.exception
+    assert "Latest alerts" in {s.value for s in app.subheader}
+    assert not [s for s in app.selectbox if s.label == "Conversations behind an alert"]
+    assert len(app.dataframe) == 1  # the alerts, no conversations

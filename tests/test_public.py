@@ -37,7 +37,7 @@ from dashboard.charts.public import board_html, card_html
 from dashboard.cli import main
 from dashboard.core.config import load_config
 from dashboard.data import connection
-from dashboard.views import public
+from dashboard.views import movers, public
 from dashboard.web.static_export import ExportError, export_public, static_links
 from tests.conftest import at, message, write_rows
 
@@ -310,6 +310,7 @@ def test_static_export_writes_html_json_and_badges_with_nothing_private(con, con
         "brands/initech.json",
         "index.html",
         "index.json",
+        "movers.json",
     ]
     for path in out.rglob("*.*"):
         assert_no_secrets(path.read_text(encoding="utf-8"))
@@ -318,6 +319,34 @@ def test_static_export_writes_html_json_and_badges_with_nothing_private(con, con
     feed = json.loads((out / "index.json").read_text())
     assert feed["brands"][0]["links"] == static_links("acme")
     assert json.loads((out / "brands/acme.json").read_text())["history"][0]["index"] == 85.0
+    moved = json.loads((out / "movers.json").read_text())
+    assert moved["previous_period"] == {"from": "2025-01-30", "to": "2025-02-28", "days": 30}
+    assert moved["compared"] == 1  # Acme (4 and 3); Globex has 2 now, Initech none
+
+
+def test_movers_json_holds_public_brands_and_aggregates_only(con, config):
+    # Acme: 65.625 (n 4) against 85.0 (n 3, three equal conversations: no spread). Now
+    # M = 58.3 on three moods (+0.5, +0.5, -0.5; df 2, t 4.303), R and V on 4 varied
+    # conversations: the interval of -19.4 spans 0, so Acme is compared, not a mover.
+    board = public.board(con, config)
+    result = movers.public_movers(con, config, board)
+    acme = result.groups.filter(result.groups["brand"] == "Acme").row(0, named=True)
+    assert (acme["index_now"], acme["index_before"], acme["change_points"]) == (65.6, 85.0, -19.4)
+    assert acme["compared"] and acme["change_low"] < 0 < acme["change_high"]
+    assert set(result.groups["brand"]) <= set(config.public_brands)
+    text = json.dumps(movers.movers_json(board, result, {}))
+    assert_no_secrets(text)
+    assert "Secret Co" not in text
+
+
+def test_public_movers_ask_for_public_brands_only_even_when_secret_co_moves(data_dir, config):
+    # Secret Co's 5 conversations are all in the current period: were it public it would
+    # not be compared (no previous period), but it must not even be asked for
+    con = connection.connect(data_dir, config)
+    board = public.board(con, config)
+    result = movers.public_movers(con, config, board)
+    assert "Secret Co" not in set(result.groups["brand"])
+    assert [s.brand for s in board.brands] == ["Acme", "Globex", "Initech"]
 
 
 def test_static_html_is_self_contained(con, config, tmp_path):

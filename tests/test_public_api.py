@@ -82,6 +82,20 @@ def test_index_json_lists_public_brands_with_cache_and_cors_headers(app):
     assert_public(body)
 
 
+def test_movers_json_is_served_with_cache_headers_and_nothing_private(app):
+    status, headers, body = call(app, "/api/movers.json")
+    assert status == 200 and headers["content-type"].startswith("application/json")
+    assert headers["cache-control"] == "public, max-age=300" and headers["etag"].startswith('"')
+    assert headers["access-control-allow-origin"] == "*"
+    feed = json.loads(body)
+    # Acme is compared (n 4 and 3 >= min n 3) but its -19.4 is within its interval
+    assert (feed["compared"], feed["up"], feed["down"], feed["min_n"]) == (1, [], [], 3)
+    assert feed["period"] == {"from": "2025-03-01", "to": "2025-03-30", "days": 30}
+    assert_public(body)
+    again = call(app, "/api/movers.json", headers={"If-None-Match": headers["etag"]})
+    assert again[0] == 304
+
+
 def test_matching_if_none_match_gets_304_without_a_body(app):
     _, headers, _ = call(app, "/api/index.json")
     status, again, body = call(app, "/api/index.json", headers={"If-None-Match": headers["etag"]})

@@ -107,3 +107,13 @@ def test_methodology_page_is_generated_from_the_config(data_dir, mode):
     text = page_text(run("methodology.py"))
     assert "Methodology version 1.0" in text and "**Minimum n:** 3" in text
     assert "| email | 24 h |" in text
+
+
+def test_board_shows_its_movers_block_from_the_shared_feed(data_dir, mode):
+    app = run("board.py")
+    assert "Movers" in [s.value for s in app.subheader]
+    text = page_text(app)
+    # Acme (4 and 3 conversations) is the one public brand compared; its -19.4 is
+    # within its interval, so there is no mover, and Secret Co is never asked for
+    assert "(1 compared)" in text and "No clear mover" in text
+    assert_public(text)

@@ -74,6 +74,8 @@ def test_public_mode_still_serves_the_board_and_the_feeds(servers):
     assert get(servers["public"], "/board")[0] == 200
     status, body = get(servers["public"], "/api/index.json")
     assert status == 200 and b'"brands"' in body
+    status, body = get(servers["public"], "/api/movers.json")
+    assert status == 200 and b'"up"' in body and b'"down"' in body
 
 
 @pytest.mark.parametrize("mode", ["public", "private"])

@@ -1,4 +1,4 @@
-"""The executive overview's trend chart."""
+"""The executive overview's trend chart, with the alerts of its periods marked."""
 
 from __future__ import annotations
 
@@ -6,11 +6,68 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from dashboard.charts.base import ACCENT, GOOD, MUTED, base_layout, interval_texts
+from dashboard.charts.base import ACCENT, BAD, GOOD, MUTED, base_layout, interval_texts
+from dashboard.core import formatting
+
+ALERT_TRACE = "Alerts"
+# hover lines of one period's marker; the rest are counted
+ALERT_LINES = 8
+# an alert's value as shown: a count, or points to one decimal
+VALUE_FORMAT: dict[str, str] = {"volume": "{:,.0f}", "index": "{:.1f}", "mood": "{:.1f}"}
 
 
-def overview_trend(frame: pl.DataFrame, min_n: int) -> go.Figure:
-    """Conversations as bars (left axis); index and within-target share as lines (right)."""
+def alert_line(row: dict) -> str:
+    """One alert in a marker's hover text (the brand and channel escaped)."""
+    shown = VALUE_FORMAT.get(row["metric"], "{:.1f}")
+    channel = "all channels" if row["channel"] is None else formatting.label(row["channel"])
+    return (
+        f"{row['day']:%d %b} · {formatting.label(row['brand'])} · {channel}: "
+        f"{row['metric']} {shown.format(row['value'])} (expected {shown.format(row['expected'])}, "
+        f"score {row['score']:+.1f}, n={row['n']:,})"
+    )
+
+
+def _alert_markers(fig: go.Figure, frame: pl.DataFrame, alerts: pl.DataFrame) -> None:
+    """One marker per period with alerts, on the index line (at 100 where the period
+    has no index), its hover listing them."""
+    index_at = dict(
+        zip(frame["period_start"].to_list(), frame["happiness_index"].to_list(), strict=True)
+    )
+    x, y, texts = [], [], []
+    for (period,), rows in alerts.sort("day", descending=True).group_by(
+        "period_start", maintain_order=True
+    ):
+        lines = [alert_line(r) for r in rows.head(ALERT_LINES).iter_rows(named=True)]
+        if rows.height > ALERT_LINES:
+            lines.append(f"and {rows.height - ALERT_LINES} more")
+        value = index_at.get(period)
+        x.append(period)
+        y.append(100.0 if value is None else value)
+        texts.append(f"{rows.height} alert{'s' * (rows.height != 1)}<br>" + "<br>".join(lines))
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=y,
+            name=ALERT_TRACE,
+            mode="markers",
+            marker={
+                "symbol": "diamond",
+                "size": 13,
+                "color": BAD,
+                "line": {"color": "white", "width": 1},
+            },
+            hovertext=texts,
+            hovertemplate="%{hovertext}<extra>Alerts</extra>",
+        ),
+        secondary_y=True,
+    )
+
+
+def overview_trend(
+    frame: pl.DataFrame, min_n: int, alerts: pl.DataFrame | None = None
+) -> go.Figure:
+    """Conversations as bars (left axis); index and within-target share as lines (right);
+    with `alerts` (views.alerts with period_start), a marker per period that has any."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     x = frame["period_start"].to_list()
     n = frame["conversations"].to_list()
@@ -44,6 +101,8 @@ def overview_trend(frame: pl.DataFrame, min_n: int) -> go.Figure:
             ),
             secondary_y=True,
         )
+    if alerts is not None and alerts.height:
+        _alert_markers(fig, frame, alerts)
     fig.update_yaxes(title_text="conversations", secondary_y=False, rangemode="tozero")
     fig.update_yaxes(
         title_text="0-100",

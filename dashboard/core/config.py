@@ -22,6 +22,8 @@ DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.toml")
 USER_CONFIG_NAME = "chi.toml"
 # [resolution] rule: docs/METRICS.md, "Resolution"
 RESOLUTION_RULES: tuple[str, ...] = ("stayed_resolved", "ever_resolved")
+# [alerts] seasonal: docs/METRICS.md, "Alerts"
+ALERT_SEASONS: tuple[str, ...] = ("none", "weekday")
 
 
 class ConfigError(ValueError):
@@ -55,6 +57,22 @@ class Config:
     currency: str = "USD"
     # [roles]: who gets which role once sign-in is on (dashboard/core/access.py)
     roles: tuple[Rule, ...] = ()
+    # [alerts] (docs/METRICS.md, "Alerts"): a day's volume, index or mood against the
+    # median and MAD of the same series' previous alerts_window_days days
+    alerts_window_days: int = 28
+    alerts_min_history_days: int = 14
+    alerts_seasonal: str = "none"  # or "weekday": the same weekday of the window only
+    alerts_z_threshold: float = 4.0
+    alerts_min_n: int | None = None  # None: the global min_n
+    alerts_mad_floor_volume: float = 1.0  # conversations
+    alerts_mad_floor_index: float = 3.0  # index points
+    alerts_mad_floor_mood: float = 3.0  # mood points
+
+    @property
+    def alerts_effective_min_n(self) -> int:
+        """The conversations a day needs for an index or mood alert ([alerts] min_n,
+        else the global min_n)."""
+        return self.alerts_min_n if self.alerts_min_n is not None else self.min_n
 
     def fingerprint(self) -> str:
         """Changes whenever any number or name that affects results changes (cache key:
@@ -181,7 +199,50 @@ def _validate(raw: dict[str, Any], source: str) -> Config:
         roles=_roles(raw.get("roles", {}), source),
         **_fairness(raw.get("fairness", {}), source),
         **_costs(raw.get("costs", {}), source),
+        **_alerts(raw.get("alerts", {}), source),
     )
+
+
+def _alerts(raw: Any, source: str) -> dict[str, Any]:
+    """The [alerts] keys (docs/METRICS.md, "Alerts"): whole days and counts >= 1, a
+    threshold and MAD floors > 0, a known seasonality, and a history the window can
+    hold (with "weekday" the window holds one day in seven)."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: [alerts] must be a table")
+
+    def number(key: str, default: float, whole: bool = False) -> float:
+        value = raw.get(key, default)
+        ok = not isinstance(value, bool) and isinstance(value, int if whole else int | float)
+        if not ok or value <= 0:
+            kind = "a whole number >= 1" if whole else "a number > 0"
+            raise ConfigError(f"{source}: [alerts] {key} must be {kind} (got {value!r})")
+        return value
+
+    window = int(number("window_days", 28, whole=True))
+    history = int(number("min_history_days", 14, whole=True))
+    seasonal = raw.get("seasonal", "none")
+    if seasonal not in ALERT_SEASONS:
+        raise ConfigError(
+            f"{source}: [alerts] seasonal must be one of {list(ALERT_SEASONS)}, not {seasonal!r}"
+        )
+    room = window if seasonal == "none" else window // 7
+    if history > room:
+        raise ConfigError(
+            f"{source}: [alerts] min_history_days = {history} can never be met: a window "
+            f"of {window} days holds {room} day(s)"
+            + (" of the same weekday" if seasonal == "weekday" else "")
+        )
+    min_n = raw.get("min_n")
+    return {
+        "alerts_window_days": window,
+        "alerts_min_history_days": history,
+        "alerts_seasonal": seasonal,
+        "alerts_z_threshold": float(number("z_threshold", 4.0)),
+        "alerts_min_n": None if min_n is None else int(number("min_n", 20, whole=True)),
+        "alerts_mad_floor_volume": float(number("mad_floor_volume", 1.0)),
+        "alerts_mad_floor_index": float(number("mad_floor_index", 3.0)),
+        "alerts_mad_floor_mood": float(number("mad_floor_mood", 3.0)),
+    }
 
 
 def _costs(raw: Any, source: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from dashboard.core import formatting
 from dashboard.core.access import Role
 from dashboard.ui import access as ui_access
 from dashboard.ui import shared as ui
+from dashboard.views import movers as movers_view
 from dashboard.views import public, public_shared
 from dashboard.views.bounds import data_bounds
 
@@ -36,6 +37,12 @@ def board() -> public.Board:
 def history(brand: str) -> tuple[public.WeekPoint, ...]:
     """A public brand's weekly history, kept with the shared board."""
     return public_shared.SHARED.history(ui.current_data_dir(), ui.current_config(), brand)
+
+
+def movers() -> movers_view.Movers | None:
+    """The board's movers (public brands only), kept with the shared board: the object
+    /api/movers.json serves."""
+    return public_shared.SHARED.movers(ui.current_data_dir(), ui.current_config())
 
 
 def embedded() -> bool:

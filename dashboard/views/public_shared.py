@@ -12,7 +12,8 @@ unpickling of a Streamlit cache hit, nor a walk over the data files per run.
   most every RECHECK_S seconds per data dir, as the feeds always did: new data shows
   within RECHECK_S seconds, without a restart. A config change shows at once (the
   config's fingerprint is part of the key).
-- A brand's weekly history is built on first request and kept with its board.
+- A brand's weekly history is built on first request and kept with its board, and so
+  are the board's movers (dashboard/views/movers.py `public_movers`).
 - At most KEPT data dirs are held (tests open many; a server has one).
 
 Board, BrandScore and WeekPoint are frozen dataclasses and histories are tuples: what
@@ -29,6 +30,7 @@ from pathlib import Path
 
 from dashboard.core.config import Config
 from dashboard.data import connection
+from dashboard.views import movers as movers_view
 from dashboard.views import public
 
 RECHECK_S = 2.0
@@ -41,6 +43,7 @@ class _Entry:
     version: str
     board: public.Board
     histories: dict[str, tuple[public.WeekPoint, ...]] = field(default_factory=dict)
+    movers: tuple[movers_view.Movers | None] | None = None  # (movers,) once built
 
 
 @dataclass
@@ -108,6 +111,20 @@ class SharedBoards:
                 finally:
                     cursor.close()
             return entry.histories[brand]
+
+    def movers(self, data_dir: Path, config: Config) -> movers_view.Movers | None:
+        """The board's movers (public brands only, the board's periods and rounding),
+        kept with the current board; None when the board has no period."""
+        entry = self._entry(data_dir, config)
+        with self._lock:
+            if entry.movers is None:
+                con = connection.shared_connection(Path(data_dir).resolve(), config, entry.version)
+                cursor = con.cursor()
+                try:
+                    entry.movers = (movers_view.public_movers(cursor, config, entry.board),)
+                finally:
+                    cursor.close()
+            return entry.movers[0]
 
     def clear(self) -> None:
         """Forget every board and version (tests; a process done with its data)."""

@@ -4,6 +4,7 @@
     GET /api/brands/<brand>.json   one brand's board entry and weekly history
     GET /api/badge/<brand>.svg     a build-badge style SVG ("happiness | 72")
     GET /api/methodology.json      formula, weights, targets, minimum n, version
+    GET /api/movers.json           the board's movers up and down (public brands only)
 
 <brand> is the brand's slug (skyline-air) or its exact name, or a [brands] source name or
 handle of it (a link made before the brand was named keeps working). Everything comes from
@@ -44,7 +45,7 @@ from dashboard.charts.badge import brand_badge
 from dashboard.core import settings
 from dashboard.core.config import Config, ConfigError, load_config
 from dashboard.data import connection
-from dashboard.views import public, public_shared
+from dashboard.views import movers, public, public_shared
 
 CACHE_CONTROL = "public, max-age=300"
 RECHECK_S = 2.0
@@ -124,7 +125,7 @@ class Feed:
             snap = self._snapshot
             if snap is None or time.monotonic() - self._checked_at > RECHECK_S:
                 return None
-            if kind in ("index", "methodology"):
+            if kind in ("index", "methodology", "movers"):
                 name = kind
             else:
                 score = snap.board.find(key)
@@ -182,6 +183,12 @@ def _index(snap: Snapshot) -> bytes:
     return json_bytes(public.board_json(snap.board, snap.config, links))
 
 
+def _movers(snap: Snapshot) -> bytes:
+    result = public_shared.SHARED.movers(snap.data_dir, snap.config)
+    links = {s.slug: api_links(s.slug) for s in snap.board.brands}
+    return json_bytes(movers.movers_json(snap.board, result, links))
+
+
 def _history(snap: Snapshot, score: public.BrandScore) -> bytes:
     history = public_shared.SHARED.history(snap.data_dir, snap.config, score.brand)
     return json_bytes(public.history_json(snap.board, score, history, api_links(score.slug)))
@@ -192,6 +199,8 @@ def _serve(feed: Feed, kind: str, key: str) -> tuple[bytes, str, str] | None:
     snap = feed.snapshot()
     if kind == "index":
         return (*feed.body(snap, "index", lambda: _index(snap)), JSON_TYPE)
+    if kind == "movers":
+        return (*feed.body(snap, "movers", lambda: _movers(snap)), JSON_TYPE)
     if kind == "methodology":
         return (
             *feed.body(snap, kind, lambda: json_bytes(public.methodology(snap.config))),
@@ -237,6 +246,7 @@ def routes(feed: Feed | None = None) -> list[Route]:
     return [
         Route("/api/index.json", _endpoint(feed, "index"), methods=methods),
         Route("/api/methodology.json", _endpoint(feed, "methodology"), methods=methods),
+        Route("/api/movers.json", _endpoint(feed, "movers"), methods=methods),
         Route("/api/brands/{brand}.json", _endpoint(feed, "history"), methods=methods),
         Route("/api/badge/{brand}.svg", _endpoint(feed, "badge"), methods=methods),
     ]

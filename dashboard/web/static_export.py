@@ -3,6 +3,7 @@
     DIR/index.html              the board, self-contained (inline CSS and SVG, no scripts,
                                 works from file://), with the methodology
     DIR/index.json              the same shape as /api/index.json (links are relative)
+    DIR/movers.json             the same shape as /api/movers.json (links are relative)
     DIR/brands/<slug>.json      the same shape as /api/brands/<slug>.json
     DIR/badges/<slug>.svg       the same badge as /api/badge/<slug>.svg
 
@@ -32,7 +33,7 @@ from dashboard.charts.badge import brand_badge
 from dashboard.charts.public import CSS, board_html
 from dashboard.core.config import Config
 from dashboard.data.lock import pid_alive
-from dashboard.views import public
+from dashboard.views import movers, public
 
 PAGE_CSS = (
     "body{margin:0;padding:12px 14px;background:#fff}"
@@ -120,6 +121,13 @@ def _write_tree(
             public.board_json(board, config, {s.slug: static_links(s.slug) for s in board.brands})
         ),
         "index.html": index_html(board, config),
+        "movers.json": _dumps(
+            movers.movers_json(
+                board,
+                movers.public_movers(con, config, board),
+                {s.slug: static_links(s.slug) for s in board.brands},
+            )
+        ),
     }
     for score in board.brands:
         history = public.brand_history(con, config, score.brand)

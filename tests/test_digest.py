@@ -196,12 +196,19 @@ class FakeMover:
 
 def test_adapter_reads_the_other_views_in_their_documented_shapes(monkeypatch, data_dir):
     calls: list[tuple] = []
-    alerts = types.ModuleType("dashboard.views.alerts")
-    alerts.alerts = lambda con, config, filters: alerts_frame()
-    movers = types.ModuleType("dashboard.views.movers")
-    movers.movers = lambda con, config, filters, by: types.SimpleNamespace(
-        up=[FakeMover("Acme", 87.5, 80.0, 7.5, 2.0, 13.0, 500, 480, "up")], down=[]
-    )
+    from dashboard.views import alerts as alerts_view
+    from dashboard.views import movers as movers_view
+
+    monkeypatch.setattr(alerts_view, "alerts", lambda con, config, filters: alerts_frame())
+    asked: list = []
+
+    def fake_movers(con, config, filters, by, before):
+        asked.append((filters.date_from, before.date_from, before.date_to))
+        return types.SimpleNamespace(
+            up=[FakeMover("Acme", 87.5, 80.0, 7.5, 2.0, 13.0, 500, 480, "up")], down=[]
+        )
+
+    monkeypatch.setattr(movers_view, "movers", fake_movers)
     topics = types.ModuleType("dashboard.views.topics")
 
     def fake_topics(con, config, filters, limit):
@@ -209,13 +216,14 @@ def test_adapter_reads_the_other_views_in_their_documented_shapes(monkeypatch, d
         return topics_frame().drop("brand")
 
     topics.topics = fake_topics
-    for module in (alerts, movers, topics):
-        monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setitem(sys.modules, topics.__name__, topics)
     config = load_config(data_dir)
     made = digest(connection.connect(data_dir, config), config, "week")
     # the alert of 17 Mar is outside the week; newest first
     assert made.alerts["day"].to_list() == [dt.date(2025, 3, 12), dt.date(2025, 3, 11)]
-    assert made.movers.select("brand", "change_points").rows() == [("Acme", 7.5)]
+    assert made.movers.select("brand", "change_points", "direction").rows() == [("Acme", 7.5, "up")]
+    # against the digest's previous period (the week of 3-9 Mar), not an equal-length guess
+    assert asked == [(dt.date(2025, 3, 10), dt.date(2025, 3, 3), dt.date(2025, 3, 9))]
     # topics: asked once per scored brand (Acme, Bluebird), 5 each, with its brand
     assert calls == [(("Acme",), 5), (("Bluebird",), 5)]
     assert made.topics["brand"].to_list() == ["Acme", "Acme", "Bluebird", "Bluebird"]
@@ -313,7 +321,8 @@ def test_command_writes_html_by_suffix_and_says_what(capsys, data_dir, tmp_path)
     assert "weekly digest of week of 10–16 Mar 2025 (3 brand(s), 2 scored)" in said
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!doctype html>") and "87.5" in html
-    assert "Movers: not available in this build." in html
+    # the tiny log's changes are all within their intervals: no movers, said so
+    assert "No brand&#x27;s index changed by more than its 95% interval this week." in html
     assert not list(tmp_path.glob(".digest.html.*"))  # no temporary file left
 
 

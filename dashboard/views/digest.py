@@ -316,7 +316,9 @@ def digest(
         config.methodology_version,
         tuple(rows),
         digest_sources.alerts(con, config, scope),
-        digest_sources.movers(con, config, scope),
+        digest_sources.movers(
+            con, config, scope, Filters(period.prev_from, period.prev_to, tuple(brands), (), tz)
+        ),
         # topics for the brands with an index, most conversations first
         digest_sources.topics(con, config, scope, tuple(b.brand for b in rows if b.enough)),
     )

@@ -30,6 +30,8 @@ import polars as pl
 
 from dashboard.core.config import Config
 from dashboard.core.filters import Filters
+from dashboard.views import alerts as alerts_view
+from dashboard.views import movers as movers_view
 
 ALERT_COLUMNS = ("day", "brand", "channel", "metric", "value", "expected", "score", "n")
 MOVER_COLUMNS = (
@@ -68,12 +70,9 @@ def as_frame(value: Any) -> pl.DataFrame:
     return pl.DataFrame(rows) if rows else pl.DataFrame()
 
 
-def alerts(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters) -> pl.DataFrame | None:
-    """The period's alerts for the selected brands, newest first; None when unavailable."""
-    view = optional_view("alerts", "alerts")
-    if view is None:
-        return None
-    frame = as_frame(view(con, config, filters))
+def alerts(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters) -> pl.DataFrame:
+    """The period's alerts for the selected brands, newest first."""
+    frame = alerts_view.alerts(con, config, filters)
     if frame.is_empty():
         return frame
     # only the period's days (the view may look back further for its baseline)
@@ -84,17 +83,18 @@ def alerts(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters) -> 
     )
 
 
-def movers(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters) -> pl.DataFrame | None:
-    """Up and down movers between the period and the one before, as one frame with
-    `direction`; None when unavailable."""
-    view = optional_view("movers", "movers")
-    if view is None:
-        return None
-    result = view(con, config, filters, by="brand")
-    if hasattr(result, "up") and hasattr(result, "down"):
-        parts = [p for p in (as_frame(result.up), as_frame(result.down)) if not p.is_empty()]
-        return pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
-    return as_frame(result)
+def movers(
+    con: duckdb.DuckDBPyConnection, config: Config, filters: Filters, before: Filters
+) -> pl.DataFrame:
+    """Up and down movers between the period and `before` (the digest's previous week
+    or calendar month), as one frame with `direction`, biggest first each way."""
+    result = movers_view.movers(con, config, filters, by="brand", before=before)
+    parts = [
+        as_frame(side).with_columns(pl.lit(direction).alias("direction"))
+        for side, direction in ((result.up, "up"), (result.down, "down"))
+        if side
+    ]
+    return pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
 
 
 def topics(

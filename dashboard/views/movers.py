@@ -179,13 +179,18 @@ def _result(groups: pl.DataFrame, now: Filters, before: Filters, by: str, min_n:
 
 
 def movers(
-    con: duckdb.DuckDBPyConnection, config: Config, filters: Filters, by: str = "brand"
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    filters: Filters,
+    by: str = "brand",
+    before: Filters | None = None,
 ) -> Movers:
-    """The selection's movers against the previous period of equal length, per brand
-    (`by="brand"`) or per brand x entry channel (`by="brand,channel"`)."""
+    """The selection's movers against `before` (default: the previous period of equal
+    length; the digest passes the previous calendar month), per brand (`by="brand"`) or
+    per brand x entry channel (`by="brand,channel"`)."""
     if by not in BY:
         raise ValueError(f"movers by {by!r}: expected one of {BY}")
-    previous = filters.previous()
+    previous = before or filters.previous()
     frame = sql.run(
         con,
         "movers_by_group",

@@ -246,6 +246,6 @@ def test_chi_report_alerts_lists_the_spike(tmp_path, capsys):
         "history_days,below_min_n"
     )
     assert lines[1:] == [
-        "2025-03-13,Acme,,volume,13.0,4.0,4.5,13,up,13,0.0,7,false",
-        "2025-03-13,Acme,twitter,volume,13.0,4.0,4.5,13,up,13,0.0,7,false",
+        "2025-03-13,Acme,,volume,13,4,4.5,13,up,13,0,7,false",  # whole numbers as integers
+        "2025-03-13,Acme,twitter,volume,13,4,4.5,13,up,13,0,7,false",
     ]

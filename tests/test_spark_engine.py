@@ -9,9 +9,12 @@ engines in two copies of the same data dir and every stored row is compared.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -50,6 +53,30 @@ brands = ["Acme", "Bolt"]
 @pytest.fixture(scope="module")
 def spark():
     return shared_session()
+
+
+@dataclass(frozen=True)
+class Built:
+    source: Path  # the hand-made log (raw only)
+    duck: Path  # its copy rolled up by DuckDB
+    sparked: Path  # its copy rolled up by `chi rollup --engine spark`
+    printed: str  # what that command printed
+
+
+@pytest.fixture(scope="module")
+def built(spark, tmp_path_factory) -> Built:
+    """The hand-made log rolled up once by each engine, Spark through the command a
+    user runs (the tests that only read share it)."""
+    root = tmp_path_factory.mktemp("hand-made")
+    source = hand_made_dir(root)
+    duck, sparked = root / "duckdb", root / "spark"
+    copy_raw(source, duck)
+    copy_raw(source, sparked)
+    rollup.refresh(duck, load_config(duck))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["rollup", "--engine", "spark", "--data", str(sparked)]) == 0
+    return Built(source, duck, sparked, out.getvalue())
 
 
 def t(day: str, clock: str) -> dt.datetime:
@@ -144,8 +171,8 @@ def _first_difference(left: pl.DataFrame, right: pl.DataFrame) -> str:
     return "equal"
 
 
-def test_spark_builds_the_same_rollups_as_duckdb_on_a_hand_made_log(spark, tmp_path: Path):
-    duck, sparked = build_both(spark, hand_made_dir(tmp_path), tmp_path)
+def test_spark_builds_the_same_rollups_as_duckdb_on_a_hand_made_log(built: Built):
+    duck, sparked = built.duck, built.sparked
     assert_same_rollups(duck, sparked)
     facts_rows = {r["conversation_id"]: r for r in stored_rows(sparked, facts.FACTS).to_dicts()}
     # the hand-computed facts (see HAND_MADE)
@@ -173,8 +200,8 @@ def test_spark_builds_the_same_rollups_as_duckdb_on_a_hand_made_log(spark, tmp_p
     ]
 
 
-def test_duckdb_finds_spark_built_rollups_fresh_and_reads_them(spark, tmp_path: Path):
-    _, sparked = build_both(spark, hand_made_dir(tmp_path), tmp_path)
+def test_duckdb_finds_spark_built_rollups_fresh_and_reads_them(built: Built):
+    sparked = built.sparked
     config = load_config(sparked)
     assert rollup.refresh(sparked, config).up_to_date  # nothing rebuilt after Spark
     con = connection.connect(sparked, config)
@@ -188,9 +215,9 @@ VIEWS += ("fairness", "public")
 
 
 def test_every_report_prints_the_same_bytes_on_spark_built_rollups(
-    spark, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    built: Built, capsys: pytest.CaptureFixture[str]
 ):
-    duck, sparked = build_both(spark, hand_made_dir(tmp_path), tmp_path)
+    duck, sparked = built.duck, built.sparked
     for view in VIEWS:
         for fmt in ("csv", "json"):
             printed = []
@@ -205,10 +232,12 @@ def test_every_report_prints_the_same_bytes_on_spark_built_rollups(
 
 
 def test_an_incremental_spark_refresh_rewrites_only_the_months_a_new_file_touches(
-    spark, tmp_path: Path
+    spark, built: Built, tmp_path: Path
 ):
-    source = hand_made_dir(tmp_path)
-    duck, sparked = build_both(spark, source, tmp_path)
+    # copies of both built dirs, file times kept (the fingerprints stay valid)
+    duck, sparked = tmp_path / "duckdb", tmp_path / "spark"
+    shutil.copytree(built.duck, duck, copy_function=shutil.copy2)
+    shutil.copytree(built.sparked, sparked, copy_function=shutil.copy2)
     # a later batch in February: c1 (a January conversation) gets a customer reply,
     # so the January facts month is rewritten with it; c2 gets one more message
     later = [
@@ -230,17 +259,15 @@ def test_an_incremental_spark_refresh_rewrites_only_the_months_a_new_file_touche
 
 
 def test_chi_rollup_engine_spark_says_what_it_rebuilt(
-    spark, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    built: Built, capsys: pytest.CaptureFixture[str]
 ):
-    data = hand_made_dir(tmp_path)
-    assert main(["rollup", "--engine", "spark", "--data", str(data)]) == 0
-    out = capsys.readouterr().out
-    # 4 conversations start in January (c1, c4, c6) or... January: c1, c4, c6 = 3 rows,
-    # February: c2, c3, c5 = 3 rows
-    assert "conversation_facts: rebuilt 2 months (2025-01, 2025-02), 6 rows" in out
-    assert main(["rollup", "--engine", "spark", "--data", str(data)]) == 0
+    # January: c1, c4, c6; February: c2, c3, c5 (by their first inbound message)
+    assert "conversation_facts: rebuilt 2 months (2025-01, 2025-02), 6 rows" in built.printed
+    assert "daily: rebuilt 2 months (2025-01, 2025-02)" in built.printed
+    data = str(built.sparked)
+    assert main(["rollup", "--engine", "spark", "--data", data]) == 0
     assert "up to date" in capsys.readouterr().out
-    assert main(["rollup", "--master", "local[1]", "--data", str(data)]) == 2
+    assert main(["rollup", "--master", "local[1]", "--data", data]) == 2
     assert "need --engine spark" in capsys.readouterr().err
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -35,7 +36,8 @@ skip_without_spark()
 
 from dashboard.cli import main  # noqa: E402
 from dashboard.core.config import load_config  # noqa: E402
-from dashboard.data import connection, rollup  # noqa: E402
+from dashboard.core.schema import TABLES  # noqa: E402
+from dashboard.data import connection, rollup, store  # noqa: E402
 from dashboard.data.rollup import facts, spark_engine  # noqa: E402
 from tests.conftest import write_rows  # noqa: E402
 
@@ -129,6 +131,13 @@ HAND_MADE = [
     m("c5", "outbound", t("2025-02-01", "04:45:00")),
     m("c6", "inbound", t("2025-01-31", "20:00:00")),
 ]  # fmt: skip
+
+
+def write_batch(data_dir: Path, rows: list[dict], batch: str) -> None:
+    """Rows added as their own batch (write_rows' batch would replace the fixture's)."""
+    schema = TABLES["interactions"]
+    columns = {f.name: [r.get(f.name) for r in rows] for f in schema}
+    store.write_batch(data_dir, "interactions", pa.table(columns, schema=schema), batch)
 
 
 def hand_made_dir(root: Path) -> Path:
@@ -246,7 +255,7 @@ def test_an_incremental_spark_refresh_rewrites_only_the_months_a_new_file_touche
     ]
     for data in (duck, sparked):
         rows = [dict(r, interaction_id=f"n{i}") for i, r in enumerate(later)]
-        write_rows(data, "interactions", rows)
+        write_batch(data, rows, "later")
     rollup.refresh(duck, load_config(duck))
     report = spark_engine.refresh(spark, str(sparked), str(sparked), load_config(sparked))
     conversations, sums = report.rollups

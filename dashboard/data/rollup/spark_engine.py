@@ -57,6 +57,11 @@ def session(
     local days), Parquet timestamps as microseconds with UTC (what DuckDB writes and
     reads as TIMESTAMPTZ), no web UI, no downloads; `conf` adds or overrides settings
     (spark.jars for a storage connector, fs.s3a.* credentials: docs/SCALE.md)."""
+    import warnings
+
+    # pyspark 4.3 warns that it does not yet fully support pandas 3; the build never
+    # hands data to pandas
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
@@ -139,6 +144,8 @@ def refresh(
             _raw_view(spark, [e for m in sorted(files) for e in files[m]])
             newest.update(_newest(spark, files, changed))
             written, removed, rows = _facts(spark, out, staging, files, old, changed, rebuild_all)
+        elif rebuild_all and old is not None:  # no raw month left: every month goes
+            removed = sorted(old.months)
         stored_files = {} if rebuild_all or old is None else dict(old.files)
         stored_files.update(written)
         for month in removed:

@@ -266,14 +266,6 @@ def _newest(spark: Any, files: dict[str, list[Entry]], months: list[str]) -> dic
     }
 
 
-def _log(message: str) -> None:
-    import os
-    import sys
-
-    if os.environ.get("CHI_SPARK_TRACE"):
-        print(message, file=sys.stderr, flush=True)
-
-
 def _union(frames: list[Any]) -> Any:
     first = frames[0]
     for frame in frames[1:]:
@@ -541,6 +533,3 @@ def _order(order: str) -> list[Any]:
             column.asc_nulls_first() if nulls == "nulls first" else column.asc_nulls_last()
         )
     return columns
-
-
-__all__ = ["HadoopFiles", "LocalFiles", "SparkUnavailable", "refresh", "session", "sql"]

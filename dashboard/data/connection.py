@@ -200,7 +200,7 @@ def clear_shared() -> None:
 
 
 def _load_model(con: duckdb.DuckDBPyConnection, data_dir: Path, config: Config) -> RollupStatus:
-    if not parquet_files(data_dir, "interactions"):
+    if not parquet_files(data_dir, "interactions") and not facts.rollups_only(data_dir):
         _model_in_memory(con, config)  # empty, typed tables
         return RollupStatus(EMPTY)
     stored = facts.state(data_dir)

@@ -199,9 +199,21 @@ def month_files(data_dir: Path, months: list[str], manifest: Manifest | None = N
     return [month_file(data_dir, m, manifest) for m in months]
 
 
+def rollups_only(data_dir: Path) -> bool:
+    """A dashboard host fed with synced rollups (docs/SCALE.md, "Getting the rollups to
+    the dashboard"): a published manifest and no `interactions/` folder at all. The
+    rollups are then the data: read as stored, never rebuilt (there is nothing to
+    rebuild them from), and the pages' message drill-downs have no messages."""
+    data_dir = Path(data_dir)
+    return not (data_dir / "interactions").exists() and (rollup_dir(data_dir) / MANIFEST).is_file()
+
+
 def state(data_dir: Path) -> FactsState:
     """Which raw months the stored facts lack, or why they must be rebuilt."""
     data_dir = Path(data_dir)
+    if rollups_only(data_dir) and (synced := read_manifest(data_dir)) is not None:
+        # the raw log lives elsewhere (the Spark cluster's storage): as the manifest saw it
+        return FactsState(synced, {}, dict(synced.raw), _synced_problem(data_dir, synced), ())
     files = raw_months(data_dir)
     current = {m: fingerprint(p) for m, p in files.items()}
     old = read_manifest(data_dir)
@@ -221,6 +233,15 @@ def state(data_dir: Path) -> FactsState:
     else:
         changed = sorted(m for m in current if old.raw.get(m) != current[m])
     return FactsState(old, files, current, reason, tuple(changed))
+
+
+def _synced_problem(data_dir: Path, synced: Manifest) -> str:
+    """Why synced rollups cannot be read as stored ("" when they can)."""
+    if synced.version != version():
+        return "the conversation rules changed since they were stored"
+    if missing := [m for m in synced.months if not month_file(data_dir, m, synced).is_file()]:
+        return f"stored {describe_months(missing)} missing"
+    return ""
 
 
 def describe_months(months: list[str] | tuple[str, ...]) -> str:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_hostile_markup import data_dir, markdown_bodies, run  # noqa: F401
 from tests.markdown_text import shown
+from tests.test_hostile_markup import data_dir, markdown_bodies, run  # noqa: F401
 
 
 def notices(app) -> list[str]:

@@ -172,7 +172,11 @@ def _refresh_once(data_dir: Path, config: Config, full: bool) -> RefreshReport:
         facts_s = time.perf_counter() - started
         started = time.perf_counter()
         sums = daily.refresh(data_dir, config, stored.manifest, full=full, publish=False)
-        if stored.months or stored.removed or sums.part is not None:
+        # a raw month whose messages open no conversation (a brand's own posts, peer
+        # replies) changes no rollup file but must still be recorded as seen, else the
+        # rollups read as stale for ever
+        seen = stored.manifest != facts.read_manifest(data_dir)
+        if stored.months or stored.removed or sums.part is not None or seen:
             part = sums.part if sums.part is not None else facts.read_body(data_dir).get("daily")
             facts.publish_manifest(data_dir, stored.manifest, part)
         daily_s = time.perf_counter() - started

@@ -148,7 +148,12 @@ def _refresh(data_dir: Path, config: Config, full: bool) -> RefreshReport:
         facts_s = time.perf_counter() - started
         started = time.perf_counter()
         sums = daily.refresh(data_dir, config, stored.manifest, full=full, publish=False)
-        if stored.months or stored.removed or sums.part is not None:
+        # a raw month that changed without touching a conversation (only brand
+        # messages) still changes the manifest's fingerprints: publish them too
+        new_facts = (
+            stored.months or stored.removed or facts.read_manifest(data_dir) != stored.manifest
+        )
+        if new_facts or sums.part is not None:
             part = sums.part if sums.part is not None else facts.read_body(data_dir).get("daily")
             facts.publish_manifest(data_dir, stored.manifest, part)
         daily_s = time.perf_counter() - started

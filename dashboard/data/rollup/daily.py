@@ -22,8 +22,10 @@ stale when one of them changed (`state`, which only reads):
   last month or two are rebuilt when new data moves as_of.
 
 Each month is written for every query of DAILY_TABLES from the same conversations:
-the daily sums, and the agents' daily sums (queries/model/agent_daily_sums.sql, in
-<data dir>/rollups/agent_daily/); a month is current only when both its files are.
+the daily sums, the agents' daily sums (queries/model/agent_daily_sums.sql, in
+<data dir>/rollups/agent_daily/) and the topics' term counts of those conversations'
+customer messages (queries/model/term_daily_counts.sql, in <data dir>/rollups/
+term_daily/); a month is current only when all its files are.
 Files are named by their content and published with the conversation facts in one
 manifest (facts.py, "Publishing"): under its "daily" key, each month's file and what
 it was built from. (Before, the daily rollup had its own `_daily.json`; it is still
@@ -49,13 +51,17 @@ DAILY = facts.DAILY_FOLDER
 MANIFEST = facts.LEGACY_DAILY_MANIFEST  # read when the manifest has no "daily" part
 DAILY_ORDER = "day, brand, channel, follower_bucket, switched_channel"
 AGENT_DAILY = facts.AGENT_DAILY_FOLDER
+TERM_DAILY = facts.TERM_DAILY_FOLDER
 # each model query of sql.DAILY_TABLES -> (its rollup folder, a total order of its keys:
 # the same data gives byte-identical files); loaded at connect as a table of its name
 _LAYOUT: dict[str, tuple[str, str]] = {
     "daily_sums": (DAILY, DAILY_ORDER),
     "agent_daily_sums": (AGENT_DAILY, "day, brand, channel, agent_id nulls first"),
+    sql.TERM_TABLE: (TERM_DAILY, "day, brand, channel, term nulls first"),
 }
-DAILY_TABLES: dict[str, tuple[str, str]] = {t: _LAYOUT[t] for t in sql.DAILY_TABLES}
+DAILY_TABLES: dict[str, tuple[str, str]] = {
+    t: _LAYOUT[t] for t in (*sql.DAILY_TABLES, sql.TERM_TABLE)
+}
 
 
 @dataclass(frozen=True)
@@ -65,8 +71,11 @@ class BuiltMonth:
     settled: bool  # no verdict in it can change when as_of moves later
     file: str = facts.LEGACY_FILE  # the month file's name
     agent_file: str = ""  # the agents' month file's name ("": none, built before it)
+    term_file: str = ""  # the term counts' month file's name ("": none, built before it)
 
     def name(self, table: str) -> str:
+        if table == sql.TERM_TABLE:
+            return self.term_file
         return self.file if table == "daily_sums" else self.agent_file
 
 
@@ -207,6 +216,9 @@ def refresh(
     rows = 0
     if stale:
         con = raw.raw_connection(data_dir, config)
+        # the term counts tokenise a month of text: the cap of every rollup build
+        con.execute(f"set memory_limit = '{facts.BUILD_MEMORY}'")
+        con.execute("set preserve_insertion_order = false")
         raw.set_as_of(con, as_of)
         for month in stale:
             facts_file = facts.month_file(data_dir, month, manifest)
@@ -261,6 +273,11 @@ def _write_month(
     horizon = as_of - dt.timedelta(seconds=longest_target_s(config))
     settled = newest_us is None or raw.from_epoch_us(newest_us) < horizon
     built = BuiltMonth(
-        source, as_of.isoformat(), settled, names["daily_sums"], names["agent_daily_sums"]
+        source,
+        as_of.isoformat(),
+        settled,
+        names["daily_sums"],
+        names["agent_daily_sums"],
+        names[sql.TERM_TABLE],
     )
     return built, rows

@@ -58,6 +58,7 @@ SORT = "brand, channel, first_inbound_at"
 KEY = "brand, conversation_id"
 DAILY_FOLDER = "daily"  # the daily rollup's folder (daily.py), named in the manifest
 AGENT_DAILY_FOLDER = "agent_daily"  # the agents' daily rollup's folder (daily.py)
+TERM_DAILY_FOLDER = "term_daily"  # the topics' term counts' folder (daily.py)
 LEGACY_DAILY_MANIFEST = "_daily.json"  # the daily rollup's own manifest before
 BUILD_MEMORY = "1GB"
 
@@ -458,6 +459,9 @@ def named_files(data_dir: Path, body: dict) -> set[Path]:
         agents = built.get("agent_file") if isinstance(built, dict) else None
         if agents:  # the agents' daily sums of the month (daily.DAILY_TABLES)
             named.add(root / AGENT_DAILY_FOLDER / f"month={month}" / agents)
+        terms = built.get("term_file") if isinstance(built, dict) else None
+        if terms:  # the topics' term counts of the month (daily.DAILY_TABLES)
+            named.add(root / TERM_DAILY_FOLDER / f"month={month}" / terms)
     return named
 
 
@@ -484,7 +488,7 @@ def sweep(data_dir: Path) -> list[Path]:
         if temporary or unnamed:
             path.unlink(missing_ok=True)
             removed.append(path)
-    for sub in (FACTS, DAILY_FOLDER, AGENT_DAILY_FOLDER, LEGACY_FACTS):
+    for sub in (FACTS, DAILY_FOLDER, AGENT_DAILY_FOLDER, TERM_DAILY_FOLDER, LEGACY_FACTS):
         for folder in sorted((root / sub).glob("month=*"), reverse=True):
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()

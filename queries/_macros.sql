@@ -242,43 +242,47 @@ create or replace macro display_brand(brand) as brand;
 
 -- --- topics (docs/METRICS.md, "Topics") ------------------------------------------------
 
--- topic_text(text): a customer message's text, lower case, without what the customer
--- did not write or what is no topic, the rules of the sentiment cleaning
--- (dashboard/ingest/customer_text.py) in SQL and in its order: HTML entities; quoted
--- e-mail (from an "on ... wrote:", "-----original message-----", "from: ... sent:" or
--- "-- " line on, lines starting with ">", "sent from my ..." lines); retweets ("rt
--- @handle: ..." to the end) and quoted tweets; e-mail addresses; URLs; @mentions (a
--- pseudonym @u-<16 hex> too, and a possessive 's); a bare pseudonym u-<16 hex>; the
--- `#` of a hashtag (its word stays). Curly apostrophes become straight ones.
-create or replace macro topic_text(text) as
+-- customer_text(text): a customer message's text without what the customer did not
+-- write or what is no topic, the rules of the sentiment cleaning
+-- (dashboard/ingest/customer_text.py) in SQL and in its order, matched without case:
+-- HTML entities; quoted e-mail (from an "On ... wrote:", "-----Original Message-----",
+-- "From: ... Sent:" or "-- " line on, lines starting with ">", "Sent from my ..."
+-- lines); retweets ("RT @handle: ..." to the end) and quoted tweets; e-mail addresses;
+-- URLs; @mentions (a pseudonym @u-<16 hex> too, and a possessive 's); a bare pseudonym
+-- u-<16 hex>; the `#` of a hashtag (its word stays). Curly apostrophes become straight.
+-- Case is kept: the topics' example messages show it.
+create or replace macro customer_text(text) as
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-        replace(replace(replace(lower(text), '’', ''''), '‘', ''''), '&amp;', '&'),
-        '&(lt|gt|quot|apos|nbsp|#[0-9]+);', ' ', 'g'),
+        replace(replace(replace(text, '’', ''''), '‘', ''''), '&amp;', '&'),
+        '&(lt|gt|quot|apos|nbsp|#[0-9]+);', ' ', 'gi'),
         '(?s)(^|\n)[ \t]*(on\b[^\n]{0,300}?\bwrote:|-{2,}\s*original message\s*-{2,}'
-        || '|from:[^\n]*\n([^\n]*\n)?sent:|-- ?(\n|$)).*', ' '),
-        '(?m)^[ \t]*(>.*|sent from my .*)$', ' ', 'g'),
-        '(?s)(^|\s)[rm]t\s?@\w+:.*', ' '),
+        || '|from:[^\n]*\n([^\n]*\n)?sent:|-- ?(\n|$)).*', ' ', 'i'),
+        '(?m)^[ \t]*(>.*|sent from my .*)$', ' ', 'gi'),
+        '(?s)(^|\s)[rm]t\s?@\w+:.*', ' ', 'i'),
         '["“]\s?@\w+:[^"”]*["”]?', ' ', 'g'),
-        '[\w.+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+', ' ', 'g'),
+        '[\w.+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+', ' ', 'gi'),
         '(https?://|www\.)\S+|\bt\.co/\S*'
-        || '|\b([a-z0-9-]+\.)+(com|net|org|co|uk|io|ly|gl|info|biz)\b(/\S*)?', ' ', 'g'),
-        '@(u-[0-9a-f]{16}\b|\w+)(''s\b)?', ' ', 'g'),
-        '\bu-[0-9a-f]{16}\b', ' ', 'g'),
+        || '|\b([a-z0-9-]+\.)+(com|net|org|co|uk|io|ly|gl|info|biz)\b(/\S*)?', ' ', 'gi'),
+        '@(u-[0-9a-f]{16}\b|\w+)(''s\b)?', ' ', 'gi'),
+        '\bu-[0-9a-f]{16}\b', ' ', 'gi'),
         '#', ' ', 'g');
 
--- topic_segments(text): the stretches of topic_text(text) between sentence
--- punctuation (. ! ? , ; : brackets, quotes, a spaced dash, a line break), each a list
--- of its tokens: runs of letters and digits, with inner apostrophes ("can't", "7am",
--- "café"). Business rule: a two-word phrase never spans punctuation ("power cut.
--- refund" has no "cut refund"). A list of structs {segment, tokens}, segment 1, 2, ...
-create or replace macro topic_segments(text) as
-    list_transform(
-        string_split_regex(topic_text(text), '[.!?,;:()\[\]{}"“”…/|+=*~<>]+|\s[-–—]+\s|\n'),
-        lambda s, k: {
-            segment: k,
-            tokens: regexp_extract_all(s, '[\p{L}\p{N}]+(?:''[\p{L}\p{N}]+)*')
-        }
+-- topic_text(text): customer_text(text) in lower case, what the topics tokenise.
+create or replace macro topic_text(text) as
+    lower(customer_text(text));
+
+-- topic_tokens(text): the tokens of topic_text(text), in order: runs of letters and
+-- digits with inner apostrophes ("can't", "7am", "café"), and a '|' for every stretch of
+-- sentence punctuation (. ! ? , ; : brackets, quotes, slashes, a spaced dash, a line
+-- break). A '|' is never a term, so a two-word phrase never spans punctuation ("power
+-- cut. refund" has no "cut refund").
+create or replace macro topic_tokens(text) as
+    regexp_extract_all(
+        regexp_replace(
+            topic_text(text), '[.!?,;:()\[\]{}"“”…/|+=*~<>]+|\s[-–—]+\s|\n', ' | ', 'g'
+        ),
+        '[\p{L}\p{N}]+(?:''[\p{L}\p{N}]+)*|\|'
     );
 
 -- topic_brand_words(brand): the brand's own names as tokens (lower case), removed from

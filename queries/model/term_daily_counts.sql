@@ -15,11 +15,11 @@
 -- tables: conversations (the day and entry channel of each message's conversation: a
 --   message counts where its conversation does, as in every other figure),
 --   interactions (the inbound messages' text and sentiment).
--- rules: a message's terms are its tokens (macros topic_text, topic_segments of
+-- rules: a message's terms are its tokens (macros topic_text, topic_tokens of
 --   queries/_macros.sql) that are at least 2 characters long, not a stop word
 --   (topic_stop_words: dashboard/data/stopwords.txt), not a word of the brand's own
 --   name (topic_brand_words) and not id-like (topic_id_like), and every two adjacent
---   such tokens of one segment (a phrase never spans punctuation or a removed token).
+--   such tokens (a phrase never spans punctuation or a removed token).
 --   A message counts a term once however often it holds it. Nothing is pruned here:
 --   the reading side suppresses terms under [topics] min_count (pruning before
 --   summing days would change the sums).
@@ -72,39 +72,32 @@ messages as (
         and i.created_at >= (select min(first_inbound_at) from conversations)
 ),
 
-segments as (
-    select
-        interaction_id,
-        brand,
-        unnest(topic_segments(text)) as seg
-    from messages
-),
-
 tokens as (
     select
         interaction_id,
         brand,
-        seg.segment as segment,
-        unnest(list_transform(seg.tokens, lambda t, k: {position: k, token: t})) as tok
-    from segments
+        unnest(tokens) as token,
+        generate_subscripts(tokens, 1) as position
+    from (select interaction_id, brand, topic_tokens(text) as tokens from messages)
 ),
 
 marked as (
     select
         t.interaction_id,
-        t.segment,
-        t.tok.position as position,
-        t.tok.token as token,
-        length(t.tok.token) >= 2
-            and not topic_id_like(t.tok.token)
+        t.position,
+        t.token,
+        -- '|' (punctuation) is shorter than 2 characters: never kept
+        length(t.token) >= 2
+            and not topic_id_like(t.token)
             and s.word is null
             and b.word is null as kept
     from tokens as t
     left join stop_words as s
-        on t.tok.token = s.word
+        on t.token = s.word
     left join brand_words as b
         on t.brand = b.brand
-        and t.tok.token = b.word
+        -- the brand's name with a possessive 's is the brand's name too ("acme's")
+        and (case when ends_with(t.token, '''s') then t.token[:-3] else t.token end) = b.word
 ),
 
 unigrams as (
@@ -120,7 +113,6 @@ bigrams as (
     from marked as a
     inner join marked as b
         on a.interaction_id = b.interaction_id
-        and a.segment = b.segment
         and b.position = a.position + 1
     where a.kept and b.kept
 ),

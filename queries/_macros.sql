@@ -31,6 +31,10 @@
 --                               cov_<i>_<k>_yy_sum (y_i y_k) and, where a denominator
 --                               is not every conversation, _yd_sum (y_i d_k), _dy_sum
 --                               (d_i y_k), _dd_sum (d_i d_k); vocabulary.COMPONENT_SUMS.
+--   topic_stop_words()          table macro: the topics' English stop words, one row
+--                               each (column `word`), from dashboard/data/stopwords.txt
+--                               (its header names the source: NLTK's list, with no,
+--                               nor, not kept as words); docs/METRICS.md, "Topics".
 --
 -- Column conventions the macros rely on (the daily rollup, queries/model/daily_sums.sql):
 -- a count ends in _n, a sum in _sum; conversations_n is the number of conversations.

@@ -4,11 +4,13 @@ the expected counts, log-odds and intervals worked out by hand."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from dashboard.cli import main
 from dashboard.core.config import Config, load_config
 from dashboard.core.filters import Filters
 from dashboard.data import connection, rollup, sql
@@ -299,3 +301,40 @@ def test_examples_are_the_brands_messages_with_the_term_without_handles(make_db)
     assert total == 1
     assert frame["conversation_id"].to_list() == ["a1"]
     assert frame["text"][0].strip() == "power cut on my street"
+
+
+# --- chi report topics ---------------------------------------------------------------
+
+
+def _report(capsys, data_dir: Path, *flags: str) -> list[dict]:
+    assert main(["report", "topics", "--data", str(data_dir), "--format", "json", *flags]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_report_prints_each_brands_terms_by_how_much_they_stand_out(capsys, tmp_path: Path):
+    write_rows(tmp_path, "interactions", two_brands())
+    (tmp_path / "chi.toml").write_text("[topics]\nprior_size = 8\n")
+    rows = _report(capsys, tmp_path, "--min-count", "2")
+    assert [(r["brand"], r["rank"], r["term"], r["count"]) for r in rows] == [
+        ("Acme", 1, "outage", 2),
+        ("Acme", 2, "refund", 2),
+        ("Bolt", 1, "delivery", 2),
+        ("Bolt", 2, "refund", 2),
+    ]
+    assert rows[0]["score"] == pytest.approx(1.058041, abs=1e-6)  # worked above
+    assert rows[0]["mood"] == pytest.approx(-0.7)
+    assert list(rows[0])[:7] == ["brand", "rank", "term", "count", "score", "mood", "n_messages"]
+    # the default min count (10) suppresses every term of this tiny log
+    assert _report(capsys, tmp_path) == []
+    # one brand; the drivers instead
+    drivers = _report(capsys, tmp_path, "--brand", "Acme", "--drivers", "--min-count", "2")
+    assert [(r["term"], r["n"]) for r in drivers] == [("outage", 2), ("refund", 2)]
+    assert drivers[0]["effect"] == pytest.approx(-1.0)
+    assert drivers[0]["effect_high"] == pytest.approx(-0.391464, abs=1e-5)
+
+
+def test_report_csv_has_the_documented_columns(capsys, tmp_path: Path):
+    write_rows(tmp_path, "interactions", two_brands())
+    assert main(["report", "topics", "--data", str(tmp_path), "--min-count", "1"]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    assert header == ("brand,rank,term,count,score,mood,n_messages,others_count,log_odds,messages")

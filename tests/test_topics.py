@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from dashboard.cli import main
-from dashboard.core.config import Config, load_config
+from dashboard.core.config import Config, ConfigError, load_config
 from dashboard.core.filters import Filters
 from dashboard.data import connection, rollup, sql
 from dashboard.views import topics
@@ -123,9 +123,10 @@ def two_brands() -> list[dict]:
 
 @pytest.fixture
 def small_prior(config: Config) -> Config:
-    # alpha_0 = 8 = the corpus's 8 term occurrences, so alpha_w = the term's corpus
-    # count: outage 2, refund 4, delivery 2; every term kept from 1 message
-    return dataclasses.replace(config, topics_prior_size=8.0, topics_min_count=1)
+    # the default prior: alpha_0 = the corpus's 8 term occurrences, so alpha_w = the
+    # term's corpus count: outage 2, refund 4, delivery 2; every term kept from 1 message
+    assert config.topics_prior_size is None  # prior_size = "corpus"
+    return dataclasses.replace(config, topics_min_count=1)
 
 
 def test_a_word_only_one_brand_uses_stands_out_and_a_shared_one_scores_zero(make_db, small_prior):
@@ -161,12 +162,12 @@ def test_every_brand_against_the_others_is_symmetric(make_db, small_prior):
 def test_a_rare_word_scores_below_a_frequent_one_with_the_same_share(make_db, config):
     # Acme says "outage" in 1 of its 2 messages and "refund" in 10 of its 20 (the
     # other halves say "hello"); Bolt says neither: the same share, but the rare word
-    # rests on one message. Prior alpha_0 = 1000 (default).
+    # rests on one message. A fixed prior: alpha_0 = 1000.
     rows = [inbound("a-o", "outage", -0.5), inbound("a-h", "hello", 0.1)]
     rows += [inbound(f"r{i}", "refund", 0.0) for i in range(10)]
     rows += [inbound(f"h{i}", "hello", 0.0) for i in range(10)]
     rows += [inbound(f"b{i}", "delivery", 0.0, brand="Bolt") for i in range(20)]
-    cfg = dataclasses.replace(config, topics_min_count=1)
+    cfg = dataclasses.replace(config, topics_min_count=1, topics_prior_size=1000.0)
     con = make_db(rows, cfg=cfg)
     scores = dict(topics.topics(con, cfg, selection("Acme")).select("term", "score").rows())
     # corpus: outage 1, refund 10, hello 11, delivery 20 (N = 42); alpha_w = 1000 x
@@ -313,7 +314,7 @@ def _report(capsys, data_dir: Path, *flags: str) -> list[dict]:
 
 def test_report_prints_each_brands_terms_by_how_much_they_stand_out(capsys, tmp_path: Path):
     write_rows(tmp_path, "interactions", two_brands())
-    (tmp_path / "chi.toml").write_text("[topics]\nprior_size = 8\n")
+    (tmp_path / "chi.toml").write_text("[topics]\nprior_size = 8\n")  # = the corpus
     rows = _report(capsys, tmp_path, "--min-count", "2")
     assert [(r["brand"], r["rank"], r["term"], r["count"]) for r in rows] == [
         ("Acme", 1, "outage", 2),
@@ -338,3 +339,14 @@ def test_report_csv_has_the_documented_columns(capsys, tmp_path: Path):
     assert main(["report", "topics", "--data", str(tmp_path), "--min-count", "1"]) == 0
     header = capsys.readouterr().out.splitlines()[0]
     assert header == ("brand,rank,term,count,score,mood,n_messages,others_count,log_odds,messages")
+
+
+def test_topics_config_reads_min_count_and_prior_size_and_refuses_bad_values(tmp_path: Path):
+    assert (load_config().topics_min_count, load_config().topics_prior_size) == (10, None)
+    (tmp_path / "chi.toml").write_text("[topics]\nmin_count = 3\nprior_size = 500\n")
+    config = load_config(tmp_path)
+    assert (config.topics_min_count, config.topics_prior_size) == (3, 500.0)
+    for bad in ("min_count = 0", "min_count = 2.5", "prior_size = -1", 'prior_size = "big"'):
+        (tmp_path / "chi.toml").write_text(f"[topics]\n{bad}\n")
+        with pytest.raises(ConfigError, match=r"\[topics\]"):
+            load_config(tmp_path)

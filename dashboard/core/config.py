@@ -57,8 +57,9 @@ class Config:
     roles: tuple[Rule, ...] = ()
     # [topics] (docs/METRICS.md, "Topics"): a term in fewer messages of the selection is
     # suppressed; the size alpha_0 of the log-odds ratio's informative Dirichlet prior
+    # (None: the corpus's own size, so the prior is the corpus's counts)
     topics_min_count: int = 10
-    topics_prior_size: float = 1000.0
+    topics_prior_size: float | None = None
 
     def fingerprint(self) -> str:
         """Changes whenever any number or name that affects results changes (cache key:
@@ -243,7 +244,8 @@ def _fairness(raw: dict[str, Any], source: str) -> dict[str, float]:
 
 
 def _topics(raw: Any, source: str) -> dict[str, Any]:
-    """The [topics] keys: min_count, a whole number >= 1; prior_size, a number > 0."""
+    """The [topics] keys: min_count, a whole number >= 1; prior_size, a number > 0 or
+    "corpus" (the default: alpha_0 is the size of the corpus compared)."""
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: [topics] must be a table")
     min_count = raw.get("min_count", 10)
@@ -251,7 +253,11 @@ def _topics(raw: Any, source: str) -> dict[str, Any]:
         raise ConfigError(
             f"{source}: [topics] min_count must be a whole number >= 1 (got {min_count!r})"
         )
-    prior = raw.get("prior_size", 1000.0)
+    prior = raw.get("prior_size", "corpus")
+    if prior == "corpus":
+        return {"topics_min_count": min_count, "topics_prior_size": None}
     if isinstance(prior, bool) or not isinstance(prior, int | float) or not prior > 0:
-        raise ConfigError(f"{source}: [topics] prior_size must be a number > 0 (got {prior!r})")
+        raise ConfigError(
+            f'{source}: [topics] prior_size must be "corpus" or a number > 0 (got {prior!r})'
+        )
     return {"topics_min_count": min_count, "topics_prior_size": float(prior)}

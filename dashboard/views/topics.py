@@ -36,7 +36,7 @@ def _params(
         filters,
         config,
         per_brand=per_brand,
-        prior_size=float(config.topics_prior_size),
+        prior_size=config.topics_prior_size,
         min_count=int(min_count if min_count is not None else config.topics_min_count),
     )
 

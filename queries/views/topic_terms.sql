@@ -13,7 +13,8 @@
 --   $date_from, $date_to, $tz  local days of the conversations (as in every view)
 --   $brands, $channels         the selection (empty = all); other brands are the rest
 --   $per_brand                 true: every brand (of $brands, all when empty) on its own
---   $prior_size                alpha_0 of the prior ([topics] prior_size)
+--   $prior_size                alpha_0 of the prior ([topics] prior_size); null: the
+--                              corpus's size, so alpha_w is the term's corpus count
 --   $min_count                 terms in fewer of the group's messages are suppressed
 -- tables: term_daily_counts (queries/model/term_daily_counts.sql)
 -- columns: grp, term, count (y_i: the group's messages containing the term),
@@ -58,7 +59,10 @@ corpus as (
 ),
 
 corpus_size as (
-    select sum(all_count)::bigint as all_terms_n from corpus
+    select
+        sum(all_count)::bigint as all_terms_n,
+        coalesce($prior_size::double, sum(all_count)::double) as prior_size
+    from corpus
 ),
 
 group_terms as (
@@ -92,7 +96,8 @@ compared as (
         s.group_terms_n,
         z.all_terms_n - s.group_terms_n as others_terms_n,
         -- alpha_w: the prior's pseudo-count, alpha_0 x the term's share of the corpus
-        $prior_size * c.all_count / z.all_terms_n as prior,
+        z.prior_size * c.all_count / z.all_terms_n as prior,
+        z.prior_size,
         g.mood_n,
         case when g.mood_n > 0 then g.mood_sum / g.mood_n end as mood,
         s.messages
@@ -107,8 +112,8 @@ compared as (
 scored_terms as (
     select
         *,
-        ln((count + prior) / (group_terms_n + $prior_size - count - prior))
-        - ln((others_count + prior) / (others_terms_n + $prior_size - others_count - prior))
+        ln((count + prior) / (group_terms_n + prior_size - count - prior))
+        - ln((others_count + prior) / (others_terms_n + prior_size - others_count - prior))
             as log_odds,
         1.0 / (count + prior) + 1.0 / (others_count + prior) as variance
     from compared

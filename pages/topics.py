@@ -14,12 +14,12 @@ st.markdown("*What customers write about, and what sours their mood.*")
 filters = ui.filters_sidebar()
 if filters is None:
     st.stop()
-st.caption(ui.selection_caption(filters))
 config = ui.current_config()
 chosen = ui_topics.brand_filters(filters)
 if chosen is None:
     st.stop()
 brand = chosen.brands[0]
+st.caption(ui_topics.caption(chosen))
 
 st.subheader(f"What stands out for {brand}")
 terms = ui.load(topics.topics, config, chosen, 20)

@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from dashboard.core import access
+from dashboard.core import access, formatting
 from dashboard.core.filters import Filters
 from dashboard.data.audit import AuditError
 from dashboard.ui import access as ui_access
@@ -29,6 +29,19 @@ def brand_filters(filters: Filters) -> Filters | None:
         return None
     brand = st.selectbox("Brand", known, key="topics_brand", bind="query-params")
     return dataclasses.replace(filters, brands=(brand or known[0],))
+
+
+def caption(filters: Filters) -> str:
+    """The selection in one caption line: the picked brand against the other brands in
+    the same channels and days (Markdown; names plain)."""
+    brand = formatting.plain(filters.brands[0])
+    chans = (
+        ", ".join(map(formatting.plain, filters.channels)) if filters.channels else "all channels"
+    )
+    return (
+        f"{filters.date_from:%d %b %Y} – {filters.date_to:%d %b %Y} ({filters.days} days, "
+        f"{filters.tz}) · {chans} · {brand}'s customer messages against every other brand's"
+    )
 
 
 def term_table(rows: pl.DataFrame) -> pl.DataFrame:

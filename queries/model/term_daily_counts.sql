@@ -24,7 +24,9 @@
 --   the reading side suppresses terms under [topics] min_count (pruning before
 --   summing days would change the sums).
 -- columns: day, brand, channel, term, messages_n (messages containing the term),
---   sentiment_n (those with a sentiment), sentiment_sum, sentiment_sq_sum.
+--   sentiment_n (those with a sentiment), sentiment_sum, sentiment_sq_sum. The sums are
+--   taken in DECIMAL (10 decimals: sentiments carry 4) so that they do not depend on
+--   the order rows arrive in: the same data gives byte-identical files.
 
 with
 
@@ -134,8 +136,8 @@ term_sums as (
         t.term,
         count(*)::bigint as messages_n,
         count(m.sentiment)::bigint as sentiment_n,
-        sum(m.sentiment)::double as sentiment_sum,
-        sum(m.sentiment * m.sentiment)::double as sentiment_sq_sum
+        sum(m.sentiment::decimal(18, 10))::double as sentiment_sum,
+        sum((m.sentiment * m.sentiment)::decimal(18, 10))::double as sentiment_sq_sum
     from message_terms as t
     inner join messages as m
         on t.interaction_id = m.interaction_id
@@ -150,8 +152,8 @@ totals as (
         null::varchar as term,
         count(*)::bigint as messages_n,
         count(sentiment)::bigint as sentiment_n,
-        sum(sentiment)::double as sentiment_sum,
-        sum(sentiment * sentiment)::double as sentiment_sq_sum
+        sum(sentiment::decimal(18, 10))::double as sentiment_sum,
+        sum((sentiment * sentiment)::decimal(18, 10))::double as sentiment_sq_sum
     from messages
     group by all
 )

@@ -126,6 +126,7 @@ def test_every_report_runs_and_matches_the_data_without_implausible_rows(
     assert main(["report", view, "--data", str(data_dir)]) == 0
     got = capsys.readouterr()
     assert got.out == expected.out
-    assert len(got.out.splitlines()) > 1  # a header and figures
+    # a header and figures; this log's messages have no text, so topics have no terms
+    assert len(got.out.splitlines()) > (0 if view == "topics" else 1)
     if view != "public":  # the public board says nothing about the data's quality
         assert f"note: {CAPTION}" in got.err

@@ -38,6 +38,7 @@ PAGES: tuple[PageSpec, ...] = (
         "consistency.py", "Channel consistency", ":material/compare_arrows:", "consistency", False
     ),
     PageSpec("people.py", "People", ":material/support_agent:", "people", False, role=Role.ANALYST),
+    PageSpec("topics.py", "Topics", ":material/forum:", "topics", False, role=Role.ANALYST),
     PageSpec("board.py", "Public board", ":material/leaderboard:", "board", True, role=None),
     PageSpec("brand_card.py", "Brand card", ":material/badge:", "brand", True, role=None),
     PageSpec(

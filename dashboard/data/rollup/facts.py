@@ -60,7 +60,11 @@ SORT = "brand, channel, first_inbound_at"
 KEY = "brand, conversation_id"
 DAILY_FOLDER = "daily"  # the daily rollup's folder (daily.py), named in the manifest
 # the folder of each daily query's files (daily.DAILY_TABLES), for `sweep`
-DAILY_TABLE_FOLDERS = {"daily_sums": DAILY_FOLDER, "agent_daily_sums": "agent_daily"}
+DAILY_TABLE_FOLDERS = {
+    "daily_sums": DAILY_FOLDER,
+    "agent_daily_sums": "agent_daily",
+    "term_daily_counts": "term_daily",  # the topics' term counts (sql.TERM_TABLE)
+}
 LEGACY_DAILY_MANIFEST = "_daily.json"  # the daily rollup's own manifest before
 # DuckDB's memory cap for the rollup builds (facts and daily), spilling to rollups/.spill
 # beyond it. `chi rollup`, `chi demo` and the upload page build at BUILD_MEMORY on every
@@ -544,6 +548,8 @@ def named_files(data_dir: Path, body: dict) -> set[Path]:
         files = dict(built.get("files") or {})
         if built.get("agent_file"):  # written before `files` (daily.built_month)
             files.setdefault("agent_daily_sums", built["agent_file"])
+        if built.get("term_file"):
+            files.setdefault("term_daily_counts", built["term_file"])
         for table, name in files.items():
             folder = DAILY_TABLE_FOLDERS.get(table, DAILY_FOLDER)
             named.add(root / folder / f"month={month}" / name)

@@ -282,7 +282,7 @@ def test_html_states_period_as_of_methodology_and_every_n(week):
     assert "149" not in html  # the alert of 17 Mar is not in the week
     assert "41.7</b> against 70.2 expected" in html and "n = 30" in html
     assert "n = 480 → 500" in html and "95% CI +2.0 to +13.0" in html
-    assert "of n = 900 messages" in html and "-0.62" in html
+    assert "120 messages" in html and "n = 118" in html and "-0.62" in html
 
 
 def test_under_min_n_brand_shows_no_number(week):

@@ -310,7 +310,22 @@ def test_examples_are_the_brands_messages_with_the_term_without_handles(make_db)
 
 
 def _report(capsys, data_dir: Path, *flags: str) -> list[dict]:
-    assert main(["report", "topics", "--data", str(data_dir), "--format", "json", *flags]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "topics",
+                "--data",
+                str(data_dir),
+                "--format",
+                "json",
+                "--precision",
+                "full",
+                *flags,
+            ]
+        )
+        == 0
+    )
     return json.loads(capsys.readouterr().out)
 
 

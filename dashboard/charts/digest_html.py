@@ -299,20 +299,20 @@ def topics_html(topics: pl.DataFrame | None) -> str:
     if topics.is_empty():
         return _section("topics", "Top topics", _note("No topic stands out this period."))
     top = max(float(v) for v in topics["score"])
-    head = "".join(f'<th style="{TH}">{h}</th>' for h in ("term", "mentions", "mean mood", "score"))
+    head = "".join(f'<th style="{TH}">{h}</th>' for h in ("term", "messages", "mean mood", "score"))
     rows = []
     for (brand,), group in topics.group_by("brand", maintain_order=True):
         rows.append(
             f'<tr><td colspan="4" style="{TD};font-weight:bold">{data_text(brand)}</td></tr>'
         )
         for r in group.iter_rows(named=True):
+            # count: the messages that contain the term; n_messages: those with a mood
             mood = "–" if r["mood"] is None else f"{r['mood']:+.2f}"
-            label = f"{r['term']}: score {r['score']:.1f}, {r['count']:,} mentions"
+            label = f"{r['term']}: score {r['score']:.1f}, {r['count']:,} messages"
             cells = (
                 f"<b>{data_text(r['term'])}</b>",
-                f'{r["count"]:,}<br><span style="{SMALL}">of n = '
-                f"{_plural(int(r['n_messages']), 'message')}</span>",
-                mood,
+                _plural(int(r["count"]), "message"),
+                f'{mood}<br><span style="{SMALL}">n = {int(r["n_messages"]):,}</span>',
                 f"{r['score']:.1f}"
                 + digest_svg.share_bar(float(r["score"]), top, "#2563eb", label),
             )

@@ -187,12 +187,13 @@ def topics_markdown(topics: pl.DataFrame | None) -> list[str]:
     if topics.is_empty():
         return lines + ["No topic stands out this period.", ""]
     top = max(float(v) for v in topics["score"])
-    lines += ["| brand | term | mentions | of n messages | mean mood | score | |", "|---" * 7 + "|"]
+    # count: the messages that contain the term; n_messages: those with a mood
+    lines += ["| brand | term | messages | mean mood (n) | score | |", "|---" * 6 + "|"]
     for r in topics.iter_rows(named=True):
-        mood = "–" if r["mood"] is None else f"{r['mood']:+.2f}"
+        mood = "–" if r["mood"] is None else f"{r['mood']:+.2f} ({r['n_messages']:,})"
         lines.append(
             f"| {plain(r['brand'])} | {plain(r['term'])} | {r['count']:,} | "
-            f"{r['n_messages']:,} | {mood} | {r['score']:.1f} | {text_bar(r['score'], top)} |"
+            f"{mood} | {r['score']:.1f} | {text_bar(r['score'], top)} |"
         )
     return lines + [""]
 

@@ -55,6 +55,7 @@ def top_terms(rows: pl.DataFrame) -> go.Figure:
             },
             text=[f"n = {c:,}" for c in ordered["count"].to_list()],
             textposition="outside",
+            cliponaxis=False,  # the n beside the longest bar stays whole
             hovertext=hover,
             hoverinfo="text",
             customdata=ordered["term"].to_list(),
@@ -62,7 +63,10 @@ def top_terms(rows: pl.DataFrame) -> go.Figure:
     )
     base_layout(fig, height=max(260, 26 * rows.height + 80))
     fig.update_layout(hovermode="closest", showlegend=False)
-    fig.update_xaxes(title_text="stands out (z of the log-odds ratio)", zeroline=True)
+    scores = [float(v) for v in ordered["score"].to_list()]
+    # room for the "n = ..." beside the longest bar
+    span = [min(0.0, *scores) * 1.2, max(0.0, *scores) * 1.2] if scores else None
+    fig.update_xaxes(title_text="stands out (z of the log-odds ratio)", zeroline=True, range=span)
     fig.update_yaxes(gridcolor="rgba(0,0,0,0)")
     return fig
 

@@ -64,6 +64,8 @@ def _sql_type(arrow_type: pa.DataType) -> str:
         pa.int64(): "bigint",
         pa.int8(): "tinyint",
         pa.float64(): "double",
+        pa.date32(): "date",
+        pa.timestamp("us", tz="UTC"): "timestamp with time zone",
     }
     return types[arrow_type]
 

@@ -83,7 +83,7 @@ def serve(args: argparse.Namespace) -> int:
     for note in sign_in.notes:
         print(note, file=sys.stderr)
     data_dir: Path = args.data
-    # a dashboard host fed with synced rollups (docs/DATA.md, "Rollups only") has data, and no raw log
+    # a dashboard host fed with copied rollups (docs/DATA.md, "Rollups only") has data
     if not has_data(data_dir) and not facts.rollups_only(data_dir):
         from dashboard.commands.demo import generate_with_progress
 

@@ -168,13 +168,6 @@ def test_selected_brands_only(data_dir):
     assert [b.brand for b in made.brands] == ["Bluebird"]
 
 
-def test_other_views_missing_from_the_build_are_not_available(week):
-    assert (
-        render_html(dataclasses.replace(week, movers=None)).count("not available in this build")
-        >= 1
-    )
-
-
 # --- the adapter to the other views ------------------------------------------------------
 
 

@@ -29,7 +29,6 @@ HEAD += "font-weight:bold"
 SMALL = f"font-size:12px;color:{GREY}"  # inside a cell that sets the font
 TH = f"text-align:left;font-size:11px;color:{GREY};font-weight:normal;padding:2px 6px;{FONT}"
 TD = f"font-size:13px;padding:4px 6px;border-top:1px solid {LINE};vertical-align:middle;{FONT}"
-NOT_AVAILABLE = "not available in this build"
 ALERTS_SHOWN = 10
 # the page may load nothing from anywhere (a browser that opens the file obeys it)
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -221,10 +220,8 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
     )
 
 
-def movers_html(movers: pl.DataFrame | None, kind: str) -> str:
+def movers_html(movers: pl.DataFrame, kind: str) -> str:
     """The brands whose index moved by more than its interval, up then down."""
-    if movers is None:
-        return _section("movers", "Movers", _note(f"Movers: {NOT_AVAILABLE}."))
     if movers.is_empty():
         return _section(
             "movers",
@@ -261,10 +258,8 @@ def _alert_value(metric: str, value: float) -> str:
     return f"{value:,.0f}" if metric == "volume" else f"{value:.1f}"
 
 
-def alerts_html(alerts: pl.DataFrame | None, kind: str) -> str:
+def alerts_html(alerts: pl.DataFrame, kind: str) -> str:
     """The days that broke their own pattern, newest first (at most ALERTS_SHOWN)."""
-    if alerts is None:
-        return _section("alerts", "Alerts", _note(f"Alerts: {NOT_AVAILABLE}."))
     if alerts.is_empty():
         return _section("alerts", "Alerts", _note(f"No alerts this {kind}."))
     rows = []
@@ -292,10 +287,8 @@ def alerts_html(alerts: pl.DataFrame | None, kind: str) -> str:
     return _section("alerts", "Alerts", body)
 
 
-def topics_html(topics: pl.DataFrame | None) -> str:
+def topics_html(topics: pl.DataFrame) -> str:
     """Each brand's top terms: how often, how much they stand out (score), their mood."""
-    if topics is None:
-        return _section("topics", "Top topics", _note(f"Topics: {NOT_AVAILABLE}."))
     if topics.is_empty():
         return _section("topics", "Top topics", _note("No topic stands out this period."))
     top = max(float(v) for v in topics["score"])

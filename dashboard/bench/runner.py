@@ -241,10 +241,10 @@ def _pandas_child(
     started = time.perf_counter()
     pandas_overview(Path(data_dir), targets, date_from, date_to)
     ms = (time.perf_counter() - started) * 1000
-    return ms, _own_peak_mb()
+    return ms, own_peak_mb()
 
 
-def _own_peak_mb() -> float:
+def own_peak_mb() -> float:
     """This process's peak resident memory (VmHWM; ru_maxrss would include the parent's
     peak, which the kernel keeps across the exec of a spawned child)."""
     try:

@@ -223,7 +223,9 @@ def ensure_agent_response_times(con: duckdb.DuckDBPyConnection) -> None:
     medians read it, so a connection does not pay for it until the People page asks."""
     with _AGENT_TIMES_LOCK:
         exists = con.execute(
-            "select count(*) from duckdb_tables() where table_name = 'agent_response_times'"
+            # a table or a view (the bench's raw-log peer makes every model table a view)
+            "select count(*) from information_schema.tables "
+            "where table_name = 'agent_response_times'"
         ).fetchall()[0][0]
         if not exists:
             con.execute(

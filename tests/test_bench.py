@@ -10,7 +10,6 @@ from dashboard.bench import runner as bench
 from dashboard.cli import main
 from dashboard.core.config import load_config
 from dashboard.data import connection
-from dashboard.views import overview
 
 ROWS = 4000
 
@@ -35,7 +34,7 @@ def test_bench_prints_every_page_and_appends_a_dated_section(
             str(bench_dir),
             "--runs",
             "1",
-            "--no-pandas",
+            "--no-peers",
             "--no-browser",
             "--append",
             str(out_file),
@@ -54,20 +53,8 @@ def test_bench_reuses_existing_data(bench_dir: Path) -> None:
     assert bench.ensure_data(bench_dir, ROWS, 7) is None
 
 
-def test_pandas_baseline_counts_the_same_conversations_as_the_overview(bench_dir: Path) -> None:
-    config = load_config()
-    con = connection.connect(bench_dir, config)
-    filters = bench.default_filters(con.cursor(), config)
-    tiles = overview.kpis(con.cursor(), config, filters)
-    chi_conversations = next(t.value for t in tiles if t.label == "Conversations")
-    baseline = bench.pandas_overview(
-        bench_dir, dict(config.targets_s), filters.date_from, filters.date_to
-    )
-    assert baseline["conversations"] == chi_conversations
-
-
 def test_measure_reports_every_page(bench_dir: Path) -> None:
-    result = bench.measure(bench_dir, load_config(), warm_runs=1, with_pandas=False)
+    result = bench.measure(bench_dir, load_config(), warm_runs=1, with_peers=False)
     assert [p.page for p in result.pages] == [
         "overview",
         "happiness",
@@ -86,7 +73,7 @@ def test_keep_rollups_reuses_the_stored_rollups_without_timing_a_build(bench_dir
     oldest = min(facts.read_manifest(bench_dir).months)
     stored = daily.month_file(bench_dir, oldest)
     stamp = stored.stat().st_mtime_ns
-    result = bench.measure(bench_dir, load_config(bench_dir), 1, with_pandas=False, rebuild=False)
+    result = bench.measure(bench_dir, load_config(bench_dir), 1, with_peers=False, rebuild=False)
     assert result.build_s is None
     assert [p.page for p in result.pages] == list(
         bench.page_calls(

@@ -14,6 +14,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from dashboard.bench.figures import product_figures
+from dashboard.bench.pages import page_calls
 from dashboard.core.config import Config
 from dashboard.core.filters import Filters
 from dashboard.data import raw
@@ -45,11 +47,8 @@ def raw_views_connection(data_dir: Path, config: Config) -> duckdb.DuckDBPyConne
 def timed_page(
     con: duckdb.DuckDBPyConnection, name: str, config: Config, filters: Filters, runs: int
 ) -> tuple[float, dict[str, pl.DataFrame]]:
-    """The warm median ms of page `name`'s data calls (runner.page_calls, the calls the
+    """The warm median ms of page `name`'s data calls (pages.page_calls, the calls the
     product is timed on) on the raw views, and the page's figures."""
-    from dashboard.bench.peers import product_figures
-    from dashboard.bench.runner import page_calls
-
     calls = page_calls(config, filters)[name]
     for call in calls:
         call(con.cursor())

@@ -72,11 +72,14 @@ def conversations(peer: PeerInput) -> pd.DataFrame:
             "last_sent": groups["sentiment"].nth(-1).set_axis(groups.size().index),
             "channels_used": groups["channel"].nunique(),
             "flags": resolved.groupby([m["brand"], m["conversation_id"]], sort=False).count(),
-            "flagged": resolved.fillna(False).groupby([m["brand"], m["conversation_id"]], sort=False).any(),
+            "flagged": resolved.fillna(False)
+            .groupby([m["brand"], m["conversation_id"]], sort=False)
+            .any(),
             "csat": groups["csat"].last(),
-            "resolved_pos": m["pos"].where(resolved.fillna(False)).groupby(
-                [m["brand"], m["conversation_id"]], sort=False
-            ).max(),
+            "resolved_pos": m["pos"]
+            .where(resolved.fillna(False))
+            .groupby([m["brand"], m["conversation_id"]], sort=False)
+            .max(),
         }
     )
     later = m.join(whole["resolved_pos"].dropna(), on=KEYS, how="inner")
@@ -147,7 +150,9 @@ def _flags(conv: pd.DataFrame, as_of: pd.Timestamp, peer: PeerInput) -> pd.DataF
             "agents": conv["agents"],
             "first_agent": conv["first_agent"],
             "first_response_s": first_response_s,
-            "first_outbound_s": (conv["out_at"] - conv["first_at"]).dt.total_seconds().where(out_known),
+            "first_outbound_s": (conv["out_at"] - conv["first_at"])
+            .dt.total_seconds()
+            .where(out_known),
             "answered": answered,
             "day": conv["first_at"].dt.tz_convert(peer.tz).dt.date,
             "switched": conv["channels_used"] > 1,
@@ -217,13 +222,20 @@ def page(name: str, peer: PeerInput) -> dict[str, pl.DataFrame]:
     out: dict[str, pd.DataFrame]
     if name == "overview":
         kpis = _sums(now, [], w).assign(first_response_s=now["first_response_s"].median())
-        weeks = now.assign(week=pd.to_datetime(now["day"]).dt.to_period("W-SUN").dt.start_time.dt.date)
+        weeks = now.assign(
+            week=pd.to_datetime(now["day"]).dt.to_period("W-SUN").dt.start_time.dt.date
+        )
         out = {"kpis": kpis, "trend": _sums(weeks, ["week"], w)}
     elif name == "happiness":
-        weeks = now.assign(week=pd.to_datetime(now["day"]).dt.to_period("W-SUN").dt.start_time.dt.date)
+        weeks = now.assign(
+            week=pd.to_datetime(now["day"]).dt.to_period("W-SUN").dt.start_time.dt.date
+        )
         out = {"weekly": _sums(weeks, ["brand", "week"], w), "by_brand": _sums(now, ["brand"], w)}
     elif name == "consistency":
-        out = {"by_channel": _sums(now, ["brand", "channel"], w), "switched": _sums(now, ["brand", "switched"], w)}
+        out = {
+            "by_channel": _sums(now, ["brand", "channel"], w),
+            "switched": _sums(now, ["brand", "switched"], w),
+        }
     elif name == "engagement":
         out = {"accounts": _accounts(now, peer)}
     elif name == "people":
@@ -241,7 +253,9 @@ def page(name: str, peer: PeerInput) -> dict[str, pl.DataFrame]:
 def _accounts(now: pd.DataFrame, peer: PeerInput) -> pd.DataFrame:
     audience = _read(peer, "audience")
     audience = audience[(audience["date"] >= peer.date_from) & (audience["date"] <= peer.date_to)]
-    audience = audience.assign(engagements=audience["likes"] + audience["comments"] + audience["shares"])
+    audience = audience.assign(
+        engagements=audience["likes"] + audience["comments"] + audience["shares"]
+    )
     accounts = audience.groupby(["brand", "channel"]).agg(
         followers=("followers", "mean"), posts=("posts", "sum"), engagements=("engagements", "sum")
     )

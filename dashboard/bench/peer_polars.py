@@ -197,7 +197,9 @@ def _scored(frame: pl.LazyFrame, weights: dict[str, float]) -> pl.LazyFrame:
         return pl.when(pl.col(n) > 0).then(100 * pl.col(k) / pl.col(n))
 
     parts = {
-        "mood": pl.when(pl.col("mood_n") > 0).then(50 * (1 + pl.col("mood_sum") / pl.col("mood_n"))),
+        "mood": pl.when(pl.col("mood_n") > 0).then(
+            50 * (1 + pl.col("mood_sum") / pl.col("mood_n"))
+        ),
         "speed": share("within_n", "timed_n"),
         "resolution": share("resolved_n", "conversations"),
         "effort": share("effortless_n", "conversations"),

@@ -9,15 +9,14 @@ For a demo data set of N rows (generated once, then reused) it measures:
   with the pages' default filters (the last 90 days, all brands, all channels) -
   cold (first run on a fresh connection) and warm (median of repeated runs; no
   Streamlit cache, so this is the query time itself);
-- (a) the overview KPIs computed the way a typical dashboard does it: pandas over the
-  raw Parquet, in a child process so its memory is measured apart;
-- (b) the floor: DuckDB's plain scan of the raw columns the pages depend on.
+- the peers (peers.py): every page's default figures computed from the raw Parquet by
+  pandas, by Polars (lazy) and by DuckDB without rollups, each checked against the
+  product's figures;
+- the floor: DuckDB's plain scan of the raw columns the pages depend on.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import multiprocessing
 import os
 import platform
 import resource
@@ -31,26 +30,16 @@ from typing import Any
 
 import duckdb
 
+from dashboard.bench.pages import Call, default_filters, page_calls
+from dashboard.bench.peers import PeerTiming, measure_peers
 from dashboard.core.config import Config
-from dashboard.core.filters import Filters
-from dashboard.core.vocabulary import DEFAULT_TARGET_S
 from dashboard.data import connection, rollup, sql
 from dashboard.data.rollup import facts
 from dashboard.data.store import parquet_files, table_dir
-from dashboard.views import (
-    bounds,
-    consistency,
-    engagement,
-    fairness,
-    happiness,
-    overview,
-    people,
-    public,
-)
 
 WARM_RUNS = 5
+PEER_RUNS = 1  # after one warm-up run: a peer takes seconds per page at 10M
 RAW_COLUMNS = ("brand", "conversation_id", "channel", "direction", "created_at")
-Call = Callable[[duckdb.DuckDBPyConnection], Any]
 
 
 @dataclass
@@ -71,53 +60,13 @@ class Result:
     load_s: float
     pages: list[PageTiming]
     peak_mb: float
-    pandas_ms: float | None = None
-    pandas_peak_mb: float | None = None
+    peers: list[PeerTiming] = field(default_factory=list)  # empty: --no-peers
     floor_ms: float = 0.0
     generated_s: float | None = None
     browser_s: float | None = None  # overview first render, warmed server (bench_browser)
     browser_cold_s: float | None = None  # the same on a just-started, unwarmed server
     browser_repeat_s: float | None = None  # the same with Streamlit's caches hot
     notes: list[str] = field(default_factory=list)
-
-
-def default_filters(con: duckdb.DuckDBPyConnection, config: Config) -> Filters:
-    """What a page shows first: the last 90 days with data, every brand and channel."""
-    known = bounds.data_bounds(con, config.display_time_zone)
-    first = max(known.first_day, known.last_day - dt.timedelta(days=89))
-    return Filters(first, known.last_day, (), (), config.display_time_zone)
-
-
-def page_calls(config: Config, filters: Filters) -> dict[str, list[Call]]:
-    """Each page's data calls with its default choices (see pages/*.py)."""
-    tz = config.display_time_zone
-    return {
-        "overview": [
-            lambda c: bounds.data_bounds(c, "UTC"),
-            lambda c: overview.kpi_sets(c, config, filters),
-            lambda c: overview.trend(c, config, filters, "week"),
-        ],
-        "happiness": [
-            lambda c: happiness.by_period(c, config, filters, "week", "brand"),
-            lambda c: happiness.what_moved(c, config, filters),
-            lambda c: happiness.by_period(c, config, filters, "all", "brand"),
-        ],
-        "engagement": [
-            lambda c: engagement.fan_action(c, config, filters),
-            lambda c: fairness.tab(c, config, filters, False),
-        ],
-        "consistency": [
-            lambda c: consistency.by_channel(c, config, filters),
-            lambda c: consistency.switch_summary(c, config, filters),
-            lambda c: consistency.top_paths(c, filters, 10),
-            lambda c: consistency.journeys_by_brand(c, config, filters),
-        ],
-        "people": [
-            lambda c: people.leaderboard(c, config, filters),
-            lambda c: people.superfans(c, config, filters),
-        ],
-        "board": [lambda c: public.board(c, config), lambda c: bounds.data_bounds(c, tz)],
-    }
 
 
 def _timed(fn: Callable[[], Any]) -> float:
@@ -151,7 +100,7 @@ def measure(
     data_dir: Path,
     config: Config,
     warm_runs: int = WARM_RUNS,
-    with_pandas: bool = True,
+    with_peers: bool = True,
     rebuild: bool = True,
 ) -> Result:
     data_dir = Path(data_dir)
@@ -191,8 +140,8 @@ def measure(
         peak_mb,
         floor_ms=floor_ms(data_dir, warm_runs),
     )
-    if with_pandas:
-        result.pandas_ms, result.pandas_peak_mb = pandas_baseline(data_dir, config, filters)
+    if with_peers:
+        result.peers = measure_peers(data_dir, config, filters, con, PEER_RUNS)
     return result
 
 
@@ -221,71 +170,6 @@ def floor_ms(data_dir: Path, runs: int = 3) -> float:
     )
     con.execute(query).fetchall()
     return statistics.median(_timed(lambda: con.execute(query).fetchall()) for _ in range(runs))
-
-
-def pandas_baseline(data_dir: Path, config: Config, filters: Filters) -> tuple[float, float]:
-    """(ms, peak MB) of the overview KPIs in pandas, in a child process."""
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(1) as pool:
-        return pool.apply(
-            _pandas_child,
-            (str(data_dir), dict(config.targets_s), filters.date_from, filters.date_to),
-        )
-
-
-def _pandas_child(
-    data_dir: str, targets: dict[str, float], date_from: dt.date, date_to: dt.date
-) -> tuple[float, float]:
-    import pandas  # noqa: F401  (imported before the clock starts)
-
-    started = time.perf_counter()
-    pandas_overview(Path(data_dir), targets, date_from, date_to)
-    ms = (time.perf_counter() - started) * 1000
-    return ms, own_peak_mb()
-
-
-def own_peak_mb() -> float:
-    """This process's peak resident memory (VmHWM; ru_maxrss would include the parent's
-    peak, which the kernel keeps across the exec of a spawned child)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def pandas_overview(
-    data_dir: Path, targets: dict[str, float], date_from: dt.date, date_to: dt.date
-) -> dict[str, float]:
-    """The overview's conversations, response rate, median first response and
-    within-target share, the way a typical dashboard computes them: load the raw
-    columns with pandas, group by conversation."""
-    import pandas as pd
-
-    raw = pd.read_parquet(table_dir(data_dir, "interactions"), columns=list(RAW_COLUMNS))
-    raw = raw.sort_values("created_at")
-    inbound = raw[raw["direction"] == "inbound"]
-    first = inbound.groupby(["brand", "conversation_id"], observed=True).agg(
-        first_at=("created_at", "first"), channel=("channel", "first")
-    )
-    replies = raw[raw["direction"] == "outbound"].merge(
-        first, left_on=["brand", "conversation_id"], right_index=True
-    )
-    replies = replies[replies["created_at"] > replies["first_at"]]
-    response = replies.groupby(["brand", "conversation_id"], observed=True)["created_at"].min()
-    first = first.join(response.rename("response_at"))
-    day = first["first_at"].dt.date
-    chosen = first[(day >= date_from) & (day <= date_to)]
-    waited = (chosen["response_at"] - chosen["first_at"]).dt.total_seconds()
-    target = chosen["channel"].astype(str).map(targets).fillna(DEFAULT_TARGET_S)
-    return {
-        "conversations": float(len(chosen)),
-        "response_rate": float(waited.notna().mean()),
-        "median_response_s": float(waited.median()),
-        "within_target": float((waited <= target).mean()),
-    }
 
 
 def machine() -> str:

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from dashboard.bench import browser as bench_browser
 from dashboard.bench import runner as bench
+from dashboard.bench.peers import PEERS, PeerTiming
 from dashboard.commands.common import config_for, positive_count
 from dashboard.demo.generator import DEFAULT_SEED
 
@@ -24,8 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "bench",
         help="measure rollup build, page query times and memory at N rows",
         description="Generate (or reuse) demo data of N rows, then time the rollup build, "
-        "each page's queries cold and warm, peak memory, and the same figures "
-        "the pandas way and as a plain DuckDB scan (the floor).",
+        "each page's queries cold and warm, peak memory, and every page's default "
+        "figures computed by three peers from the raw Parquet (pandas, Polars lazy, "
+        "DuckDB without rollups), checked to be the same numbers.",
     )
     parser.add_argument(
         "--rows",
@@ -47,7 +49,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=bench.WARM_RUNS,
         help=f"warm runs per page, median reported (default {bench.WARM_RUNS})",
     )
-    parser.add_argument("--no-pandas", action="store_true", help="skip the pandas baseline")
+    parser.add_argument(
+        "--no-peers",
+        action="store_true",
+        help="skip the peers (pandas, Polars and DuckDB over the raw Parquet)",
+    )
     parser.add_argument(
         "--keep-rollups",
         action="store_true",
@@ -81,11 +87,13 @@ def run(args: argparse.Namespace) -> int:
         generated = bench.ensure_data(data_dir, args.rows, DEFAULT_SEED)
     with console.status("measuring …"):
         result = bench.measure(
-            data_dir, config, max(1, args.runs), not args.no_pandas, rebuild=not args.keep_rollups
+            data_dir, config, max(1, args.runs), not args.no_peers, rebuild=not args.keep_rollups
         )
     result.generated_s = generated
     _browser(args, console, result)
     console.print(table(result))
+    for line in peer_notes(result):
+        console.print(line)
     if args.append:
         with args.append.open("a", encoding="utf-8") as out:
             out.write(markdown(result))
@@ -130,36 +138,39 @@ def target_ms(rows: int) -> float | None:
 def rows_of(result: bench.Result) -> list[list[str]]:
     target = target_ms(result.rows)
     build = "kept (--keep-rollups)" if result.build_s is None else f"{result.build_s:,.2f} s"
+    blank = [""] * (len(HEADER) - 2)
     lines = [
-        ["rollup build (full)", build, "", "", "", ""],
-        ["rollup refresh (1 month)", f"{result.incremental_s:,.2f} s", "", "", "", ""],
-        ["load rollup (connect)", f"{result.load_s:,.2f} s", "", "", "", ""],
+        ["rollup build (full)", build, *blank],
+        ["rollup refresh (1 month)", f"{result.incremental_s:,.2f} s", *blank],
+        ["load rollup (connect)", f"{result.load_s:,.2f} s", *blank],
     ]
+    peers = {p.page: p for p in result.peers}
     for page in result.pages:
         met = (
             ""
             if target is None
             else ("met" if page.warm_ms <= target else f"missed by {page.warm_ms - target:,.0f} ms")
         )
-        pandas = result.pandas_ms if page.page == "overview" else None
+        peer = peers.get(page.page)
         lines.append(
             [
                 f"page {page.page}",
                 f"{_ms(page.cold_ms)} cold / {_ms(page.warm_ms)} warm "
                 f"(slowest call {_ms(page.slowest_ms)})",
-                _ms(pandas),
-                _ratio(pandas, page.warm_ms),
+                *(_peer_cell(peer, kind) for kind in PEERS),
+                _best_ratio(peer, page.warm_ms),
                 _ratio(page.warm_ms, result.floor_ms),
                 met,
             ]
         )
-    lines += bench_browser.table_rows(result)
-    lines.append(["raw scan floor (DuckDB)", _ms(result.floor_ms), "", "", "", ""])
+    lines += [line[:-1] + ["", ""] + line[-1:] for line in bench_browser.table_rows(result)]
+    lines.append(["raw scan floor (DuckDB)", _ms(result.floor_ms), *blank])
+    peak = {k: max((p.peak_mb.get(k, 0.0) for p in result.peers), default=0.0) for k in PEERS}
     lines.append(
         [
             "peak memory",
             f"{result.peak_mb:,.0f} MB",
-            "—" if result.pandas_peak_mb is None else f"{result.pandas_peak_mb:,.0f} MB",
+            *(f"{peak[k]:,.0f} MB" if peak[k] else "—" for k in PEERS),
             "",
             "",
             "met" if result.peak_mb <= 2048 else "missed",
@@ -168,7 +179,46 @@ def rows_of(result: bench.Result) -> list[list[str]]:
     return lines
 
 
-HEADER = ["measure", "chi", "pandas", "pandas / chi", "chi / floor", "target"]
+def _peer_cell(peer: PeerTiming | None, kind: str) -> str:
+    if peer is None or kind not in peer.ms:
+        return "—"
+    wrong = peer.disagreements.get(kind)
+    # a time is only comparable when the peer computed the same numbers
+    return _ms(peer.ms[kind]) + (f" (differs: {wrong[0]})" if wrong else "")
+
+
+def _best_ratio(peer: PeerTiming | None, chi_ms: float) -> str:
+    if peer is None:
+        return "—"
+    agreeing = [ms for kind, ms in peer.ms.items() if not peer.disagreements.get(kind)]
+    return _ratio(min(agreeing), chi_ms) if agreeing else "—"
+
+
+HEADER = [
+    "measure",
+    "chi",
+    "pandas",
+    "Polars",
+    "DuckDB raw",
+    "best peer / chi",
+    "chi / floor",
+    "target",
+]
+
+
+def peer_notes(result: bench.Result) -> list[str]:
+    """Below the table: whether each peer computed the product's numbers."""
+    if not result.peers:
+        return []
+    wrong = [
+        f"- {p.page}, {kind}: {'; '.join(found[:3])}"
+        for p in result.peers
+        for kind, found in p.disagreements.items()
+        if found
+    ]
+    if not wrong:
+        return ["\nEvery peer computed the same figures as chi on every page (figures.py)."]
+    return ["\nPeers whose figures differ from chi's (their times are not comparable):", *wrong]
 
 
 def table(result: bench.Result) -> Table:
@@ -198,4 +248,5 @@ def markdown(result: bench.Result) -> str:
     lines += ["| " + " | ".join(cell or "" for cell in line) + " |" for line in rows_of(result)]
     if result.generated_s is not None:
         lines.append(f"\nDemo data generated in {result.generated_s:,.1f} s.")
+    lines += peer_notes(result)
     return "\n".join(lines) + "\n"

@@ -1,0 +1,64 @@
+"""Each page's data calls with its default choices, as the pages make them: what
+`chi bench` times for the product and for the DuckDB-over-raw peer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import duckdb
+
+from dashboard.core.config import Config
+from dashboard.core.filters import Filters
+from dashboard.views import (
+    bounds,
+    consistency,
+    engagement,
+    fairness,
+    happiness,
+    overview,
+    people,
+    public,
+)
+
+Call = Callable[[duckdb.DuckDBPyConnection], Any]
+
+
+def default_filters(con: duckdb.DuckDBPyConnection, config: Config) -> Filters:
+    """What a page shows first: the last 90 days with data, every brand and channel."""
+    known = bounds.data_bounds(con, config.display_time_zone)
+    first = max(known.first_day, known.last_day - dt.timedelta(days=89))
+    return Filters(first, known.last_day, (), (), config.display_time_zone)
+
+
+def page_calls(config: Config, filters: Filters) -> dict[str, list[Call]]:
+    """Each page's data calls with its default choices (see pages/*.py)."""
+    tz = config.display_time_zone
+    return {
+        "overview": [
+            lambda c: bounds.data_bounds(c, "UTC"),
+            lambda c: overview.kpi_sets(c, config, filters),
+            lambda c: overview.trend(c, config, filters, "week"),
+        ],
+        "happiness": [
+            lambda c: happiness.by_period(c, config, filters, "week", "brand"),
+            lambda c: happiness.what_moved(c, config, filters),
+            lambda c: happiness.by_period(c, config, filters, "all", "brand"),
+        ],
+        "engagement": [
+            lambda c: engagement.fan_action(c, config, filters),
+            lambda c: fairness.tab(c, config, filters, False),
+        ],
+        "consistency": [
+            lambda c: consistency.by_channel(c, config, filters),
+            lambda c: consistency.switch_summary(c, config, filters),
+            lambda c: consistency.top_paths(c, filters, 10),
+            lambda c: consistency.journeys_by_brand(c, config, filters),
+        ],
+        "people": [
+            lambda c: people.leaderboard(c, config, filters),
+            lambda c: people.superfans(c, config, filters),
+        ],
+        "board": [lambda c: public.board(c, config), lambda c: bounds.data_bounds(c, tz)],
+    }

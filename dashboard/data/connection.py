@@ -48,6 +48,7 @@ from dashboard.data import raw
 from dashboard.data.rollup import daily, facts
 from dashboard.data.sql import (
     DAILY_TABLES,
+    LAZY_TABLES,
     TERM_MEMORY,
     TERM_TABLE,
     ensure_daily_zone,
@@ -299,10 +300,11 @@ def _facts_source(data_dir: Path, months: list[str], with_recomputed: bool) -> s
 
 
 def _narrow_tables(con: duckdb.DuckDBPyConnection) -> None:
-    # narrow in-memory model tables (agent_response_times is built on first use:
-    # sql.ensure_agent_response_times, so connecting stays quick)
-    for table in ("response_times", "switched_paths"):
-        con.execute(f"create or replace table {table} as " + query_text(table))
+    # the narrow in-memory model tables (sql.LAZY_TABLES) are built on first use
+    # (sql.ensure_model_table), so connecting stays quick; a connection set up again
+    # drops what an earlier setup built
+    for table in LAZY_TABLES:
+        con.execute(f"drop table if exists {table}")
 
 
 def _empty_daily_sums(con: duckdb.DuckDBPyConnection) -> None:

@@ -19,8 +19,10 @@ and returned as a Polars frame. The connection exposes these views/tables:
 - `switched_paths`: the conversations that switched channel (brand, channel,
   first_inbound_at, channel_path) in memory, for the channel paths
 - `agent_response_times`: every signed, timed first outbound message (brand, channel,
-  agent_id, first_inbound_at, first_outbound_s) in memory, for the agents' medians;
-  built on first use (`ensure_agent_response_times`; `run` does it)
+  agent_id, first_inbound_at, first_outbound_s) in memory, for the agents' medians
+  (these three, LAZY_TABLES, are built on first use, once per connection:
+  `ensure_model_table`; `run` does it for the queries that read them, so connecting,
+  and a report that needs none of them, does not pay for them)
 - `agent_daily_sums`: queries/model/agent_daily_sums.sql rows with a `tz` column,
   stored and loaded like `daily_sums`
 - `daily_sums`: queries/model/daily_sums.sql rows with a `tz` column: the stored daily
@@ -59,6 +61,8 @@ DAILY_TABLES: tuple[str, ...] = ("daily_sums", "agent_daily_sums")
 # with the daily tables (dashboard/data/rollup/daily.py) but read on first use, not at
 # connect (`ensure_term_counts`): only the topics ask for them
 TERM_TABLE = "term_daily_counts"
+# narrow in-memory model tables, each built from `conversations` on first use
+LAZY_TABLES: tuple[str, ...] = ("response_times", "switched_paths", "agent_response_times")
 TERM_MEMORY = "_term_daily_memory"  # its rows computed in memory (connection.py)
 STOP_WORDS_FILE = _PACKAGE / "data" / "stopwords.txt"
 
@@ -214,23 +218,20 @@ def ensure_term_zone(con: duckdb.DuckDBPyConnection, tz: str) -> None:
         con.execute("insert into term_zones values ($tz)", {"tz": tz})
 
 
-_AGENT_TIMES_LOCK = threading.Lock()
+_LAZY_LOCK = threading.Lock()
 
 
-def ensure_agent_response_times(con: duckdb.DuckDBPyConnection) -> None:
-    """The in-memory `agent_response_times` table (queries/model/agent_response_times.sql),
-    built from the conversations on first use, once per connection: only the agents'
-    medians read it, so a connection does not pay for it until the People page asks."""
-    with _AGENT_TIMES_LOCK:
+def ensure_model_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """The in-memory model table `table` (one of LAZY_TABLES, queries/model/<table>.sql),
+    built from the connection's conversations on first use, once per connection."""
+    with _LAZY_LOCK:
         exists = con.execute(
             # a table or a view (the bench's raw-log peer makes every model table a view)
-            "select count(*) from information_schema.tables "
-            "where table_name = 'agent_response_times'"
+            "select count(*) from information_schema.tables where table_name = $table",
+            {"table": table},
         ).fetchall()[0][0]
         if not exists:
-            con.execute(
-                "create table agent_response_times as " + query_text("agent_response_times")
-            )
+            con.execute(f"create table {table} as " + query_text(table))
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:
@@ -242,8 +243,9 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFram
     if missing:
         raise QueryError(f"query {name!r} needs parameter(s) {sorted(missing)}")
     bound = {k: v for k, v in params.items() if k in wanted}
-    if re.search(r"\bfrom agent_response_times\b", code):
-        ensure_agent_response_times(con)
+    for table in LAZY_TABLES:
+        if re.search(rf"\b(from|join) {table}\b", code):
+            ensure_model_table(con, table)
     if "tz" in bound and re.search(r"\bfrom (agent_)?daily_sums\b", code):
         ensure_daily_zone(con, bound["tz"])
     if "tz" in bound and re.search(r"\bfrom term_daily_counts\b", code):

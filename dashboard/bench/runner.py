@@ -30,7 +30,7 @@ from typing import Any
 
 import duckdb
 
-from dashboard.bench.pages import Call, default_filters, page_calls
+from dashboard.bench.pages import Call, default_filters, heaviest_filters, page_calls
 from dashboard.bench.peers import PeerTiming, measure_peers
 from dashboard.core.config import Config
 from dashboard.data import connection, rollup, sql
@@ -67,6 +67,9 @@ class Result:
     browser_cold_s: float | None = None  # the same on a just-started, unwarmed server
     browser_repeat_s: float | None = None  # the same with Streamlit's caches hot
     notes: list[str] = field(default_factory=list)
+    # the heaviest filter each page offers (pages.heaviest_filters, page_calls(heaviest))
+    heavy: list[PageTiming] = field(default_factory=list)
+    cli: dict[str, float] = field(default_factory=dict)  # command -> seconds end to end
 
 
 def _timed(fn: Callable[[], Any]) -> float:
@@ -116,18 +119,9 @@ def measure(
     load_s = time.perf_counter() - started
     filters = default_filters(con.cursor(), config)
     conversations = con.execute("select count(*) from conversations").fetchone()[0]
-    pages = []
-    for page, calls in page_calls(config, filters).items():
-        fresh = connection.connect(data_dir, config)
-        cold = _timed(lambda calls=calls, fresh=fresh: _run_all(fresh, calls))
-        fresh.close()
-        warm = [
-            statistics.median(
-                _timed(lambda call=call: call(con.cursor())) for _ in range(warm_runs)
-            )
-            for call in calls
-        ]
-        pages.append(PageTiming(page, cold, sum(warm), max(warm)))
+    pages = _time_pages(data_dir, config, con, page_calls(config, filters), warm_runs)
+    heaviest = page_calls(config, heaviest_filters(con.cursor(), config), heaviest=True)
+    heavy = _time_pages(data_dir, config, con, heaviest, warm_runs)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = Result(
         count_rows(data_dir),
@@ -139,10 +133,67 @@ def measure(
         pages,
         peak_mb,
         floor_ms=floor_ms(data_dir, warm_runs),
+        heavy=heavy,
+        cli=cli_timings(data_dir),
     )
     if with_peers:
         result.peers = measure_peers(data_dir, config, filters, con, PEER_RUNS)
     return result
+
+
+def _time_pages(
+    data_dir: Path,
+    config: Config,
+    con: duckdb.DuckDBPyConnection,
+    calls_by_page: dict[str, list[Call]],
+    warm_runs: int,
+) -> list[PageTiming]:
+    pages = []
+    for page, calls in calls_by_page.items():
+        fresh = connection.connect(data_dir, config)
+        cold = _timed(lambda calls=calls, fresh=fresh: _run_all(fresh, calls))
+        fresh.close()
+        warm = [
+            statistics.median(
+                _timed(lambda call=call: call(con.cursor())) for _ in range(warm_runs)
+            )
+            for call in calls
+        ]
+        pages.append(PageTiming(page, cold, sum(warm), max(warm)))
+    return pages
+
+
+CLI_COMMANDS: dict[str, list[str]] = {
+    "python -c pass": ["-c", "pass"],
+    "chi --help": ["-m", "dashboard.cli", "--help"],
+    **{
+        f"chi report {view}": ["-m", "dashboard.cli", "report", view]
+        for view in ("overview", "happiness", "engagement", "consistency", "agents", "public")
+    },
+}
+
+
+def cli_timings(data_dir: Path, runs: int = 3) -> dict[str, float]:
+    """Seconds, end to end (a fresh process; median of `runs`), of `chi --help`, of each
+    `chi report` on `data_dir`, and of a bare `python -c pass` (what starting Python
+    costs on this machine, the reference of the --help target)."""
+    import subprocess
+    import sys
+
+    # as on a user's machine, Python keeps the compiled bytecode of what it imports
+    # (a sandbox may set PYTHONDONTWRITEBYTECODE); one unmeasured run writes it
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    timings = {}
+    for label, argv in CLI_COMMANDS.items():
+        extra = ["--data", str(data_dir)] if "report" in argv else []
+        command = [sys.executable, *argv, *extra]
+
+        def once(command: list[str] = command) -> None:
+            subprocess.run(command, capture_output=True, check=True, env=env)
+
+        once()
+        timings[label] = statistics.median(_timed(once) / 1000 for _ in range(runs))
+    return timings
 
 
 def refresh_rollups(data_dir: Path, config: Config) -> None:

@@ -285,7 +285,8 @@ def open_connection(args: argparse.Namespace):
         )
     config = config_for(args)
     try:
-        con = connection.connect(args.data, config)
+        # a report runs a few queries: the stored daily sums are read from their files
+        con = connection.connect(args.data, config, one_shot=True)
     except sql.QueryError as exc:
         raise UserError(str(exc)) from exc
     note = connection.rollup_status(con).note()

@@ -49,9 +49,9 @@ from dashboard.data.rollup import daily, facts
 from dashboard.data.sql import (
     DAILY_TABLES,
     LAZY_TABLES,
-    TERM_MEMORY,
     TERM_TABLE,
     ensure_daily_zone,
+    memory_table,
     query_text,
     sql_string,
 )
@@ -101,12 +101,15 @@ def _count(months: tuple[str, ...], noun: str) -> str:
     return f"1 {noun}" if len(months) == 1 else f"{len(months)} {noun}s"
 
 
-def connect(data_dir: Path, config: Config) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB over `data_dir`, reading only. Use `.cursor()` per thread."""
+def connect(data_dir: Path, config: Config, one_shot: bool = False) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB over `data_dir`, reading only. Use `.cursor()` per thread.
+    `one_shot`: for a command that runs a few queries and exits (`chi report`): the
+    stored daily sums are read from their files by each query rather than loaded into
+    memory first (the same rows either way)."""
     data_dir = Path(data_dir)
     con = raw.raw_connection(data_dir, config)
     raw.install_display_brands(con, config)
-    status = _load_model(con, data_dir, config)
+    status = _load_model(con, data_dir, config, from_files=one_shot)
     raw.show_display_brands(con, data_dir, config)
     _record_status(con, status)
     return con
@@ -210,7 +213,9 @@ def clear_shared() -> None:
 # --- the model ------------------------------------------------------------------------
 
 
-def _load_model(con: duckdb.DuckDBPyConnection, data_dir: Path, config: Config) -> RollupStatus:
+def _load_model(
+    con: duckdb.DuckDBPyConnection, data_dir: Path, config: Config, from_files: bool = False
+) -> RollupStatus:
     if not parquet_files(data_dir, "interactions") and not facts.rollups_only(data_dir):
         _model_in_memory(con, config)  # empty, typed tables
         return RollupStatus(EMPTY)
@@ -238,7 +243,7 @@ def _load_model(con: duckdb.DuckDBPyConnection, data_dir: Path, config: Config) 
     _narrow_tables(con)
     sums = daily.state(data_dir, config, kept, as_of)
     summed = sorted({*sums.stale, *recomputed})
-    _daily_sums(con, data_dir, config, sorted(sums.current), summed, source)
+    _daily_sums(con, data_dir, config, sorted(sums.current), summed, source, from_files)
     if not stored.changed and not summed:
         return RollupStatus(STORED)
     reasons = []
@@ -308,24 +313,20 @@ def _narrow_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _empty_daily_sums(con: duckdb.DuckDBPyConnection) -> None:
+    """Each daily table (sql.DAILY_TABLES and the term counts) as an empty table of the
+    rows held in memory (sql.memory_table: stale months, other time zones) and the view
+    the queries read, which `_daily_sums` extends with the stored files."""
     con.execute("create or replace table daily_zones (tz varchar)")
-    for table in DAILY_TABLES:
+    con.execute("create or replace table term_zones (tz varchar)")
+    for table in (*DAILY_TABLES, TERM_TABLE):
+        memory = memory_table(table)
         con.execute(
-            f"create or replace table {table} as select $tz::varchar as tz, * from ("
+            f"create or replace table {memory} as select $tz::varchar as tz, * from ("
             + query_text(table)
             + ") limit 0",
             {"tz": "UTC"},
         )
-    # the term counts: rows computed here (stale months, other time zones), and the
-    # view the topics read, which adds the stored files (`_daily_sums`)
-    con.execute("create or replace table term_zones (tz varchar)")
-    con.execute(
-        f"create or replace table {TERM_MEMORY} as select $tz::varchar as tz, * from ("
-        + query_text(TERM_TABLE)
-        + ") limit 0",
-        {"tz": "UTC"},
-    )
-    con.execute(f"create or replace view {TERM_TABLE} as select * from {TERM_MEMORY}")
+        con.execute(f"create or replace view {table} as select * from {memory}")
 
 
 def _daily_sums(
@@ -335,29 +336,31 @@ def _daily_sums(
     stored_months: list[str],
     summed_months: list[str],
     facts_source: str,
+    from_files: bool = False,
 ) -> None:
     """`daily_sums` and `agent_daily_sums` (sql.DAILY_TABLES) for the config's display
     time zone: the stored daily files of `stored_months`, plus the sums of the
     conversations of `summed_months` computed here (a daily month is the sums over one
-    facts month's conversations). `term_daily_counts` the same way, but as a view over
-    its stored files: they are large and only the topics read them."""
+    facts month's conversations). The stored rows are loaded into memory, where a
+    page's many queries read them quickly; with `from_files` (a command that runs a
+    few queries) and always for `term_daily_counts` (large, and only the topics read
+    them) the view reads the stored files instead."""
     tz = {"tz": config.display_time_zone}
     _empty_daily_sums(con)
     if stored_months:
-        files = raw.parquet_list([daily.month_file(data_dir, m, TERM_TABLE) for m in stored_months])
-        stored = raw.with_display_brands(
-            f"select * from read_parquet({files}, hive_partitioning = false)", config
-        )
-        con.execute(
-            f"create or replace view {TERM_TABLE} as select {sql_string(tz['tz'])} as tz, * "
-            f"from ({stored}) union all by name select * from {TERM_MEMORY}"
-        )
-        for table in DAILY_TABLES:
+        for table in (*DAILY_TABLES, TERM_TABLE):
             files = raw.parquet_list([daily.month_file(data_dir, m, table) for m in stored_months])
             stored = raw.with_display_brands(
                 f"select * from read_parquet({files}, hive_partitioning = false)", config
             )
-            con.execute(f"insert into {table} select $tz, * from ({stored})", tz)
+            memory = memory_table(table)
+            if from_files or table == TERM_TABLE:
+                con.execute(
+                    f"create or replace view {table} as select {sql_string(tz['tz'])} as tz, * "
+                    f"from ({stored}) union all by name select * from {memory}"
+                )
+            else:
+                con.execute(f"insert into {memory} select $tz, * from ({stored})", tz)
     if summed_months:
         con.execute("create or replace table _months (month varchar)")
         con.executemany("insert into _months values (?)", [[m] for m in summed_months])
@@ -368,8 +371,10 @@ def _daily_sums(
         )
         con.execute("create or replace view conversations as " + query_text("conversations"))
         for table in (*DAILY_TABLES, TERM_TABLE):
-            into = TERM_MEMORY if table == TERM_TABLE else table
-            con.execute(f"insert into {into} select $tz, * from (" + query_text(table) + ")", tz)
+            con.execute(
+                f"insert into {memory_table(table)} select $tz, * from (" + query_text(table) + ")",
+                tz,
+            )
         con.execute(f"create or replace view conversation_facts as {facts_source}")
         con.execute("create or replace view conversations as " + query_text("conversations"))
         con.execute("drop table _months")

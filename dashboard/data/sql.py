@@ -64,6 +64,15 @@ TERM_TABLE = "term_daily_counts"
 # narrow in-memory model tables, each built from `conversations` on first use
 LAZY_TABLES: tuple[str, ...] = ("response_times", "switched_paths", "agent_response_times")
 TERM_MEMORY = "_term_daily_memory"  # its rows computed in memory (connection.py)
+
+
+def memory_table(table: str) -> str:
+    """The in-memory table behind the view of daily table `table` (DAILY_TABLES or
+    TERM_TABLE): its rows computed in memory (and, on a page's connection, the stored
+    rows loaded); connection.py makes the view."""
+    return TERM_MEMORY if table == TERM_TABLE else f"_{table}_memory"
+
+
 STOP_WORDS_FILE = _PACKAGE / "data" / "stopwords.txt"
 
 
@@ -196,7 +205,7 @@ def ensure_daily_zone(con: duckdb.DuckDBPyConnection, tz: str) -> None:
             return
         for table in DAILY_TABLES:
             con.execute(
-                f"insert into {table} select $tz, * from (" + query_text(table) + ")",
+                f"insert into {memory_table(table)} select $tz, * from (" + query_text(table) + ")",
                 {"tz": tz},
             )
         con.execute("insert into daily_zones values ($tz)", {"tz": tz})

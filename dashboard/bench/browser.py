@@ -157,6 +157,73 @@ def render_once(
         context.close()
 
 
+# each page's first view, then its heaviest filter (`{first}`/`{last}`: the first and
+# last day with data); the clock stops at the page's first chart
+PAGE_VIEWS: dict[str, str] = {
+    "overview": "overview",
+    "happiness": "happiness",
+    "engagement": "engagement",
+    "consistency": "consistency",
+    "people": "people",
+    "topics": "topics",
+    "board": "board",
+    "overview, heaviest filter": "overview?from={first}&to={last}&grain=day",
+    "happiness, heaviest filter": "happiness?from={first}&to={last}&grain=day&by=brand%2Cchannel",
+    "engagement, heaviest filter": "engagement?from={first}&to={last}",
+    "consistency, heaviest filter": "consistency?from={first}&to={last}",
+    "people, heaviest filter": "people?from={first}&to={last}",
+    "topics, heaviest filter": "topics?from={first}&to={last}",
+}
+FIRST_CHART_TARGET_S = 2.0  # issue 19: the first chart of any view, any filter, at 10M
+
+
+def first_chart_seconds(
+    data_dir: Path,
+    first_day: str,
+    last_day: str,
+    config_path: Path | None = None,
+    timeout_s: float = 300.0,
+) -> dict[str, float | str]:
+    """Seconds from a new context's navigation to each PAGE_VIEWS view's first chart
+    on one warmed `chi serve` (Streamlit's caches empty for each view's first visit);
+    a view that fails gives its error text instead."""
+    from playwright.sync_api import sync_playwright
+
+    found: dict[str, float | str] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            with chi_serve(data_dir, config_path, None, warm_up=True, timeout_s=900) as url:
+                wait_until_warm(url, 900)
+                for label, path in PAGE_VIEWS.items():
+                    target = path.format(first=first_day, last=last_day)
+                    try:
+                        found[label] = _first_chart(browser, f"{url}/{target}", timeout_s)
+                    except RenderError as exc:
+                        found[label] = str(exc)[:200]
+        finally:
+            browser.close()
+    return found
+
+
+def _first_chart(browser: Any, address: str, timeout_s: float) -> float:
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        started = time.perf_counter()
+        page.goto(address, wait_until="commit", timeout=timeout_s * 1000)
+        first = page.locator(f"{CHART}, {FAILED}").first
+        try:
+            first.wait_for(state="visible", timeout=timeout_s * 1000)
+        except Exception as exc:  # Playwright's TimeoutError: no chart within the time
+            raise RenderError(f"no chart within {timeout_s:.0f} s") from exc
+        if page.locator(FAILED).count():
+            raise RenderError(f"error: {page.locator(FAILED).first.inner_text()[:150]}")
+        return time.perf_counter() - started
+    finally:
+        context.close()
+
+
 def wait_until_warm(base_url: str, timeout_s: float = 900.0) -> float | None:
     """Poll GET /ready until the warm-up has ended; its duration in seconds."""
     deadline = time.monotonic() + timeout_s

@@ -70,6 +70,9 @@ class Result:
     # the heaviest filter each page offers (pages.heaviest_filters, page_calls(heaviest))
     heavy: list[PageTiming] = field(default_factory=list)
     cli: dict[str, float] = field(default_factory=dict)  # command -> seconds end to end
+    days: tuple[str, str] = ("", "")  # the first and last day with data
+    # view -> seconds to its first chart in Chromium (or the error text)
+    first_charts: dict[str, float | str] = field(default_factory=dict)
 
 
 def _timed(fn: Callable[[], Any]) -> float:
@@ -120,7 +123,8 @@ def measure(
     filters = default_filters(con.cursor(), config)
     conversations = con.execute("select count(*) from conversations").fetchone()[0]
     pages = _time_pages(data_dir, config, con, page_calls(config, filters), warm_runs)
-    heaviest = page_calls(config, heaviest_filters(con.cursor(), config), heaviest=True)
+    everything = heaviest_filters(con.cursor(), config)
+    heaviest = page_calls(config, everything, heaviest=True)
     heavy = _time_pages(data_dir, config, con, heaviest, warm_runs)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = Result(
@@ -135,6 +139,7 @@ def measure(
         floor_ms=floor_ms(data_dir, warm_runs),
         heavy=heavy,
         cli=cli_timings(data_dir),
+        days=(everything.date_from.isoformat(), everything.date_to.isoformat()),
     )
     if with_peers:
         result.peers = measure_peers(data_dir, config, filters, con, PEER_RUNS)

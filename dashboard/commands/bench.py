@@ -117,6 +117,10 @@ def _browser(args: argparse.Namespace, console: Console, result: bench.Result) -
         return
     result.browser_s, result.browser_cold_s = timing.warm_s, timing.cold_s
     result.browser_repeat_s = timing.repeat_s
+    with console.status("each view's first chart in Chromium …"):
+        result.first_charts = bench_browser.first_chart_seconds(
+            args.data, *result.days, config_path=args.config
+        )
 
 
 def _ms(value: float | None) -> str:
@@ -174,6 +178,15 @@ def rows_of(result: bench.Result) -> list[list[str]]:
             ]
         )
     lines += [line[:-1] + ["", ""] + line[-1:] for line in bench_browser.table_rows(result)]
+    for label, seconds in result.first_charts.items():
+        limit = bench_browser.FIRST_CHART_TARGET_S
+        if isinstance(seconds, str):
+            lines.append([f"first chart: {label}", seconds, *blank[:-1], "missed"])
+            continue
+        met = "met" if seconds <= limit else "missed"
+        lines.append(
+            [f"first chart: {label}", f"{seconds:.2f} s", *blank[:-1], f"{met} (≤ {limit} s)"]
+        )
     bare = result.cli.get("python -c pass")
     for label, seconds in result.cli.items():
         if label == "python -c pass":

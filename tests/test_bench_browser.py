@@ -154,6 +154,12 @@ def test_bench_prints_the_browser_row_with_its_target(
         if line.startswith("| overview first render (Chromium) |")
     )
     assert "cold" in row and "repeat" in row and "2.5 s" in row
+    # every view's first chart, default and heaviest filter, timed in seconds
+    from dashboard.bench.browser import PAGE_VIEWS
+
+    for label in PAGE_VIEWS:
+        line = next(x for x in text.splitlines() if x.startswith(f"| first chart: {label} |"))
+        assert line.split("|")[2].strip().endswith(" s"), line
     assert "Chromium" in capsys.readouterr().out  # the printed table has the row too
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.metadata
+import sys
 from pathlib import Path
 
 import duckdb
@@ -82,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
     data_dir = args.data or Path("data") / f"bench-{args.rows}"
     args.data = data_dir
     config = config_for(args)
-    console = Console()
+    # piped into a log: wide enough that the table's rows stay one line each
+    console = Console(width=None if sys.stdout.isatty() else 220)
     with console.status(f"demo data in {data_dir} …"):
         generated = bench.ensure_data(data_dir, args.rows, DEFAULT_SEED)
     with console.status("measuring …"):

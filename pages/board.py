@@ -25,6 +25,7 @@ if board.period is not None:
     ui_movers.movers_block(ui_public.movers(), public=True)
 ui_public.private_mode_caption()
 if not ui_public.embedded():
+    ui_public.board_downloads(board)
     st.caption(
         f'Embed this board: `<iframe src="{ui_public.origin()}/board?embed=true" '
         'width="100%" height="640" style="border:0"></iframe>` · JSON: '

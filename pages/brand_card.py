@@ -42,7 +42,7 @@ if ui_public.embedded():
 
 history = ui_public.history(score.brand)
 st.subheader("Weekly history")
-st.plotly_chart(charts_public.history_figure(history), width="stretch")
+ui_public.history_chart(history, score.brand, score.slug, board)
 st.caption(
     f"Weeks with fewer than {board.min_n} conversations are gaps, not zeros. "
     "See the methodology page for the formula."

@@ -114,7 +114,11 @@ def board_downloads(shown: public.Board) -> None:
     left, right = st.columns(2, width=420)
     with left:
         exports.csv_button(
-            export_frames.board_frame(shown), "public_board", period, day=day, label="Download CSV"
+            export_frames.board_frame(shown),
+            "public_board",
+            period,
+            names=export_frames.BOARD_NAMES,
+            day=day,
         )
     links = {
         s.slug: {"badge": f"/api/badge/{s.slug}.svg", "history": f"/api/brands/{s.slug}.json"}

@@ -119,6 +119,18 @@ BOARD_SCHEMA = {
 }
 
 
+# the board's columns that read differently from the shared names
+BOARD_NAMES = {
+    "n": "n (conversations; empty under min n)",
+    "conversations": "Conversations in the period",
+    "slug": "Slug",
+    "period_start": "Period start",
+    "period_end": "Period end",
+    "previous_start": "Previous period start",
+    "previous_end": "Previous period end",
+}
+
+
 def board_frame(board: Board) -> pl.DataFrame:
     """The public board, one row per public brand (as `chi report public`): a
     suppressed brand has no index, no n and no rank, only its conversations."""

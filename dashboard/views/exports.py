@@ -38,7 +38,7 @@ _NAMES: dict[str, str] = {
     "day": "Day",
     "week": "Week",
     "month": "Month",
-    "n": "n (conversations)",
+    "n": "n",
     "conversations": "n (conversations)",
     "below_min_n": "Under min n (not enough data)",
     "happiness_index": "Happiness index (0-100)",
@@ -68,7 +68,10 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def readable_name(column: str) -> str:
-    """'happiness_index_ci_low' -> 'Happiness index 95% CI low (0-100)'."""
+    """'happiness_index_ci_low' -> 'Happiness index 95% CI low (0-100)'. A name that is
+    no snake_case identifier ('Value 95% CI low', 'n counts') is already readable."""
+    if " " in column or column != column.lower():
+        return column
     interval = _INTERVAL.match(column)
     if interval:
         base = readable_name(interval["name"])
@@ -207,7 +210,8 @@ def index_table(
 ) -> pl.DataFrame:
     """The shown columns of an index frame, a figure under `min_n` conversations left
     empty (the page says "not enough data" there, never a number), with its n kept."""
-    keys = [k for k in KEYS if k in frame.columns]
+    # a key that is empty on every row (the overview's trend over all brands) says nothing
+    keys = [k for k in KEYS if k in frame.columns and frame[k].null_count() < frame.height]
     present = [f for f in figures if f in frame.columns]
     thin = (
         pl.col("below_min_n") if "below_min_n" in frame.columns else pl.col("conversations") < min_n

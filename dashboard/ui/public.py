@@ -33,6 +33,25 @@ EMBED_CSS = (
 )
 
 
+# Inside an embed, the page tells its host page how tall its content is, so a frame can
+# fit it exactly (the README's listener sets the iframe's height; without one nothing
+# happens). Only a number leaves, to the parent window; nothing is read from the host.
+RESIZE_MESSAGE = "chi-embed-height"
+RESIZE_JS = (
+    "<script>(function(){if(window.parent===window||window.__chiResize)return;"
+    "window.__chiResize=true;var last=0;function send(){"
+    "var main=document.querySelector('[data-testid=\"stMainBlockContainer\"]');"
+    "if(!main)return;var h=Math.ceil(main.getBoundingClientRect().top+main.offsetHeight);"
+    "if(h!==last){last=h;window.parent.postMessage({type:'"
+    + RESIZE_MESSAGE
+    + "',height:h,href:location.href},'*');}}"
+    "new ResizeObserver(send).observe(document.body);"
+    "var wait=setInterval(function(){var m=document.querySelector("
+    "'[data-testid=\"stMainBlockContainer\"]');if(m){new ResizeObserver(send).observe(m);"
+    "clearInterval(wait);send();}},100);})();</script>"
+)
+
+
 def board() -> public.Board:
     """The process's one public board, the object the JSON feed serves too: no query
     and no copy per script run (dashboard/views/public_shared.py)."""
@@ -72,6 +91,8 @@ def show_html(fragment: str) -> None:
     """An HTML fragment of dashboard/charts/public.py with its stylesheet."""
     css = charts_public.CSS + (EMBED_CSS if embedded() else "")
     st.html(f"<style>{css}</style>{fragment}")
+    if embedded():
+        st.html(RESIZE_JS, unsafe_allow_javascript=True, width=1)
 
 
 def empty_note(shown: public.Board) -> str:

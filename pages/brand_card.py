@@ -54,7 +54,7 @@ with st.expander("Embed this brand"):
     st.markdown("Card (HTML):")
     st.code(
         f'<iframe src="{site}/brand?brand={score.slug}&embed=true" width="100%" '
-        'height="420" style="border:0"></iframe>',
+        'height="480" style="border:0"></iframe>',
         language="html",
     )
     st.markdown(f"History as JSON: `{site}/api/brands/{score.slug}.json`")

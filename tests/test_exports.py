@@ -250,3 +250,73 @@ def test_choosing_svg_makes_the_camera_button_save_svg(app_data):
     app.segmented_control(key="image_format").set_value("SVG").run()
     config = json.loads(app.get("plotly_chart")[0].proto.config)["toImageButtonOptions"]
     assert config["format"] == "svg" and config["scale"] == 1
+
+
+def test_a_table_label_gets_the_unit_it_lacks_once():
+    assert exports.with_unit("Index", "happiness_index", True) == "Index (0-100)"
+    assert exports.with_unit("Within target", "speed", True) == "Within target (%)"
+    assert exports.with_unit("Conversations", "conversations", True) == "Conversations"
+    assert exports.with_unit("Gap (points)", "gap", True) == "Gap (points)"
+    assert exports.with_unit("Median reply", "median_first_response_s", False) == "Median reply"
+
+
+def _premiums_table() -> None:
+    import datetime as dt
+
+    import polars as pl
+    import streamlit as st
+
+    from dashboard.core.filters import Filters
+    from dashboard.ui import exports as ui_exports
+
+    number = st.column_config.NumberColumn
+    ui_exports.table(
+        pl.DataFrame(
+            {
+                "brand": ["Acme"],
+                "influencer_premium": [1.23456],
+                "influencer_ci_low": [0.98765],
+                "speed_ci_low": [0.5],
+                "influencer_q": [0.0123456],
+                "tested_conversations": [1200],
+                "hidden": ["not shown"],
+            }
+        ),
+        "fairness_premiums",
+        Filters(dt.date(2025, 3, 1), dt.date(2025, 3, 31)),
+        column_order=(
+            "brand",
+            "influencer_premium",
+            "influencer_ci_low",
+            "speed_ci_low",
+            "influencer_q",
+            "tested_conversations",
+        ),
+        column_config={
+            "brand": "Brand",
+            "influencer_premium": number("Influencer premium", format="%.2f"),
+            "influencer_ci_low": number("95% CI low", format="%.2f"),
+            "speed_ci_low": number("95% CI low ", format="%.2f"),
+            "influencer_q": number("q (answers)", format="%.4f"),
+            "tested_conversations": number("n tested", format="localized"),
+        },
+        day=dt.date(2025, 4, 1),
+    )
+
+
+def test_a_table_downloads_its_shown_columns_labels_and_decimals(downloads):
+    app = AppTest.from_function(_premiums_table)
+    app.run()
+    assert not app.exception
+    body = rows(downloads["fairness_premiums_2025-03-01_to_2025-03-31_asof-2025-04-01.csv"])
+    assert body == [
+        {
+            "Brand": "Acme",
+            "Influencer premium": "1.23",  # %.2f
+            # both intervals are labelled "95% CI low" on the page: the file tells them apart
+            "Influencer 95% CI low": "0.99",
+            "Speed 95% CI low (% within target)": "0.5",
+            "q (answers)": "0.0123",  # %.4f
+            "n tested": "1200",
+        }
+    ]

@@ -108,6 +108,7 @@ def table(
     column_config: Mapping[str, Any] | None = None,
     extra: Mapping[str, Any] | None = None,
     places: int | None = exports.PLACES,
+    day: dt.date | None = None,
     **kwargs: Any,
 ) -> None:
     """st.dataframe of `frame` and under it its 'Download CSV': the same columns in the
@@ -127,6 +128,12 @@ def table(
         for c in shown.columns
         if (label := _label(c, (column_config or {}).get(c)))
     }
+    # two columns the table labels alike ("95% CI low" of two premiums) get their own
+    # readable names in the file
+    seen = [n.strip() for n in names.values()]
+    names = {
+        c: n if seen.count(n.strip()) == 1 else exports.readable_name(c) for c, n in names.items()
+    }
     decimals = {
         c: k
         for c in shown.columns
@@ -140,4 +147,5 @@ def table(
         names=names,
         extra=extra,
         places={c: decimals.get(c, default) for c in shown.columns},
+        day=day,
     )

@@ -232,4 +232,9 @@ def with_unit(label: str, column: str, numeric: bool) -> str:
     if not numeric or "(" in label or "%" in label:
         return label
     _, _, unit = readable_name(column).partition(" (")
-    return f"{label} ({unit}" if unit else label
+    unit = unit.removesuffix(")")
+    if unit.startswith("% "):  # 'Within target' needs no '(% within target)': '(%)'
+        unit = "%"
+    if not unit or unit.lower() in label.lower():  # 'Conversations' is its own unit
+        return label
+    return f"{label} ({unit})"

@@ -1,6 +1,7 @@
 """The public feeds served beside the app (dashboard/server.py mounts `routes()`):
 
     GET /api/index.json            every public brand: index, change, n, period, components
+    GET /api/index.csv             the same board as CSV (the board page's 'Download CSV')
     GET /api/brands/<brand>.json   one brand's board entry and weekly history
     GET /api/badge/<brand>.svg     a build-badge style SVG ("happiness | 72")
     GET /api/methodology.json      formula, weights, targets, minimum n, version
@@ -14,7 +15,8 @@ allowlisted brands only, aggregates only, groups under the minimum n suppressed.
 Responses carry `Cache-Control: public, max-age=300`, a strong ETag (a hash of the body,
 which is a function of the data version and the config) answered with 304 on
 If-None-Match, and `Access-Control-Allow-Origin: *`. Unknown brands get a 404 JSON
-error; a failure gets a one-line JSON error, never a traceback.
+error (a badge: a 404 whose body is a grey "not published" SVG, so an embedded image
+never breaks); a failure gets a one-line JSON error, never a traceback.
 
 The routes run outside Streamlit's script runs. The board is the process's one board
 (dashboard/views/public_shared.py), the object the public pages render; the histories

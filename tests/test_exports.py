@@ -118,13 +118,17 @@ def test_kpi_frame_keeps_a_count_under_min_n_and_blanks_a_rate():
 def test_titled_chart_draws_title_and_period_and_gives_its_legend_room():
     fig = go.Figure([go.Scatter(x=[1, 2], y=[3, 4], name=f"line {i}") for i in range(8)])
     fig.update_layout(height=380, legend={"orientation": "h", "y": -0.15})
-    titled = chart_export.titled(fig, "Happiness <b>index</b>", "1 Mar – 31 Mar 2025 · Acme")
+    subtitle = ("1 Mar 2025 – 31 Mar 2025 (UTC)", "<i>Acme</i> · all channels")
+    titled = chart_export.titled(fig, "Happiness <b>index</b>", subtitle)
     assert titled.layout.title.text == "Happiness &lt;b&gt;index&lt;/b&gt;"  # text, not markup
-    assert titled.layout.title.subtitle.text == "1 Mar – 31 Mar 2025 · Acme"
+    assert titled.layout.title.subtitle.text == (
+        "1 Mar 2025 – 31 Mar 2025 (UTC)<br>&lt;i&gt;Acme&lt;/i&gt; · all channels"
+    )
     # 8 legend entries at 6 a row: 2 rows of 22 px under the plot, anchored to the bottom
     assert titled.layout.margin.b == 40 + 2 * 22
     assert titled.layout.legend.yref == "container" and titled.layout.legend.y == 0
-    assert titled.layout.height == 380 + 40 + 2 * 22
+    # and 30 px + 16 px a subtitle line over it for the title
+    assert titled.layout.height == 380 + 30 + 2 * 16 + 2 * 22
     assert fig.layout.title.text is None  # the page's figure is not changed
 
 

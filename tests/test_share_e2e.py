@@ -270,7 +270,8 @@ def test_downloads_save_named_csv_png_and_svg_with_the_title_drawn_in(browser, a
     root = ET.fromstring(Path(svg.value.path()).read_text())
     texts = " ".join("".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text"))
     assert "Happiness index over time" in texts
-    assert "1 Dec 2025 – 31 Dec 2025 (UTC) · Bluebird Bank · all channels" in texts
+    assert "1 Dec 2025 – 31 Dec 2025 (UTC)" in texts
+    assert "Bluebird Bank · all channels · data as of 31 Dec 2025" in texts
     # the legend lies inside the image: its top plus its height within the svg's height
     legend = next(
         g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "legend"

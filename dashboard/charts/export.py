@@ -22,9 +22,10 @@ _LEGEND_ROW_PX = 22
 _LEGEND_ITEMS_PER_ROW = 6  # at IMAGE_WIDTH, a legend entry of ~25 characters
 
 
-def titled(figure: go.Figure, title: str, subtitle: str) -> go.Figure:
-    """A copy of `figure` with `title` and `subtitle` (the period and filters) at the
-    top and a bottom margin its legend fits in."""
+def titled(figure: go.Figure, title: str, subtitle: tuple[str, ...]) -> go.Figure:
+    """A copy of `figure` with `title` and the `subtitle` lines (the period, the
+    filters) at the top and a bottom margin its legend fits in. Text from the data
+    (brand names) is shown as typed, never as markup."""
     fig = go.Figure(figure)
     height = fig.layout.height or 380
     legend_rows = _legend_rows(fig)
@@ -33,7 +34,10 @@ def titled(figure: go.Figure, title: str, subtitle: str) -> go.Figure:
     fig.update_layout(
         title={
             "text": formatting.label(title),
-            "subtitle": {"text": formatting.label(subtitle), "font": {"color": MUTED, "size": 12}},
+            "subtitle": {
+                "text": "<br>".join(formatting.label(line) for line in subtitle),
+                "font": {"color": MUTED, "size": 12},
+            },
             "x": 0,
             "xanchor": "left",
             "y": 0.98,
@@ -41,12 +45,15 @@ def titled(figure: go.Figure, title: str, subtitle: str) -> go.Figure:
             "font": {"color": INK, "size": 16},
         },
         margin={
-            "t": max(margin.t or 0, 70),
+            "t": max(margin.t or 0, 60 + 16 * len(subtitle)),
             "b": max(margin.b or 0, bottom),
             "l": margin.l,
             "r": margin.r,
         },
-        height=height + 40 + (legend_rows * _LEGEND_ROW_PX if legend_rows else 0),
+        height=height
+        + 30
+        + 16 * len(subtitle)
+        + (legend_rows * _LEGEND_ROW_PX if legend_rows else 0),
     )
     if legend_rows and (fig.layout.legend.orientation or "v") == "h":
         # below the plot, from the figure's bottom edge up: never under the x labels

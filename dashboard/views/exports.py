@@ -185,17 +185,22 @@ def file_name(
     return "_".join(parts) + f".{ext}"
 
 
-def filters_line(filters: Filters | None, as_of: dt.date | None) -> str:
-    """'3 Sep 2025 – 1 Dec 2025 (UTC) · Bluebird Bank · all channels · as of 31 Dec 2025':
-    the period and filters an exported chart draws under its title."""
+def filters_line(filters: Filters | None, as_of: dt.date | None) -> tuple[str, ...]:
+    """('3 Sep 2025 – 1 Dec 2025 (UTC)', 'Bluebird Bank · all channels · data as of
+    31 Dec 2025'): the period and the filters an exported chart draws under its title,
+    two short lines that fit a phone's width."""
+    lines = []
+    if filters is not None:
+        lines.append(f"{filters.date_from:%-d %b %Y} – {filters.date_to:%-d %b %Y} ({filters.tz})")
     bits = []
     if filters is not None:
-        bits.append(f"{filters.date_from:%-d %b %Y} – {filters.date_to:%-d %b %Y} ({filters.tz})")
         bits.append(", ".join(filters.brands) if filters.brands else "all brands")
         bits.append(", ".join(filters.channels) if filters.channels else "all channels")
     if as_of is not None:
         bits.append(f"data as of {as_of:%-d %b %Y}")
-    return " · ".join(bits)
+    if bits:
+        lines.append(" · ".join(bits))
+    return tuple(lines)
 
 
 # What an index chart or table shows of a frame of the model's figures (a trend, a

@@ -324,3 +324,41 @@ def test_a_table_downloads_its_shown_columns_labels_and_decimals(downloads):
             "n tested": "1200",
         }
     ]
+
+
+def test_movers_frame_lists_up_then_down_with_interval_and_both_n():
+    from dashboard.views.movers import Mover, Movers
+
+    def mover(brand: str, change: float) -> Mover:
+        return Mover(brand, None, 60 + change, 60.0, change, change - 2, change + 2, 40, 35)
+
+    result = Movers(
+        dt.date(2025, 3, 1),
+        dt.date(2025, 3, 31),
+        dt.date(2025, 1, 29),
+        dt.date(2025, 2, 28),
+        "brand",
+        20,
+        up=(mover("Acme", 5.0), mover("Globex", 3.0)),
+        down=(mover("Initech", -4.0),),
+    )
+    frame = export_frames.movers_frame(result, shown=1)  # the page lists the largest 1
+    assert frame.rows() == [
+        ("up", "Acme", "all channels", 5.0, 3.0, 7.0, 65.0, 60.0, 40, 35),
+        ("down", "Initech", "all channels", -4.0, -6.0, -2.0, 56.0, 60.0, 40, 35),
+    ]
+
+
+def test_history_frame_leaves_a_suppressed_week_empty():
+    from dashboard.views.public import WeekPoint
+
+    frame = export_frames.history_frame(
+        [
+            WeekPoint(dt.date(2025, 3, 3), 70.25, 25, (65.0, 75.5)),
+            WeekPoint(dt.date(2025, 3, 10), None, None),
+        ]
+    )
+    assert frame.rows() == [
+        (dt.date(2025, 3, 3), 70.25, 65.0, 75.5, 25),
+        (dt.date(2025, 3, 10), None, None, None, None),
+    ]

@@ -115,3 +115,12 @@ def test_picking_a_date_makes_the_link_explicit(app_data):
     assert app.query_params.get("to") == "2025-03-10"
     assert "range" not in app.query_params
     assert selection(app).startswith("10 Mar 2025 – 10 Mar 2025 (1 days")
+
+
+def test_an_unknown_path_is_told_apart_from_home():
+    from dashboard.ui.not_found import unknown_path
+
+    assert unknown_path("http://localhost:8501/doesnotexist?x=1") == "doesnotexist"
+    assert unknown_path("http://localhost:8501/") is None
+    assert unknown_path("http://localhost:8501/home") is None
+    assert unknown_path(None) is None  # no browser (AppTest): nothing to say

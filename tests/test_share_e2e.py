@@ -220,7 +220,7 @@ def test_unknown_path_says_page_not_found_with_a_link(browser, app_url):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{app_url}/doesnotexist")
     page.get_by_text("There is no page at '/doesnotexist'").wait_for(timeout=TIMEOUT_MS)
-    assert page.get_by_role("link", name="Open Executive overview").count() == 1
+    page.get_by_role("link", name="Open Executive overview").wait_for(timeout=TIMEOUT_MS)
     page.close()
 
 

@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from dashboard.ui import access as ui_access
+from dashboard.ui import not_found
 from dashboard.ui import shared as ui
 from dashboard.ui.navigation import (
     PageSpec,
@@ -22,9 +23,10 @@ from dashboard.ui.navigation import (
     visible_pages,
 )
 
-st.set_page_config(
-    page_title="Customer Happiness Index", page_icon=":material/mood:", layout="wide"
-)
+# the favicon is served by this server: a :material/...: icon would be fetched from
+# Google's font host by every visitor's browser (no page requests another host)
+FAVICON = Path(__file__).resolve().parent / "ui" / "favicon.svg"
+st.set_page_config(page_title="Customer Happiness Index", page_icon=str(FAVICON), layout="wide")
 
 visitor = ui_access.current()
 public = ui.is_public()
@@ -73,6 +75,12 @@ elif visitor.sign_in and visitor.role is None:
 def _home() -> None:
     # Streamlit serves its default page only at "/"; a hidden default that forwards to
     # the first real page gives every page (the embeddable /board too) its own URL.
+    # Streamlit also runs the default page for a path it does not know: that one says
+    # so instead of silently showing the first page.
+    missing = not_found.unknown_path(st.context.url)
+    if missing is not None:
+        not_found.page_not_found(missing, pages[0])
+        return
     st.switch_page(pages[0], query_params=st.query_params.to_dict())
 
 

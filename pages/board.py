@@ -25,8 +25,11 @@ if board.period is not None:
     ui_movers.movers_block(ui_public.movers(), public=True)
 ui_public.private_mode_caption()
 if not ui_public.embedded():
+    ui_public.board_downloads(board)
     st.caption(
         f'Embed this board: `<iframe src="{ui_public.origin()}/board?embed=true" '
-        'width="100%" height="640" style="border:0"></iframe>` · JSON: '
-        f"`{ui_public.origin()}/api/index.json` · movers: `{ui_public.origin()}/api/movers.json`"
+        'width="100%" height="760" style="border:0"></iframe>` (a resize script in the '
+        "README fits it at any width) · JSON: "
+        f"`{ui_public.origin()}/api/index.json` · CSV: `{ui_public.origin()}/api/index.csv` · "
+        f"movers: `{ui_public.origin()}/api/movers.json`"
     )

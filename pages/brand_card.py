@@ -42,7 +42,7 @@ if ui_public.embedded():
 
 history = ui_public.history(score.brand)
 st.subheader("Weekly history")
-st.plotly_chart(charts_public.history_figure(history), width="stretch")
+ui_public.history_chart(history, score.brand, score.slug, board)
 st.caption(
     f"Weeks with fewer than {board.min_n} conversations are gaps, not zeros. "
     "See the methodology page for the formula."
@@ -54,7 +54,7 @@ with st.expander("Embed this brand"):
     st.markdown("Card (HTML):")
     st.code(
         f'<iframe src="{site}/brand?brand={score.slug}&embed=true" width="100%" '
-        'height="420" style="border:0"></iframe>',
+        'height="480" style="border:0"></iframe>',
         language="html",
     )
     st.markdown(f"History as JSON: `{site}/api/brands/{score.slug}.json`")

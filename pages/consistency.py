@@ -7,8 +7,10 @@ import streamlit as st
 from dashboard.charts import consistency as charts_consistency
 from dashboard.core import formatting
 from dashboard.ui import consistency as ui_consistency
+from dashboard.ui import exports
 from dashboard.ui import shared as ui
 from dashboard.views import consistency
+from dashboard.views import exports as export_views
 
 st.title("Channel consistency")
 st.markdown(
@@ -28,10 +30,10 @@ if channels.is_empty():
 scores = consistency.brand_scores(channels, config)
 
 st.subheader("Consistency per brand")
-st.dataframe(
+exports.table(
     consistency.least_consistent_first(scores),
-    hide_index=True,
-    width="stretch",
+    "consistency_by_brand",
+    filters,
     column_config=ui_consistency.brand_score_columns(config),
 )
 st.caption(
@@ -52,11 +54,8 @@ else:
         f"{alerts.height:,} channel(s) score more than {config.alert_gap_points:g} "
         "index points below their brand's best channel."
     )
-    st.dataframe(
-        alerts,
-        hide_index=True,
-        width="stretch",
-        column_config=ui_consistency.alert_columns(),
+    exports.table(
+        alerts, "consistency_alerts", filters, column_config=ui_consistency.alert_columns()
     )
 
 st.subheader("Brand × channel")
@@ -75,7 +74,19 @@ metric = (
     )
     or "happiness_index"
 )
-st.plotly_chart(charts_consistency.heatmap(channels, metric, config.min_n), width="stretch")
+exports.chart(
+    charts_consistency.heatmap(channels, metric, config.min_n),
+    "consistency_brand_by_channel",
+    f"Brand × channel: {consistency.LABELS.get(metric, metric)}",
+    filters,
+    extra={"metric": metric},
+)
+exports.csv_button(
+    export_views.index_table(channels, config.min_n, (metric,)),
+    "consistency_brand_by_channel",
+    filters,
+    extra={"metric": metric},
+)
 st.caption(
     f"Grey cells marked n<{config.min_n} rest on too few conversations (for "
     "satisfaction: ratings) and are not coloured by their value; a grey – means no "
@@ -95,13 +106,18 @@ focus = focus or consistency.default_brand(scores)
 score = consistency.brand_score(scores, focus)
 st.markdown(formatting.plain(consistency.summary_sentence(score, config.min_n)))
 rows = consistency.brand_channels(channels, focus)
-st.plotly_chart(
-    charts_consistency.channel_bars(rows, config.min_n, config.alert_gap_points), width="stretch"
+exports.chart(
+    charts_consistency.channel_bars(rows, config.min_n, config.alert_gap_points),
+    "consistency_channels",
+    f"{focus}, channel by channel",
+    filters,
+    extra={"focus": focus},
 )
-st.dataframe(
+exports.table(
     consistency.channel_table(rows, config.min_n),
-    hide_index=True,
-    width="stretch",
+    "consistency_channels",
+    filters,
+    extra={"focus": focus},
     column_config=ui_consistency.channel_columns(),
 )
 st.caption(
@@ -143,12 +159,15 @@ st.markdown("**Most common channel paths**")
 if paths.is_empty():
     st.info("No conversation in this selection switched channel.")
 else:
-    st.plotly_chart(charts_consistency.top_paths(paths), width="stretch")
+    exports.chart(
+        charts_consistency.top_paths(paths), "channel_paths", "Most common channel paths", filters
+    )
+    exports.csv_button(paths, "channel_paths", filters)
     st.caption("A path lists a conversation's channels in the order they first appear.")
 with st.expander("Switching per brand"):
-    st.dataframe(
+    exports.table(
         ui.load(consistency.journeys_by_brand, config, filters),
-        hide_index=True,
-        width="stretch",
+        "channel_switching_by_brand",
+        filters,
         column_config=ui_consistency.journey_columns(),
     )

@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard.charts import engagement as charts_engagement
 from dashboard.core import formatting
 from dashboard.ui import engagement as ui_engagement
+from dashboard.ui import exports
 from dashboard.ui import shared as ui
 from dashboard.views import engagement, fairness
 
@@ -43,14 +44,17 @@ if fan_tab.open is not False:
                     default="All channels",
                     bind="query-params",
                 )
-                st.plotly_chart(
+                exports.chart(
                     charts_engagement.fan_action_scatter(
                         view, None if picked in (None, "All channels") else picked
                     ),
-                    width="stretch",
+                    "fan_action",
+                    "Fan action",
+                    filters,
+                    extra={"channel": None if picked in (None, "All channels") else picked},
                 )
             with table:
-                ui_engagement.accounts_table(view)
+                ui_engagement.accounts_table(view, filters)
             ui_engagement.fan_action_caption(view)
 
 if fair_tab.open is not False:
@@ -81,12 +85,17 @@ if fair_tab.open is not False:
             ui_engagement.verdict_box(premiums)
             st.caption(fairness.method_sentence(premiums, config))
             st.subheader("Premiums per brand")
-            ui_engagement.premiums_table(premiums, by_channel)
+            ui_engagement.premiums_table(premiums, by_channel, filters)
             st.subheader("Response by follower bucket")
-            st.plotly_chart(charts_engagement.fairness_bars(table, config.min_n), width="stretch")
+            exports.chart(
+                charts_engagement.fairness_bars(table, config.min_n),
+                "fairness_by_follower_bucket",
+                "Response by follower bucket",
+                filters,
+            )
             st.caption(
                 f"Buckets with fewer than {config.min_n} conversations are light grey "
                 "and never used for a premium; 'unknown' (no follower count) is shown "
                 "but not compared. Hover a bar for its n."
             )
-            ui_engagement.buckets_table(fair.table, by_channel, config.min_n)
+            ui_engagement.buckets_table(fair.table, by_channel, config.min_n, filters)

@@ -6,9 +6,11 @@ import streamlit as st
 from dashboard.charts import happiness as charts_happiness
 from dashboard.core import access
 from dashboard.ui import access as ui_access
+from dashboard.ui import exports
 from dashboard.ui import happiness as ui_happiness
 from dashboard.ui import shared as ui
-from dashboard.views import happiness
+from dashboard.views import export_frames, happiness
+from dashboard.views import exports as export_views
 
 st.title("Happiness index")
 filters = ui.filters_sidebar()
@@ -39,17 +41,42 @@ if trend.is_empty():
     st.stop()
 st.subheader("Index over time")
 figure = charts_happiness.index_over_time(trend, config.min_n, grain)
-event = st.plotly_chart(
-    figure, width="stretch", on_select="rerun", selection_mode="points", key="trend"
+event = exports.chart(
+    figure,
+    f"happiness_by_{by}",
+    "Happiness index over time",
+    filters,
+    extra={"grain": grain},
+    on_select="rerun",
+    selection_mode="points",
+    key="trend",
+)
+exports.csv_button(
+    export_views.index_table(trend, config.min_n),
+    f"happiness_by_{by}",
+    filters,
+    extra={"grain": grain},
 )
 st.caption(happiness.thin_note(trend, config.min_n))
 
 moved = ui.load(happiness.what_moved, config, filters)
 st.subheader("Components")
 bars, table = st.columns(2)
-bars.plotly_chart(charts_happiness.component_bars(moved), width="stretch")
+with bars:
+    exports.chart(
+        charts_happiness.component_bars(moved), "happiness_components", "Components", filters
+    )
 groups = ui.load(happiness.by_period, config, filters, "all", by)
-table.plotly_chart(charts_happiness.components_heatmap(groups, config.min_n), width="stretch")
+with table:
+    exports.chart(
+        charts_happiness.components_heatmap(groups, config.min_n),
+        f"happiness_components_by_{by}",
+        "Components per line",
+        filters,
+    )
+    exports.csv_button(
+        export_views.index_table(groups, config.min_n), f"happiness_components_by_{by}", filters
+    )
 st.caption(
     "Left: this selection against the previous period of equal length. "
     "Right: each line of the chart above over the whole selection, with its n."
@@ -59,8 +86,11 @@ st.subheader("What moved it")
 if moved.change is None:
     st.info(happiness.moved_summary(moved))
 else:
-    st.plotly_chart(charts_happiness.waterfall(moved), width="stretch")
+    exports.chart(
+        charts_happiness.waterfall(moved), "happiness_what_moved", "What moved it", filters
+    )
     st.markdown(happiness.moved_summary(moved))
+exports.csv_button(export_frames.moved_frame(moved), "happiness_what_moved", filters)
 
 with st.expander("How is this computed"):
     ui_happiness.how_computed_panel(moved.how, config)

@@ -5,9 +5,11 @@ import streamlit as st
 
 from dashboard.charts import overview as overview_chart
 from dashboard.ui import alerts as ui_alerts
+from dashboard.ui import exports
 from dashboard.ui import movers as ui_movers
 from dashboard.ui import shared as ui
-from dashboard.views import alerts, movers, overview
+from dashboard.views import alerts, export_frames, movers, overview
+from dashboard.views import exports as export_views
 
 st.title("Executive overview")
 filters = ui.filters_sidebar()
@@ -23,6 +25,7 @@ if not tiles[0].value:
 ui.kpi_tiles(tiles)
 st.subheader("Service detail")
 ui.kpi_tiles(service, per_row=6)
+exports.csv_button(export_frames.kpi_frame([*tiles, *service]), "overview_kpis", filters)
 
 ui.notice_unknown("grain", ["day", "week", "month"])
 grain = st.segmented_control(
@@ -36,9 +39,18 @@ grain = grain or "week"
 trend = ui.load(overview.trend, config, filters, grain)
 found = ui.load(alerts.alerts, config, filters)
 st.subheader("Trend")
-st.plotly_chart(
+exports.chart(
     overview_chart.overview_trend(trend, config.min_n, alerts.with_period_start(found, grain)),
-    width="stretch",
+    "overview_trend",
+    "Happiness index over time",
+    filters,
+    extra={"grain": grain},
+)
+exports.csv_button(
+    export_views.index_table(trend, config.min_n),
+    "overview_trend",
+    filters,
+    extra={"grain": grain},
 )
 st.caption(
     f"Points in grey have fewer than {config.min_n} conversations. "
@@ -48,4 +60,4 @@ st.caption(
 )
 
 ui_alerts.latest_alerts(found, filters, config)
-ui_movers.movers_block(ui.load(movers.movers, config, filters))
+ui_movers.movers_block(ui.load(movers.movers, config, filters), filters=filters)

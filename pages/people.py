@@ -5,9 +5,10 @@ superfans with what they save. Private only (agent ids are the brand's own staff
 import streamlit as st
 
 from dashboard.charts import people as charts_people
+from dashboard.ui import exports
 from dashboard.ui import people as ui_people
 from dashboard.ui import shared as ui
-from dashboard.views import people
+from dashboard.views import export_frames, people
 
 st.title("People behind the numbers")
 st.markdown("*Hire people based on how happy they'll make your customers.*")
@@ -30,7 +31,14 @@ else:
     rows = board.for_brand(brand)
     level = board.brand_level(brand)
     st.markdown(ui_people.level_line(level, brand))
-    st.plotly_chart(charts_people.leaderboard(rows), width="stretch", key="leaderboard")
+    exports.chart(
+        charts_people.leaderboard(rows),
+        "agents",
+        f"Agents of {brand}",
+        filters,
+        extra={"agents_of": brand},
+        key="leaderboard",
+    )
     note = people.overlap_note(rows)
     if note:
         st.info(note)
@@ -38,10 +46,18 @@ else:
     if thin:
         st.caption(thin)
     st.dataframe(ui_people.agent_table(rows), hide_index=True, width="stretch")
+    exports.csv_button(
+        export_frames.agents_frame(rows), "agents", filters, extra={"agents_of": brand}
+    )
 
     st.subheader("Speed against happiness")
-    st.plotly_chart(
-        charts_people.speed_vs_happiness(rows, level), width="stretch", key="speed_happiness"
+    exports.chart(
+        charts_people.speed_vs_happiness(rows, level),
+        "agents_speed_vs_happiness",
+        f"Speed against happiness, {brand}",
+        filters,
+        extra={"agents_of": brand},
+        key="speed_happiness",
     )
     st.caption(
         "Each agent's median first reply (over the conversations where they replied "
@@ -59,6 +75,7 @@ else:
     for level in people.community_levels(fans):
         st.markdown(ui_people.community_line(level))
     st.dataframe(ui_people.superfan_table(fans.head(50)), hide_index=True, width="stretch")
+    exports.csv_button(export_frames.superfans_frame(fans.head(50)), "superfans", filters, places=2)
     st.caption(
         f"Savings: each community conversation a customer answered first counts as one "
         f"contact staff did not handle, at {config.minutes_per_contact:g} minutes and "

@@ -5,6 +5,7 @@ Private only (the customers' words)."""
 import streamlit as st
 
 from dashboard.charts import topics as charts_topics
+from dashboard.ui import exports
 from dashboard.ui import shared as ui
 from dashboard.ui import topics as ui_topics
 from dashboard.views import topics
@@ -30,14 +31,17 @@ if terms.is_empty():
         "another brand's text to compare with in this selection ([topics] min_count)."
     )
 else:
-    event = st.plotly_chart(
+    event = exports.chart(
         charts_topics.top_terms(terms),
-        width="stretch",
+        "topics",
+        f"What stands out for {brand}",
+        chosen,
         key="topics_chart",
         on_select="rerun",
         selection_mode="points",
     )
     st.dataframe(ui_topics.term_table(terms), hide_index=True, width="stretch")
+    exports.csv_button(ui_topics.term_table(terms), "topics", chosen, places=2)
 st.caption(
     "Words and two-word phrases of the customers' messages, against every other brand in "
     "the same channels and days: the log-odds ratio with an informative Dirichlet prior "
@@ -52,8 +56,30 @@ lowering = ui_topics.lowering(ui.load(topics.drivers, config, chosen, 10))
 if lowering.is_empty():
     st.info("No term lowers the mean sentiment in this selection.")
 else:
-    st.plotly_chart(charts_topics.drivers(lowering), width="stretch", key="drivers_chart")
+    exports.chart(
+        charts_topics.drivers(lowering),
+        "topic_drivers",
+        f"Drivers of negative mood, {brand}",
+        chosen,
+        key="drivers_chart",
+    )
     st.dataframe(ui_topics.driver_table(lowering), hide_index=True, width="stretch")
+    exports.csv_button(
+        lowering.select(
+            "term", "n", "mood_with", "mood_without", "effect", "effect_low", "effect_high"
+        ),
+        "topic_drivers",
+        chosen,
+        names={
+            "n": "n (messages with a sentiment)",
+            "mood_with": "Mean sentiment with (-1 to 1)",
+            "mood_without": "Mean sentiment without (-1 to 1)",
+            "effect": "Effect (sentiment, -2 to 2)",
+            "effect_low": "Effect 95% CI low",
+            "effect_high": "Effect 95% CI high",
+        },
+        places=2,
+    )
 st.caption(
     "Mean sentiment (-1..1) of the messages that contain the term minus that of the "
     "brand's other messages, with Welch's 95% interval; n: the messages with a sentiment "

@@ -8,6 +8,8 @@ is not installed); the real server is exercised in tests/test_public_e2e.py.
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -139,9 +141,7 @@ def test_brand_history_by_slug_or_name(app):
     "path",
     [
         "/api/brands/secret-co.json",
-        "/api/badge/secret-co.svg",
         "/api/brands/nope.json",
-        "/api/badge/..%2Fetc.svg",
     ],
 )
 def test_unknown_or_private_brand_is_a_404_json_error(app, path):
@@ -198,3 +198,39 @@ def test_an_unknown_api_path_is_a_json_404_not_the_app(app, path):
     assert headers["content-type"].startswith("application/json")
     error = json.loads(body)["error"]
     assert error.startswith("no such feed:") and "/api/index.json" in error
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/badge/secret-co.svg", "/api/badge/nope.svg", "/api/badge/..%2Fetc.svg"]
+)
+def test_badge_of_a_brand_not_on_the_board_is_a_grey_not_published_svg_with_404(app, path):
+    status, headers, body = call(app, path)
+    # still a 404 for scripts, but an <img> embedding it shows a badge, not a broken image
+    assert status == 404 and headers["content-type"].startswith("image/svg+xml")
+    assert headers["access-control-allow-origin"] == "*"
+    root = ET.fromstring(body)
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "not published" in texts and "happiness" in texts
+    fills = {r.get("fill") for r in root.iter("{http://www.w3.org/2000/svg}rect")}
+    assert "#6b7280" in fills  # the grey of a suppressed badge
+    assert "secret" not in body.decode().lower() and "etc" not in body.decode()
+    assert_public(body)
+
+
+def test_index_csv_is_the_board_with_readable_headers_and_nothing_private(app):
+    status, headers, body = call(app, "/api/index.csv")
+    assert status == 200 and headers["content-type"].startswith("text/csv")
+    assert headers["cache-control"] == "public, max-age=300" and "etag" in headers
+    rows = list(csv.DictReader(io.StringIO(body.decode())))
+    assert [r["Brand"] for r in rows] == ["Acme", "Globex", "Initech"]
+    acme = rows[0]
+    # 65.625 rounded to one decimal as on the board; the change 65.6 - 85.0 = -19.4
+    assert acme["Happiness index (0-100)"] == "65.6" and acme["Change (points)"] == "-19.4"
+    assert acme["n (conversations; empty under min n)"] == "4" and acme["Rank"] == "1"
+    assert "Happiness index 95% CI low (0-100)" in acme
+    globex = rows[1]  # suppressed: no index, no rank, its conversations still said
+    assert globex["Happiness index (0-100)"] == "" and globex["Rank"] == ""
+    assert globex["Under min n (not enough data)"] == "true"
+    assert globex["n (conversations; empty under min n)"] == ""
+    assert globex["Conversations in the period"] == "2"
+    assert_public(body)

@@ -73,3 +73,18 @@ def brand_badge(score: BrandScore, board: Board) -> str:
         f"{score.brand}: Customer Happiness Index {score.index:.1f} "
         f"(n={score.n:,}, {period}, methodology {board.methodology_version})",
     )
+
+
+NOT_PUBLISHED = "not published"
+
+
+def not_published_badge() -> str:
+    """The grey badge of a brand that is not on the public board (unknown, or not
+    listed under [public] brands): an image where one was embedded, never a broken one,
+    and naming no brand (the request's name is not echoed)."""
+    return badge(
+        LABEL,
+        NOT_PUBLISHED,
+        SUPPRESSED_COLOUR,
+        "Customer Happiness Index: this brand is not published on the public board",
+    )

@@ -34,7 +34,7 @@ CSS = """
 .chi-row{display:grid;grid-template-columns:2em minmax(0,1fr) 104px 6.6em;
  align-items:center;gap:.7em;padding:.55em .25em;border-bottom:1px solid #e5e7eb}
 .chi-rank{color:#6b7280;text-align:right;font-variant-numeric:tabular-nums}
-.chi-name{font-weight:600;overflow-wrap:anywhere}
+.chi-name{font-weight:600;overflow-wrap:break-word;word-break:normal;hyphens:manual}
 .chi-name a{color:inherit;text-decoration:none}
 .chi-name a:hover{text-decoration:underline}
 .chi-score{text-align:right;white-space:nowrap}
@@ -54,7 +54,12 @@ CSS = """
 .chi-fill{background:#2563eb;border-radius:3px;height:.6em}
 .chi-num{text-align:right;font-variant-numeric:tabular-nums}
 @media (max-width:480px){
- .chi-row{grid-template-columns:1.4em minmax(0,1fr) 64px 5.4em;gap:.45em}
+ .chi-row{grid-template-columns:1.4em minmax(0,1fr) auto;gap:.15em .5em;
+  grid-template-areas:"rank name score" "rank spark score"}
+ .chi-row>.chi-rank{grid-area:rank}
+ .chi-row>div:nth-child(2){grid-area:name}
+ .chi-row>.chi-spark{grid-area:spark;max-width:160px}
+ .chi-row>.chi-score{grid-area:score}
  .chi-index{font-size:1.3em}
 }
 """

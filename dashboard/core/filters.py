@@ -6,6 +6,7 @@ Pure Python (no Streamlit), so views and reports use the same rules.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,3 +67,42 @@ def keep_known(values: list[str], known: list[str]) -> tuple[list[str], list[str
     kept = [v for v in values if v in known]
     ignored = [v for v in values if v not in known]
     return kept, ignored
+
+
+# A link's period: explicit dates (`?from=2025-12-01&to=2025-12-31`) stay as written, so
+# the link shows the same days tomorrow; a relative range says so (`?range=90d`: the
+# last 90 days with data, which moves when new data arrives).
+RANGE_PATTERN = re.compile(r"^([1-9][0-9]{0,3})d$")
+
+
+@dataclass(frozen=True)
+class LinkPeriod:
+    date_from: dt.date
+    date_to: dt.date
+    relative_days: int | None  # None: explicit dates
+    ignored_range: str | None = None  # a `range` value that is not N days
+
+    @property
+    def range_param(self) -> str | None:
+        return None if self.relative_days is None else f"{self.relative_days}d"
+
+
+def link_period(
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    range_text: str | None,
+    first_day: dt.date,
+    last_day: dt.date,
+) -> LinkPeriod:
+    """The period a link asks for, from its valid `from`/`to` days (None: absent or
+    ignored) and its `range`: explicit days win (a missing side takes the default's);
+    else `range=Nd`, the last N days with data; else the default, the last
+    DEFAULT_DAYS days with data (relative too: the link says `range=90d`)."""
+    default_from, _ = default_period(first_day, last_day)
+    if date_from is not None or date_to is not None:
+        return LinkPeriod(date_from or default_from, date_to or last_day, None)
+    found = RANGE_PATTERN.match(range_text or "")
+    days = int(found.group(1)) if found else DEFAULT_DAYS
+    start = max(first_day, last_day - dt.timedelta(days=days - 1))
+    ignored = range_text if range_text is not None and not found else None
+    return LinkPeriod(start, last_day, days, ignored)

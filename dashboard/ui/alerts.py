@@ -14,6 +14,7 @@ from dashboard.core import access, formatting
 from dashboard.core.config import Config
 from dashboard.core.filters import Filters
 from dashboard.ui import access as ui_access
+from dashboard.ui import exports
 from dashboard.ui import happiness as ui_happiness
 from dashboard.ui import shared as ui
 from dashboard.views import alerts as alert_views
@@ -80,6 +81,9 @@ def latest_alerts(frame: pl.DataFrame, filters: Filters, config: Config) -> None
             ),
             "n": st.column_config.NumberColumn(format="%d"),
         },
+    )
+    exports.csv_button(
+        _table(frame), "alerts", filters, names={"n": "n (conversations of the day)"}
     )
     if ui_access.require(access.DRILLDOWN, "The conversations behind an alert"):
         conversations_behind(frame.head(LATEST), filters)

@@ -8,6 +8,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard.core import formatting
+from dashboard.core.filters import Filters
+from dashboard.ui import exports
 from dashboard.views import engagement, fairness
 
 _NUM = st.column_config.NumberColumn
@@ -38,11 +40,11 @@ def fan_action_caption(view: engagement.FanAction) -> None:
     )
 
 
-def accounts_table(view: engagement.FanAction) -> None:
-    st.dataframe(
+def accounts_table(view: engagement.FanAction, filters: Filters | None = None) -> None:
+    exports.table(
         view.accounts.sort("fan_action_index", nulls_last=True),
-        hide_index=True,
-        width="stretch",
+        "fan_action",
+        filters,
         height=560,
         column_order=(
             "brand",
@@ -110,12 +112,14 @@ def verdict_box(frame: pl.DataFrame) -> None:
         )
 
 
-def premiums_table(frame: pl.DataFrame, by_channel: bool) -> None:
+def premiums_table(frame: pl.DataFrame, by_channel: bool, filters: Filters | None = None) -> None:
     order = ["brand", "channel"] if by_channel else ["brand"]
-    st.dataframe(
+    exports.table(
         frame.sort(["influencer_q", "speed_q"], nulls_last=True),
-        hide_index=True,
-        width="stretch",
+        "fairness_premiums",
+        filters,
+        extra={"split": "channel" if by_channel else ""},
+        places=3,
         column_order=(
             *order,
             "influencer_flagged",
@@ -203,12 +207,15 @@ def premiums_table(frame: pl.DataFrame, by_channel: bool) -> None:
     )
 
 
-def buckets_table(frame: pl.DataFrame, by_channel: bool, min_n: int) -> None:
+def buckets_table(
+    frame: pl.DataFrame, by_channel: bool, min_n: int, filters: Filters | None = None
+) -> None:
     order = ["brand", "channel"] if by_channel else ["brand"]
-    st.dataframe(
+    exports.table(
         frame,
-        hide_index=True,
-        width="stretch",
+        "fairness_by_follower_bucket",
+        filters,
+        extra={"split": "channel" if by_channel else ""},
         column_order=(
             *order,
             "follower_bucket",

@@ -8,6 +8,9 @@ import polars as pl
 import streamlit as st
 
 from dashboard.core import formatting
+from dashboard.core.filters import Filters
+from dashboard.ui import exports
+from dashboard.views import export_frames
 from dashboard.views.movers import Mover, Movers
 
 SHOWN = 5  # movers listed each way
@@ -40,8 +43,12 @@ def _frame(rows: tuple[Mover, ...], by_channel: bool) -> pl.DataFrame:
     return pl.DataFrame(data, schema=schema)
 
 
-def movers_block(result: Movers | None, public: bool = False) -> None:
-    """Up and down, biggest first, SHOWN each; or why there are none."""
+def movers_block(
+    result: Movers | None, public: bool = False, filters: Filters | None = None
+) -> None:
+    """Up and down, biggest first, SHOWN each (and their CSV); or why there are none.
+    `filters`: the selection they were found in, for the file name (default: their
+    period)."""
     st.subheader("Movers")
     if result is None:
         st.info("No period to compare yet.")
@@ -75,3 +82,8 @@ def movers_block(result: Movers | None, public: bool = False) -> None:
             )
         else:
             st.caption("None.")
+    exports.csv_button(
+        export_frames.movers_frame(result, SHOWN),
+        "board_movers" if public else "movers",
+        filters or Filters(result.date_from, result.date_to),
+    )

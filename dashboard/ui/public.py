@@ -6,6 +6,8 @@ Public pages never call ui.filters_sidebar: they take at most `?brand=` on the c
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from urllib.parse import quote, urlsplit
 
 import streamlit as st
@@ -13,10 +15,13 @@ import streamlit as st
 from dashboard.charts import public as charts_public
 from dashboard.core import formatting
 from dashboard.core.access import Role
+from dashboard.core.filters import Filters
 from dashboard.ui import access as ui_access
+from dashboard.ui import exports
 from dashboard.ui import shared as ui
+from dashboard.views import export_frames, public, public_shared
+from dashboard.views import exports as export_views
 from dashboard.views import movers as movers_view
-from dashboard.views import public, public_shared
 from dashboard.views.bounds import data_bounds
 
 FALLBACK_ORIGIN = "https://your-chi-host.example"
@@ -25,6 +30,25 @@ EMBED_CSS = (
     '[data-testid="stExpandSidebarButton"],[data-testid="stSidebar"],'
     '[data-testid="stHeader"]{display:none}'
     '[data-testid="stMainBlockContainer"]{padding-top:.75rem;padding-bottom:.75rem}'
+)
+
+
+# Inside an embed, the page tells its host page how tall its content is, so a frame can
+# fit it exactly (the README's listener sets the iframe's height; without one nothing
+# happens). Only a number leaves, to the parent window; nothing is read from the host.
+RESIZE_MESSAGE = "chi-embed-height"
+RESIZE_JS = (
+    "<script>(function(){if(window.parent===window||window.__chiResize)return;"
+    "window.__chiResize=true;var last=0;function send(){"
+    "var main=document.querySelector('[data-testid=\"stMainBlockContainer\"]');"
+    "if(!main)return;var h=Math.ceil(main.getBoundingClientRect().top+main.offsetHeight);"
+    "if(h!==last){last=h;window.parent.postMessage({type:'"
+    + RESIZE_MESSAGE
+    + "',height:h,href:location.href},'*');}}"
+    "new ResizeObserver(send).observe(document.body);"
+    "var wait=setInterval(function(){var m=document.querySelector("
+    "'[data-testid=\"stMainBlockContainer\"]');if(m){new ResizeObserver(send).observe(m);"
+    "clearInterval(wait);send();}},100);})();</script>"
 )
 
 
@@ -67,6 +91,8 @@ def show_html(fragment: str) -> None:
     """An HTML fragment of dashboard/charts/public.py with its stylesheet."""
     css = charts_public.CSS + (EMBED_CSS if embedded() else "")
     st.html(f"<style>{css}</style>{fragment}")
+    if embedded():
+        st.html(RESIZE_JS, unsafe_allow_javascript=True, width=1)
 
 
 def empty_note(shown: public.Board) -> str:
@@ -94,3 +120,63 @@ def private_mode_caption() -> None:
             "Serve it alone with `chi serve --public` or as static files with "
             "`chi export-public`."
         )
+
+
+def board_downloads(shown: public.Board) -> None:
+    """'Download CSV' and 'Download JSON' of the board as shown: every public brand's
+    rank, index with its 95 % interval, change, n and period (a suppressed brand has no
+    figures); the JSON is /api/index.json's."""
+    day = shown.period.date_to if shown.period else None
+    period = (
+        Filters(shown.period.date_from, shown.period.date_to, tz=shown.time_zone)
+        if shown.period
+        else None
+    )
+    left, right = st.columns(2, width=420)
+    with left:
+        exports.csv_button(
+            export_frames.board_frame(shown),
+            "public_board",
+            period,
+            names=export_frames.BOARD_NAMES,
+            day=day,
+        )
+    links = {
+        s.slug: {"badge": f"/api/badge/{s.slug}.svg", "history": f"/api/brands/{s.slug}.json"}
+        for s in shown.brands
+    }
+    body = json.dumps(public.board_json(shown, ui.current_config(), links), indent=2)
+    right.download_button(
+        "Download JSON",
+        body.encode(),
+        file_name=export_views.file_name("public_board", period, day, "json"),
+        mime="application/json",
+        icon=":material/data_object:",
+        key="json_public_board",
+        on_click="ignore",
+    )
+
+
+def history_chart(
+    points: tuple[public.WeekPoint, ...], brand: str, slug: str, shown: public.Board
+) -> None:
+    """The card's weekly history, titled for a saved image, and its CSV."""
+    day = shown.period.date_to if shown.period else None
+    period = (
+        Filters(
+            points[0].week_start,
+            points[-1].week_start + dt.timedelta(days=6),
+            brands=(brand,),
+            tz=shown.time_zone,
+        )
+        if points
+        else None
+    )
+    exports.chart(
+        charts_public.history_figure(points),
+        "brand_history",
+        f"{brand}: weekly Customer Happiness Index",
+        period,
+        day=day,
+    )
+    exports.csv_button(export_frames.history_frame(points), "brand_history", period, day=day)

@@ -16,7 +16,7 @@ import streamlit as st
 
 from dashboard.core import formatting, settings
 from dashboard.core.config import Config, load_config
-from dashboard.core.filters import Filters, default_period, keep_known
+from dashboard.core.filters import Filters, keep_known, link_period
 from dashboard.data import connection
 from dashboard.views import evidence
 from dashboard.views.bounds import DataBounds, data_bounds
@@ -116,24 +116,7 @@ def filters_sidebar(tz_default: str | None = None) -> Filters | None:
         # day either way, so the pickers allow one day more on each side
         first = known.first_day - dt.timedelta(days=1)
         last = known.last_day + dt.timedelta(days=1)
-        _notice_out_of_range(first, last)
-        default_from, _ = default_period(first, known.last_day)
-        date_from = st.date_input(
-            "From",
-            value=default_from,
-            min_value=first,
-            max_value=last,
-            key="from",
-            bind="query-params",
-        )
-        date_to = st.date_input(
-            "To",
-            value=known.last_day,
-            min_value=first,
-            max_value=last,
-            key="to",
-            bind="query-params",
-        )
+        date_from, date_to = _period_inputs(first, last, known.last_day)
         brands = st.multiselect(
             "Brands", known.brands, key="brand", bind="query-params", placeholder="All brands"
         )
@@ -153,6 +136,7 @@ def filters_sidebar(tz_default: str | None = None) -> Filters | None:
             bind="query-params",
             help="Days, weeks and months are cut in this time zone.",
         )
+        image_format_control()
         rollup_notice()
         if note:
             st.caption(note)
@@ -160,6 +144,22 @@ def filters_sidebar(tz_default: str | None = None) -> Filters | None:
         st.warning(f"'From' is after 'To'; showing the single day {date_to}.")
         date_from = date_to
     return Filters(date_from, date_to, tuple(brands), tuple(channels), tz)
+
+
+IMAGE_FORMAT_KEY = "image_format"
+
+
+def image_format_control() -> None:
+    """The sidebar's choice of what a chart's camera button saves: PNG (default) or SVG
+    (dashboard/ui/exports.py reads it)."""
+    st.segmented_control(
+        "Chart images",
+        ["PNG", "SVG"],
+        key=IMAGE_FORMAT_KEY,
+        default="PNG",
+        help="What the camera button of a chart saves, with its title, period and "
+        "filters drawn in. SVG scales for print and slides.",
+    )
 
 
 def rollup_notice() -> None:
@@ -175,23 +175,85 @@ def rollup_notice() -> None:
         )
 
 
-def _notice_out_of_range(first: dt.date, last: dt.date) -> None:
+PERIOD_LINK_KEY = "_period_link"  # the from/to/range of the link the pickers were set from
+
+
+def _link_day(key: str, first: dt.date, last: dt.date) -> dt.date | None:
+    """The link's `key` day, or None (with a caption) when it is no date or outside
+    the data's days."""
+    raw = st.query_params.get(key)
+    if raw is None:
+        return None
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        st.caption(
+            f"Ignored '{key}={formatting.plain(raw)}' from the link: not a date (YYYY-MM-DD)."
+        )
+        return None
+    if not first <= day <= last:
+        st.caption(
+            f"Ignored '{key}={formatting.plain(raw)}' from the link: the data covers "
+            f"{first:%Y-%m-%d} to {last:%Y-%m-%d}."
+        )
+        return None
+    return day
+
+
+def _link_signature() -> tuple[str | None, ...]:
+    return tuple(st.query_params.get(key) for key in ("from", "to", "range"))
+
+
+def _dates_picked() -> None:
+    """A date picked by hand is explicit: the link gets both days and loses `range`."""
     for key in ("from", "to"):
-        raw = st.query_params.get(key)
-        if raw is None:
-            continue
-        try:
-            day = dt.date.fromisoformat(raw)
-        except ValueError:
-            st.caption(
-                f"Ignored '{key}={formatting.plain(raw)}' from the link: not a date (YYYY-MM-DD)."
-            )
-            continue
-        if not first <= day <= last:
-            st.caption(
-                f"Ignored '{key}={formatting.plain(raw)}' from the link: the data covers "
-                f"{first:%Y-%m-%d} to {last:%Y-%m-%d}."
-            )
+        if isinstance(st.session_state.get(key), dt.date):
+            st.query_params[key] = st.session_state[key].isoformat()
+    st.query_params.pop("range", None)
+    st.session_state[PERIOD_LINK_KEY] = _link_signature()
+
+
+def _period_inputs(first: dt.date, last: dt.date, last_day: dt.date) -> tuple[dt.date, dt.date]:
+    """From and To, set from the link, written back to it so it reproduces the view:
+    explicit days stay explicit (Streamlit's bound widgets drop a value equal to the
+    default, so a link's end date would move with new data); a relative period says
+    so (`?range=90d`) and the sidebar explains it."""
+    period = link_period(
+        _link_day("from", first, last),
+        _link_day("to", first, last),
+        st.query_params.get("range"),
+        first,
+        last_day,
+    )
+    if period.ignored_range is not None:
+        shown = formatting.plain(period.ignored_range)
+        st.toast(f"Ignored unknown range in the link: {shown}")
+        st.caption(
+            f"Ignored 'range={shown}' from the link: a range is a number of days, like "
+            f"range=30d; showing the last {period.relative_days} days with data."
+        )
+    if st.session_state.get(PERIOD_LINK_KEY) != _link_signature():
+        st.session_state["from"], st.session_state["to"] = period.date_from, period.date_to
+    picked_from = st.date_input(
+        "From", min_value=first, max_value=last, key="from", on_change=_dates_picked
+    )
+    picked_to = st.date_input(
+        "To", min_value=first, max_value=last, key="to", on_change=_dates_picked
+    )
+    date_from = picked_from if isinstance(picked_from, dt.date) else period.date_from
+    date_to = picked_to if isinstance(picked_to, dt.date) else period.date_to
+    if period.relative_days is not None and _link_signature()[:2] == (None, None):
+        st.query_params["range"] = period.range_param
+        st.caption(
+            f"The last {period.relative_days} days with data: the link says "
+            f"`range={period.relative_days}d` and moves with new data. Pick a date to fix "
+            "the days."
+        )
+    else:
+        st.query_params["from"], st.query_params["to"] = date_from.isoformat(), date_to.isoformat()
+        st.query_params.pop("range", None)
+    st.session_state[PERIOD_LINK_KEY] = _link_signature()
+    return date_from, date_to
 
 
 def notice_unknown(key: str, known: list[str]) -> None:

@@ -1,6 +1,7 @@
 """The public feeds served beside the app (dashboard/server.py mounts `routes()`):
 
     GET /api/index.json            every public brand: index, change, n, period, components
+    GET /api/index.csv             the same board as CSV (the board page's 'Download CSV')
     GET /api/brands/<brand>.json   one brand's board entry and weekly history
     GET /api/badge/<brand>.svg     a build-badge style SVG ("happiness | 72")
     GET /api/methodology.json      formula, weights, targets, minimum n, version
@@ -14,7 +15,8 @@ allowlisted brands only, aggregates only, groups under the minimum n suppressed.
 Responses carry `Cache-Control: public, max-age=300`, a strong ETag (a hash of the body,
 which is a function of the data version and the config) answered with 304 on
 If-None-Match, and `Access-Control-Allow-Origin: *`. Unknown brands get a 404 JSON
-error; a failure gets a one-line JSON error, never a traceback.
+error (a badge: a 404 whose body is a grey "not published" SVG, so an embedded image
+never breaks); a failure gets a one-line JSON error, never a traceback.
 
 The routes run outside Streamlit's script runs. The board is the process's one board
 (dashboard/views/public_shared.py), the object the public pages render; the histories
@@ -41,16 +43,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from dashboard.charts.badge import brand_badge
+from dashboard.charts.badge import brand_badge, not_published_badge
 from dashboard.core import settings
 from dashboard.core.config import Config, ConfigError, load_config
 from dashboard.data import connection
-from dashboard.views import movers, public, public_shared
+from dashboard.views import export_frames, exports, movers, public, public_shared
 
 CACHE_CONTROL = "public, max-age=300"
 RECHECK_S = 2.0
 JSON_TYPE = "application/json"
 SVG_TYPE = "image/svg+xml"
+CSV_TYPE = "text/csv; charset=utf-8"
+MEDIA_TYPES = {"badge": SVG_TYPE, "index_csv": CSV_TYPE}
 CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
@@ -125,7 +129,7 @@ class Feed:
             snap = self._snapshot
             if snap is None or time.monotonic() - self._checked_at > RECHECK_S:
                 return None
-            if kind in ("index", "methodology", "movers"):
+            if kind in ("index", "index_csv", "methodology", "movers"):
                 name = kind
             else:
                 score = snap.board.find(key)
@@ -135,7 +139,7 @@ class Feed:
             found = snap.bodies.get(name)
         if found is None:
             return None
-        return (*found, SVG_TYPE if kind == "badge" else JSON_TYPE)
+        return (*found, MEDIA_TYPES.get(kind, JSON_TYPE))
 
     def body(self, snap: Snapshot, name: str, build: Callable[[], bytes]) -> tuple[bytes, str]:
         """A response body (and its ETag), built once per snapshot."""
@@ -178,9 +182,28 @@ def _unknown(key: str) -> Response:
     )
 
 
+NOT_PUBLISHED_SVG = not_published_badge().encode()
+
+
+def _not_published(request: Request) -> Response:
+    """A badge of a brand not on the board: still 404 (a script sees the brand is not
+    public), but the body is a grey 'not published' SVG, so an embedded <img> shows
+    a badge instead of a broken image."""
+    response = _send(request, NOT_PUBLISHED_SVG, _etag(NOT_PUBLISHED_SVG), SVG_TYPE)
+    if response.status_code == 200:
+        response.status_code = 404
+    return response
+
+
 def _index(snap: Snapshot) -> bytes:
     links = {s.slug: api_links(s.slug) for s in snap.board.brands}
     return json_bytes(public.board_json(snap.board, snap.config, links))
+
+
+def _index_csv(snap: Snapshot) -> bytes:
+    """The board as the page's 'Download CSV' writes it (readable headers with units,
+    one decimal, formula-safe)."""
+    return exports.csv_bytes(export_frames.board_frame(snap.board), export_frames.BOARD_NAMES)
 
 
 def _movers(snap: Snapshot) -> bytes:
@@ -199,6 +222,8 @@ def _serve(feed: Feed, kind: str, key: str) -> tuple[bytes, str, str] | None:
     snap = feed.snapshot()
     if kind == "index":
         return (*feed.body(snap, "index", lambda: _index(snap)), JSON_TYPE)
+    if kind == "index_csv":
+        return (*feed.body(snap, kind, lambda: _index_csv(snap)), CSV_TYPE)
     if kind == "movers":
         return (*feed.body(snap, "movers", lambda: _movers(snap)), JSON_TYPE)
     if kind == "methodology":
@@ -232,6 +257,8 @@ def _endpoint(feed: Feed, kind: str):
         except Exception:  # a feed must answer, never show a traceback
             log.exception("public feed failed")
             return _error(500, "internal error")
+        if found is None and kind == "badge":
+            return _not_published(request)
         if found is None:
             return _unknown(key)
         return _send(request, *found)
@@ -245,6 +272,7 @@ def routes(feed: Feed | None = None) -> list[Route]:
     methods = ["GET", "OPTIONS"]  # Starlette adds HEAD to GET
     return [
         Route("/api/index.json", _endpoint(feed, "index"), methods=methods),
+        Route("/api/index.csv", _endpoint(feed, "index_csv"), methods=methods),
         Route("/api/methodology.json", _endpoint(feed, "methodology"), methods=methods),
         Route("/api/movers.json", _endpoint(feed, "movers"), methods=methods),
         Route("/api/brands/{brand}.json", _endpoint(feed, "history"), methods=methods),
@@ -256,6 +284,7 @@ def routes(feed: Feed | None = None) -> list[Route]:
 
 FEEDS = (
     "/api/index.json",
+    "/api/index.csv",
     "/api/methodology.json",
     "/api/movers.json",
     "/api/brands/<brand>.json",

@@ -7,7 +7,7 @@ from dashboard.charts import overview as overview_chart
 from dashboard.ui import alerts as ui_alerts
 from dashboard.ui import movers as ui_movers
 from dashboard.ui import shared as ui
-from dashboard.views import alerts, movers, overview
+from dashboard.views import alerts, headline, movers, overview, periods
 
 st.title("Executive overview")
 filters = ui.filters_sidebar()
@@ -17,12 +17,14 @@ st.caption(ui.selection_caption(filters))
 config = ui.current_config()
 
 tiles, service = ui.load(overview.kpi_sets, config, filters)
-if not tiles[0].value:
+top = headline.headline(tiles)
+if not top.has_conversations:
     st.info("No conversations match this selection. Widen the dates or clear a filter.")
     st.stop()
-ui.kpi_tiles(tiles)
+ui.lead_tile(top.lead, headline.plain_sentence(ui.load(headline.what_moved_it, config, filters)))
+ui.kpi_tiles(top.others)
 st.subheader("Service detail")
-ui.kpi_tiles(service, per_row=6)
+ui.kpi_tiles(service)
 
 ui.notice_unknown("grain", ["day", "week", "month"])
 grain = st.segmented_control(
@@ -37,7 +39,9 @@ trend = ui.load(overview.trend, config, filters, grain)
 found = ui.load(alerts.alerts, config, filters)
 st.subheader("Trend")
 st.plotly_chart(
-    overview_chart.overview_trend(trend, config.min_n, alerts.with_period_start(found, grain)),
+    overview_chart.overview_trend(
+        trend, config.min_n, alerts.with_period_start(found, grain), grain
+    ),
     width="stretch",
 )
 st.caption(
@@ -46,6 +50,9 @@ st.caption(
     "index is the weighted mean of mood, speed, resolution, effort and satisfaction; the "
     "Happiness page shows how."
 )
+partial = periods.partial_note(trend, grain)
+if partial:
+    st.caption(partial)
 
 ui_alerts.latest_alerts(found, filters, config)
 ui_movers.movers_block(ui.load(movers.movers, config, filters))

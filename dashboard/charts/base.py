@@ -3,6 +3,8 @@ functions: frames in, Plotly figures out (no Streamlit)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import plotly.graph_objects as go
 import polars as pl
 
@@ -39,3 +41,70 @@ def interval_texts(rows: pl.DataFrame, name: str) -> list[str]:
             for low, high in rows.select(f"{name}_ci_low", f"{name}_ci_high").iter_rows()
         )
     ]
+
+
+# a period's length in ms for a bar's width on a date axis (months: 30 days)
+PERIOD_MS: dict[str, int] = {"day": 86_400_000, "week": 7 * 86_400_000, "month": 30 * 86_400_000}
+PERIOD_DAYS: dict[str, int] = {"day": 1, "week": 7, "month": 30}
+TICK_FORMAT: dict[str, str] = {"day": "%d %b", "week": "%d %b", "month": "%b %Y"}
+HOVER_FORMAT: dict[str, str] = {
+    "day": "%a %d %b %Y",
+    "week": "week of %d %b %Y",
+    "month": "%B %Y",
+}
+# with fewer periods than this the axis still spans this many, so one day is one
+# sensible bar among blank days, not a bar filling the plot on a millisecond axis
+MIN_PERIODS_SPAN = 7
+# up to this many periods every one gets its tick, named the grain's way
+EVERY_TICK_UP_TO = 12
+
+
+def period_axis(fig: go.Figure, periods: list[dt.date], grain: str) -> go.Figure:
+    """A date x axis that reads well for any number of periods of `grain`: ticks on
+    the periods (never '23:59:59.9996' around a single day), half a period of room on
+    each side, at least MIN_PERIODS_SPAN periods wide."""
+    if grain not in PERIOD_DAYS or not periods:
+        return fig
+    first, last = min(periods), max(periods)
+    step = dt.timedelta(days=PERIOD_DAYS[grain])
+    spanned = (last - first) / step + 1
+    pad = step * max(0.5, (MIN_PERIODS_SPAN - spanned) / 2)
+    axis: dict = {
+        "type": "date",
+        "range": [
+            dt.datetime.combine(first, dt.time()) - pad,
+            dt.datetime.combine(last, dt.time()) + pad,
+        ],
+        "tickformat": TICK_FORMAT[grain],
+        "hoverformat": HOVER_FORMAT[grain],
+    }
+    distinct = sorted(set(periods))
+    if len(distinct) <= EVERY_TICK_UP_TO:
+        axis |= {"tickmode": "array", "tickvals": distinct}
+    elif grain == "month":
+        axis |= {"dtick": "M1" if len(distinct) <= 24 else "M3"}
+    fig.update_xaxes(**axis)
+    return fig
+
+
+def legend_below(fig: go.Figure, entries: int, plot_px: int = 300) -> go.Figure:
+    """The legend under the plot, horizontal, and the figure tall enough for it on a
+    phone (two entries a row at 360 px, LEGEND_ROW_PX each), so the legend never
+    squeezes the plot below `plot_px`."""
+    rows = -(-entries // 2)
+    fig.update_layout(
+        height=plot_px + 110 + LEGEND_ROW_PX * rows,
+        legend={
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -0.08,
+            "x": 0,
+            "xanchor": "left",
+            "entrywidthmode": "pixels",
+            "entrywidth": 150,
+        },
+    )
+    return fig
+
+
+LEGEND_ROW_PX = 24

@@ -42,6 +42,7 @@ if fan_tab.open is not False:
                     key="fan_channel",
                     default="All channels",
                     bind="query-params",
+                    wrap=True,
                 )
                 st.plotly_chart(
                     charts_engagement.fan_action_scatter(

@@ -26,9 +26,15 @@ grain = left.segmented_control(
     key="grain",
     default=happiness.default_grain(filters),
     bind="query-params",
+    wrap=True,
 )
 by = right.segmented_control(
-    "Lines per", list(ui_happiness.BY_OPTIONS), key="by", default="brand", bind="query-params"
+    "Lines per",
+    list(ui_happiness.BY_OPTIONS),
+    key="by",
+    default="brand",
+    bind="query-params",
+    wrap=True,
 )
 grain = grain or happiness.default_grain(filters)
 by = ui_happiness.BY_OPTIONS[by or "brand"]

@@ -33,6 +33,7 @@ grain = st.segmented_control(
     key="grain",
     default=overview.default_grain(filters),
     bind="query-params",
+    wrap=True,
 )
 grain = grain or "week"
 trend = ui.load(overview.trend, config, filters, grain)

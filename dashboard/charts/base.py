@@ -4,6 +4,7 @@ functions: frames in, Plotly figures out (no Streamlit)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import plotly.graph_objects as go
 import polars as pl
@@ -108,3 +109,32 @@ def legend_below(fig: go.Figure, entries: int, plot_px: int = 300) -> go.Figure:
 
 
 LEGEND_ROW_PX = 24
+
+
+def _compact(t: float) -> str:
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if t >= size:
+            return f"{t / size:g}{suffix}"
+    return f"{t:g}"
+
+
+def log_ticks(values: list[float], percent: bool = False, compact: bool = False) -> dict:
+    """Ticks of a log axis over `values`: 1, 2, 5 of every decade they span (decades
+    only beyond four), each labelled in full ('0.1%', '2%', '10,000'), never the bare
+    '2, 1, 5, 2' of Plotly's minor digits. `compact`: decades only, '10k', '1M' (an
+    axis of counts that must fit a phone)."""
+    positive = [v for v in values if v is not None and v > 0]
+    if not positive:
+        return {}
+    low, high = math.floor(math.log10(min(positive))), math.ceil(math.log10(max(positive)))
+    steps = (1,) if compact or high - low > 4 else (1, 2, 5)
+    ticks = [m * 10.0**e for e in range(low, high + 1) for m in steps]
+    ticks = [t for t in ticks if min(positive) / 2.5 <= t <= max(positive) * 2.5]
+
+    def text(t: float) -> str:
+        if compact:
+            return _compact(t)
+        shown = f"{t:,.0f}" if t >= 1 else f"{t:.{max(0, -math.floor(math.log10(t)))}f}"
+        return shown + ("%" if percent else "")
+
+    return {"tickmode": "array", "tickvals": ticks, "ticktext": [text(t) for t in ticks]}

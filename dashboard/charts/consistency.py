@@ -104,7 +104,9 @@ def heatmap(channels: pl.DataFrame, metric: str, min_n: int) -> go.Figure:
             name=f"n<{min_n}",
         )
     )
-    fig.update_xaxes(side="top", showgrid=False)
+    # every channel keeps its label on a phone (Plotly drops every other one of a
+    # crowded category axis; an array of ticks turns them instead)
+    fig.update_xaxes(side="top", showgrid=False, tickmode="array", tickvals=x, ticktext=x)
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig = base_layout(fig, height=max(260, 30 * len(brands) + 90))
     fig.update_layout(hovermode="closest", margin={"l": 10, "r": 10, "t": 40, "b": 10})

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from dashboard.charts.base import ACCENT, BAD, INK, MUTED, base_layout
+from dashboard.charts.base import ACCENT, BAD, INK, MUTED, base_layout, log_ticks
 from dashboard.core.formatting import label, labels
 from dashboard.core.vocabulary import FOLLOWER_BUCKETS
 from dashboard.views.engagement import HOLLOW_BELOW, FanAction
@@ -79,9 +79,15 @@ def fan_action_scatter(view: FanAction, channel: str | None = None) -> go.Figure
                 text=texts,
                 name="brand account" if channel else shown,
                 legendgroup=name,
+                # a label near the edge runs past the axis instead of being cut
+                # ('Glitter Cosmetics (ins')
+                cliponaxis=False,
                 # alternate labels above and below so neighbours do not overprint
+                # hollow audiences are the big accounts, on the right: their label
+                # goes to the left of the point, inside the plot
                 textposition=[
-                    "top center" if i % 2 else "bottom center" for i in range(points.height)
+                    "middle left" if h else ("top center" if i % 2 else "bottom center")
+                    for i, h in enumerate(points["hollow_audience"].to_list())
                 ],
                 textfont={
                     "size": 10,
@@ -119,9 +125,13 @@ def fan_action_scatter(view: FanAction, channel: str | None = None) -> go.Figure
         title_text="followers (log scale)",
         showgrid=True,
         gridcolor="#f3f4f6",
-        dtick="D2",
+        **log_ticks(accounts["followers"].to_list(), compact=True),
     )
-    fig.update_yaxes(type="log", title_text="engagement rate per post, % (log scale)", dtick="D2")
+    fig.update_yaxes(
+        type="log",
+        title_text="engagement rate per post, % (log scale)",
+        **log_ticks(accounts["engagement_rate_pct"].to_list(), percent=True),
+    )
     fig = base_layout(fig, height=560)
     fig.update_layout(hovermode="closest", legend={"orientation": "h", "y": -0.15})
     return fig

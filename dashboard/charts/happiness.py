@@ -225,7 +225,7 @@ def components_heatmap(frame: pl.DataFrame, min_n: int) -> go.Figure:
     fig.update_yaxes(autorange="reversed", showgrid=False)
     # headers read across when they fit and turn (Plotly's auto angle) when they would
     # overlap on a narrow screen
-    fig.update_xaxes(side="top", tickangle="auto")
+    fig.update_xaxes(side="top")
     fig = base_layout(fig, height=max(220, 34 * len(labels) + 80))
     fig.update_layout(hovermode="closest")
     return fig

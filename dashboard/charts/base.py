@@ -69,7 +69,7 @@ def period_axis(fig: go.Figure, periods: list[dt.date], grain: str) -> go.Figure
     first, last = min(periods), max(periods)
     step = dt.timedelta(days=PERIOD_DAYS[grain])
     spanned = (last - first) / step + 1
-    pad = step * max(0.5, (MIN_PERIODS_SPAN - spanned) / 2)
+    pad = step * max(0.5, (MIN_PERIODS_SPAN - spanned + 1) / 2)
     axis: dict = {
         "type": "date",
         "range": [

@@ -29,6 +29,7 @@ import polars as pl
 
 from dashboard.core.config import Config
 from dashboard.core.filters import Filters, query_params
+from dashboard.core.vocabulary import COMPONENTS
 from dashboard.data import sql
 from dashboard.views import evidence, intervals, periods
 from dashboard.views.happiness import by_period
@@ -50,6 +51,7 @@ COLUMNS: tuple[str, ...] = (
     "happiness_index_ci_low",
     "happiness_index_ci_high",
     "peer_brands",
+    *COMPONENTS,
 )
 
 
@@ -162,6 +164,7 @@ def peer_median(per_brand: pl.DataFrame, peers: list[str], min_n: int) -> pl.Dat
             pl.lit(None, dtype=pl.String).alias("channel"),
             pl.lit(None, dtype=pl.Float64).alias("happiness_index_ci_low"),
             pl.lit(None, dtype=pl.Float64).alias("happiness_index_ci_high"),
+            *(pl.lit(None, dtype=pl.Float64).alias(c) for c in COMPONENTS),
         )
         .select(COLUMNS)
         .sort("period_start")
@@ -192,6 +195,9 @@ def brand_lines(
             con, config, dataclasses.replace(filters, brands=()), chosen.grain, "brand"
         )
         frame = pl.concat([frame, peer_median(per_brand, peers, config.min_n)])
+    # lines in legend order: the brands largest first, then all others, then the peers
+    rank = {b: i for i, b in enumerate(shown)} | {OTHERS: len(shown), PEER: len(shown) + 1}
+    frame = frame.sort(pl.col("group").replace_strict(rank, return_dtype=pl.Int64), "period_start")
     frame = evidence.flag_below_min_n(frame, config.min_n)
     frame = periods.with_partial(frame, filters, chosen.grain)
     return BrandLines(frame, chosen, tuple(shown), tuple(others), tuple(peers), highlighted)

@@ -24,7 +24,7 @@ if not top.has_conversations:
 ui.lead_tile(top.lead, headline.plain_sentence(ui.load(headline.what_moved_it, config, filters)))
 ui.kpi_tiles(top.others)
 st.subheader("Service detail")
-ui.kpi_tiles(service)
+ui.kpi_tiles(service, key="service")
 
 ui.notice_unknown("grain", ["day", "week", "month"])
 grain = st.segmented_control(

@@ -47,6 +47,14 @@ def test_overview_tiles_are_never_cut_and_the_index_leads(browser, app_url, widt
            .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
     )
     assert cut == []
+    # and no tile runs past the page's column
+    past = page.evaluate(
+        """() => [...document.querySelectorAll("[class*='st-key-kpi_tile_']")]
+           .filter(t => t.getBoundingClientRect().right >
+                        t.closest("[data-testid='stMainBlockContainer']")
+                         .getBoundingClientRect().right + 1).length"""
+    )
+    assert past == 0
     first = page.locator("[data-testid='stMetricLabel']").first.inner_text()
     assert first.startswith("Happiness index")
     box = page.locator(".st-key-lead_tile").bounding_box()

@@ -216,7 +216,7 @@ def _notice_unknown(key: str, known: list[str]) -> None:
 
 # A tile is this wide (px); tiles sit in a row that wraps, so from 360 to 1920 px a
 # tile keeps its width and no label or value is cut ('Median respo...').
-TILE_PX = 190
+TILE_PX = 160  # the narrowest a tile gets (two side by side on a 360 px phone)
 # Streamlit cuts a metric's label and value with an ellipsis when they do not fit:
 # they wrap instead (a narrow phone), and the lead tile's value reads larger.
 _TILE_CSS = """<style>
@@ -226,18 +226,21 @@ _TILE_CSS = """<style>
   text-overflow: clip !important; overflow-wrap: anywhere;
 }
 .st-key-lead_tile [data-testid="stMetricValue"] { font-size: 3.4rem; line-height: 1.1; }
+[data-testid="stLayoutWrapper"]:has(> [class*="st-key-kpi_tile_"]) {
+  flex: 1 1 160px !important; min-width: 160px !important; max-width: 300px !important;
+}
 </style>"""
 
 
-def kpi_tiles(items: list[Kpi], per_row: int | None = None) -> None:
-    """One bordered tile per KPI, TILE_PX wide, in rows that wrap to the screen: the
+def kpi_tiles(items: list[Kpi], per_row: int | None = None, key: str = "kpis") -> None:
+    """One bordered tile per KPI, at least TILE_PX wide, in rows that wrap: the
     value (or "not enough data" under min n), the change only when both periods reach
     min n, and under it n and the 95 % interval. (`per_row` is kept for callers; the
-    row wraps by itself.)"""
+    row wraps by itself.) `key` tells two rows of one page apart."""
     st.html(_TILE_CSS)
     with st.container(horizontal=True, gap="small"):
-        for kpi in items:
-            with st.container(border=True, width=TILE_PX):
+        for i, kpi in enumerate(items):
+            with st.container(border=True, key=f"kpi_tile_{key}_{i}"):
                 _tile(kpi)
 
 

@@ -239,3 +239,50 @@ def test_overview_marks_partial_weeks(app_data):
     )
     bars = chart(app)["data"][0]
     assert bars["marker"]["pattern"]["shape"] == ["", "/"]
+
+
+def test_log_ticks_are_labelled_in_full_never_as_bare_digits():
+    from dashboard.charts.base import log_ticks
+
+    # rates from 0.003% to 0.37%: the 1-2-5 ticks of the decades 0.001-1 within a factor
+    # 2.5 of the data (0.0012 to 0.925): 0.002 ... 0.5
+    ticks = log_ticks([0.003, 0.021, 0.368], percent=True)
+    assert ticks["ticktext"] == [
+        "0.002%",
+        "0.005%",
+        "0.01%",
+        "0.02%",
+        "0.05%",
+        "0.1%",
+        "0.2%",
+        "0.5%",
+    ]
+    # followers 40,000 to 4.7 million, compact: decades only, within 16,000 to 11.7
+    # million (a factor 2.5 out): 100k, 1M, 10M (10k is below 16,000)
+    followers = log_ticks([40_000, 4_665_332], compact=True)
+    assert followers["ticktext"] == ["100k", "1M", "10M"]
+
+
+def test_the_switched_tile_says_its_figure_is_a_gap_to_single_channel():
+    from dashboard.views import consistency
+
+    assert consistency.gap_text(-5.6) == "-5.6 pts vs single channel"
+    assert consistency.gap_text(None) is None
+
+
+def test_the_consistency_heatmap_names_every_channel():
+    import polars as pl
+
+    from dashboard.charts import consistency as charts_consistency
+
+    channels = ["chat", "email", "facebook", "instagram", "phone", "twitter"]
+    frame = pl.DataFrame(
+        {
+            "brand": ["A"] * 6,
+            "channel": channels,
+            "happiness_index": [60.0] * 6,
+            "conversations": [30] * 6,
+        }
+    )
+    axis = charts_consistency.heatmap(frame, "happiness_index", 20).layout.xaxis
+    assert list(axis.ticktext) == channels and axis.tickmode == "array"

@@ -11,6 +11,7 @@ from plotly.colors import qualitative
 from dashboard.charts.base import (
     ACCENT,
     BAD,
+    COLORBAR_BELOW,
     GOOD,
     INK,
     MUTED,
@@ -219,13 +220,13 @@ def components_heatmap(frame: pl.DataFrame, min_n: int) -> go.Figure:
             text=[["–" if v is None else f"{v:.0f}" for v in r] for r in z],
             texttemplate="%{text}",
             hovertemplate="%{y}<br>%{x}: %{z:.1f}<extra></extra>",
-            colorbar={"title": "0-100"},
+            colorbar=COLORBAR_BELOW,
         )
     )
     fig.update_yaxes(autorange="reversed", showgrid=False)
     # headers read across when they fit and turn (Plotly's auto angle) when they would
     # overlap on a narrow screen
     fig.update_xaxes(side="top")
-    fig = base_layout(fig, height=max(220, 34 * len(labels) + 80))
+    fig = base_layout(fig, height=max(270, 34 * len(labels) + 130))
     fig.update_layout(hovermode="closest")
     return fig

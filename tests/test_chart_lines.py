@@ -286,3 +286,26 @@ def test_the_consistency_heatmap_names_every_channel():
     )
     axis = charts_consistency.heatmap(frame, "happiness_index", 20).layout.xaxis
     assert list(axis.ticktext) == channels and axis.tickmode == "array"
+
+
+def test_the_headline_names_the_latest_alert_with_its_n():
+    import polars as pl
+
+    from dashboard.views import headline
+
+    found = pl.DataFrame(
+        {
+            "day": [dt.date(2025, 12, 28), dt.date(2025, 11, 26)],
+            "brand": ["Riverbend Rail", "Aurora"],
+            "channel": ["twitter", None],
+            "metric": ["mood", "volume"],
+            "value": [69.9, 29.0],
+            "expected": [47.7, 14.0],
+            "n": [1022, 29],
+        }
+    )
+    assert headline._alerts_text(found) == (
+        " 2 alerts (days a series broke its pattern); the latest: 28 Dec, Riverbend Rail, "
+        "twitter, mood 69.9 against 47.7 expected (n = 1,022)."
+    )
+    assert headline._alerts_text(found.head(0)) == ""

@@ -45,8 +45,9 @@ def _mover_text(m: movers.Mover) -> str:
 
 
 def _alerts_text(found: pl.DataFrame | None) -> str:
-    """' 3 alerts (days a series broke its pattern); the latest: 28 Dec, Riverbend Rail, twitter, mood 69.9 against 47.7
-    expected (n = 22).' ('' without alerts; views.alerts rows, newest first)."""
+    """' 3 alerts (days a series broke its pattern); the latest: 28 Dec, Riverbend
+    Rail, twitter, mood 69.9 against 47.7 expected (n = 22).' ('' without alerts;
+    views.alerts rows, newest first)."""
     if found is None or found.is_empty():
         return ""
     latest = found.row(0, named=True)

@@ -24,6 +24,8 @@ BUCKET_COLOURS: dict[str, str] = dict(
 THIN = "#e5e7eb"  # buckets under the minimum n
 
 
+HOLLOW_PLACES = ("middle left", "top left", "bottom left")
+
 CHANNEL_COLOURS = {
     "twitter": "#0ea5e9",
     "facebook": "#2563eb",
@@ -45,6 +47,7 @@ def fan_action_scatter(view: FanAction, channel: str | None = None) -> go.Figure
     )
     channels = [channel] if channel else sorted(set(accounts["channel"].to_list()))
     curves = {c.channel: c for c in view.curves}
+    hollow_seen = 0  # hollow labels so far, over every channel: their places alternate
     for name in channels:
         shown = label(name)
         colour = ACCENT if channel else CHANNEL_COLOURS.get(name, MUTED)
@@ -65,6 +68,13 @@ def fan_action_scatter(view: FanAction, channel: str | None = None) -> go.Figure
                     "followers (index 100)<extra></extra>",
                 )
             )
+        places = []
+        for i, hollow in enumerate(points["hollow_audience"].to_list()):
+            if hollow:
+                places.append(HOLLOW_PLACES[hollow_seen % len(HOLLOW_PLACES)])
+                hollow_seen += 1
+            else:
+                places.append("top center" if i % 2 else "bottom center")
         texts = [
             label(b) if channel else (f"{label(b)} ({shown})" if hollow else "")
             for b, hollow in zip(
@@ -84,11 +94,9 @@ def fan_action_scatter(view: FanAction, channel: str | None = None) -> go.Figure
                 cliponaxis=False,
                 # alternate labels above and below so neighbours do not overprint
                 # hollow audiences are the big accounts, on the right: their label
-                # goes to the left of the point, inside the plot
-                textposition=[
-                    "middle left" if h else ("top center" if i % 2 else "bottom center")
-                    for i, h in enumerate(points["hollow_audience"].to_list())
-                ],
+                # goes to the left of the point, inside the plot, and two of them at
+                # one height (two channels of one brand) take turns above and below
+                textposition=places,
                 textfont={
                     "size": 10,
                     "color": [BAD if h else "#4b5563" for h in points["hollow_audience"].to_list()],

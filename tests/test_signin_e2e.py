@@ -130,8 +130,11 @@ def test_a_viewer_sees_the_aggregate_pages_and_is_refused_the_rest(browser, site
     assert "This page needs the admin role" in upload
     assert page.locator("[data-testid='stFileUploader']").count() == 0
 
-    happiness = open_page(page, url, "happiness")
+    open_page(page, url, "happiness")
     page.locator(".js-plotly-plot").first.wait_for(timeout=TIMEOUT_MS)
+    # the refusal is the page's last element: wait for it, not a fixed time
+    page.get_by_text("need the analyst role").wait_for(timeout=TIMEOUT_MS)
+    happiness = page.locator("[data-testid='stMain']").inner_text()
     assert "need the analyst role" in happiness
     assert "Conversations behind a point" not in happiness
     assert not any(text in page.content() for text in TEXTS)

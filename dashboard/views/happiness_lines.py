@@ -94,14 +94,11 @@ class BrandLines:
         return text + "."
 
 
-def ranked_brands(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters) -> pl.DataFrame:
-    """Every brand of the selection's channels and dates (brands not filtered) with its
-    conversations, most first (ties by name)."""
-    everyone = dataclasses.replace(filters, brands=())
-    frame = by_period(con, config, everyone, "all", "brand")
-    return frame.select("brand", "conversations").sort(
-        ["conversations", "brand"], descending=[True, False]
-    )
+def _ranked(per_brand: pl.DataFrame) -> list[str]:
+    """The brands of a by_period frame split by brand, most conversations over its
+    periods first (ties by name): counts add up over periods."""
+    totals = per_brand.group_by("brand").agg(pl.col("conversations").sum())
+    return totals.sort(["conversations", "brand"], descending=[True, False])["brand"].to_list()
 
 
 def _own_lines(
@@ -180,8 +177,11 @@ def brand_lines(
     max_points: int = periods.MAX_POINTS,
 ) -> BrandLines:
     """The lines of the Happiness chart per brand (module docstring)."""
-    ranking = ranked_brands(con, config, filters)
-    everyone = ranking["brand"].to_list()
+    # one query per brand and period serves the ranking and the peer median (and is
+    # asked again only when the grain coarsens)
+    unfiltered = dataclasses.replace(filters, brands=())
+    per_brand = by_period(con, config, unfiltered, grain, "brand")
+    everyone = _ranked(per_brand)
     selected = [b for b in everyone if b in set(filters.brands)]
     highlighted = bool(filters.brands)
     pool = selected if highlighted else everyone
@@ -191,9 +191,8 @@ def brand_lines(
     chosen = periods.chart_grain(filters, grain, lines, max_points)
     frame = _own_lines(con, config, filters, chosen.grain, pool, shown, highlighted)
     if peers:
-        per_brand = by_period(
-            con, config, dataclasses.replace(filters, brands=()), chosen.grain, "brand"
-        )
+        if chosen.coarsened:
+            per_brand = by_period(con, config, unfiltered, chosen.grain, "brand")
         frame = pl.concat([frame, peer_median(per_brand, peers, config.min_n)])
     # lines in legend order: the brands largest first, then all others, then the peers
     rank = {b: i for i, b in enumerate(shown)} | {OTHERS: len(shown), PEER: len(shown) + 1}

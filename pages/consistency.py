@@ -68,6 +68,7 @@ metric = (
         format_func=consistency.LABELS.get,
         default="happiness_index",
         bind="query-params",
+        wrap=True,
         help="Speed = share answered within the channel's target; "
         "effort = share with at most 2 customer messages on one "
         "channel; satisfaction = share of ratings of 4 or 5.",
@@ -141,9 +142,9 @@ tiles[0].metric(
 tiles[1].metric(
     "Index, switched",
     formatting.value(switch.index_switched, "points"),
-    delta=formatting.change(switch.difference, "points"),
-    help="index of the conversations that switched channel; the change is "
-    "against single-channel conversations",
+    delta=consistency.gap_text(switch.difference),
+    help="index of the conversations that switched channel; under it, the gap to "
+    "single-channel conversations (not a change over time)",
     border=True,
 )
 tiles[2].metric(

@@ -43,6 +43,7 @@ if fan_tab.open is not False:
                     key="fan_channel",
                     default="All channels",
                     bind="query-params",
+                    wrap=True,
                 )
                 exports.chart(
                     charts_engagement.fan_action_scatter(

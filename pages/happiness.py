@@ -4,12 +4,12 @@ how it is computed, and (private mode, analyst role) the conversations behind a 
 import streamlit as st
 
 from dashboard.charts import happiness as charts_happiness
-from dashboard.core import access
+from dashboard.core import access, formatting
 from dashboard.ui import access as ui_access
 from dashboard.ui import exports
 from dashboard.ui import happiness as ui_happiness
 from dashboard.ui import shared as ui
-from dashboard.views import export_frames, happiness
+from dashboard.views import export_frames, happiness, happiness_lines, periods
 from dashboard.views import exports as export_views
 
 st.title("Happiness index")
@@ -28,25 +28,40 @@ grain = left.segmented_control(
     key="grain",
     default=happiness.default_grain(filters),
     bind="query-params",
+    wrap=True,
 )
 by = right.segmented_control(
-    "Lines per", list(ui_happiness.BY_OPTIONS), key="by", default="brand", bind="query-params"
+    "Lines per",
+    list(ui_happiness.BY_OPTIONS),
+    key="by",
+    default="brand",
+    bind="query-params",
+    wrap=True,
 )
 grain = grain or happiness.default_grain(filters)
 by = ui_happiness.BY_OPTIONS[by or "brand"]
 
-trend = ui.load(happiness.by_period, config, filters, grain, by)
+if by == "brand":
+    lines = ui.load(happiness_lines.brand_lines, config, filters, grain)
+    trend, notice, summary = lines.frame, None, lines.summary()
+    drillable = lines.brands_frame
+else:
+    lines = ui.load(happiness_lines.group_lines, config, filters, grain, by)
+    trend, notice, summary = lines.frame, lines.notice, None
+    drillable = trend
 if trend.is_empty():
     st.info("No conversations match this selection. Widen the dates or clear a filter.")
     st.stop()
 st.subheader("Index over time")
-figure = charts_happiness.index_over_time(trend, config.min_n, grain)
+if lines.grain.notice:
+    st.info(lines.grain.notice)
+figure = charts_happiness.index_over_time(trend, config.min_n, lines.grain.grain)
 event = exports.chart(
     figure,
     f"happiness_by_{by}",
     "Happiness index over time",
     filters,
-    extra={"grain": grain},
+    extra={"grain": lines.grain.grain},
     on_select="rerun",
     selection_mode="points",
     key="trend",
@@ -55,9 +70,14 @@ exports.csv_button(
     export_views.index_table(trend, config.min_n),
     f"happiness_by_{by}",
     filters,
-    extra={"grain": grain},
+    extra={"grain": lines.grain.grain},
 )
-st.caption(happiness.thin_note(trend, config.min_n))
+for text in (summary, notice, happiness.thin_note(trend, config.min_n)):
+    if text:
+        st.caption(formatting.plain(text))
+partial = periods.partial_note(trend, lines.grain.grain)
+if partial:
+    st.caption(partial)
 
 moved = ui.load(happiness.what_moved, config, filters)
 st.subheader("Components")
@@ -96,4 +116,4 @@ with st.expander("How is this computed"):
     ui_happiness.how_computed_panel(moved.how, config)
 
 if ui_access.require(access.DRILLDOWN, "The conversations behind a point and their messages"):
-    ui_happiness.drilldown(trend, filters, grain, event)
+    ui_happiness.drilldown(drillable, filters, lines.grain.grain, event)

@@ -8,7 +8,7 @@ from dashboard.ui import alerts as ui_alerts
 from dashboard.ui import exports
 from dashboard.ui import movers as ui_movers
 from dashboard.ui import shared as ui
-from dashboard.views import alerts, export_frames, movers, overview
+from dashboard.views import alerts, export_frames, headline, movers, overview, periods
 from dashboard.views import exports as export_views
 
 st.title("Executive overview")
@@ -19,12 +19,14 @@ st.caption(ui.selection_caption(filters))
 config = ui.current_config()
 
 tiles, service = ui.load(overview.kpi_sets, config, filters)
-if not tiles[0].value:
+top = headline.headline(tiles)
+if not top.has_conversations:
     st.info("No conversations match this selection. Widen the dates or clear a filter.")
     st.stop()
-ui.kpi_tiles(tiles)
+ui.lead_tile(top.lead, headline.plain_sentence(ui.load(headline.what_moved_it, config, filters)))
+ui.kpi_tiles(top.others)
 st.subheader("Service detail")
-ui.kpi_tiles(service, per_row=6)
+ui.kpi_tiles(service, key="service")
 exports.csv_button(export_frames.kpi_frame([*tiles, *service]), "overview_kpis", filters)
 
 ui.notice_unknown("grain", ["day", "week", "month"])
@@ -34,13 +36,16 @@ grain = st.segmented_control(
     key="grain",
     default=overview.default_grain(filters),
     bind="query-params",
+    wrap=True,
 )
 grain = grain or "week"
 trend = ui.load(overview.trend, config, filters, grain)
 found = ui.load(alerts.alerts, config, filters)
 st.subheader("Trend")
 exports.chart(
-    overview_chart.overview_trend(trend, config.min_n, alerts.with_period_start(found, grain)),
+    overview_chart.overview_trend(
+        trend, config.min_n, alerts.with_period_start(found, grain), grain
+    ),
     "overview_trend",
     "Happiness index over time",
     filters,
@@ -58,6 +63,9 @@ st.caption(
     "index is the weighted mean of mood, speed, resolution, effort and satisfaction; the "
     "Happiness page shows how."
 )
+partial = periods.partial_note(trend, grain)
+if partial:
+    st.caption(partial)
 
 ui_alerts.latest_alerts(found, filters, config)
 ui_movers.movers_block(ui.load(movers.movers, config, filters), filters=filters)

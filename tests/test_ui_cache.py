@@ -173,7 +173,13 @@ def rerun(app: AppTest) -> AppTest:
 # 1. a filter change re-runs only what it affects
 
 # the overview's data calls that depend on the selection (the grain: the trend only)
-OVERVIEW_CALLS = {"overview.kpi_sets", "overview.trend", "alerts.alerts", "movers.movers"}
+OVERVIEW_CALLS = {
+    "overview.kpi_sets",
+    "headline.what_moved_it",
+    "overview.trend",
+    "alerts.alerts",
+    "movers.movers",
+}
 
 
 def test_rerunning_a_page_without_changes_runs_no_query(data_dir, executed):
@@ -237,7 +243,9 @@ def test_changing_lines_per_on_the_happiness_page_leaves_what_moved_and_the_form
     ran = executed.views()
     # the trend (weeks) and the per-line heatmap (whole selection) are split by the new
     # choice; the selection's totals (what moved, how it is computed) are not
-    assert {e.params.get("grain") for e in executed.queries if e.view == "happiness.by_period"} == {
+    # (the trend's lines come through happiness_lines.group_lines)
+    trend_views = {"happiness.by_period", "happiness_lines.group_lines"}
+    assert {e.params.get("grain") for e in executed.queries if e.view in trend_views} == {
         "week",
         "all",
     }

@@ -7,7 +7,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.charts.base import ACCENT, BAD, MUTED, base_layout
+from dashboard.charts.base import ACCENT, BAD, COLORBAR_BELOW, MUTED, base_layout
 from dashboard.core.formatting import label, labels
 from dashboard.views.consistency import LABELS
 
@@ -80,7 +80,7 @@ def heatmap(channels: pl.DataFrame, metric: str, min_n: int) -> go.Figure:
             hovertemplate="%{customdata}<extra></extra>",
             xgap=2,
             ygap=2,
-            colorbar={"title": {"text": "0-100"}},
+            colorbar=COLORBAR_BELOW,
             name=LABELS[metric],
         )
     )
@@ -104,9 +104,11 @@ def heatmap(channels: pl.DataFrame, metric: str, min_n: int) -> go.Figure:
             name=f"n<{min_n}",
         )
     )
-    fig.update_xaxes(side="top", showgrid=False)
+    # every channel keeps its label on a phone (Plotly drops every other one of a
+    # crowded category axis; an array of ticks turns them instead)
+    fig.update_xaxes(side="top", showgrid=False, tickmode="array", tickvals=x, ticktext=x)
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig = base_layout(fig, height=max(260, 30 * len(brands) + 90))
+    fig = base_layout(fig, height=max(260, 30 * len(brands) + 140))
     fig.update_layout(hovermode="closest", margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return fig
 

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from dashboard.charts.base import ACCENT, BAD, INK, MUTED, base_layout
+from dashboard.charts.base import ACCENT, BAD, INK, MUTED, base_layout, log_ticks
 from dashboard.core.formatting import label, labels
 from dashboard.core.vocabulary import FOLLOWER_BUCKETS
 from dashboard.views.engagement import HOLLOW_BELOW, FanAction
@@ -23,6 +23,8 @@ BUCKET_COLOURS: dict[str, str] = dict(
 )
 THIN = "#e5e7eb"  # buckets under the minimum n
 
+
+HOLLOW_PLACES = ("middle left", "top left", "bottom left")
 
 CHANNEL_COLOURS = {
     "twitter": "#0ea5e9",
@@ -45,6 +47,7 @@ def fan_action_scatter(view: FanAction, channel: str | None = None) -> go.Figure
     )
     channels = [channel] if channel else sorted(set(accounts["channel"].to_list()))
     curves = {c.channel: c for c in view.curves}
+    hollow_seen = 0  # hollow labels so far, over every channel: their places alternate
     for name in channels:
         shown = label(name)
         colour = ACCENT if channel else CHANNEL_COLOURS.get(name, MUTED)
@@ -65,6 +68,13 @@ def fan_action_scatter(view: FanAction, channel: str | None = None) -> go.Figure
                     "followers (index 100)<extra></extra>",
                 )
             )
+        places = []
+        for i, hollow in enumerate(points["hollow_audience"].to_list()):
+            if hollow:
+                places.append(HOLLOW_PLACES[hollow_seen % len(HOLLOW_PLACES)])
+                hollow_seen += 1
+            else:
+                places.append("top center" if i % 2 else "bottom center")
         texts = [
             label(b) if channel else (f"{label(b)} ({shown})" if hollow else "")
             for b, hollow in zip(
@@ -79,10 +89,14 @@ def fan_action_scatter(view: FanAction, channel: str | None = None) -> go.Figure
                 text=texts,
                 name="brand account" if channel else shown,
                 legendgroup=name,
+                # a label near the edge runs past the axis instead of being cut
+                # ('Glitter Cosmetics (ins')
+                cliponaxis=False,
                 # alternate labels above and below so neighbours do not overprint
-                textposition=[
-                    "top center" if i % 2 else "bottom center" for i in range(points.height)
-                ],
+                # hollow audiences are the big accounts, on the right: their label
+                # goes to the left of the point, inside the plot, and two of them at
+                # one height (two channels of one brand) take turns above and below
+                textposition=places,
                 textfont={
                     "size": 10,
                     "color": [BAD if h else "#4b5563" for h in points["hollow_audience"].to_list()],
@@ -119,9 +133,13 @@ def fan_action_scatter(view: FanAction, channel: str | None = None) -> go.Figure
         title_text="followers (log scale)",
         showgrid=True,
         gridcolor="#f3f4f6",
-        dtick="D2",
+        **log_ticks(accounts["followers"].to_list(), compact=True),
     )
-    fig.update_yaxes(type="log", title_text="engagement rate per post, % (log scale)", dtick="D2")
+    fig.update_yaxes(
+        type="log",
+        title_text="engagement rate per post, % (log scale)",
+        **log_ticks(accounts["engagement_rate_pct"].to_list(), percent=True),
+    )
     fig = base_layout(fig, height=560)
     fig.update_layout(hovermode="closest", legend={"orientation": "h", "y": -0.15})
     return fig

@@ -8,7 +8,18 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.colors import qualitative
 
-from dashboard.charts.base import ACCENT, BAD, GOOD, INK, MUTED, base_layout, interval_texts
+from dashboard.charts.base import (
+    ACCENT,
+    BAD,
+    COLORBAR_BELOW,
+    GOOD,
+    INK,
+    MUTED,
+    base_layout,
+    interval_texts,
+    legend_below,
+    period_axis,
+)
 from dashboard.core.formatting import label as plain_label
 from dashboard.core.vocabulary import COMPONENTS, HAPPINESS_INDEX_LABEL, LABELS, SYMBOLS
 from dashboard.views.happiness import WhatMoved
@@ -24,61 +35,100 @@ def point_key(period_start: object, brand: str, channel: str) -> str:
     return f"{period_start}|{plain_label(brand)}|{plain_label(channel)}"
 
 
-TICKS: dict[str, dict] = {
-    "day": {"tickformat": "%d %b"},
-    "week": {"tickformat": "%d %b", "hoverformat": "week of %d %b %Y"},
-    "month": {"dtick": "M1", "tickformat": "%b %Y"},
+# how each role of a line is drawn (views.happiness_lines): the selected brands bold,
+# the largest brands in distinct colours, "all other brands" grey, the peer median a
+# dark dashed line
+ROLE_STYLE: dict[str, dict] = {
+    "selected": {"width": 3.5},
+    "top": {"width": 2},
+    "others": {"width": 2, "dash": "dot", "color": "#6b7280"},
+    "peer": {"width": 2.5, "dash": "dash", "color": INK},
 }
+SELECTED_PALETTE = ("#2563eb", "#db2777", "#ea580c", "#16a34a", "#7c3aed", "#0891b2")
+
+
+def _point_notes(rows: pl.DataFrame, min_n: int) -> list[str]:
+    """The hover note of each point: under min n, a partial period, a peer median's
+    brands."""
+    thin = rows["below_min_n"].to_list()
+    partial = rows["partial"].to_list() if "partial" in rows.columns else [False] * rows.height
+    selected = rows["days_selected"].to_list() if "partial" in rows.columns else [0] * rows.height
+    length = rows["days_in_period"].to_list() if "partial" in rows.columns else [0] * rows.height
+    peers = rows["peer_brands"].to_list() if "peer_brands" in rows.columns else [None] * rows.height
+    notes = []
+    for t, p, d, n, k in zip(thin, partial, selected, length, peers, strict=True):
+        parts = []
+        if k is not None:
+            parts.append(f"median of {k:,} brands")
+        if t:
+            parts.append(f"below the minimum n of {min_n}")
+        if p:
+            parts.append(f"partial period: {d} of {n} days")
+        notes.append(" · ".join(parts))
+    return notes
 
 
 def index_over_time(frame: pl.DataFrame, min_n: int, grain: str = "day") -> go.Figure:
-    """One line per group (a by_period frame). Points with fewer than `min_n`
-    conversations are grey; a group that never reaches `min_n` is grey throughout."""
+    """One line per group (a by_period frame, or views.happiness_lines' with a `role`
+    per line). Points with fewer than `min_n` conversations are grey and hollow; a
+    group that never reaches `min_n` is grey throughout; points of a partial period
+    (views.periods) are hollow and say so on hover. The legend sits under the plot and
+    the figure grows with it (it never squeezes the plot on a phone)."""
     fig = go.Figure()
-    for i, (group, rows) in enumerate(
-        frame.partition_by("group", as_dict=True, maintain_order=True).items()
-    ):
+    groups = frame.partition_by("group", as_dict=True, maintain_order=True)
+    colours = iter(PALETTE)
+    selected_colours = iter(SELECTED_PALETTE * 4)
+    for group, rows in groups.items():
         name = group[0] if isinstance(group, tuple) else group
-        colour = PALETTE[i % len(PALETTE)]
+        role = rows["role"][0] if "role" in rows.columns else "top"
+        style = dict(ROLE_STYLE.get(role, ROLE_STYLE["top"]))
+        own = next(selected_colours) if role == "selected" else None
+        colour = style.pop("color", None) or own or next(colours)
         thin = rows["below_min_n"].to_list()
-        line_colour = MUTED if all(thin) else colour
+        partial = rows["partial"].to_list() if "partial" in rows.columns else [False] * len(thin)
+        line_colour = MUTED if all(thin) and role != "peer" else colour
         keys = [
             point_key(p, b, c)
             for p, b, c in rows.select("period_start", "brand", "channel").iter_rows()
         ]
-        notes = [f"below the minimum n of {min_n}" if t else "" for t in thin]
+        n_label = "n=%{customdata[0]:,}"
         fig.add_trace(
             go.Scatter(
                 x=rows["period_start"].to_list(),
                 y=rows["happiness_index"].to_list(),
                 name=plain_label(name),
                 mode="lines+markers",
-                line={"color": line_colour, "width": 2},
-                opacity=0.55 if all(thin) else 1.0,
+                line={"color": line_colour, **style},
+                opacity=0.55 if all(thin) and role != "peer" else 1.0,
                 marker={
                     "color": [MUTED if t else line_colour for t in thin],
-                    "symbol": ["circle-open" if t else "circle" for t in thin],
-                    "size": 8,
+                    "symbol": [
+                        "circle-open" if t or p else "circle"
+                        for t, p in zip(thin, partial, strict=True)
+                    ],
+                    "size": 7 if role in ("top", "others") else 8,
                 },
                 customdata=list(
                     zip(
                         rows["conversations"].to_list(),
-                        notes,
+                        _point_notes(rows, min_n),
                         keys,
                         interval_texts(rows, "happiness_index"),
                         strict=True,
                     )
                 ),
                 hovertemplate=(
-                    "%{fullData.name}: <b>%{y:.1f}</b> %{customdata[3]} (n=%{customdata[0]:,}) "
-                    "%{customdata[1]}<extra></extra>"
+                    "%{fullData.name}: <b>%{y:.1f}</b> %{customdata[3]} ("
+                    + n_label
+                    + ") %{customdata[1]}<extra></extra>"
                 ),
             )
         )
     fig.update_yaxes(title_text="Happiness index (0-100)", range=[0, 100])
-    fig = base_layout(fig, height=420)
-    fig.update_xaxes(**TICKS.get(grain, {}))
-    fig.update_layout(hovermode="closest", legend={"orientation": "v", "y": 1, "x": 1.02})
+    fig = base_layout(fig)
+    period_axis(fig, frame["period_start"].to_list(), grain)
+    legend_below(fig, len(groups))
+    fig.update_layout(hovermode="closest")
     return fig
 
 
@@ -170,11 +220,13 @@ def components_heatmap(frame: pl.DataFrame, min_n: int) -> go.Figure:
             text=[["–" if v is None else f"{v:.0f}" for v in r] for r in z],
             texttemplate="%{text}",
             hovertemplate="%{y}<br>%{x}: %{z:.1f}<extra></extra>",
-            colorbar={"title": "0-100"},
+            colorbar=COLORBAR_BELOW,
         )
     )
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig.update_xaxes(side="top", tickangle=0)
-    fig = base_layout(fig, height=max(220, 34 * len(labels) + 80))
+    # headers read across when they fit and turn (Plotly's auto angle) when they would
+    # overlap on a narrow screen
+    fig.update_xaxes(side="top")
+    fig = base_layout(fig, height=max(270, 34 * len(labels) + 130))
     fig.update_layout(hovermode="closest")
     return fig

@@ -6,7 +6,16 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from dashboard.charts.base import ACCENT, BAD, GOOD, MUTED, base_layout, interval_texts
+from dashboard.charts.base import (
+    ACCENT,
+    BAD,
+    GOOD,
+    MUTED,
+    PERIOD_MS,
+    base_layout,
+    interval_texts,
+    period_axis,
+)
 from dashboard.core import formatting
 
 ALERT_TRACE = "Alerts"
@@ -63,21 +72,46 @@ def _alert_markers(fig: go.Figure, frame: pl.DataFrame, alerts: pl.DataFrame) ->
     )
 
 
+def _partial_texts(frame: pl.DataFrame) -> list[str]:
+    """' · partial period: 3 of 7 days' per period the selection cuts ('' otherwise)."""
+    if "partial" not in frame.columns:
+        return [""] * frame.height
+    return [
+        f" · partial period: {d} of {n} days" if p else ""
+        for p, d, n in frame.select("partial", "days_selected", "days_in_period").iter_rows()
+    ]
+
+
 def overview_trend(
-    frame: pl.DataFrame, min_n: int, alerts: pl.DataFrame | None = None
+    frame: pl.DataFrame, min_n: int, alerts: pl.DataFrame | None = None, grain: str = "week"
 ) -> go.Figure:
     """Conversations as bars (left axis); index and within-target share as lines (right);
-    with `alerts` (views.alerts with period_start), a marker per period that has any."""
+    with `alerts` (views.alerts with period_start), a marker per period that has any.
+    A period the selection covers only in part (views.periods) has a hatched bar and
+    hollow points, and says so on hover; the axis reads well for one day as for a year
+    (base.period_axis)."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     x = frame["period_start"].to_list()
     n = frame["conversations"].to_list()
+    partial = frame["partial"].to_list() if "partial" in frame.columns else [False] * len(x)
+    notes = _partial_texts(frame)
     fig.add_trace(
         go.Bar(
             x=x,
             y=n,
             name="Conversations",
-            marker_color="#dbeafe",
-            hovertemplate="%{y:,} conversations<extra></extra>",
+            width=[PERIOD_MS.get(grain, PERIOD_MS["day"]) * 0.8] * len(x),
+            marker={
+                "color": "#dbeafe",
+                "line": {"color": "#93c5fd", "width": [1 if p else 0 for p in partial]},
+                "pattern": {
+                    "shape": ["/" if p else "" for p in partial],
+                    "fgcolor": "#93c5fd",
+                    "solidity": 0.3,
+                },
+            },
+            customdata=notes,
+            hovertemplate="%{y:,} conversations%{customdata}<extra></extra>",
         ),
         secondary_y=False,
     )
@@ -93,11 +127,14 @@ def overview_trend(
                 name=name,
                 mode="lines+markers",
                 line={"color": color, "width": 2},
-                marker={"color": [MUTED if t else color for t in thin]},
-                customdata=list(zip(n, interval_texts(frame, column), strict=True)),
-                hovertemplate="%{y:.1f} %{customdata[1]} (n=%{customdata[0]:,})<extra>"
-                + name
-                + "</extra>",
+                marker={
+                    "color": [MUTED if t else color for t in thin],
+                    "symbol": ["circle-open" if p else "circle" for p in partial],
+                    "size": 8,
+                },
+                customdata=list(zip(n, interval_texts(frame, column), notes, strict=True)),
+                hovertemplate="%{y:.1f} %{customdata[1]} (n=%{customdata[0]:,})"
+                "%{customdata[2]}<extra>" + name + "</extra>",
             ),
             secondary_y=True,
         )
@@ -113,4 +150,5 @@ def overview_trend(
         secondary_y=True,
         showgrid=False,
     )
-    return base_layout(fig)
+    fig = base_layout(fig)
+    return period_axis(fig, x, grain)

@@ -55,6 +55,17 @@ def labels(values: Iterable[object]) -> list[str | None]:
     return [None if v is None else label(v) for v in values]
 
 
+# One format for every n: thousands separated ('2,365'), in text ('n = 2,365',
+# formatting.count), on charts (Plotly's '%{customdata:,}') and in tables (Streamlit's
+# NumberColumn(format=COUNT_FORMAT), which separates thousands in the reader's locale).
+COUNT_FORMAT = "localized"
+
+
+def count(n: int | float | None) -> str:
+    """A count as text: '2,365' ('–' without one)."""
+    return "–" if n is None else f"{n:,.0f}"
+
+
 def duration(seconds: float | None) -> str:
     if seconds is None:
         return "–"

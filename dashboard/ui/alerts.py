@@ -79,7 +79,7 @@ def latest_alerts(frame: pl.DataFrame, filters: Filters, config: Config) -> None
             "score": st.column_config.NumberColumn(
                 format="%+.1f", help="robust z: (value - expected) / (1.4826 × MAD)"
             ),
-            "n": st.column_config.NumberColumn(format="%d"),
+            "n": st.column_config.NumberColumn(format=formatting.COUNT_FORMAT),
         },
     )
     exports.csv_button(

@@ -6,6 +6,7 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard.core import formatting
 from dashboard.core.config import Config
 
 
@@ -36,7 +37,9 @@ def brand_score_columns(config: Config) -> dict[str, Any]:
             help=f"channels more than {config.alert_gap_points:g} points below "
             "the brand's best channel",
         ),
-        "conversations": st.column_config.NumberColumn("Conversations", format="%d"),
+        "conversations": st.column_config.NumberColumn(
+            "Conversations", format=formatting.COUNT_FORMAT
+        ),
         "below_min_n": st.column_config.CheckboxColumn(
             "Under min n", help=f"fewer than {config.min_n} conversations: not enough data"
         ),
@@ -52,7 +55,7 @@ def alert_columns() -> dict[str, Any]:
         "best_channel": "Best channel",
         "best_index": st.column_config.NumberColumn("Best index", format="%.1f"),
         "points_below_best": st.column_config.NumberColumn("Points below best", format="%.1f"),
-        "conversations": st.column_config.NumberColumn("n", format="%d"),
+        "conversations": st.column_config.NumberColumn("n", format=formatting.COUNT_FORMAT),
     }
 
 
@@ -60,7 +63,7 @@ def channel_columns() -> dict[str, Any]:
     """One brand's channels side by side."""
     return {
         "channel": "Channel",
-        "conversations": st.column_config.NumberColumn("n"),
+        "conversations": st.column_config.NumberColumn("n", format=formatting.COUNT_FORMAT),
         "response_rate": st.column_config.NumberColumn("Answered", format="%.1f%%"),
         "median_first_response_s": st.column_config.TextColumn(
             "Median reply", help="median first response over answered conversations"
@@ -90,10 +93,12 @@ def journey_columns() -> dict[str, Any]:
     """Switching channel, per brand."""
     return {
         "brand": "Brand",
-        "switched_n": "Switched (n)",
+        "switched_n": st.column_config.NumberColumn("Switched (n)", format=formatting.COUNT_FORMAT),
         "switched_pct": st.column_config.NumberColumn("Switched", format="%.1f%%"),
         "index_switched": st.column_config.NumberColumn("Index, switched", format="%.1f"),
-        "single_n": "Single channel (n)",
+        "single_n": st.column_config.NumberColumn(
+            "Single channel (n)", format=formatting.COUNT_FORMAT
+        ),
         "index_single": st.column_config.NumberColumn("Index, single", format="%.1f"),
         "difference": st.column_config.NumberColumn("Difference", format="%+.1f"),
     }

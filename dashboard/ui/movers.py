@@ -69,8 +69,8 @@ def movers_block(
         "95% CI": st.column_config.TextColumn(help="the 95% interval of the change"),
         "index now": st.column_config.NumberColumn(format="%.1f"),
         "before": st.column_config.NumberColumn(format="%.1f"),
-        "n now": st.column_config.NumberColumn(format="%d"),
-        "n before": st.column_config.NumberColumn(format="%d"),
+        "n now": st.column_config.NumberColumn(format=formatting.COUNT_FORMAT),
+        "n before": st.column_config.NumberColumn(format=formatting.COUNT_FORMAT),
     }
     by_channel = "channel" in result.by
     for title, rows in (("▲ Up", result.up), ("▼ Down", result.down)):

@@ -86,7 +86,13 @@ def load(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     keyed by the data version and config, so new data shows without a restart."""
     name = f"{fn.__module__}.{fn.__qualname__}"
     _REGISTRY[name] = fn
-    return _cached_call(name, data_version(), current_config().fingerprint(), args, kwargs)
+    # st.spinner shows its message only when the block takes over half a second
+    # (streamlit's DELAY_SECS): a quick, cached call shows nothing (issue 19)
+    with st.spinner(STATUS):
+        return _cached_call(name, data_version(), current_config().fingerprint(), args, kwargs)
+
+
+STATUS = "Computing the figures…"
 
 
 def bounds() -> DataBounds:
@@ -270,29 +276,58 @@ def _notice_unknown(key: str, known: list[str]) -> None:
         st.caption(f"Ignored unknown {key} value(s) from the link: {shown}")
 
 
-def kpi_tiles(items: list[Kpi], per_row: int = 5) -> None:
-    """One bordered tile per KPI, `per_row` to a row: the value (or "not enough data"
-    under min n), the change only when both periods reach min n, and under it n and the
-    95 % interval."""
-    for start in range(0, len(items), per_row):
-        _tile_row(items[start : start + per_row], per_row)
+# A tile is this wide (px); tiles sit in a row that wraps, so from 360 to 1920 px a
+# tile keeps its width and no label or value is cut ('Median respo...').
+TILE_PX = 160  # the narrowest a tile gets (two side by side on a 360 px phone)
+# Streamlit cuts a metric's label and value with an ellipsis when they do not fit:
+# they wrap instead (a narrow phone), and the lead tile's value reads larger.
+_TILE_CSS = """<style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+  white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; overflow-wrap: anywhere;
+}
+.st-key-lead_tile [data-testid="stMetricValue"] { font-size: 3.4rem; line-height: 1.1; }
+[data-testid="stLayoutWrapper"]:has(> [class*="st-key-kpi_tile_"]) {
+  flex: 1 1 160px !important; min-width: 160px !important; max-width: 300px !important;
+}
+</style>"""
 
 
-def _tile_row(items: list[Kpi], per_row: int) -> None:
-    for column, kpi in zip(st.columns(per_row)[: len(items)], items, strict=True):
-        # a count is its own n: it is always shown (only its change needs min n)
-        enough = not kpi.below_min_n or kpi.unit == "count"
-        column.metric(
-            kpi.label,
-            formatting.value(kpi.value, kpi.unit) if enough else evidence.NOT_ENOUGH_DATA,
-            delta=formatting.change(kpi.change, kpi.unit),
-            delta_color="normal" if kpi.higher_is_better else "inverse",
-            help=f"{kpi.help}. Change against the previous period of equal length "
-            f"(previous: {formatting.value(kpi.previous, kpi.unit)}, n = {kpi.previous_n:,}); "
-            f"no change is shown unless both periods have at least {kpi.min_n} {kpi.n_label}.",
-            border=True,
-        )
-        column.caption(formatting.evidence(kpi.n, kpi.n_label, kpi.ci_low, kpi.ci_high, kpi.unit))
+def kpi_tiles(items: list[Kpi], per_row: int | None = None, key: str = "kpis") -> None:
+    """One bordered tile per KPI, at least TILE_PX wide, in rows that wrap: the
+    value (or "not enough data" under min n), the change only when both periods reach
+    min n, and under it n and the 95 % interval. (`per_row` is kept for callers; the
+    row wraps by itself.) `key` tells two rows of one page apart."""
+    st.html(_TILE_CSS)
+    with st.container(horizontal=True, gap="small"):
+        for i, kpi in enumerate(items):
+            with st.container(border=True, key=f"kpi_tile_{key}_{i}"):
+                _tile(kpi)
+
+
+def lead_tile(kpi: Kpi, sentence: str) -> None:
+    """The index tile, first and the full width: its value, change and interval, and
+    under it the sentence saying what moved it (Markdown, names made plain)."""
+    st.html(_TILE_CSS)
+    with st.container(border=True, key="lead_tile"):
+        _tile(kpi)
+        st.markdown(sentence)
+
+
+def _tile(kpi: Kpi) -> None:
+    # a count is its own n: it is always shown (only its change needs min n)
+    enough = not kpi.below_min_n or kpi.unit == "count"
+    st.metric(
+        kpi.label,
+        formatting.value(kpi.value, kpi.unit) if enough else evidence.NOT_ENOUGH_DATA,
+        delta=formatting.change(kpi.change, kpi.unit),
+        delta_color="normal" if kpi.higher_is_better else "inverse",
+        help=f"{kpi.help}. Change against the previous period of equal length "
+        f"(previous: {formatting.value(kpi.previous, kpi.unit)}, n = {kpi.previous_n:,}); "
+        f"no change is shown unless both periods have at least {kpi.min_n} {kpi.n_label}.",
+    )
+    st.caption(formatting.evidence(kpi.n, kpi.n_label, kpi.ci_low, kpi.ci_high, kpi.unit))
 
 
 def selection_caption(filters: Filters) -> str:

@@ -307,6 +307,13 @@ def channel_table(rows: pl.DataFrame, min_n: int) -> pl.DataFrame:
     )
 
 
+def gap_text(difference: float | None) -> str | None:
+    """The switched-channel tile's delta: the gap to single-channel conversations in
+    the same period ('-5.6 pts vs single channel'), never read as a change over time."""
+    change = formatting.change(difference, "points")
+    return None if change is None else f"{change} vs single channel"
+
+
 def summary_sentence(score: dict, min_n: int) -> str:
     """One line about a brand's score row (from by_brand / score_brands)."""
     if score["channels"] == 0:

@@ -12,7 +12,7 @@ from dashboard.core.config import Config
 from dashboard.core.filters import Filters, query_params
 from dashboard.core.vocabulary import Z95
 from dashboard.data import sql
-from dashboard.views import evidence, intervals
+from dashboard.views import evidence, intervals, periods
 
 
 @dataclass(frozen=True)
@@ -239,13 +239,14 @@ def trend(
     con: duckdb.DuckDBPyConnection, config: Config, filters: Filters, grain: str
 ) -> pl.DataFrame:
     """Conversations, response rate, within-target share and index per period, with
-    their 95 % intervals."""
+    their 95 % intervals, and which periods the selection covers only in part
+    (periods.with_partial: days_selected, days_in_period, partial)."""
     frame = sql.run(
         con,
         "happiness_by_period",
         **query_params(filters, config, grain=grain, split_brand=False, split_channel=False),
     )
-    return intervals.with_intervals(frame, config.weights)
+    return periods.with_partial(intervals.with_intervals(frame, config.weights), filters, grain)
 
 
 def default_grain(filters: Filters) -> str:

@@ -23,6 +23,7 @@ import polars as pl
 from dashboard.core.filters import Filters
 from dashboard.core.vocabulary import LABELS
 from dashboard.data import csv_safe
+from dashboard.views import happiness_lines
 
 # The page shows indices, components, shares and changes to one decimal
 # (dashboard/core/formatting.value): the file does the same.
@@ -227,6 +228,13 @@ def index_table(
         for column in (name, f"{name}_ci_low", f"{name}_ci_high"):
             if column in frame.columns:
                 columns.append(pl.when(thin).then(None).otherwise(pl.col(column)).alias(column))
+    # the peer median is not drawn in a period short of peer brands (no index): not a
+    # row of what the page shows
+    if "role" in frame.columns and "happiness_index" in frame.columns:
+        frame = frame.filter(
+            (pl.col("role") != happiness_lines.PEER_MEDIAN)
+            | pl.col("happiness_index").is_not_null()
+        )
     return frame.select(columns)
 
 

@@ -15,7 +15,12 @@ from streamlit.navigation.page import StreamlitPage
 
 from dashboard.ui import access as ui_access
 from dashboard.ui import shared as ui
-from dashboard.ui.navigation import PageSpec, refused_pages, visible_pages
+from dashboard.ui.navigation import (
+    PageSpec,
+    private_pages_in_public_mode,
+    refused_pages,
+    visible_pages,
+)
 
 st.set_page_config(
     page_title="Customer Happiness Index", page_icon=":material/mood:", layout="wide"
@@ -41,6 +46,16 @@ hidden = [
         visibility="hidden",
     )
     for spec, _ in refused_pages(public, visitor.role)
+]
+hidden += [
+    st.Page(
+        ui_access.not_public_page(spec.title),
+        title=spec.title,
+        icon=spec.icon,
+        url_path=spec.url_path,
+        visibility="hidden",
+    )
+    for spec in private_pages_in_public_mode(public)
 ]
 if visitor.sign_in and not visitor.signed_in:
     # only the sign-in page in the menu; the public pages keep their URLs (embeds)

@@ -60,6 +60,7 @@ else:
     )
 
 st.subheader("Brand × channel")
+ui.notice_unknown("metric", list(consistency.HEATMAP_METRICS))
 metric = (
     st.segmented_control(
         "Colour by",

@@ -16,6 +16,7 @@ if filters is None:
 st.caption(formatting.plain(engagement.selection_caption(filters)))
 config = ui.current_config()
 
+ui.notice_unknown("tab", ["Fan action", "Fairness"])
 fan_tab, fair_tab = st.tabs(["Fan action", "Fairness"], key="tab", bind="query-params")
 
 if fan_tab.open is not False:

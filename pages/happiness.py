@@ -17,6 +17,8 @@ if filters is None:
 st.caption(ui.selection_caption(filters))
 config = ui.current_config()
 
+ui.notice_unknown("grain", ["day", "week", "month"])
+ui.notice_unknown("by", list(ui_happiness.BY_OPTIONS))
 left, right = st.columns(2)
 grain = left.segmented_control(
     "Grain",

@@ -24,6 +24,7 @@ ui.kpi_tiles(tiles)
 st.subheader("Service detail")
 ui.kpi_tiles(service, per_row=6)
 
+ui.notice_unknown("grain", ["day", "week", "month"])
 grain = st.segmented_control(
     "Grain",
     ["day", "week", "month"],

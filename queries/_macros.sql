@@ -31,6 +31,10 @@
 --                               cov_<i>_<k>_yy_sum (y_i y_k) and, where a denominator
 --                               is not every conversation, _yd_sum (y_i d_k), _dy_sum
 --                               (d_i y_k), _dd_sum (d_i d_k); vocabulary.COMPONENT_SUMS.
+--   topic_stop_words()          table macro: the topics' English stop words, one row
+--                               each (column `word`), from dashboard/data/stopwords.txt
+--                               (its header names the source: NLTK's list, with no,
+--                               nor, not kept as words); docs/METRICS.md, "Topics".
 --
 -- Column conventions the macros rely on (the daily rollup, queries/model/daily_sums.sql):
 -- a count ends in _n, a sum in _sum; conversations_n is the number of conversations.
@@ -232,3 +236,79 @@ create or replace macro scored(t, weights) as table
                 as sentiment_lift
         from query_table(t)
     );
+
+-- display_brand(brand): the brand's display name ([brands] in chi.toml). The reading
+-- connection replaces this with the config's mapping (dashboard/data/raw.py,
+-- install_display_brands); everywhere else (the rollup builds) a name is itself, so a
+-- model query may join raw rows to conversations by `display_brand(raw.brand) =
+-- conversations.brand` on either connection (queries/model/term_daily_counts.sql).
+create or replace macro display_brand(brand) as brand;
+
+-- --- topics (docs/METRICS.md, "Topics") ------------------------------------------------
+
+-- customer_text(text): a customer message's text without what the customer did not
+-- write or what is no topic, the rules of the sentiment cleaning
+-- (dashboard/ingest/customer_text.py) in SQL and in its order, matched without case:
+-- HTML entities; quoted e-mail (from an "On ... wrote:", "-----Original Message-----",
+-- "From: ... Sent:" or "-- " line on, lines starting with ">", "Sent from my ..."
+-- lines); retweets ("RT @handle: ..." to the end) and quoted tweets; e-mail addresses;
+-- URLs; @mentions (a pseudonym @u-<16 hex> too, and a possessive 's); a bare pseudonym
+-- u-<16 hex>; the `#` of a hashtag (its word stays). Curly apostrophes become straight.
+-- Case is kept: the topics' example messages show it.
+create or replace macro customer_text(text) as
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+        replace(replace(replace(text, '’', ''''), '‘', ''''), '&amp;', '&'),
+        '&(lt|gt|quot|apos|nbsp|#[0-9]+);', ' ', 'gi'),
+        '(?s)(^|\n)[ \t]*(on\b[^\n]{0,300}?\bwrote:|-{2,}\s*original message\s*-{2,}'
+        || '|from:[^\n]*\n([^\n]*\n)?sent:|-- ?(\n|$)).*', ' ', 'i'),
+        '(?m)^[ \t]*(>.*|sent from my .*)$', ' ', 'gi'),
+        '(?s)(^|\s)[rm]t\s?@\w+:.*', ' ', 'i'),
+        '["“]\s?@\w+:[^"”]*["”]?', ' ', 'g'),
+        '[\w.+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+', ' ', 'gi'),
+        '(https?://|www\.)\S+|\bt\.co/\S*'
+        || '|\b([a-z0-9-]+\.)+(com|net|org|co|uk|io|ly|gl|info|biz)\b(/\S*)?', ' ', 'gi'),
+        '@(u-[0-9a-f]{16}\b|\w+)(''s\b)?', ' ', 'gi'),
+        '\bu-[0-9a-f]{16}\b', ' ', 'gi'),
+        '#', ' ', 'g');
+
+-- topic_text(text): customer_text(text) in lower case, what the topics tokenise.
+create or replace macro topic_text(text) as
+    lower(customer_text(text));
+
+-- topic_tokens(text): the tokens of topic_text(text), in order: runs of letters and
+-- digits with inner apostrophes ("can't", "7am", "café"), and a '|' for every stretch of
+-- sentence punctuation (. ! ? , ; : brackets, quotes, slashes, a spaced dash, a line
+-- break). A '|' is never a term, so a two-word phrase never spans punctuation ("power
+-- cut. refund" has no "cut refund").
+create or replace macro topic_tokens(text) as
+    regexp_extract_all(
+        regexp_replace(
+            topic_text(text), '[.!?,;:()\[\]{}"“”…/|+=*~<>]+|\s[-–—]+\s|\n', ' | ', 'g'
+        ),
+        '[\p{L}\p{N}]+(?:''[\p{L}\p{N}]+)*|\|'
+    );
+
+-- topic_brand_words(brand): the brand's own names as tokens (lower case), removed from
+-- its customers' topics as the sentiment cleaning removes them from what it scores: the
+-- name written together ("voltlineenergy", "applesupport") and each word of it
+-- (`British_Airways` -> british, airways; `AppleSupport` -> apple; words of 2+ letters;
+-- never the support-account words support, help, helps, care, cares, service, team,
+-- ask, which are topics in their own right).
+create or replace macro topic_brand_words(brand) as
+    list_distinct(list_filter(
+        [lower(regexp_replace(brand, '[\s_.-]+', '', 'g'))]
+        || string_split_regex(
+            lower(regexp_replace(regexp_replace(
+                brand, '([a-z0-9])([A-Z])', '\1 \2', 'g'), '([A-Z])([A-Z][a-z])', '\1 \2', 'g')),
+            '[\s_.-]+'
+        ),
+        lambda w: length(w) >= 2 and not list_contains(
+            ['support', 'help', 'helps', 'care', 'cares', 'service', 'team', 'ask'], w
+        )
+    ));
+
+-- topic_id_like(token): a token holding four or more digits: an order, account,
+-- tracking or phone number, a year or a code, never a topic ("ios 11" and "7am" stay).
+create or replace macro topic_id_like(token) as
+    regexp_matches(token, '(\D*\d){4}');

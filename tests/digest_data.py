@@ -107,6 +107,6 @@ def topics_frame() -> pl.DataFrame:
             "count": [120, 45],
             "score": [8.4, 3.1],
             "mood": [-0.62, None],
-            "n_messages": [900, 900],
+            "n_messages": [118, 44],  # of the messages containing the term, those with a mood
         }
     )

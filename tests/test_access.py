@@ -116,8 +116,9 @@ def test_each_role_opens_its_pages_and_the_others_are_refused():
     assert "Upload data" in every and "Executive overview" in every
     viewer = _titles(visible_pages(False, Role.VIEWER))
     assert "Upload data" not in viewer and "Executive overview" in viewer
-    # the People page (agents are staff; drill-down to message text) is for analysts
-    assert _titles(refused_pages(False, Role.VIEWER)) == ["People", "Upload data"]
+    # the People and Topics pages (agents are staff; the customers' words, drill-down to
+    # message text) are for analysts
+    assert _titles(refused_pages(False, Role.VIEWER)) == ["People", "Topics", "Upload data"]
     analyst = _titles(visible_pages(False, Role.ANALYST))
     assert "People" in analyst and "Upload data" not in analyst
     assert _titles(refused_pages(False, Role.ANALYST)) == ["Upload data"]

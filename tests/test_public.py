@@ -397,3 +397,24 @@ def test_chi_report_public_prints_the_board(data_dir, capsys):
         ("Initech", None, None),
     ]
     assert_no_secrets(out)
+
+
+def test_topics_never_reach_a_public_output(con, config, tmp_path):
+    from dashboard.core.filters import Filters
+    from dashboard.ui.navigation import visible_pages
+    from dashboard.views import topics
+    from dashboard.web import api
+
+    # privately, the customers' words are topics of their brands...
+    year = Filters(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    private = topics.topics_by_brand(con, dataclasses.replace(config, topics_min_count=1), year)
+    words = {"parcel", "charged twice", "internal complaint"}
+    assert words <= set(private["term"])
+    # ...and no public page, feed, export or badge carries them
+    assert not [s for s, _ in visible_pages(True) if "topic" in s.file]
+    assert not [r for r in api.routes(api.Feed()) if "topic" in r.path]
+    export_public(con, config, tmp_path / "site")
+    published = " ".join(
+        p.read_text(encoding="utf-8").lower() for p in (tmp_path / "site").rglob("*.*")
+    )
+    assert not [w for w in words if w in published]

@@ -189,3 +189,12 @@ def test_empty_data_dir_gives_an_empty_board(tmp_path, monkeypatch):
     app = Router(routes=api.routes(api.Feed()))
     status, _, body = call(app, "/api/index.json")
     assert status == 200 and json.loads(body)["brands"] == []
+
+
+@pytest.mark.parametrize("path", ["/api/nothing", "/api/index.xml", "/api/brands/acme/extra"])
+def test_an_unknown_api_path_is_a_json_404_not_the_app(app, path):
+    status, headers, body = call(app, path)
+    assert status == 404
+    assert headers["content-type"].startswith("application/json")
+    error = json.loads(body)["error"]
+    assert error.startswith("no such feed:") and "/api/index.json" in error

@@ -158,3 +158,16 @@ def test_static_export_works_from_file_with_no_network(browser, data_dir, tmp_pa
     assert all(url.startswith("file://") for url in requested)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.close()
+
+
+def test_a_private_url_in_public_mode_says_it_is_not_on_the_public_board(browser, app_url):
+    page = browser.new_page()
+    page.goto(f"{app_url}/people")
+    page.get_by_text("is not available on the public board").wait_for(timeout=TIMEOUT_MS)
+    assert page.get_by_text("Go to the public board").count() == 1
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "People" not in nav  # still out of the menu
+    assert page.locator(".chi-row").count() == 0  # and not the board shown silently
+    page.close()
+    status, _, body = get(f"{app_url}/api/nothing")
+    assert status == 404 and json.loads(body)["error"].startswith("no such feed")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import shutil
 from pathlib import Path
 
 import polars as pl
@@ -356,3 +357,24 @@ def test_a_full_build_in_chunks_stores_the_same_facts_as_one_pass(
     chunked = stored_facts("chunked", 2)
     assert one_pass["conversation_id"].to_list() == ["a", "b", "c", "d"]
     assert chunked.equals(one_pass)
+
+
+def test_synced_rollups_without_the_raw_log_are_read_as_stored(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a dashboard host gets only rollups/ (docs/DATA.md, "Rollups only"): no interactions/ folder
+    rollup.refresh(data_dir, CONFIG)
+    synced = tmp_path / "dashboard-host"
+    shutil.copytree(data_dir / "rollups", synced / "rollups")
+    before = listing(synced)
+    con = connection.connect(synced, CONFIG)
+    assert connection.rollup_status(con).source == connection.STORED
+    january = Filters(dt.date(2025, 1, 1), dt.date(2025, 1, 31))
+    tiles = {k.label: k for k in overview.kpis(con, CONFIG, january)}
+    # a answered in 10 min, b never: 2 conversations, 1 answered
+    assert (tiles["Conversations"].value, tiles["Response rate"].value) == (2, 50.0)
+    # chi rollup (and chi serve's refresh) never rebuilds them from the missing raw log
+    assert main(["rollup", "--data", str(synced)]) == 0
+    assert "synced rollups and no raw log" in capsys.readouterr().out
+    assert main(["rollup", "--data", str(synced), "--full"]) == 0
+    assert listing(synced) == before

@@ -29,7 +29,6 @@ HEAD += "font-weight:bold"
 SMALL = f"font-size:12px;color:{GREY}"  # inside a cell that sets the font
 TH = f"text-align:left;font-size:11px;color:{GREY};font-weight:normal;padding:2px 6px;{FONT}"
 TD = f"font-size:13px;padding:4px 6px;border-top:1px solid {LINE};vertical-align:middle;{FONT}"
-NOT_AVAILABLE = "not available in this build"
 ALERTS_SHOWN = 10
 # the page may load nothing from anywhere (a browser that opens the file obeys it)
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -221,10 +220,8 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
     )
 
 
-def movers_html(movers: pl.DataFrame | None, kind: str) -> str:
+def movers_html(movers: pl.DataFrame, kind: str) -> str:
     """The brands whose index moved by more than its interval, up then down."""
-    if movers is None:
-        return _section("movers", "Movers", _note(f"Movers: {NOT_AVAILABLE}."))
     if movers.is_empty():
         return _section(
             "movers",
@@ -261,10 +258,8 @@ def _alert_value(metric: str, value: float) -> str:
     return f"{value:,.0f}" if metric == "volume" else f"{value:.1f}"
 
 
-def alerts_html(alerts: pl.DataFrame | None, kind: str) -> str:
+def alerts_html(alerts: pl.DataFrame, kind: str) -> str:
     """The days that broke their own pattern, newest first (at most ALERTS_SHOWN)."""
-    if alerts is None:
-        return _section("alerts", "Alerts", _note(f"Alerts: {NOT_AVAILABLE}."))
     if alerts.is_empty():
         return _section("alerts", "Alerts", _note(f"No alerts this {kind}."))
     rows = []
@@ -292,27 +287,25 @@ def alerts_html(alerts: pl.DataFrame | None, kind: str) -> str:
     return _section("alerts", "Alerts", body)
 
 
-def topics_html(topics: pl.DataFrame | None) -> str:
+def topics_html(topics: pl.DataFrame) -> str:
     """Each brand's top terms: how often, how much they stand out (score), their mood."""
-    if topics is None:
-        return _section("topics", "Top topics", _note(f"Topics: {NOT_AVAILABLE}."))
     if topics.is_empty():
         return _section("topics", "Top topics", _note("No topic stands out this period."))
     top = max(float(v) for v in topics["score"])
-    head = "".join(f'<th style="{TH}">{h}</th>' for h in ("term", "mentions", "mean mood", "score"))
+    head = "".join(f'<th style="{TH}">{h}</th>' for h in ("term", "messages", "mean mood", "score"))
     rows = []
     for (brand,), group in topics.group_by("brand", maintain_order=True):
         rows.append(
             f'<tr><td colspan="4" style="{TD};font-weight:bold">{data_text(brand)}</td></tr>'
         )
         for r in group.iter_rows(named=True):
+            # count: the messages that contain the term; n_messages: those with a mood
             mood = "–" if r["mood"] is None else f"{r['mood']:+.2f}"
-            label = f"{r['term']}: score {r['score']:.1f}, {r['count']:,} mentions"
+            label = f"{r['term']}: score {r['score']:.1f}, {r['count']:,} messages"
             cells = (
                 f"<b>{data_text(r['term'])}</b>",
-                f'{r["count"]:,}<br><span style="{SMALL}">of n = '
-                f"{_plural(int(r['n_messages']), 'message')}</span>",
-                mood,
+                _plural(int(r["count"]), "message"),
+                f'{mood}<br><span style="{SMALL}">n = {int(r["n_messages"]):,}</span>',
                 f"{r['score']:.1f}"
                 + digest_svg.share_bar(float(r["score"]), top, "#2563eb", label),
             )

@@ -22,7 +22,6 @@ from dashboard.views.digest import SPARK_POINTS, BrandDigest, Digest, SparkPoint
 BLOCKS = "▁▂▃▄▅▆▇█"
 GAP = "·"
 BAR_WIDTH = 12  # characters of the largest bar
-NOT_AVAILABLE = "not available in this build"
 ALERTS_SHOWN = 10
 
 
@@ -132,10 +131,8 @@ def brands_markdown(digest: Digest) -> list[str]:
     return lines
 
 
-def movers_markdown(movers: pl.DataFrame | None, kind: str) -> list[str]:
+def movers_markdown(movers: pl.DataFrame, kind: str) -> list[str]:
     lines = ["## Movers", ""]
-    if movers is None:
-        return lines + [f"Movers: {NOT_AVAILABLE}.", ""]
     if movers.is_empty():
         return lines + [f"No brand's index changed by more than its 95% interval this {kind}.", ""]
     ordered = movers.sort(
@@ -157,10 +154,8 @@ def movers_markdown(movers: pl.DataFrame | None, kind: str) -> list[str]:
     return lines + [""]
 
 
-def alerts_markdown(alerts: pl.DataFrame | None, kind: str) -> list[str]:
+def alerts_markdown(alerts: pl.DataFrame, kind: str) -> list[str]:
     lines = ["## Alerts", ""]
-    if alerts is None:
-        return lines + [f"Alerts: {NOT_AVAILABLE}.", ""]
     if alerts.is_empty():
         return lines + [f"No alerts this {kind}.", ""]
     lines += ["| day | brand · channel | metric | value | expected | score | n |", "|---" * 7 + "|"]
@@ -180,19 +175,18 @@ def alerts_markdown(alerts: pl.DataFrame | None, kind: str) -> list[str]:
     return lines + [""]
 
 
-def topics_markdown(topics: pl.DataFrame | None) -> list[str]:
+def topics_markdown(topics: pl.DataFrame) -> list[str]:
     lines = ["## Top topics", ""]
-    if topics is None:
-        return lines + [f"Topics: {NOT_AVAILABLE}.", ""]
     if topics.is_empty():
         return lines + ["No topic stands out this period.", ""]
     top = max(float(v) for v in topics["score"])
-    lines += ["| brand | term | mentions | of n messages | mean mood | score | |", "|---" * 7 + "|"]
+    # count: the messages that contain the term; n_messages: those with a mood
+    lines += ["| brand | term | messages | mean mood (n) | score | |", "|---" * 6 + "|"]
     for r in topics.iter_rows(named=True):
-        mood = "–" if r["mood"] is None else f"{r['mood']:+.2f}"
+        mood = "–" if r["mood"] is None else f"{r['mood']:+.2f} ({r['n_messages']:,})"
         lines.append(
             f"| {plain(r['brand'])} | {plain(r['term'])} | {r['count']:,} | "
-            f"{r['n_messages']:,} | {mood} | {r['score']:.1f} | {text_bar(r['score'], top)} |"
+            f"{mood} | {r['score']:.1f} | {text_bar(r['score'], top)} |"
         )
     return lines + [""]
 

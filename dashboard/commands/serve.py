@@ -18,6 +18,7 @@ from pathlib import Path
 from dashboard.commands import serve_signin
 from dashboard.commands.common import add_data_args, config_for, store_rollups
 from dashboard.core import settings
+from dashboard.data.rollup import facts
 from dashboard.data.store import has_data
 
 # A served app is not edited while it runs: no watching of the source files (after every
@@ -82,7 +83,8 @@ def serve(args: argparse.Namespace) -> int:
     for note in sign_in.notes:
         print(note, file=sys.stderr)
     data_dir: Path = args.data
-    if not has_data(data_dir):
+    # a dashboard host fed with copied rollups (docs/DATA.md, "Rollups only") has data
+    if not has_data(data_dir) and not facts.rollups_only(data_dir):
         from dashboard.commands.demo import generate_with_progress
 
         print(

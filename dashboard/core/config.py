@@ -74,6 +74,12 @@ class Config:
         else the global min_n)."""
         return self.alerts_min_n if self.alerts_min_n is not None else self.min_n
 
+    # [topics] (docs/METRICS.md, "Topics"): a term in fewer messages of the selection is
+    # suppressed; the size alpha_0 of the log-odds ratio's informative Dirichlet prior
+    # (None: the corpus's own size, so the prior is the corpus's counts)
+    topics_min_count: int = 10
+    topics_prior_size: float | None = None
+
     def fingerprint(self) -> str:
         """Changes whenever any number or name that affects results changes (cache key:
         the [brands] names are in it, so a running app shows an edited mapping). The
@@ -200,6 +206,7 @@ def _validate(raw: dict[str, Any], source: str) -> Config:
         **_fairness(raw.get("fairness", {}), source),
         **_costs(raw.get("costs", {}), source),
         **_alerts(raw.get("alerts", {}), source),
+        **_topics(raw.get("topics", {}), source),
     )
 
 
@@ -296,3 +303,23 @@ def _fairness(raw: dict[str, Any], source: str) -> dict[str, float]:
         "fairness_min_odds_ratio": minimums["min_odds_ratio_per_10x"],
         "fairness_min_speed_factor": minimums["min_speed_factor_per_10x"],
     }
+
+
+def _topics(raw: Any, source: str) -> dict[str, Any]:
+    """The [topics] keys: min_count, a whole number >= 1; prior_size, a number > 0 or
+    "corpus" (the default: alpha_0 is the size of the corpus compared)."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: [topics] must be a table")
+    min_count = raw.get("min_count", 10)
+    if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
+        raise ConfigError(
+            f"{source}: [topics] min_count must be a whole number >= 1 (got {min_count!r})"
+        )
+    prior = raw.get("prior_size", "corpus")
+    if prior == "corpus":
+        return {"topics_min_count": min_count, "topics_prior_size": None}
+    if isinstance(prior, bool) or not isinstance(prior, int | float) or not prior > 0:
+        raise ConfigError(
+            f'{source}: [topics] prior_size must be "corpus" or a number > 0 (got {prior!r})'
+        )
+    return {"topics_min_count": min_count, "topics_prior_size": float(prior)}

@@ -4,7 +4,10 @@ dashboard/data/sql.py for the runner).
 
 Views/tables: `interactions`, `audience`, `channel_targets`, `conversation_facts`,
 `data_as_of`, `conversations`, `response_times`, `agent_response_times`,
-`switched_paths`, `daily_sums` and `agent_daily_sums` (with a `tz` column).
+`switched_paths`, `daily_sums` and `agent_daily_sums` (with a `tz` column), and
+`term_daily_counts` (the topics' term counts: a view over the stored files, read only
+by the queries that ask; another time zone's rows computed on first use,
+sql.ensure_term_zone).
 
 Brands are shown by their display names ([brands] in chi.toml) in every one of them:
 the model is computed by source brand, as the stored rollups are, and the names are
@@ -43,7 +46,14 @@ import duckdb
 from dashboard.core.config import Config
 from dashboard.data import raw
 from dashboard.data.rollup import daily, facts
-from dashboard.data.sql import ensure_daily_zone, query_text
+from dashboard.data.sql import (
+    DAILY_TABLES,
+    TERM_MEMORY,
+    TERM_TABLE,
+    ensure_daily_zone,
+    query_text,
+    sql_string,
+)
 from dashboard.data.store import parquet_files
 
 STORED, PARTIAL, MEMORY, EMPTY = "stored", "partial", "memory", "empty"
@@ -200,7 +210,7 @@ def clear_shared() -> None:
 
 
 def _load_model(con: duckdb.DuckDBPyConnection, data_dir: Path, config: Config) -> RollupStatus:
-    if not parquet_files(data_dir, "interactions"):
+    if not parquet_files(data_dir, "interactions") and not facts.rollups_only(data_dir):
         _model_in_memory(con, config)  # empty, typed tables
         return RollupStatus(EMPTY)
     stored = facts.state(data_dir)
@@ -297,13 +307,23 @@ def _narrow_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 def _empty_daily_sums(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create or replace table daily_zones (tz varchar)")
-    for table in daily.DAILY_TABLES:
+    for table in DAILY_TABLES:
         con.execute(
             f"create or replace table {table} as select $tz::varchar as tz, * from ("
             + query_text(table)
             + ") limit 0",
             {"tz": "UTC"},
         )
+    # the term counts: rows computed here (stale months, other time zones), and the
+    # view the topics read, which adds the stored files (`_daily_sums`)
+    con.execute("create or replace table term_zones (tz varchar)")
+    con.execute(
+        f"create or replace table {TERM_MEMORY} as select $tz::varchar as tz, * from ("
+        + query_text(TERM_TABLE)
+        + ") limit 0",
+        {"tz": "UTC"},
+    )
+    con.execute(f"create or replace view {TERM_TABLE} as select * from {TERM_MEMORY}")
 
 
 def _daily_sums(
@@ -314,14 +334,23 @@ def _daily_sums(
     summed_months: list[str],
     facts_source: str,
 ) -> None:
-    """`daily_sums` and `agent_daily_sums` (daily.DAILY_TABLES) for the config's display
+    """`daily_sums` and `agent_daily_sums` (sql.DAILY_TABLES) for the config's display
     time zone: the stored daily files of `stored_months`, plus the sums of the
     conversations of `summed_months` computed here (a daily month is the sums over one
-    facts month's conversations)."""
+    facts month's conversations). `term_daily_counts` the same way, but as a view over
+    its stored files: they are large and only the topics read them."""
     tz = {"tz": config.display_time_zone}
     _empty_daily_sums(con)
     if stored_months:
-        for table in daily.DAILY_TABLES:
+        files = raw.parquet_list([daily.month_file(data_dir, m, TERM_TABLE) for m in stored_months])
+        stored = raw.with_display_brands(
+            f"select * from read_parquet({files}, hive_partitioning = false)", config
+        )
+        con.execute(
+            f"create or replace view {TERM_TABLE} as select {sql_string(tz['tz'])} as tz, * "
+            f"from ({stored}) union all by name select * from {TERM_MEMORY}"
+        )
+        for table in DAILY_TABLES:
             files = raw.parquet_list([daily.month_file(data_dir, m, table) for m in stored_months])
             stored = raw.with_display_brands(
                 f"select * from read_parquet({files}, hive_partitioning = false)", config
@@ -336,9 +365,11 @@ def _daily_sums(
             f"where {facts.MONTH} in (select month from _months)"
         )
         con.execute("create or replace view conversations as " + query_text("conversations"))
-        for table in daily.DAILY_TABLES:
-            con.execute(f"insert into {table} select $tz, * from (" + query_text(table) + ")", tz)
+        for table in (*DAILY_TABLES, TERM_TABLE):
+            into = TERM_MEMORY if table == TERM_TABLE else table
+            con.execute(f"insert into {into} select $tz, * from (" + query_text(table) + ")", tz)
         con.execute(f"create or replace view conversation_facts as {facts_source}")
         con.execute("create or replace view conversations as " + query_text("conversations"))
         con.execute("drop table _months")
     con.execute("insert into daily_zones values ($tz)", tz)
+    con.execute("insert into term_zones values ($tz)", tz)

@@ -54,9 +54,7 @@ def create_table_view(
             f"create or replace view {target} as select * exclude (month){extra} from {source}"
         )
     else:
-        create_table_from(
-            con, target, pa.table({f.name: pa.array([], f.type) for f in TABLES[name]})
-        )
+        create_table_from(con, target, {f.name: _sql_type(f.type) for f in TABLES[name]}, [])
 
 
 def _sql_type(arrow_type: pa.DataType) -> str:
@@ -66,15 +64,23 @@ def _sql_type(arrow_type: pa.DataType) -> str:
         pa.int64(): "bigint",
         pa.int8(): "tinyint",
         pa.float64(): "double",
+        pa.date32(): "date",
+        pa.timestamp("us", tz="UTC"): "timestamp with time zone",
     }
     return types[arrow_type]
 
 
-def create_table_from(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
-    """A real (not temporary) table, so every cursor of the connection sees it."""
-    con.register("_incoming", table)
-    con.execute(f"create or replace table {name} as select * from _incoming")
-    con.unregister("_incoming")
+def create_table_from(
+    con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str], rows: list[tuple]
+) -> None:
+    """A real (not temporary) table of `columns` (name -> SQL type) holding `rows`, so
+    every cursor of the connection sees it. Plain SQL: building or registering an Arrow
+    table makes pyarrow and DuckDB import pandas (~1 s at the start of a `chi report`)."""
+    typed = ", ".join(f"{column} {sql_type}" for column, sql_type in columns.items())
+    con.execute(f"create or replace table {name} ({typed})")
+    if rows:
+        marks = ", ".join("?" for _ in columns)
+        con.executemany(f"insert into {name} values ({marks})", rows)
 
 
 def raw_connection(data_dir: Path, config: Config) -> duckdb.DuckDBPyConnection:
@@ -90,14 +96,10 @@ def raw_connection(data_dir: Path, config: Config) -> duckdb.DuckDBPyConnection:
     create_table_from(
         con,
         "channel_targets",
-        pa.table(
-            {
-                "channel": list(config.targets_s),
-                "target_s": [float(v) for v in config.targets_s.values()],
-            }
-        ),
+        {"channel": "varchar", "target_s": "double"},
+        [(channel, float(target)) for channel, target in config.targets_s.items()],
     )
-    create_table_from(con, "resolution_rule", pa.table({"rule": [config.resolution_rule]}))
+    create_table_from(con, "resolution_rule", {"rule": "varchar"}, [(config.resolution_rule,)])
     # the DuckDB macros every model and view query may call (queries/_macros.sql)
     install_macros(con)
     return con

@@ -27,6 +27,10 @@ and returned as a Polars frame. The connection exposes these views/tables:
   rollup (dashboard/data/rollup/daily.py) for the config's display time zone, other
   zones added on first use (`ensure_daily_zone`; `run` does it for queries reading
   daily_sums)
+- `term_daily_counts`: queries/model/term_daily_counts.sql rows with a `tz` column: a
+  view over the stored term files (display time zone) and the rows computed in memory
+  (`_term_daily_memory`: stale months; other zones, or every zone on a connection
+  computed in memory, on first use: `ensure_term_zone`; `run` does it)
 """
 
 from __future__ import annotations
@@ -51,6 +55,12 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # the model queries kept per local day with a `tz` column, filled per time zone
 # (dashboard/data/rollup/daily.py stores them for the display time zone)
 DAILY_TABLES: tuple[str, ...] = ("daily_sums", "agent_daily_sums")
+# the term counts of the topics (queries/model/term_daily_counts.sql): stored per month
+# with the daily tables (dashboard/data/rollup/daily.py) but read on first use, not at
+# connect (`ensure_term_counts`): only the topics ask for them
+TERM_TABLE = "term_daily_counts"
+TERM_MEMORY = "_term_daily_memory"  # its rows computed in memory (connection.py)
+STOP_WORDS_FILE = _PACKAGE / "data" / "stopwords.txt"
 
 
 class QueryError(RuntimeError):
@@ -118,7 +128,26 @@ def generated_macros() -> str:
         "create or replace macro follower_buckets() as table\n"
         f"    select * from (values {places}) as b(follower_bucket, bucket_order);\n"
         "create or replace macro default_target_s() as\n"
-        f"    {float(vocabulary.DEFAULT_TARGET_S)!r}::double;\n" + index_products_macro()
+        f"    {float(vocabulary.DEFAULT_TARGET_S)!r}::double;\n"
+        + index_products_macro()
+        + stop_words_macro()
+    )
+
+
+@cache
+def stop_words() -> tuple[str, ...]:
+    """The topics' stop words (dashboard/data/stopwords.txt: its header names the
+    source), in file order, without comments and blank lines."""
+    lines = STOP_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return tuple(w.strip() for w in lines if w.strip() and not w.lstrip().startswith("#"))
+
+
+def stop_words_macro() -> str:
+    """topic_stop_words(): table macro, one row per stop word (column `word`)."""
+    values = ", ".join(f"({sql_string(w)})" for w in stop_words())
+    return (
+        "create or replace macro topic_stop_words() as table\n"
+        f"    select * from (values {values}) as s(word);\n"
     )
 
 
@@ -169,6 +198,22 @@ def ensure_daily_zone(con: duckdb.DuckDBPyConnection, tz: str) -> None:
         con.execute("insert into daily_zones values ($tz)", {"tz": tz})
 
 
+def ensure_term_zone(con: duckdb.DuckDBPyConnection, tz: str) -> None:
+    """`term_daily_counts` rows for time zone `tz`. The stored files hold the config's
+    display time zone; another zone's (or, on a connection computed in memory, every
+    zone's) are tokenised from the conversations' messages on first use, once per
+    connection."""
+    with _ZONE_LOCK:
+        done = con.execute("select count(*) from term_zones where tz = $tz", {"tz": tz})
+        if done.fetchall()[0][0]:
+            return
+        con.execute(
+            f"insert into {TERM_MEMORY} select $tz, * from (" + query_text(TERM_TABLE) + ")",
+            {"tz": tz},
+        )
+        con.execute("insert into term_zones values ($tz)", {"tz": tz})
+
+
 _AGENT_TIMES_LOCK = threading.Lock()
 
 
@@ -199,6 +244,8 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFram
         ensure_agent_response_times(con)
     if "tz" in bound and re.search(r"\bfrom (agent_)?daily_sums\b", code):
         ensure_daily_zone(con, bound["tz"])
+    if "tz" in bound and re.search(r"\bfrom term_daily_counts\b", code):
+        ensure_term_zone(con, bound["tz"])
     try:
         return con.sql(sql, params=bound).pl() if bound else con.sql(sql).pl()
     except duckdb.Error as exc:

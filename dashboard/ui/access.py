@@ -180,6 +180,20 @@ def refusal_page(title: str, needed: Role | None) -> Callable[[], None]:
     return refused
 
 
+def not_public_page(title: str) -> Callable[[], None]:
+    """What a private page's URL shows on the public board (`chi serve --public`)."""
+
+    def not_public() -> None:
+        st.title(title)
+        st.warning(
+            f"{formatting.plain(title)} is not available on the public board: this "
+            "server shows only the public pages."
+        )
+        st.markdown("[Go to the public board](./board)")
+
+    return not_public
+
+
 def sidebar(visitor: Visitor) -> None:
     """Who is signed in, with which role, and the way out (sign-in on only)."""
     if not visitor.signed_in:

@@ -108,34 +108,10 @@ def conversations_behind(frame: pl.DataFrame, filters: Filters) -> None:
     if total == 0:
         st.info("No conversations on this day: the alert is a drop in volume.")
         return
-    listed = f"the newest {DRILL_LIMIT}" if total > DRILL_LIMIT else "all"
-    st.caption(f"{total:,} conversations; showing {listed}. Select a row to read it.")
-    chosen = st.dataframe(
-        conversations.select(
-            "conversation_id",
-            "channel",
-            "first_inbound_local",
-            "first_response",
-            "answered",
-            "resolved",
-            "mood_sentiment",
-            "csat",
-        ),
-        hide_index=True,
-        width="stretch",
-        on_select="rerun",
-        selection_mode="single-row",
-        key=f"alert_rows|{labels[picked or 0]}",
-        column_config={
-            "first_inbound_local": st.column_config.DatetimeColumn(
-                f"first inbound ({filters.tz})", format="YYYY-MM-DD HH:mm"
-            ),
-            "mood_sentiment": st.column_config.NumberColumn("mood", format="%.2f"),
-        },
+    conversation = ui_happiness.conversation_table(
+        conversations, total, filters.tz, f"alert_rows|{labels[picked or 0]}"
     )
-    selected = chosen["selection"]["rows"] if chosen else []
-    if selected and selected[0] < conversations.height:
-        conversation = conversations.row(selected[0], named=True)
+    if conversation is not None:
         st.markdown(f"**Messages of {formatting.plain(conversation['conversation_id'])}**")
         ui_happiness.show_messages(
             conversation["brand"], conversation["conversation_id"], filters.tz

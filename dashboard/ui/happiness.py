@@ -116,6 +116,22 @@ def drilldown(frame: pl.DataFrame, filters: Filters, grain: str, event: Any) -> 
     if total == 0:
         st.info("No conversations behind this point.")
         return
+    chosen = conversation_table(conversations, total, filters.tz, f"drill_rows|{label}")
+    chosen = chosen or conversations.row(0, named=True)
+    st.markdown(
+        f"**Messages of {formatting.plain(chosen['conversation_id'])}** "
+        f"({formatting.plain(chosen['brand'])}, entry channel "
+        f"{formatting.plain(chosen['channel'])}), in the order the metrics read them:"
+    )
+    show_messages(chosen["brand"], chosen["conversation_id"], filters.tz)
+
+
+def conversation_table(
+    conversations: pl.DataFrame, total: int, tz: str, key: str
+) -> dict[str, Any] | None:
+    """The drill-down's table of conversations (happiness.drilldown_conversations), the
+    one every drill-down shows: `total` said, a row selectable; the selected row or
+    None."""
     shown = f"the newest {DRILL_LIMIT}" if total > DRILL_LIMIT else "all"
     st.caption(f"{total:,} conversations; showing {shown}. Select a row to read it.")
     picked = st.dataframe(
@@ -136,10 +152,10 @@ def drilldown(frame: pl.DataFrame, filters: Filters, grain: str, event: Any) -> 
         width="stretch",
         on_select="rerun",
         selection_mode="single-row",
-        key=f"drill_rows|{label}",
+        key=key,
         column_config={
             "first_inbound_local": st.column_config.DatetimeColumn(
-                f"first inbound ({filters.tz})", format="YYYY-MM-DD HH:mm"
+                f"first inbound ({tz})", format="YYYY-MM-DD HH:mm"
             ),
             "first_response": st.column_config.TextColumn(
                 "first response", help="time to the first brand reply; – when unanswered"
@@ -152,15 +168,9 @@ def drilldown(frame: pl.DataFrame, filters: Filters, grain: str, event: Any) -> 
         },
     )
     rows = picked["selection"]["rows"] if picked else []
-    chosen = conversations.row(
-        rows[0] if rows and rows[0] < conversations.height else 0, named=True
+    return (
+        conversations.row(rows[0], named=True) if rows and rows[0] < conversations.height else None
     )
-    st.markdown(
-        f"**Messages of {formatting.plain(chosen['conversation_id'])}** "
-        f"({formatting.plain(chosen['brand'])}, entry channel "
-        f"{formatting.plain(chosen['channel'])}), in the order the metrics read them:"
-    )
-    show_messages(chosen["brand"], chosen["conversation_id"], filters.tz)
 
 
 def show_messages(brand: str, conversation_id: str, tz: str) -> None:

@@ -38,6 +38,7 @@ PAGES: tuple[PageSpec, ...] = (
         "consistency.py", "Channel consistency", ":material/compare_arrows:", "consistency", False
     ),
     PageSpec("people.py", "People", ":material/support_agent:", "people", False, role=Role.ANALYST),
+    PageSpec("topics.py", "Topics", ":material/forum:", "topics", False, role=Role.ANALYST),
     PageSpec("board.py", "Public board", ":material/leaderboard:", "board", True, role=None),
     PageSpec("brand_card.py", "Brand card", ":material/badge:", "brand", True, role=None),
     PageSpec(
@@ -66,3 +67,11 @@ def refused_pages(public: bool, role: Role | None) -> list[tuple[PageSpec, Path]
     """The private pages `role` may not open (None: signed out or no role). The router
     keeps their URLs, hidden from the menu, to say why instead of running them."""
     return [] if public else [(s, p) for s, p in _existing(False) if not allows(s.role, role)]
+
+
+def private_pages_in_public_mode(public: bool) -> list[PageSpec]:
+    """The private pages whose URLs, in public mode, say they are not on the public
+    board (instead of silently showing the board)."""
+    return [
+        spec for spec in PAGES if public and not spec.public and (PAGES_DIR / spec.file).is_file()
+    ]

@@ -145,6 +145,7 @@ def filters_sidebar(tz_default: str | None = None) -> Filters | None:
             placeholder="All channels",
         )
         zones = list(dict.fromkeys([tz_default or current_config().display_time_zone, *TIME_ZONES]))
+        _notice_unknown("tz", zones)
         tz = st.selectbox(
             "Time zone",
             zones,
@@ -191,6 +192,12 @@ def _notice_out_of_range(first: dt.date, last: dt.date) -> None:
                 f"Ignored '{key}={formatting.plain(raw)}' from the link: the data covers "
                 f"{first:%Y-%m-%d} to {last:%Y-%m-%d}."
             )
+
+
+def notice_unknown(key: str, known: list[str]) -> None:
+    """Say so when the link sets widget `key` to a value it does not offer (`?grain=year`):
+    Streamlit drops such a value without a word and shows the default."""
+    _notice_unknown(key, [str(k) for k in known])
 
 
 def _notice_unknown(key: str, known: list[str]) -> None:

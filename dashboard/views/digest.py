@@ -158,10 +158,10 @@ class Digest:
     min_n: int
     methodology_version: str
     brands: tuple[BrandDigest, ...]
-    # the other views' sections; None: not available in this build
-    alerts: pl.DataFrame | None
-    movers: pl.DataFrame | None
-    topics: pl.DataFrame | None  # with a `brand` column: each brand's top topics
+    # the sections of the alerts, movers and topics views (views/digest_sources.py)
+    alerts: pl.DataFrame
+    movers: pl.DataFrame
+    topics: pl.DataFrame  # with a `brand` column: each brand's top topics
 
 
 def _round(value: float | None) -> float | None:

@@ -1,28 +1,19 @@
-"""The digest's adapter to the views built on other branches: alerts, movers and
-topics (issue 16). Each is called through `importlib`, so a build without the module
-gets None ("not available in this build") instead of an ImportError, and every
-result is turned into one plain Polars frame of the documented shape:
+"""The digest's sections from the views of alerts, movers and topics (issue 16), each
+as one plain Polars frame of the shape the digest's renderers read:
 
-- alerts: `dashboard.views.alerts.alerts(con, config, filters)` -> day, brand,
-  channel (None: the brand over all channels), metric ('volume' | 'index' | 'mood'),
-  value, expected, score, n, direction ('up' | 'down'), newest first;
-- movers: `dashboard.views.movers.movers(con, config, filters, by="brand")` -> up and
-  down movers with brand, index_now, index_before, change_points, change_low,
-  change_high, n_now, n_before, direction (a frame, or an object with `up` and `down`
-  lists or frames: both are accepted);
-- topics: `dashboard.views.topics.topics(con, config, filters, limit=...)` -> term,
-  count, score, mood (mean sentiment, -1..1), n_messages, by score descending, for the
-  filters' brand against the others (so it is asked once per brand).
-
-When the three branches are merged, the guard can go: call the views directly here
-and keep the frames' shapes (the digest's renderers read only the columns above).
+- alerts: day, brand, channel (None: the brand over all channels), metric ('volume' |
+  'index' | 'mood'), value, expected, score, n, direction ('up' | 'down'): the
+  period's days only, newest first (views/alerts.py);
+- movers: brand, index_now, index_before, change_points, change_low, change_high,
+  n_now, n_before, direction, up then down (views/movers.py);
+- topics: brand, term, count, score, mood (mean sentiment, -1..1), n_messages, each
+  brand's top terms against the other brands (views/topics.py), brands in the order
+  given.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import importlib
-from collections.abc import Callable
 from typing import Any
 
 import duckdb
@@ -32,34 +23,9 @@ from dashboard.core.config import Config
 from dashboard.core.filters import Filters
 from dashboard.views import alerts as alerts_view
 from dashboard.views import movers as movers_view
+from dashboard.views import topics as topics_view
 
-ALERT_COLUMNS = ("day", "brand", "channel", "metric", "value", "expected", "score", "n")
-MOVER_COLUMNS = (
-    "brand",
-    "index_now",
-    "index_before",
-    "change_points",
-    "change_low",
-    "change_high",
-    "n_now",
-    "n_before",
-    "direction",
-)
-TOPIC_COLUMNS = ("term", "count", "score", "mood", "n_messages")
 TOPICS_SHOWN = 5  # per brand
-
-
-def optional_view(module: str, function: str) -> Callable[..., Any] | None:
-    """dashboard.views.<module>.<function>, or None when this build has no such module
-    (an ImportError inside an existing module is a bug and is raised)."""
-    name = f"dashboard.views.{module}"
-    try:
-        loaded = importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
-    return getattr(loaded, function, None)
 
 
 def as_frame(value: Any) -> pl.DataFrame:
@@ -103,17 +69,16 @@ def topics(
     filters: Filters,
     brands: tuple[str, ...],
     limit: int = TOPICS_SHOWN,
-) -> pl.DataFrame | None:
-    """Each brand's top topics in the period (a topic stands out for a brand against the
-    other brands, so the view is asked once per brand), with a `brand` column, brands in
-    the given order; None when unavailable."""
-    view = optional_view("topics", "topics")
-    if view is None:
-        return None
-    frames = []
-    for brand in brands:
-        one = dataclasses.replace(filters, brands=(brand,))
-        frame = as_frame(view(con, config, one, limit=limit)).head(limit)
-        if not frame.is_empty():
-            frames.append(frame.with_columns(pl.lit(brand).alias("brand")))
-    return pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+) -> pl.DataFrame:
+    """Each of `brands`' top topics in the period (each brand against the other
+    brands), with a `brand` column, brands in the given order: one query for all."""
+    if not brands:
+        return pl.DataFrame()
+    scoped = dataclasses.replace(filters, brands=brands)
+    frame = topics_view.topics_by_brand(con, config, scoped, limit=limit)
+    place = {brand: i for i, brand in enumerate(brands)}
+    return (
+        frame.filter(pl.col("brand").is_in(brands))
+        .sort(pl.col("brand").replace_strict(place, return_dtype=pl.Int64), "rank")
+        .select("brand", *topics_view.TOPIC_COLUMNS)
+    )

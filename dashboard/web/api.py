@@ -249,4 +249,20 @@ def routes(feed: Feed | None = None) -> list[Route]:
         Route("/api/movers.json", _endpoint(feed, "movers"), methods=methods),
         Route("/api/brands/{brand}.json", _endpoint(feed, "history"), methods=methods),
         Route("/api/badge/{brand}.svg", _endpoint(feed, "badge"), methods=methods),
+        # anything else under /api/ is a JSON 404, not the app's HTML page
+        Route("/api/{rest:path}", _no_such_feed, methods=[*methods, "POST", "PUT", "DELETE"]),
     ]
+
+
+FEEDS = (
+    "/api/index.json",
+    "/api/methodology.json",
+    "/api/movers.json",
+    "/api/brands/<brand>.json",
+    "/api/badge/<brand>.svg",
+)
+
+
+async def _no_such_feed(request: Request) -> Response:
+    """A path under /api/ that is no feed: 404 in JSON, naming the feeds there are."""
+    return _error(404, f"no such feed: {request.url.path[:120]!r}; the feeds: {', '.join(FEEDS)}")

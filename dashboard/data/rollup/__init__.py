@@ -59,6 +59,7 @@ class RefreshReport:
 
     data_dir: Path
     rollups: tuple[Rebuilt, ...]  # empty when there is no interaction data
+    rollups_only: bool = False  # synced rollups and no raw log here (facts.rollups_only)
 
     @property
     def up_to_date(self) -> bool:
@@ -71,6 +72,11 @@ class RefreshReport:
     def lines(self) -> list[str]:
         """What `chi rollup` prints: one line per rollup, or one line when nothing was
         stale."""
+        if self.rollups_only:
+            return [
+                f"{self.data_dir} holds synced rollups and no raw log: read as stored, "
+                "nothing to roll up here"
+            ]
         if not self.rollups:
             return [f"no interaction data in {self.data_dir}: nothing to roll up"]
         if self.up_to_date:
@@ -112,6 +118,8 @@ def refresh(
         raise RollupError(f"no data directory {data_dir}")
     if not facts.raw_months(data_dir) and not facts.rollup_dir(data_dir).exists():
         return RefreshReport(data_dir, ())
+    if facts.rollups_only(data_dir):  # synced from where the raw log is: never rebuilt here
+        return RefreshReport(data_dir, (), rollups_only=True)
     if not full and _up_to_date(data_dir, config):  # judged without the lock: it only reads
         return RefreshReport(
             data_dir, tuple(Rebuilt(n, (), 0, 0.0) for n in (facts.FACTS, daily.DAILY))
@@ -164,7 +172,11 @@ def _refresh_once(data_dir: Path, config: Config, full: bool) -> RefreshReport:
         facts_s = time.perf_counter() - started
         started = time.perf_counter()
         sums = daily.refresh(data_dir, config, stored.manifest, full=full, publish=False)
-        if stored.months or stored.removed or sums.part is not None:
+        # a raw month whose messages open no conversation (a brand's own posts, peer
+        # replies) changes no rollup file but must still be recorded as seen, else the
+        # rollups read as stale for ever
+        seen = stored.manifest != facts.read_manifest(data_dir)
+        if stored.months or stored.removed or sums.part is not None or seen:
             part = sums.part if sums.part is not None else facts.read_body(data_dir).get("daily")
             facts.publish_manifest(data_dir, stored.manifest, part)
         daily_s = time.perf_counter() - started

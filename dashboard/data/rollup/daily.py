@@ -22,13 +22,15 @@ stale when one of them changed (`state`, which only reads):
   than as_of minus the longest target: a later as_of cannot change it, so only the
   last month or two are rebuilt when new data moves as_of.
 
-Each month is written for every query of DAILY_TABLES (the daily sums, and the agents'
-daily sums of queries/model/agent_daily_sums.sql) from the same conversations; a month
-is current only when all its files are. Files are named by their content and published
-with the conversation facts in one manifest (facts.py, "Publishing"): under its "daily"
-key, each month's files (`file`: the daily sums', `files`: table -> name) and what they
-were built from. (Before, the daily rollup had its own `_daily.json`; it is still read,
-and dropped at the next refresh.)
+Each month is written for every query of DAILY_TABLES from the same conversations:
+the daily sums, the agents' daily sums (queries/model/agent_daily_sums.sql, in
+<data dir>/rollups/agent_daily/) and the topics' term counts of those conversations'
+customer messages (queries/model/term_daily_counts.sql, in <data dir>/rollups/
+term_daily/); a month is current only when all its files are. Files are named by their
+content and published with the conversation facts in one manifest (facts.py,
+"Publishing"): under its "daily" key, each month's files (`file`: the daily sums',
+`files`: table -> name) and what they were built from. (Before, the daily rollup had its
+own `_daily.json`; it is still read, and dropped at the next refresh.)
 """
 
 from __future__ import annotations
@@ -57,8 +59,14 @@ _LAYOUT: dict[str, tuple[str, str]] = {
         facts.DAILY_TABLE_FOLDERS["agent_daily_sums"],
         "day, brand, channel, agent_id nulls first",
     ),
+    sql.TERM_TABLE: (
+        facts.DAILY_TABLE_FOLDERS[sql.TERM_TABLE],
+        "day, brand, channel, term nulls first",
+    ),
 }
-DAILY_TABLES: dict[str, tuple[str, str]] = {t: _LAYOUT[t] for t in sql.DAILY_TABLES}
+DAILY_TABLES: dict[str, tuple[str, str]] = {
+    t: _LAYOUT[t] for t in (*sql.DAILY_TABLES, sql.TERM_TABLE)
+}
 
 
 @dataclass(frozen=True)
@@ -135,18 +143,22 @@ def _read_manifest(data_dir: Path) -> tuple[str, dict[str, BuiltMonth]]:
         if body is None:  # the older layout: the daily rollup's own manifest
             path = facts.rollup_dir(data_dir) / MANIFEST
             body = json.loads(path.read_text(encoding="utf-8"))
-        return body["rules"], {m: built_month(v) for m, v in body["months"].items()}
+        return body["rules"], {m: _built(v) for m, v in body["months"].items()}
     except (OSError, ValueError, KeyError, TypeError):
         return "", {}
 
 
-def built_month(stored: dict) -> BuiltMonth:
+def _built(stored: dict) -> BuiltMonth:
     """A manifest's month entry; one written before `files` named the agents' file as
     `agent_file`."""
     stored = dict(stored)
-    agents = stored.pop("agent_file", "")
-    if agents:
-        stored["files"] = {"agent_daily_sums": agents, **stored.get("files", {})}
+    older = {
+        "agent_daily_sums": stored.pop("agent_file", ""),
+        sql.TERM_TABLE: stored.pop("term_file", ""),
+    }
+    older = {table: name for table, name in older.items() if name}
+    if older:
+        stored["files"] = {**older, **stored.get("files", {})}
     return BuiltMonth(**stored)
 
 
@@ -221,6 +233,7 @@ def refresh(
     if stale:
         con = raw.raw_connection(data_dir, config)
         facts.cap_memory(con, data_dir)
+        con.execute("set preserve_insertion_order = false")
         raw.set_as_of(con, as_of)
         for month in stale:
             facts_file = facts.month_file(data_dir, month, manifest)

@@ -60,7 +60,11 @@ SORT = "brand, channel, first_inbound_at"
 KEY = "brand, conversation_id"
 DAILY_FOLDER = "daily"  # the daily rollup's folder (daily.py), named in the manifest
 # the folder of each daily query's files (daily.DAILY_TABLES), for `sweep`
-DAILY_TABLE_FOLDERS = {"daily_sums": DAILY_FOLDER, "agent_daily_sums": "agent_daily"}
+DAILY_TABLE_FOLDERS = {
+    "daily_sums": DAILY_FOLDER,
+    "agent_daily_sums": "agent_daily",
+    "term_daily_counts": "term_daily",  # the topics' term counts (sql.TERM_TABLE)
+}
 LEGACY_DAILY_MANIFEST = "_daily.json"  # the daily rollup's own manifest before
 # DuckDB's memory cap for the rollup builds (facts and daily), spilling to rollups/.spill
 # beyond it. `chi rollup`, `chi demo` and the upload page build at BUILD_MEMORY on every
@@ -155,26 +159,14 @@ def fingerprint(paths: list[Path]) -> str:
 def read_body(data_dir: Path) -> dict:
     """The published manifest as JSON ({} when missing or unreadable)."""
     try:
-        return parse_body((rollup_dir(data_dir) / MANIFEST).read_text(encoding="utf-8"))
-    except OSError:
-        return {}
-
-
-def parse_body(text: str | None) -> dict:
-    """A manifest's text as JSON ({} when missing or not a manifest)."""
-    try:
-        body = json.loads(text) if text is not None else {}
-    except ValueError:
+        body = json.loads((rollup_dir(data_dir) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return {}
     return body if isinstance(body, dict) else {}
 
 
 def read_manifest(data_dir: Path) -> Manifest | None:
-    return manifest_of(read_body(data_dir))
-
-
-def manifest_of(raw_json: dict) -> Manifest | None:
-    """The facts part of a manifest body (None when it is not one)."""
+    raw_json = read_body(data_dir)
     try:
         return Manifest(
             raw_json["version"],
@@ -199,9 +191,21 @@ def month_files(data_dir: Path, months: list[str], manifest: Manifest | None = N
     return [month_file(data_dir, m, manifest) for m in months]
 
 
+def rollups_only(data_dir: Path) -> bool:
+    """A dashboard host fed with copied rollups (docs/DATA.md, "Rollups only"): a
+    published manifest and no `interactions/` folder at all. The
+    rollups are then the data: read as stored, never rebuilt (there is nothing to
+    rebuild them from), and the pages' message drill-downs have no messages."""
+    data_dir = Path(data_dir)
+    return not (data_dir / "interactions").exists() and (rollup_dir(data_dir) / MANIFEST).is_file()
+
+
 def state(data_dir: Path) -> FactsState:
     """Which raw months the stored facts lack, or why they must be rebuilt."""
     data_dir = Path(data_dir)
+    if rollups_only(data_dir) and (synced := read_manifest(data_dir)) is not None:
+        # the raw log lives elsewhere (the Spark cluster's storage): as the manifest saw it
+        return FactsState(synced, {}, dict(synced.raw), _synced_problem(data_dir, synced), ())
     files = raw_months(data_dir)
     current = {m: fingerprint(p) for m, p in files.items()}
     old = read_manifest(data_dir)
@@ -221,6 +225,15 @@ def state(data_dir: Path) -> FactsState:
     else:
         changed = sorted(m for m in current if old.raw.get(m) != current[m])
     return FactsState(old, files, current, reason, tuple(changed))
+
+
+def _synced_problem(data_dir: Path, synced: Manifest) -> str:
+    """Why synced rollups cannot be read as stored ("" when they can)."""
+    if synced.version != version():
+        return "the conversation rules changed since they were stored"
+    if missing := [m for m in synced.months if not month_file(data_dir, m, synced).is_file()]:
+        return f"stored {describe_months(missing)} missing"
+    return ""
 
 
 def describe_months(months: list[str] | tuple[str, ...]) -> str:
@@ -485,17 +498,6 @@ def publish_manifest(data_dir: Path, manifest: Manifest, daily_part: dict | None
     path = rollup_dir(data_dir) / MANIFEST
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(manifest_text(manifest, daily_part))
-        handle.flush()
-        os.fsync(handle.fileno())
-    store.checkpoint("rollup-publish")
-    os.replace(tmp, path)
-    sweep(data_dir)
-
-
-def manifest_text(manifest: Manifest, daily_part: dict | None) -> str:
-    """The manifest file's text: both rollups (the Spark engine writes the same)."""
     body: dict = {
         "version": manifest.version,
         "raw": manifest.raw,
@@ -505,7 +507,13 @@ def manifest_text(manifest: Manifest, daily_part: dict | None) -> str:
     }
     if daily_part is not None:
         body["daily"] = daily_part
-    return json.dumps(body, indent=1, sort_keys=True) + "\n"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(body, indent=1, sort_keys=True) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    store.checkpoint("rollup-publish")
+    os.replace(tmp, path)
+    sweep(data_dir)
 
 
 def named_files(data_dir: Path, body: dict) -> set[Path]:
@@ -521,8 +529,10 @@ def named_files(data_dir: Path, body: dict) -> set[Path]:
         named.add(root / DAILY_FOLDER / f"month={month}" / built.get("file", LEGACY_FILE))
         # the other daily tables' files (daily.DAILY_TABLES), each in its own folder
         files = dict(built.get("files") or {})
-        if built.get("agent_file"):  # written before `files` (daily.built_month)
+        if built.get("agent_file"):  # written before `files` (daily._built)
             files.setdefault("agent_daily_sums", built["agent_file"])
+        if built.get("term_file"):
+            files.setdefault("term_daily_counts", built["term_file"])
         for table, name in files.items():
             folder = DAILY_TABLE_FOLDERS.get(table, DAILY_FOLDER)
             named.add(root / folder / f"month={month}" / name)

@@ -546,7 +546,7 @@ def named_files(data_dir: Path, body: dict) -> set[Path]:
         named.add(root / DAILY_FOLDER / f"month={month}" / built.get("file", LEGACY_FILE))
         # the other daily tables' files (daily.DAILY_TABLES), each in its own folder
         files = dict(built.get("files") or {})
-        if built.get("agent_file"):  # written before `files` (daily._built)
+        if built.get("agent_file"):  # written before `files` (daily.built_month)
             files.setdefault("agent_daily_sums", built["agent_file"])
         if built.get("term_file"):
             files.setdefault("term_daily_counts", built["term_file"])

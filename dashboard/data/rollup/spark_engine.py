@@ -382,7 +382,7 @@ def _daily(
     rule = daily.rules(config)
     body = facts.parse_body(out.read_text(_manifest_uri(out))).get("daily") or {}
     try:
-        built = {m: daily.BuiltMonth(**v) for m, v in (body.get("months") or {}).items()}
+        built = {m: daily.built_month(v) for m, v in (body.get("months") or {}).items()}
     except TypeError:
         built = {}
     if body.get("rules") != rule:
@@ -516,7 +516,7 @@ def _daily_months(
             manifest.as_of.isoformat(),
             newest_us is None or raw.from_epoch_us(newest_us) < horizon,
             names["daily_sums"][month],
-            names["agent_daily_sums"][month],
+            {table: names[table][month] for table in daily.DAILY_TABLES},
         )
     return built, sum(counts.values())
 

@@ -199,7 +199,7 @@ class HadoopFiles:
             out.close()
         body = facts.parse_body(text)
         named = {str(p) for p in facts.named_files(Path(""), body)}
-        for sub in (facts.FACTS, facts.DAILY_FOLDER, facts.AGENT_DAILY_FOLDER):
+        for sub in (facts.FACTS, *facts.DAILY_TABLE_FOLDERS.values()):
             for folder in self._list(self.uri(facts.ROLLUP_DIR, sub)):
                 for status in self._list(folder.getPath().toString()):
                     relative = f"{facts.ROLLUP_DIR}/{sub}/{folder.getPath().getName()}/"

@@ -11,7 +11,13 @@ import duckdb
 import polars as pl
 import pytest
 
-FOLDERS = ("conversation_facts", "daily", "agent_daily")
+
+def folders() -> tuple[str, ...]:
+    """Every stored rollup's folder: the conversation facts and each table of
+    daily.DAILY_TABLES (another daily table is compared without a change here)."""
+    from dashboard.data.rollup import daily, facts
+
+    return (facts.FACTS, *(folder for folder, _ in daily.DAILY_TABLES.values()))
 
 
 def unavailable() -> str:

@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.spark_support import (
-    FOLDERS,
     copy_raw,
+    folders,
     schema,
     shared_session,
     skip_without_spark,
@@ -159,7 +159,7 @@ def build_both(spark, source: Path, root: Path) -> tuple[Path, Path]:
 
 
 def assert_same_rollups(duck: Path, sparked: Path) -> None:
-    for folder in FOLDERS:
+    for folder in folders():
         assert schema(sparked, folder) == schema(duck, folder), folder
         left, right = stored_rows(duck, folder), stored_rows(sparked, folder)
         assert left.height == right.height, folder

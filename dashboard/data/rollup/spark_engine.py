@@ -6,6 +6,7 @@ beyond one machine (docs/SCALE.md).
     <out>/rollups/conversation_facts/month=YYYY-MM/part-<hash>.parquet
     <out>/rollups/daily/month=YYYY-MM/part-<hash>.parquet
     <out>/rollups/agent_daily/month=YYYY-MM/part-<hash>.parquet
+    <out>/rollups/term_daily/month=YYYY-MM/part-<hash>.parquet      (every daily.DAILY_TABLES)
     <out>/rollups/_manifest.json
 
 The rules are the model's SQL files, translated to Spark SQL at run time
@@ -159,7 +160,10 @@ def refresh(
         )
         facts_s = time.perf_counter() - started
         started = time.perf_counter()
-        part, daily_months, daily_rows = _daily(spark, out, staging, config, manifest, full)
+        raw_entries = [e for m in sorted(files) for e in files[m]]
+        part, daily_months, daily_rows = _daily(
+            spark, out, staging, config, manifest, full, raw_entries
+        )
         if written or removed or part is not None:
             if part is None:
                 part = facts.parse_body(out.read_text(_manifest_uri(out))).get("daily")
@@ -374,6 +378,7 @@ def _daily(
     config: Config,
     manifest: facts.Manifest,
     full: bool,
+    raw_entries: list[Entry],
 ) -> tuple[dict | None, list[str], int]:
     """daily.refresh on Spark: the daily months that are stale for the facts `manifest`
     (all with `full`), each built from its facts month file with the config's targets
@@ -408,7 +413,7 @@ def _daily(
     rows = 0
     if stale:
         _config_views(spark, config, as_of)
-        built_now, rows = _daily_months(spark, out, staging, config, manifest, stale)
+        built_now, rows = _daily_months(spark, out, staging, config, manifest, stale, raw_entries)
         kept.update(built_now)
     changed = bool(stale) or body.get("rules") != rule or set(built) != set(kept)
     part = {"rules": rule, "months": {m: vars(b) for m, b in sorted(kept.items())}}
@@ -446,16 +451,21 @@ def _daily_months(
     config: Config,
     manifest: facts.Manifest,
     stale: list[tuple[str, str]],
+    raw_entries: list[Entry],
 ) -> tuple[dict[str, daily.BuiltMonth], int]:
-    """Write the daily months `stale` ((month, facts file fingerprint) pairs), each
-    table in one Spark job for all months.
+    """Write the daily months `stale` ((month, facts file fingerprint) pairs) of every
+    table of daily.DAILY_TABLES.
 
     DuckDB builds a daily month from its facts file alone (daily._write_month), so a
-    local day cut from two facts months is two rows, one in each month's file. Here all
-    months run in one query, each conversation's brand tagged with its facts month
-    (`YYYY-MM` + brand): every grouping and join of the daily queries has brand among
-    its keys, so the groups are exactly those of the month-by-month build, and the tag
-    is split off again before writing (tests/test_spark_engine.py checks the rows)."""
+    local day cut from two facts months is two rows, one in each month's file. Here a
+    table that reads only the conversations runs for all months in one Spark job, each
+    conversation's brand tagged with its facts month (`YYYY-MM` + brand): every
+    grouping and join of such a query has brand among its keys, so the groups are
+    exactly those of the month-by-month build, and the tag is split off again before
+    writing. A table that also reads the raw messages (the topics' term counts: they
+    join messages to conversations and tokenise the brand's own name) runs month by
+    month as DuckDB does, on the raw rows of that month's conversations (one semi-join,
+    cached, for all months). tests/test_spark_engine.py checks the rows."""
     from pyspark.sql import functions as F
 
     months = [m for m, _ in stale]
@@ -474,10 +484,14 @@ def _daily_months(
         .collect()
     }
     spark.sql(spark_sql.translate("conversations")).createOrReplaceTempView("conversations")
+    params = {"tz": config.display_time_zone}
     names: dict[str, dict[str, str]] = {table: {} for table in daily.DAILY_TABLES}
     counts: dict[str, int] = {}
+    by_month = [t for t in daily.DAILY_TABLES if spark_sql.reads(t, "interactions")]
     for table, (folder, order) in daily.DAILY_TABLES.items():
-        frame = spark.sql(spark_sql.translate(table, {"tz": config.display_time_zone}))
+        if table in by_month:
+            continue
+        frame = spark.sql(spark_sql.translate(table, params))
         columns = [
             F.expr("substring(brand, 8)").alias("brand") if c == "brand" else F.col(c)
             for c in frame.columns
@@ -496,15 +510,12 @@ def _daily_months(
             .parquet(target)
         )
         for month in months:
-            staged = out.files_in(f"{target}/month={month}")
-            if not staged:  # no rows that month: a file without rows, as DuckDB writes
-                empty = f"{staging}/empty/{folder}/month={month}"
-                split.drop("month").limit(0).coalesce(1).write.parquet(empty)
-                staged = out.files_in(empty)
-            (one,) = staged
-            names[table][month] = out.content_name(one)
-            out.move(one, _daily_uri(out, month, table, names[table][month]))
+            names[table][month] = _publish_one(
+                out, staging, table, month, f"{target}/month={month}", split.drop("month")
+            )
         split.unpersist()
+    if by_month:
+        _by_month(spark, out, staging, tagged, raw_entries, months, by_month, params, names)
     tagged.unpersist()
     assert manifest.as_of is not None
     horizon = manifest.as_of - dt.timedelta(seconds=daily.longest_target_s(config))
@@ -519,6 +530,68 @@ def _daily_months(
             {table: names[table][month] for table in daily.DAILY_TABLES},
         )
     return built, sum(counts.values())
+
+
+def _by_month(
+    spark: Any,
+    out: LocalFiles | HadoopFiles,
+    staging: str,
+    tagged: Any,
+    raw_entries: list[Entry],
+    months: list[str],
+    tables: list[str],
+    params: dict[str, str],
+    names: dict[str, dict[str, str]],
+) -> None:
+    """The daily tables that read the raw messages, one facts month at a time: the
+    views `conversation_facts`, `conversations` and `interactions` (the raw rows of
+    that month's conversations) are that month's, as on DuckDB's connection."""
+    from pyspark.sql import functions as F
+
+    _raw_view(spark, raw_entries)
+    raw_rows = spark.table("raw")
+    month_of = F.substring("brand", 1, 7)
+    keys = tagged.select(
+        month_of.alias("_facts_month"),
+        F.expr("substring(brand, 8)").alias("brand"),
+        "conversation_id",
+    )
+    subset = (
+        raw_rows.join(keys, ["brand", "conversation_id"], "inner")
+        .select(*raw_rows.columns, "_facts_month")
+        .cache()
+    )
+    for month in months:
+        month_facts = tagged.where(month_of == month).withColumn(
+            "brand", F.expr("substring(brand, 8)")
+        )
+        month_facts.createOrReplaceTempView("conversation_facts")
+        spark.sql(spark_sql.translate("conversations")).createOrReplaceTempView("conversations")
+        rows = subset.where(F.col("_facts_month") == month).drop("_facts_month")
+        rows.createOrReplaceTempView("interactions")
+        for table in tables:
+            folder, order = daily.DAILY_TABLES[table]
+            frame = spark.sql(spark_sql.translate(table, params))
+            target = f"{staging}/{folder}/month={month}"
+            frame.coalesce(1).sortWithinPartitions(*_order(order)).write.parquet(target)
+            names[table][month] = _publish_one(out, staging, table, month, target, frame)
+    subset.unpersist()
+
+
+def _publish_one(
+    out: LocalFiles | HadoopFiles, staging: str, table: str, month: str, target: str, rows: Any
+) -> str:
+    """Move a daily month's one staged file beside the published ones under its content
+    name (a month without rows gets a file without rows, as DuckDB writes)."""
+    staged = out.files_in(target)
+    if not staged:
+        empty = f"{staging}/empty/{daily.DAILY_TABLES[table][0]}/month={month}"
+        rows.limit(0).coalesce(1).write.parquet(empty)
+        staged = out.files_in(empty)
+    (one,) = staged
+    name = out.content_name(one)
+    out.move(one, _daily_uri(out, month, table, name))
+    return name
 
 
 def _order(order: str) -> list[Any]:

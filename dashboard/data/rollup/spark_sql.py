@@ -53,9 +53,11 @@ from pathlib import Path
 import duckdb
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.duckdb import DuckDB
 
 from dashboard.core.config import Config, load_config
 from dashboard.data import raw, sql
+from dashboard.data.rollup import spark_regex
 
 
 class TranslationError(RuntimeError):
@@ -76,22 +78,35 @@ _MACRO = re.compile(
 )
 
 
-def _strip_comments(text: str) -> str:
-    return "\n".join(line.split("--", 1)[0] for line in text.splitlines())
+class _ModelDuckDB(DuckDB):
+    """DuckDB's dialect as the model writes it: `len(x)` is a list's length (size in
+    Spark) and `length(x)` a string's (the model keeps to this; sqlglot reads both as a
+    string's length)."""
+
+    class Parser(DuckDB.Parser):
+        FUNCTIONS = {**DuckDB.Parser.FUNCTIONS, "LEN": exp.ArraySize.from_arg_list}
+
+
+def _parse(text: str) -> exp.Expression:
+    """The first statement of `text` (DuckDB's statements may end in `;` and comments)."""
+    statements = [s for s in sqlglot.parse(text, dialect=_ModelDuckDB) if s is not None]
+    return statements[0]
 
 
 @cache
 def macros() -> dict[str, Macro]:
-    """Every macro of sql.macros_text(), parsed."""
+    """Every macro of sql.macros_text(), parsed. DuckDB splits the text into statements
+    (its own tokenizer: a `;` or `--` inside a string literal, as in the topics'
+    regular expressions, is part of the string)."""
     found: dict[str, Macro] = {}
-    for statement in _strip_comments(sql.macros_text()).split(";"):
-        match = _MACRO.match(statement.strip())
+    for statement in duckdb.extract_statements(sql.macros_text()):
+        match = _MACRO.match(statement.query.strip())
         if not match:
             continue
         name, params, table, body = match.groups()
         names = tuple(p.strip() for p in params.split(",") if p.strip())
         text = body.strip() if table else f"select {body.strip()}"
-        parsed = sqlglot.parse_one(text, read="duckdb")
+        parsed = _parse(text)
         found[name.lower()] = Macro(
             name.lower(), names, bool(table), parsed if table else parsed.expressions[0]
         )
@@ -259,7 +274,11 @@ def _expand_columns(tree: exp.Expression, schemas: _Schemas) -> exp.Expression:
     for union in list(tree.find_all(exp.Union)):
         if not union.args.get("by_name"):
             continue
-        left = schemas.columns(_with_scope(union.this.copy(), union))
+        left_side = union.this.copy()
+        own = union.args.get("with_")
+        if isinstance(own, exp.With):  # `with ... select ... union all by name select ...`
+            left_side.set("with_", own.copy())
+        left = schemas.columns(_with_scope(left_side, union))
         right = union.expression
         reordered = exp.select(*[exp.column(c) for c in left]).from_(
             exp.Subquery(this=right.copy(), alias=exp.TableAlias(this=exp.to_identifier("r")))
@@ -334,11 +353,127 @@ def _to_spark(tree: exp.Expression) -> exp.Expression:
             return _epoch_of_difference(node.this.this, node.this.expression)
         if isinstance(node, exp.ArrayAgg) and isinstance(node.this, exp.Order):
             return _ordered_list(node.this)
-        if isinstance(node, exp.Length) and _is_list_length(node):
-            return exp.Anonymous(this="size", expressions=[node.this.copy()])
         return node
 
-    return tree.transform(fix)
+    return _text_and_lists(tree.transform(fix))
+
+
+def _text_and_lists(tree: exp.Expression) -> exp.Expression:
+    """The topics' text and list functions, bottom-up (a call's arguments are
+    translated before the call: the macros nest regexp_replace ten deep)."""
+    for node in reversed(list(tree.walk(bfs=False))):
+        new = _text_or_list(node)
+        if new is not None and new is not node:
+            if node is tree:
+                tree = new
+            else:
+                node.replace(new)
+    return tree
+
+
+def _text_or_list(node: exp.Expression) -> exp.Expression | None:
+    try:
+        call = spark_regex.spark_call(node)
+    except ValueError as exc:
+        raise TranslationError(str(exc)) from exc
+    if call is not None:
+        return call
+    if isinstance(node, exp.ArrayDistinct):
+        # DuckDB's list_distinct drops nulls, Spark's array_distinct keeps one
+        kept = exp.Lambda(
+            this=exp.not_(exp.Is(this=exp.column("v"), expression=exp.Null())),
+            expressions=[exp.to_identifier("v")],
+        )
+        return exp.ArrayDistinct(
+            this=exp.Anonymous(this="filter", expressions=[node.this.copy(), kept])
+        )
+    if isinstance(node, exp.Bracket) and len(node.expressions) == 1:
+        (index,) = node.expressions
+        if isinstance(index, exp.Slice):
+            return _substring(node.this, index)
+    if isinstance(node, exp.Select):
+        _positions(node)
+    return None
+
+
+def _int(node: exp.Expression | None) -> int | None:
+    if node is None:
+        return None
+    if isinstance(node, exp.Neg):
+        value = _int(node.this)
+        return None if value is None else -value
+    if isinstance(node, exp.Literal) and not node.is_string:
+        return int(node.this)
+    raise TranslationError(f"a slice bound that is not a whole number: {node.sql('duckdb')}")
+
+
+def _substring(text: exp.Expression, bounds: exp.Slice) -> exp.Expression:
+    """DuckDB's string slice text[a:b] (1-based, both ends included, a negative bound
+    counted from the end: -1 is the last character) as Spark's substring. The model
+    slices strings only (a list slice would fail Spark's analysis, not run silently)."""
+    start, end = _int(bounds.this), _int(bounds.expression)
+    if start is not None and start < 1:
+        raise TranslationError("a slice from a negative or zero start is not translated")
+    first = start or 1
+    length = exp.Length(this=text.copy())
+    if end is None:
+        last: exp.Expression = length
+    elif end < 0:
+        last = exp.Add(this=length, expression=exp.Literal.number(end + 1))
+    else:
+        last = exp.Literal.number(end)
+    count = exp.Add(
+        this=exp.paren(exp.Sub(this=last, expression=exp.Literal.number(first))),
+        expression=exp.Literal.number(1),
+    )
+    return exp.Anonymous(
+        this="substring", expressions=[text.copy(), exp.Literal.number(first), count]
+    )
+
+
+def _positions(select: exp.Select) -> None:
+    """`unnest(x) as v, generate_subscripts(x, 1) as i` (each element with its 1-based
+    place, in one select) as Spark's one generator
+    `inline(transform(x, (e, p) -> struct(e as v, p + 1 as i)))`."""
+    projections = select.expressions
+    for at, projection in enumerate(projections):
+        call = projection.this if isinstance(projection, exp.Alias) else None
+        if not (isinstance(call, exp.Anonymous) and call.name.lower() == "generate_subscripts"):
+            continue
+        listed, dimension = call.expressions
+        if _int(dimension) != 1:
+            raise TranslationError("generate_subscripts beyond the first dimension")
+        before = projections[at - 1] if at else None
+        if not (
+            isinstance(before, exp.Alias)
+            and isinstance(before.this, exp.Explode | exp.Unnest)
+            and before.this.this == listed
+        ):
+            raise TranslationError(
+                "generate_subscripts(x, 1) must follow unnest(x) in the same select"
+            )
+        fields = exp.Anonymous(
+            this="struct",
+            expressions=[
+                exp.alias_(exp.column("e"), before.alias),
+                exp.alias_(
+                    exp.Add(this=exp.column("p"), expression=exp.Literal.number(1)),
+                    projection.alias,
+                ),
+            ],
+        )
+        pairs = exp.Anonymous(
+            this="transform",
+            expressions=[
+                listed.copy(),
+                exp.Lambda(
+                    this=fields, expressions=[exp.to_identifier("e"), exp.to_identifier("p")]
+                ),
+            ],
+        )
+        generator = exp.Anonymous(this="inline", expressions=[pairs])
+        select.set("expressions", [*projections[: at - 1], generator, *projections[at + 1 :]])
+        return
 
 
 def _drop_import_ctes(tree: exp.Expression) -> exp.Expression:
@@ -415,11 +550,6 @@ def _ordered_list(order: exp.Order) -> exp.Expression:
     )
 
 
-def _is_list_length(node: exp.Length) -> bool:
-    # DuckDB's len() of a list; the model never takes a string's length with len()
-    return isinstance(node.this, exp.Column)
-
-
 # --- the translation --------------------------------------------------------------------
 
 
@@ -431,14 +561,32 @@ def translate(name: str, params: dict[str, str] | None = None) -> str:
 
 @cache
 def _translate(name: str, params: tuple[tuple[str, str], ...]) -> str:
-    tree = _drop_import_ctes(sqlglot.parse_one(sql.query_text(name), read="duckdb"))
-    tree = _bind(_expand_macros(tree), dict(params))
+    try:
+        return translate_sql(sql.query_text(name), dict(params))
+    except TranslationError as exc:
+        raise TranslationError(f"query {name!r}: {exc}") from exc
+
+
+def translate_sql(text: str, params: dict[str, str] | None = None) -> str:
+    """Any DuckDB query over the model's tables (the raw `interactions`, the config
+    tables, `conversation_facts`, `conversations`) in Spark SQL, the same three steps
+    as a model query's (the tests translate the topics' macros on their own with it)."""
+    tree = _drop_import_ctes(_parse(text))
+    tree = _bind(_expand_macros(tree), params or {})
     # the inputs' columns do not depend on the config's values: the built-in one will do
     schemas = _Schemas(load_config())
     try:
         tree = _expand_columns(tree, schemas)
     except duckdb.Error as exc:
-        raise TranslationError(f"query {name!r}: {exc}") from exc
+        raise TranslationError(str(exc)) from exc
     finally:
         schemas.close()
     return _to_spark(tree).sql(dialect="spark", comments=False)
+
+
+@cache
+def reads(name: str, table: str) -> bool:
+    """Whether the model query `name` (its macros expanded) reads `table`."""
+    tree = _expand_macros(_drop_import_ctes(_parse(sql.query_text(name))))
+    ctes = {cte.alias for cte in tree.find_all(exp.CTE)}
+    return any(t.name == table and t.name not in ctes for t in tree.find_all(exp.Table))

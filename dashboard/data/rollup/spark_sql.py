@@ -30,7 +30,13 @@ syntax tree:
      from_utc_timestamp(instant, tz): with the session in UTC, its date is the local day;
    - list(x order by k) keeps its order: transform(array_sort(collect_list(struct(k,
      x))), e -> e.x) (sqlglot drops the order);
-   - len(list) becomes size(list).
+   - len(list) becomes size(list) (in the model len() is a list's length, length() a
+     string's: `_ModelDuckDB`);
+   - the topics' text functions (`_text_and_lists`): every regular expression in
+     Java's syntax with RE2's meaning (spark_regex.py: word boundaries, spaces, line
+     ends, case folding, replacement groups); lower() without Java's special casing
+     (İ, final Σ); list_distinct without nulls; a string slice s[:-3] as substring;
+     unnest(x) with generate_subscripts(x, 1) as one inline(transform(...)) generator.
 
    Before all this, an import CTE `x as (select * from x)` is dropped (the same rows;
    Spark, and DuckDB once it is nested, would read the CTE itself).
@@ -378,6 +384,19 @@ def _text_or_list(node: exp.Expression) -> exp.Expression | None:
         raise TranslationError(str(exc)) from exc
     if call is not None:
         return call
+    if isinstance(node, exp.Lower) and not node.meta.get("special_casing"):
+        # DuckDB lowers each character on its own; Java (Spark's lower) applies
+        # Unicode's special casing: İ -> i + a combining dot, a final Σ -> ς. Those two
+        # become DuckDB's i and σ first.
+        text = node.this.copy()
+        for upper, lower in (("İ", "i"), ("Σ", "σ")):
+            text = exp.Anonymous(
+                this="replace",
+                expressions=[text, exp.Literal.string(upper), exp.Literal.string(lower)],
+            )
+        lowered = exp.Lower(this=text)
+        lowered.meta["special_casing"] = True
+        return lowered
     if isinstance(node, exp.ArrayDistinct):
         # DuckDB's list_distinct drops nulls, Spark's array_distinct keeps one
         kept = exp.Lambda(

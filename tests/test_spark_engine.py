@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import io
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,20 +115,32 @@ def m(conversation: str, direction: str, when: dt.datetime, **extra) -> dict:
 # c5 and c6 share the daily key (2025-01-31, Acme, twitter, unknown, single channel)
 # but live in two facts months: the daily rollup keeps one row in each month's file,
 # as DuckDB builds it month by month.
+# The customers' texts, tokenised by the topic macros (stop words: again, is, to):
+#   c1 "Power cut again! Refund please @Acme" -> power, cut, refund, please,
+#      power cut, refund please (the mention goes; "again" is a stop word);
+#   c1 "Thanks, power is back" -> thanks, power, back;
+#   c2 "Acme's app keeps crashing, power cut" -> app, keeps, crashing, power, cut,
+#      app keeps, keeps crashing, power cut ("acme's" is the brand's own name);
+#   c3 "Bolt support never replied to order 123456" -> support, never, replied,
+#      order, support never, never replied (bolt: the brand; 123456: id-like);
+#   c5 "power cut" (no sentiment) -> power, cut, power cut.
 HAND_MADE = [
-    m("c1", "inbound", t("2025-01-31", "23:30:00"), sentiment=-0.2, author_followers=50),
+    m("c1", "inbound", t("2025-01-31", "23:30:00"), sentiment=-0.2, author_followers=50,
+      text="Power cut again! Refund please @Acme"),
     m("c1", "outbound", t("2025-02-01", "00:00:00"), agent_id="KC"),
-    m("c1", "inbound", t("2025-02-01", "00:10:00"), channel="email", sentiment=0.7),
+    m("c1", "inbound", t("2025-02-01", "00:10:00"), channel="email", sentiment=0.7,
+      text="Thanks, power is back"),
     m("c1", "outbound", t("2025-02-01", "00:20:00"), agent_id="KC", resolved=True),
-    m("c2", "inbound", t("2025-02-10", "10:00:00"), channel="community", sentiment=-0.6),
+    m("c2", "inbound", t("2025-02-10", "10:00:00"), channel="community", sentiment=-0.6,
+      text="Acme's app keeps crashing, power cut"),
     m("c2", "peer", t("2025-02-10", "10:20:00"), channel="community", author_id="p1"),
     m("c2", "outbound", t("2025-02-10", "11:00:00"), channel="community", agent_id="JK"),
     m("c2", "inbound", t("2025-02-10", "12:00:00"), channel="community", csat=4, nps=9),
     m("c3", "inbound", t("2025-02-27", "12:00:00"), brand="Bolt", channel="email",
-      time_known=False),
+      time_known=False, text="Bolt support never replied to order 123456"),
     m("c3", "outbound", t("2025-02-27", "15:00:00"), brand="Bolt", channel="email"),
     m("c4", "inbound", t("2025-01-15", "08:00:00"), brand="Bolt", author_followers=150),
-    m("c5", "inbound", t("2025-02-01", "04:00:00")),
+    m("c5", "inbound", t("2025-02-01", "04:00:00"), text="power cut"),
     m("c5", "outbound", t("2025-02-01", "04:45:00")),
     m("c6", "inbound", t("2025-01-31", "20:00:00")),
 ]  # fmt: skip
@@ -213,6 +226,36 @@ def test_spark_builds_the_same_rollups_as_duckdb_on_a_hand_made_log(built: Built
     ]
 
 
+def test_spark_counts_the_topics_terms_as_duckdb_does(built: Built):
+    rows = stored_rows(built.sparked, "term_daily")
+    assert rows.equals(stored_rows(built.duck, "term_daily"))
+
+    def term(name: str | None) -> list[tuple]:
+        found = rows.filter(
+            pl.col("term").is_null() if name is None else pl.col("term") == name
+        ).sort("month", "day", "channel")
+        keys = ("month", "day", "channel", "messages_n", "sentiment_n", "sentiment_sum")
+        return [tuple(r[k] for k in (*keys, "sentiment_sq_sum")) for r in found.to_dicts()]
+
+    jan31, feb10 = dt.date(2025, 1, 31), dt.date(2025, 2, 10)
+    # "power cut": c1 (-0.2; January's file), c5 on the same New York day (no
+    # sentiment; February's file), c2 (-0.6): squares 0.04 and 0.36
+    assert term("power cut") == [
+        ("2025-01", jan31, "twitter", 1, 1, -0.2, 0.04),
+        ("2025-02", jan31, "twitter", 1, 0, None, None),
+        ("2025-02", feb10, "community", 1, 1, -0.6, 0.36),
+    ]
+    # "power": both of c1's messages count on its day and entry channel (twitter):
+    # -0.2 + 0.7 = 0.5, 0.04 + 0.49 = 0.53
+    assert term("power")[0] == ("2025-01", jan31, "twitter", 2, 2, 0.5, 0.53)
+    # the day's totals (term null) count every message with text: c1's two in January
+    assert term(None)[0] == ("2025-01", jan31, "twitter", 2, 2, 0.5, 0.53)
+    terms = set(rows["term"].drop_nulls())
+    assert {"refund please", "keeps crashing", "never replied"} <= terms
+    # the brand's own name, a stop word and an order number are never terms
+    assert not terms & {"acme", "acme's", "bolt", "again", "123456", "is"}
+
+
 def test_duckdb_finds_spark_built_rollups_fresh_and_reads_them(built: Built):
     sparked = built.sparked
     config = load_config(sparked)
@@ -223,25 +266,61 @@ def test_duckdb_finds_spark_built_rollups_fresh_and_reads_them(built: Built):
     assert con.execute("select count(*) from conversations").fetchall()[0][0] == 6
 
 
-VIEWS = ("overview", "happiness", "engagement", "consistency", "agents", "superfans")
-VIEWS += ("fairness", "public")
+# every `chi report` view, each with the options that read the most rollup rows
+REPORTS = [
+    [view]
+    for view in ("overview", "happiness", "engagement", "consistency", "agents", "superfans")
+    + ("fairness", "public", "alerts", "movers")
+]
+REPORTS += [["fairness", "--premiums"], ["topics", "--min-count", "1"]]
+REPORTS += [["topics", "--drivers", "--min-count", "1"]]
+
+
+GENERATED = re.compile(r"generated \d\d \w{3} \d{4} \d\d:\d\d UTC")
+
+
+def _printed(capsys: pytest.CaptureFixture[str], args: list[str]) -> str:
+    assert main(args) == 0, args
+    out = capsys.readouterr()
+    assert "computed" not in out.err, args  # read from the stored rollups
+    return out.out
 
 
 def test_every_report_prints_the_same_bytes_on_spark_built_rollups(
     built: Built, capsys: pytest.CaptureFixture[str]
 ):
-    duck, sparked = built.duck, built.sparked
-    for view in VIEWS:
+    for report in REPORTS:
         for fmt in ("csv", "json"):
-            printed = []
-            for data in (duck, sparked):
-                args = ["report", view, "--data", str(data), "--min-n", "1", "--format", fmt]
-                assert main(args) == 0, view
-                out = capsys.readouterr()
-                assert "computed" not in out.err  # read from the stored rollups
-                printed.append(out.out)
-            assert printed[0] == printed[1], f"chi report {view} --format {fmt}"
-            assert printed[0].strip(), view
+            printed = [
+                _printed(
+                    capsys,
+                    ["report", *report, "--data", str(data), "--min-n", "1", "--format", fmt]
+                    + ["--precision", "full"],
+                )
+                for data in (built.duck, built.sparked)
+            ]
+            assert printed[0] == printed[1], f"chi report {' '.join(report)} --format {fmt}"
+            assert printed[0].strip(), report
+
+
+def test_the_digest_prints_the_same_bytes_on_spark_built_rollups(
+    built: Built, capsys: pytest.CaptureFixture[str]
+):
+    for period in ("week", "month"):
+        for fmt in ("md", "html"):
+            printed = [
+                # the one line that differs: when each was generated (to the minute)
+                GENERATED.sub(
+                    "generated <time>",
+                    _printed(
+                        capsys, ["digest", "--period", period, "--format", fmt, "--data", str(d)]
+                    ),
+                )
+                for d in (built.duck, built.sparked)
+            ]
+            assert "generated <time>" in printed[0]
+            assert printed[0] == printed[1], f"chi digest --period {period} --format {fmt}"
+            assert "Acme" in printed[0]
 
 
 def test_an_incremental_spark_refresh_rewrites_only_the_months_a_new_file_touches(
@@ -251,10 +330,18 @@ def test_an_incremental_spark_refresh_rewrites_only_the_months_a_new_file_touche
     duck, sparked = tmp_path / "duckdb", tmp_path / "spark"
     shutil.copytree(built.duck, duck, copy_function=shutil.copy2)
     shutil.copytree(built.sparked, sparked, copy_function=shutil.copy2)
-    # a later batch in February: c1 (a January conversation) gets a customer reply,
-    # so the January facts month is rewritten with it; c2 gets one more message
+    # a later batch in February: c1 (a January conversation) gets a customer reply
+    # (with text: January's term counts change), so the January facts month is
+    # rewritten with it; c2 gets one more message
     later = [
-        m("c1", "inbound", t("2025-02-02", "09:00:00"), channel="email", sentiment=0.1),
+        m(
+            "c1",
+            "inbound",
+            t("2025-02-02", "09:00:00"),
+            channel="email",
+            sentiment=0.1,
+            text="power is back, thanks",
+        ),
         m("c2", "outbound", t("2025-02-11", "09:00:00"), channel="community", agent_id="JK"),
     ]
     for data in (duck, sparked):
@@ -285,6 +372,12 @@ def test_chi_rollup_engine_spark_says_what_it_rebuilt(
 
 
 START = dt.datetime(2025, 1, 25, tzinfo=UTC)  # random logs span late January to March
+# pieces of customer text the topic rules cut, keep or tokenise differently
+FRAGMENTS = [
+    "power cut", "Refund!", "@acme's app", "https://t.co/x", "café ok", "RT @bob: gone",
+    "line\n> quoted", "order 12345", "can't log in", "— dash —", "Acme", "Bolt's fault",
+    "ΟΔΟΣ İzmir", "power cut.", "",
+]  # fmt: skip
 
 
 @st.composite
@@ -307,6 +400,9 @@ def logs(draw: st.DrawFn) -> list[dict]:
             "nps": draw(st.none() | st.integers(0, 10)),
             "resolved": draw(st.none() | st.booleans()),
             "time_known": draw(st.sampled_from([None, True, False])),
+            "text": draw(
+                st.none() | st.lists(st.sampled_from(FRAGMENTS), max_size=4).map(" ".join)
+            ),
         }
         if direction == "outbound":
             row["agent_id"] = draw(st.none() | st.sampled_from(["KC", "JK"]))

@@ -5,7 +5,8 @@ generated from dashboard/core/vocabulary.py). `translate(name, params)` turns on
 query into Spark SQL in three steps, each a small documented transform on sqlglot's
 syntax tree:
 
-1. *Macros* (`_expand_macros`): DuckDB macros do not exist in Spark. A scalar macro
+1. *Macros* (`_expand_macros`): DuckDB macros do not exist in Spark (the macro file
+   is split into statements by DuckDB's own tokenizer). A scalar macro
    call (`follower_bucket(x)`, `default_target_s()`) becomes its body with the
    arguments put in; a table macro call in a FROM (`conversation_sums(t, keys)`)
    becomes a subquery of its body, with `query_table(t)` reading `t`. `$params`
@@ -32,7 +33,7 @@ syntax tree:
      x))), e -> e.x) (sqlglot drops the order);
    - len(list) becomes size(list) (in the model len() is a list's length, length() a
      string's: `_ModelDuckDB`);
-   - the topics' text functions (`_text_and_lists`): every regular expression in
+   - the topics' text functions (spark_text.py): every regular expression in
      Java's syntax with RE2's meaning (spark_regex.py: word boundaries, spaces, line
      ends, case folding, replacement groups); lower() without Java's special casing
      (İ, final Σ); list_distinct without nulls; a string slice s[:-3] as substring;
@@ -42,8 +43,9 @@ syntax tree:
    Spark, and DuckDB once it is nested, would read the CTE itself).
 
 Everything else (filter clauses, group by all, * exclude as * except, typed empty lists,
-listagg within group for string_agg ... order by, explode for unnest, <=>) is sqlglot's
-own translation, which Spark 4 runs. tests/test_spark_engine.py checks every rollup row
+listagg within group for string_agg ... order by, explode for unnest, <=>, lambdas,
+list_filter / list_contains / ends_with, `||` of lists) is sqlglot's own translation,
+which Spark 4 runs. tests/test_spark_engine.py checks every rollup row
 against DuckDB's.
 """
 
@@ -63,11 +65,8 @@ from sqlglot.dialects.duckdb import DuckDB
 
 from dashboard.core.config import Config, load_config
 from dashboard.data import raw, sql
-from dashboard.data.rollup import spark_regex
-
-
-class TranslationError(RuntimeError):
-    """A model query uses DuckDB SQL this module cannot translate (names the query)."""
+from dashboard.data.rollup import spark_text
+from dashboard.data.rollup.spark_text import TranslationError
 
 
 @dataclass(frozen=True)
@@ -361,138 +360,7 @@ def _to_spark(tree: exp.Expression) -> exp.Expression:
             return _ordered_list(node.this)
         return node
 
-    return _text_and_lists(tree.transform(fix))
-
-
-def _text_and_lists(tree: exp.Expression) -> exp.Expression:
-    """The topics' text and list functions, bottom-up (a call's arguments are
-    translated before the call: the macros nest regexp_replace ten deep)."""
-    for node in reversed(list(tree.walk(bfs=False))):
-        new = _text_or_list(node)
-        if new is not None and new is not node:
-            if node is tree:
-                tree = new
-            else:
-                node.replace(new)
-    return tree
-
-
-def _text_or_list(node: exp.Expression) -> exp.Expression | None:
-    try:
-        call = spark_regex.spark_call(node)
-    except ValueError as exc:
-        raise TranslationError(str(exc)) from exc
-    if call is not None:
-        return call
-    if isinstance(node, exp.Lower) and not node.meta.get("special_casing"):
-        # DuckDB lowers each character on its own; Java (Spark's lower) applies
-        # Unicode's special casing: İ -> i + a combining dot, a final Σ -> ς. Those two
-        # become DuckDB's i and σ first.
-        text = node.this.copy()
-        for upper, lower in (("İ", "i"), ("Σ", "σ")):
-            text = exp.Anonymous(
-                this="replace",
-                expressions=[text, exp.Literal.string(upper), exp.Literal.string(lower)],
-            )
-        lowered = exp.Lower(this=text)
-        lowered.meta["special_casing"] = True
-        return lowered
-    if isinstance(node, exp.ArrayDistinct):
-        # DuckDB's list_distinct drops nulls, Spark's array_distinct keeps one
-        kept = exp.Lambda(
-            this=exp.not_(exp.Is(this=exp.column("v"), expression=exp.Null())),
-            expressions=[exp.to_identifier("v")],
-        )
-        return exp.ArrayDistinct(
-            this=exp.Anonymous(this="filter", expressions=[node.this.copy(), kept])
-        )
-    if isinstance(node, exp.Bracket) and len(node.expressions) == 1:
-        (index,) = node.expressions
-        if isinstance(index, exp.Slice):
-            return _substring(node.this, index)
-    if isinstance(node, exp.Select):
-        _positions(node)
-    return None
-
-
-def _int(node: exp.Expression | None) -> int | None:
-    if node is None:
-        return None
-    if isinstance(node, exp.Neg):
-        value = _int(node.this)
-        return None if value is None else -value
-    if isinstance(node, exp.Literal) and not node.is_string:
-        return int(node.this)
-    raise TranslationError(f"a slice bound that is not a whole number: {node.sql('duckdb')}")
-
-
-def _substring(text: exp.Expression, bounds: exp.Slice) -> exp.Expression:
-    """DuckDB's string slice text[a:b] (1-based, both ends included, a negative bound
-    counted from the end: -1 is the last character) as Spark's substring. The model
-    slices strings only (a list slice would fail Spark's analysis, not run silently)."""
-    start, end = _int(bounds.this), _int(bounds.expression)
-    if start is not None and start < 1:
-        raise TranslationError("a slice from a negative or zero start is not translated")
-    first = start or 1
-    length = exp.Length(this=text.copy())
-    if end is None:
-        last: exp.Expression = length
-    elif end < 0:
-        last = exp.Add(this=length, expression=exp.Literal.number(end + 1))
-    else:
-        last = exp.Literal.number(end)
-    count = exp.Add(
-        this=exp.paren(exp.Sub(this=last, expression=exp.Literal.number(first))),
-        expression=exp.Literal.number(1),
-    )
-    return exp.Anonymous(
-        this="substring", expressions=[text.copy(), exp.Literal.number(first), count]
-    )
-
-
-def _positions(select: exp.Select) -> None:
-    """`unnest(x) as v, generate_subscripts(x, 1) as i` (each element with its 1-based
-    place, in one select) as Spark's one generator
-    `inline(transform(x, (e, p) -> struct(e as v, p + 1 as i)))`."""
-    projections = select.expressions
-    for at, projection in enumerate(projections):
-        call = projection.this if isinstance(projection, exp.Alias) else None
-        if not (isinstance(call, exp.Anonymous) and call.name.lower() == "generate_subscripts"):
-            continue
-        listed, dimension = call.expressions
-        if _int(dimension) != 1:
-            raise TranslationError("generate_subscripts beyond the first dimension")
-        before = projections[at - 1] if at else None
-        if not (
-            isinstance(before, exp.Alias)
-            and isinstance(before.this, exp.Explode | exp.Unnest)
-            and before.this.this == listed
-        ):
-            raise TranslationError(
-                "generate_subscripts(x, 1) must follow unnest(x) in the same select"
-            )
-        fields = exp.Anonymous(
-            this="struct",
-            expressions=[
-                exp.alias_(exp.column("e"), before.alias),
-                exp.alias_(
-                    exp.Add(this=exp.column("p"), expression=exp.Literal.number(1)),
-                    projection.alias,
-                ),
-            ],
-        )
-        pairs = exp.Anonymous(
-            this="transform",
-            expressions=[
-                listed.copy(),
-                exp.Lambda(
-                    this=fields, expressions=[exp.to_identifier("e"), exp.to_identifier("p")]
-                ),
-            ],
-        )
-        generator = exp.Anonymous(this="inline", expressions=[pairs])
-        select.set("expressions", [*projections[: at - 1], generator, *projections[at + 1 :]])
-        return
+    return spark_text.text_and_lists(tree.transform(fix))
 
 
 def _drop_import_ctes(tree: exp.Expression) -> exp.Expression:

@@ -125,7 +125,7 @@ def test_chi_rollup_on_a_standalone_cluster_of_two_workers(tmp_path: Path) -> No
             "--conf",
             "spark.driver.host=127.0.0.1",
         ]
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1800)
         assert done.returncode == 0, done.stderr[-3000:]
         assert "conversation_facts: rebuilt 2 months (2025-01, 2025-02), 6 rows" in done.stdout
         # the work ran on the cluster's executors: the master saw the application

@@ -38,7 +38,7 @@ from typing import Any
 
 from dashboard.core.config import Config
 from dashboard.core.schema import FUTURE_SLACK, INTERACTIONS, PLAUSIBLE_FROM
-from dashboard.data import raw, sql
+from dashboard.data import raw
 from dashboard.data.rollup import Rebuilt, RefreshReport, daily, facts, spark_sql
 from dashboard.data.rollup.spark_files import Entry, HadoopFiles, LocalFiles, files_for
 
@@ -425,21 +425,10 @@ def _daily_uri(out: LocalFiles | HadoopFiles, month: str, table: str, name: str)
 
 
 def _config_views(spark: Any, config: Config, as_of: dt.datetime | None) -> None:
-    """channel_targets, resolution_rule and data_as_of, as raw.raw_connection and
-    raw.set_as_of make them."""
-    # literals, not createDataFrame: no Python worker is needed on a cluster's executors
-    rows = ", ".join(
-        f"({sql.sql_string(str(k))}, cast({float(v)!r} as double))"
-        for k, v in config.targets_s.items()
-    )
-    targets = (
-        f"select * from values {rows} as t(channel, target_s)"
-        if rows
-        else "select cast(null as string) as channel, cast(null as double) as target_s limit 0"
-    )
-    spark.sql(targets).createOrReplaceTempView("channel_targets")
-    rule = sql.sql_string(config.resolution_rule)
-    spark.sql(f"select {rule} as rule").createOrReplaceTempView("resolution_rule")
+    """The config tables raw.raw_connection makes (spark_sql.config_tables: the same
+    rows and types, whichever tables that is) and data_as_of, as raw.set_as_of."""
+    for name, query in spark_sql.config_tables(config).items():
+        spark.sql(query).createOrReplaceTempView(name)
     micros = "null" if as_of is None else str(_micros(as_of))
     spark.sql(f"select timestamp_micros({micros}) as as_of").createOrReplaceTempView("data_as_of")
 

@@ -64,6 +64,7 @@ from sqlglot import exp
 from sqlglot.dialects.duckdb import DuckDB
 
 from dashboard.core.config import Config, load_config
+from dashboard.core.schema import TABLES
 from dashboard.data import raw, sql
 from dashboard.data.rollup import spark_text
 from dashboard.data.rollup.spark_text import TranslationError
@@ -477,3 +478,51 @@ def reads(name: str, table: str) -> bool:
     tree = _expand_macros(_drop_import_ctes(_parse(sql.query_text(name))))
     ctes = {cte.alias for cte in tree.find_all(exp.CTE)}
     return any(t.name == table and t.name not in ctes for t in tree.find_all(exp.Table))
+
+
+def config_tables(config: Config) -> dict[str, str]:
+    """Every small table that raw.raw_connection builds from the config
+    (channel_targets, resolution_rule, and any a later model query needs), as a Spark
+    query of the same rows and types: literals, so no Python worker is needed on a
+    cluster's executors. The DuckDB connection itself says which tables and rows."""
+    with tempfile.TemporaryDirectory(prefix="chi-spark-config-") as empty:
+        con = raw.raw_connection(Path(empty), config)
+        try:
+            names = [
+                r[0]
+                for r in con.execute(
+                    "select table_name from duckdb_tables() where not temporary order by 1"
+                ).fetchall()
+            ]
+            # not the raw tables (empty here, read from Parquet by the build)
+            return {n: _values_query(con, n) for n in names if n not in TABLES}
+        finally:
+            con.close()
+
+
+def _values_query(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    described = con.execute(f"describe {name}").fetchall()
+    columns = [(r[0], exp.DataType.build(r[1], dialect="duckdb")) for r in described]
+    rows = con.execute(f"select * from {name}").fetchall()
+
+    def literal(value: object, to: exp.DataType) -> str:
+        if value is None:
+            node: exp.Expression = exp.Null()
+        elif isinstance(value, bool):
+            node = exp.Boolean(this=value)
+        elif isinstance(value, int | float):
+            node = exp.Literal.number(repr(value))
+        else:  # strings, dates and times (as ISO text)
+            text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+            node = exp.Literal.string(text)
+        return exp.Cast(this=node, to=to.copy()).sql(dialect="spark")
+
+    names = ", ".join(c for c, _ in columns)
+    if not rows:
+        nulls = ", ".join(f"{literal(None, t)} as {c}" for c, t in columns)
+        return f"select {nulls} limit 0"
+    values = ", ".join(
+        "(" + ", ".join(literal(v, t) for v, (_, t) in zip(row, columns, strict=True)) + ")"
+        for row in rows
+    )
+    return f"select * from values {values} as t({names})"

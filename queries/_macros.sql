@@ -254,16 +254,19 @@ create or replace macro display_brand(brand) as brand;
 -- lines); retweets ("RT @handle: ..." to the end) and quoted tweets; e-mail addresses;
 -- URLs; @mentions (a pseudonym @u-<16 hex> too, and a possessive 's); a bare pseudonym
 -- u-<16 hex>; the `#` of a hashtag (its word stays). Curly apostrophes become straight.
--- Case is kept: the topics' example messages show it.
+-- Case is kept: the topics' example messages show it. Every replacement is global
+-- ('g'), also the two whose match runs to the end of the text ((?s)...*, where one
+-- replacement or all are the same): the Spark engine's translation
+-- (dashboard/data/rollup/spark_regex.py) has only Spark's replace-every-match.
 create or replace macro customer_text(text) as
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
         replace(replace(replace(text, '’', ''''), '‘', ''''), '&amp;', '&'),
         '&(lt|gt|quot|apos|nbsp|#[0-9]+);', ' ', 'gi'),
         '(?s)(^|\n)[ \t]*(on\b[^\n]{0,300}?\bwrote:|-{2,}\s*original message\s*-{2,}'
-        || '|from:[^\n]*\n([^\n]*\n)?sent:|-- ?(\n|$)).*', ' ', 'i'),
+        || '|from:[^\n]*\n([^\n]*\n)?sent:|-- ?(\n|$)).*', ' ', 'gi'),
         '(?m)^[ \t]*(>.*|sent from my .*)$', ' ', 'gi'),
-        '(?s)(^|\s)[rm]t\s?@\w+:.*', ' ', 'i'),
+        '(?s)(^|\s)[rm]t\s?@\w+:.*', ' ', 'gi'),
         '["“]\s?@\w+:[^"”]*["”]?', ' ', 'g'),
         '[\w.+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+', ' ', 'gi'),
         '(https?://|www\.)\S+|\bt\.co/\S*'

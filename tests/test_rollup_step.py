@@ -362,7 +362,7 @@ def test_a_full_build_in_chunks_stores_the_same_facts_as_one_pass(
 def test_synced_rollups_without_the_raw_log_are_read_as_stored(
     data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # a dashboard host gets only rollups/ (docs/DATA.md, "Rollups only"): no interactions/ folder
+    # a dashboard host gets only rollups/ (docs/SCALE.md): no interactions/ folder
     rollup.refresh(data_dir, CONFIG)
     synced = tmp_path / "dashboard-host"
     shutil.copytree(data_dir / "rollups", synced / "rollups")

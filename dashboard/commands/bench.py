@@ -16,6 +16,7 @@ from dashboard.bench import browser as bench_browser
 from dashboard.bench import runner as bench
 from dashboard.bench.peers import PEERS, PeerTiming
 from dashboard.commands.common import config_for, positive_count
+from dashboard.core.config import Config
 from dashboard.demo.generator import DEFAULT_SEED
 
 TARGETS_MS = {10_000_000: 150.0, 100_000_000: 300.0}  # docs: DESIGN.md, performance
@@ -76,6 +77,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="append the table to this Markdown file (default docs/BENCHMARKS.md)",
     )
+    parser.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="spark: time only the rollup build (full and one-month refresh) on DuckDB, "
+        "Spark local[2] and a two-worker standalone cluster (dashboard/bench/spark.py)",
+    )
+    parser.add_argument(
+        "--master",
+        action="append",
+        default=None,
+        help="with --engine spark: a Spark master to time (repeatable; 'cluster' starts "
+        "a two-worker standalone cluster on 127.0.0.1; default local[2] and cluster)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -87,6 +102,8 @@ def run(args: argparse.Namespace) -> int:
     console = Console(width=None if sys.stdout.isatty() else 220)
     with console.status(f"demo data in {data_dir} …"):
         generated = bench.ensure_data(data_dir, args.rows, DEFAULT_SEED)
+    if args.engine == "spark":
+        return _run_spark(args, config, console)
     with console.status("measuring …"):
         result = bench.measure(
             data_dir, config, max(1, args.runs), not args.no_peers, rebuild=not args.keep_rollups
@@ -101,6 +118,34 @@ def run(args: argparse.Namespace) -> int:
             out.write(markdown(result))
         console.print(f"appended to {args.append}")
     return 0
+
+
+def _run_spark(args: argparse.Namespace, config: Config, console: Console) -> int:
+    from dashboard.bench import spark as bench_spark
+    from dashboard.cli import UserError
+    from dashboard.data.rollup import spark_engine
+
+    if spark_engine.active() is None and not _spark_ready():
+        raise UserError("--engine spark needs the `spark` extra and Java 17 (docs/SCALE.md)")
+    masters = tuple(args.master or ("local[2]", "cluster"))
+    with console.status("timing the rollup build on each engine …"):
+        timings = bench_spark.measure(args.data, config, masters)
+    rows = bench.count_rows(args.data)
+    when = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+    text = bench_spark.markdown(rows, timings, bench.machine(), when)
+    console.print(text)
+    if args.append:
+        with args.append.open("a", encoding="utf-8") as out:
+            out.write(text)
+        console.print(f"appended to {args.append}")
+    return 0
+
+
+def _spark_ready() -> bool:
+    import importlib.util
+    import shutil
+
+    return importlib.util.find_spec("pyspark") is not None and shutil.which("java") is not None
 
 
 def _browser(args: argparse.Namespace, console: Console, result: bench.Result) -> None:

@@ -143,12 +143,12 @@ def _read_manifest(data_dir: Path) -> tuple[str, dict[str, BuiltMonth]]:
         if body is None:  # the older layout: the daily rollup's own manifest
             path = facts.rollup_dir(data_dir) / MANIFEST
             body = json.loads(path.read_text(encoding="utf-8"))
-        return body["rules"], {m: _built(v) for m, v in body["months"].items()}
+        return body["rules"], {m: built_month(v) for m, v in body["months"].items()}
     except (OSError, ValueError, KeyError, TypeError):
         return "", {}
 
 
-def _built(stored: dict) -> BuiltMonth:
+def built_month(stored: dict) -> BuiltMonth:
     """A manifest's month entry; one written before `files` named the agents' file as
     `agent_file`."""
     stored = dict(stored)

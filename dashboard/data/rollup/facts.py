@@ -159,14 +159,26 @@ def fingerprint(paths: list[Path]) -> str:
 def read_body(data_dir: Path) -> dict:
     """The published manifest as JSON ({} when missing or unreadable)."""
     try:
-        body = json.loads((rollup_dir(data_dir) / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return parse_body((rollup_dir(data_dir) / MANIFEST).read_text(encoding="utf-8"))
+    except OSError:
+        return {}
+
+
+def parse_body(text: str | None) -> dict:
+    """A manifest's text as JSON ({} when missing or not a manifest)."""
+    try:
+        body = json.loads(text) if text is not None else {}
+    except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
 
 
 def read_manifest(data_dir: Path) -> Manifest | None:
-    raw_json = read_body(data_dir)
+    return manifest_of(read_body(data_dir))
+
+
+def manifest_of(raw_json: dict) -> Manifest | None:
+    """The facts part of a manifest body (None when it is not one)."""
     try:
         return Manifest(
             raw_json["version"],
@@ -192,8 +204,8 @@ def month_files(data_dir: Path, months: list[str], manifest: Manifest | None = N
 
 
 def rollups_only(data_dir: Path) -> bool:
-    """A dashboard host fed with copied rollups (docs/DATA.md, "Rollups only"): a
-    published manifest and no `interactions/` folder at all. The
+    """A dashboard host fed with synced rollups (docs/SCALE.md, "Getting the rollups to
+    the dashboard"): a published manifest and no `interactions/` folder at all. The
     rollups are then the data: read as stored, never rebuilt (there is nothing to
     rebuild them from), and the pages' message drill-downs have no messages."""
     data_dir = Path(data_dir)
@@ -498,6 +510,17 @@ def publish_manifest(data_dir: Path, manifest: Manifest, daily_part: dict | None
     path = rollup_dir(data_dir) / MANIFEST
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(manifest_text(manifest, daily_part))
+        handle.flush()
+        os.fsync(handle.fileno())
+    store.checkpoint("rollup-publish")
+    os.replace(tmp, path)
+    sweep(data_dir)
+
+
+def manifest_text(manifest: Manifest, daily_part: dict | None) -> str:
+    """The manifest file's text: both rollups (the Spark engine writes the same)."""
     body: dict = {
         "version": manifest.version,
         "raw": manifest.raw,
@@ -507,13 +530,7 @@ def publish_manifest(data_dir: Path, manifest: Manifest, daily_part: dict | None
     }
     if daily_part is not None:
         body["daily"] = daily_part
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(json.dumps(body, indent=1, sort_keys=True) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    store.checkpoint("rollup-publish")
-    os.replace(tmp, path)
-    sweep(data_dir)
+    return json.dumps(body, indent=1, sort_keys=True) + "\n"
 
 
 def named_files(data_dir: Path, body: dict) -> set[Path]:
@@ -529,7 +546,7 @@ def named_files(data_dir: Path, body: dict) -> set[Path]:
         named.add(root / DAILY_FOLDER / f"month={month}" / built.get("file", LEGACY_FILE))
         # the other daily tables' files (daily.DAILY_TABLES), each in its own folder
         files = dict(built.get("files") or {})
-        if built.get("agent_file"):  # written before `files` (daily._built)
+        if built.get("agent_file"):  # written before `files` (daily.built_month)
             files.setdefault("agent_daily_sums", built["agent_file"])
         if built.get("term_file"):
             files.setdefault("term_daily_counts", built["term_file"])

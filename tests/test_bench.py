@@ -36,6 +36,8 @@ def test_bench_prints_every_page_and_appends_a_dated_section(
             "1",
             "--no-peers",
             "--no-browser",
+            "--cli-runs",
+            "1",
             "--append",
             str(out_file),
         ]
@@ -47,6 +49,9 @@ def test_bench_prints_every_page_and_appends_a_dated_section(
     for page in ("overview", "happiness", "engagement", "consistency", "board"):
         assert f"| page {page} |" in text
     assert "DuckDB" in text and "rollup build (full)" in text
+    # the command line, end to end in fresh processes, beside a bare Python
+    for command in ("python -c pass", "chi --help", "chi report overview", "chi report agents"):
+        assert f"| {command} |" in text
 
 
 def test_bench_reuses_existing_data(bench_dir: Path) -> None:
@@ -54,7 +59,7 @@ def test_bench_reuses_existing_data(bench_dir: Path) -> None:
 
 
 def test_measure_reports_every_page(bench_dir: Path) -> None:
-    result = bench.measure(bench_dir, load_config(), warm_runs=1, with_peers=False)
+    result = bench.measure(bench_dir, load_config(), warm_runs=1, with_peers=False, cli_runs=0)
     assert [p.page for p in result.pages] == [
         "overview",
         "happiness",
@@ -73,7 +78,9 @@ def test_keep_rollups_reuses_the_stored_rollups_without_timing_a_build(bench_dir
     oldest = min(facts.read_manifest(bench_dir).months)
     stored = daily.month_file(bench_dir, oldest)
     stamp = stored.stat().st_mtime_ns
-    result = bench.measure(bench_dir, load_config(bench_dir), 1, with_peers=False, rebuild=False)
+    result = bench.measure(
+        bench_dir, load_config(bench_dir), 1, with_peers=False, rebuild=False, cli_runs=0
+    )
     assert result.build_s is None
     assert [p.page for p in result.pages] == list(
         bench.page_calls(

@@ -108,6 +108,7 @@ def measure(
     warm_runs: int = WARM_RUNS,
     with_peers: bool = True,
     rebuild: bool = True,
+    cli_runs: int = 3,
 ) -> Result:
     data_dir = Path(data_dir)
     build_s = None
@@ -138,7 +139,7 @@ def measure(
         peak_mb,
         floor_ms=floor_ms(data_dir, warm_runs),
         heavy=heavy,
-        cli=cli_timings(data_dir),
+        cli=cli_timings(data_dir, cli_runs) if cli_runs > 0 else {},
         days=(everything.date_from.isoformat(), everything.date_to.isoformat()),
     )
     if with_peers:

@@ -57,6 +57,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="skip the peers (pandas, Polars and DuckDB over the raw Parquet)",
     )
     parser.add_argument(
+        "--cli-runs",
+        type=int,
+        default=3,
+        help="fresh-process runs of chi --help and each chi report, median reported "
+        "(default 3; 0 skips them)",
+    )
+    parser.add_argument(
         "--keep-rollups",
         action="store_true",
         help="reuse the stored rollups instead of timing a full rebuild "
@@ -106,7 +113,12 @@ def run(args: argparse.Namespace) -> int:
         return _run_spark(args, config, console)
     with console.status("measuring …"):
         result = bench.measure(
-            data_dir, config, max(1, args.runs), not args.no_peers, rebuild=not args.keep_rollups
+            data_dir,
+            config,
+            max(1, args.runs),
+            not args.no_peers,
+            rebuild=not args.keep_rollups,
+            cli_runs=args.cli_runs,
         )
     result.generated_s = generated
     _browser(args, console, result)

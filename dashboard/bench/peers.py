@@ -8,10 +8,7 @@ same numbers.
 
 from __future__ import annotations
 
-import multiprocessing
 import resource
-import statistics
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,18 +56,25 @@ def run_peer(kind: str, name: str, given: PeerInput) -> dict[str, pl.DataFrame]:
     raise ValueError(kind)
 
 
-def _child(kind: str, name: str, given: PeerInput, runs: int) -> tuple[float, float, bytes]:
-    """In a spawned process: the peer's warm median ms, its peak MB and its figures."""
-    run_peer(kind, name, given)  # the first run loads the libraries and warms the cache
-    times, result = [], {}
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = run_peer(kind, name, given)
-        times.append((time.perf_counter() - started) * 1000)
-    frames = {k: v.write_ipc(None).getvalue() for k, v in result.items()}
+def _in_child(kind: str, name: str, given: PeerInput, runs: int) -> tuple[float, float, dict]:
+    """(warm median ms, peak MB, frames) of a peer's page in a fresh interpreter
+    (peer_child.py)."""
     import pickle
+    import subprocess
+    import sys
 
-    return statistics.median(times), own_peak_mb(), pickle.dumps(frames)
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard.bench.peer_child"],
+        input=pickle.dumps((kind, name, given, runs)),
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"the {kind} peer failed on {name}: {done.stderr.decode(errors='replace')[-1500:]}"
+        )
+    ms, peak, frames = pickle.loads(done.stdout)
+    return ms, peak, frames
 
 
 def measure_peers(
@@ -83,21 +87,18 @@ def measure_peers(
     """Every page: each peer's warm time and memory, and whether it gave the product's
     figures."""
     import io
-    import pickle
 
     from dashboard.bench import peer_duckdb
 
     given = peer_input(data_dir, config, filters, board_periods(public.board(con, config)))
-    ctx = multiprocessing.get_context("spawn")
     raw_con = peer_duckdb.raw_views_connection(data_dir, config)
     timings = []
     for name in PAGES:
         mine = product_figures(name, con.cursor(), config, filters)
         timing = PeerTiming(name)
         for kind in ("pandas", "polars"):
-            with ctx.Pool(1) as pool:
-                ms, peak, blob = pool.apply(_child, (kind, name, given, runs))
-            theirs = {k: pl.read_ipc(io.BytesIO(v)) for k, v in pickle.loads(blob).items()}
+            ms, peak, frames = _in_child(kind, name, given, runs)
+            theirs = {k: pl.read_ipc(io.BytesIO(v)) for k, v in frames.items()}
             timing.ms[kind], timing.peak_mb[kind] = ms, peak
             timing.disagreements[kind] = disagreements(mine, theirs)
         ms, theirs = peer_duckdb.timed_page(raw_con, name, config, filters, runs)

@@ -31,6 +31,22 @@ from dashboard.data.store import table_dir
 
 PAGES = ("overview", "happiness", "engagement", "consistency", "people", "board")
 COMPONENTS = ("mood", "speed", "resolution", "effort", "satisfaction")
+KEYS = ["brand", "conversation_id"]  # a conversation
+# the raw columns the pandas and Polars peers read
+RAW = [
+    "interaction_id",
+    "conversation_id",
+    "brand",
+    "channel",
+    "direction",
+    "author_id",
+    "agent_id",
+    "created_at",
+    "sentiment",
+    "csat",
+    "resolved",
+    "time_known",
+]
 
 
 @dataclass(frozen=True)

@@ -12,24 +12,8 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-from dashboard.bench.peer_common import COMPONENTS, PAGES, PeerInput
+from dashboard.bench.peer_common import COMPONENTS, KEYS, PAGES, RAW, PeerInput
 from dashboard.data.store import table_dir
-
-KEYS = ["brand", "conversation_id"]
-RAW = [
-    "interaction_id",
-    "conversation_id",
-    "brand",
-    "channel",
-    "direction",
-    "author_id",
-    "agent_id",
-    "created_at",
-    "sentiment",
-    "csat",
-    "resolved",
-    "time_known",
-]
 
 
 def _display_brands(frame: pd.DataFrame, brands: dict[str, str]) -> pd.DataFrame:

@@ -15,28 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from dashboard.bench.peer_common import (
-    COMPONENTS,
-    PAGES,
-    PeerInput,
-    raw_glob,
-)
-
-KEYS = ["brand", "conversation_id"]
-RAW = [
-    "interaction_id",
-    "conversation_id",
-    "brand",
-    "channel",
-    "direction",
-    "author_id",
-    "agent_id",
-    "created_at",
-    "sentiment",
-    "csat",
-    "resolved",
-    "time_known",
-]
+from dashboard.bench.peer_common import COMPONENTS, KEYS, PAGES, RAW, PeerInput, raw_glob
 
 
 def _display_brands(frame: pl.LazyFrame, brands: dict[str, str]) -> pl.LazyFrame:

@@ -362,3 +362,18 @@ def test_history_frame_leaves_a_suppressed_week_empty():
         (dt.date(2025, 3, 3), 70.25, 65.0, 75.5, 25),
         (dt.date(2025, 3, 10), None, None, None, None),
     ]
+
+
+def test_a_heatmaps_title_sits_above_its_column_labels():
+    # a heatmap with its channel labels on top in a 90 px top margin
+    fig = go.Figure(go.Heatmap(z=[[1, 2]], x=["email", "chat"], y=["Acme"]))
+    fig.update_layout(height=300, margin={"t": 90})
+    fig.update_xaxes(side="top")
+    titled = chart_export.titled(fig, "Brand x channel", ("1 Mar 2025 – 31 Mar 2025 (UTC)",))
+    # the title's 60 px + 16 px a subtitle line come on top of the labels' 90 px
+    assert titled.layout.margin.t == 90 + 60 + 16
+    assert titled.layout.height == 300 + 30 + 16 + 60 + 16
+    # labels taller than the margin ("community": 12 + 7 x 9 = 75 px without one)
+    fig.update_layout(margin={"t": None})
+    fig.data[0].x = ["community", "chat"]
+    assert chart_export.titled(fig, "Brand x channel", ()).layout.margin.t == 75 + 60

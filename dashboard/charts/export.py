@@ -31,6 +31,15 @@ def titled(figure: go.Figure, title: str, subtitle: tuple[str, ...]) -> go.Figur
     legend_rows = _legend_rows(fig)
     bottom = 40 + legend_rows * _LEGEND_ROW_PX if legend_rows else (fig.layout.margin.b or 10)
     margin = fig.layout.margin
+    heading = 60 + 16 * len(subtitle)
+    # a heatmap's column labels sit above the plot, in its top margin: the title goes
+    # above them, not over them
+    labels_on_top = fig.layout.xaxis.side == "top"
+    top = (
+        max(margin.t or 0, _top_labels_px(fig)) + heading
+        if labels_on_top
+        else max(margin.t or 0, heading)
+    )
     fig.update_layout(
         title={
             "text": formatting.label(title),
@@ -45,7 +54,7 @@ def titled(figure: go.Figure, title: str, subtitle: tuple[str, ...]) -> go.Figur
             "font": {"color": INK, "size": 16},
         },
         margin={
-            "t": max(margin.t or 0, 60 + 16 * len(subtitle)),
+            "t": top,
             "b": max(margin.b or 0, bottom),
             "l": margin.l,
             "r": margin.r,
@@ -53,6 +62,7 @@ def titled(figure: go.Figure, title: str, subtitle: tuple[str, ...]) -> go.Figur
         height=height
         + 30
         + 16 * len(subtitle)
+        + (top - max(margin.t or 0, heading))
         + (legend_rows * _LEGEND_ROW_PX if legend_rows else 0),
     )
     if legend_rows and (fig.layout.legend.orientation or "v") == "h":
@@ -61,6 +71,14 @@ def titled(figure: go.Figure, title: str, subtitle: tuple[str, ...]) -> go.Figur
             legend={"yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "xanchor": "left"}
         )
     return fig
+
+
+def _top_labels_px(fig: go.Figure) -> int:
+    """The height of column labels drawn above the plot (turned upright when long: about
+    7 px a character at the axis' 12 px font)."""
+    labels = fig.layout.xaxis.ticktext or (fig.data[0].x if fig.data else None) or ()
+    longest = max((len(str(label)) for label in labels), default=0)
+    return 12 + 7 * longest
 
 
 def _legend_rows(fig: go.Figure) -> int:

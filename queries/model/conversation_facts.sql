@@ -31,7 +31,24 @@
 with
 
 interactions as (
-    select * from interactions
+    -- only the columns the rules read: this import is read by every step below, and
+    -- the message text (the widest column) is not one of them
+    select
+        brand,
+        conversation_id,
+        interaction_id,
+        channel,
+        direction,
+        author_id,
+        agent_id,
+        author_followers,
+        created_at,
+        sentiment,
+        csat,
+        nps,
+        resolved,
+        time_known
+    from interactions
 ),
 
 messages as (
@@ -50,8 +67,13 @@ messages as (
         nps,
         resolved,
         coalesce(time_known, true) as time_known,
-        -- sort key implementing the ordering rule above
-        (created_at, direction <> 'inbound', interaction_id) as message_order
+        -- the message's place in its conversation by the ordering rule above (1 =
+        -- first): one number, so every first/last message below is an integer
+        -- comparison rather than a comparison of (time, direction, id) rows
+        row_number() over (
+            partition by brand, conversation_id
+            order by created_at, direction <> 'inbound', interaction_id
+        ) as message_order
     from interactions
 ),
 
@@ -212,14 +234,26 @@ reopenings as (
     group by messages.brand, messages.conversation_id
 ),
 
-paths as (
+multi_channel as (
+    -- only conversations that used more than one channel have a path to join (most
+    -- have one channel: their path is the entry channel, in the final select)
     select
         brand,
-        conversation_id,
-        string_agg(channel, ' -> ' order by first_order) as channel_path
+        conversation_id
+    from whole_conversation
+    where channels_used > 1
+),
+
+paths as (
+    select
+        first_seen.brand,
+        first_seen.conversation_id,
+        string_agg(first_seen.channel, ' -> ' order by first_seen.first_order) as channel_path
     from first_seen
-    group by brand, conversation_id
-    having count(*) > 1
+    inner join multi_channel
+        on first_seen.brand = multi_channel.brand
+        and first_seen.conversation_id = multi_channel.conversation_id
+    group by first_seen.brand, first_seen.conversation_id
 )
 
 select

@@ -235,6 +235,10 @@ def refresh(
         facts.cap_memory(con, data_dir)
         con.execute("set preserve_insertion_order = false")
         raw.set_as_of(con, as_of)
+        # the raw log stays readable as raw_interactions; `interactions` becomes, per
+        # month, the raw rows of that month's conversations' time span (_write_month)
+        kind = "view" if _is_view(con, "interactions") else "table"  # table: no raw files
+        con.execute(f"alter {kind} interactions rename to raw_interactions")
         for month in stale:
             facts_file = facts.month_file(data_dir, month, manifest)
             source = facts.fingerprint([facts_file])
@@ -254,6 +258,11 @@ def refresh(
     return DailyUpdate(stale, rows, part)
 
 
+def _is_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    views = "select count(*) from duckdb_views() where view_name = $name and not internal"
+    return con.execute(views, {"name": name}).fetchall()[0][0] > 0
+
+
 def _write_month(
     con: duckdb.DuckDBPyConnection,
     data_dir: Path,
@@ -268,9 +277,19 @@ def _write_month(
         f"create or replace view conversation_facts as select * from read_parquet({stored})"
     )
     con.execute("create or replace view conversations as " + sql.query_text("conversations"))
-    newest_us = con.execute(
-        "select epoch_us(max(last_message_at)) from conversation_facts"
-    ).fetchall()[0][0]
+    oldest_us, newest_us = con.execute(
+        "select epoch_us(min(first_inbound_at)), epoch_us(max(last_message_at)) "
+        "from conversation_facts"
+    ).fetchall()[0]
+    # a month's conversations have no message before their first inbound one or after
+    # their last one: the term counts, which join the raw messages, read only the raw
+    # rows in between (constant bounds, so the Parquet scan skips the other months'
+    # row groups instead of reading the whole log for every month)
+    con.execute(
+        "create or replace view interactions as select * from raw_interactions "
+        f"where created_at between make_timestamptz({oldest_us or 0}) "
+        f"and make_timestamptz({newest_us or 0})"
+    )
     params = {"tz": config.display_time_zone}
     names: dict[str, str] = {}
     rows = 0

@@ -56,7 +56,10 @@ LEGACY_FACTS = "conversations"  # the folder's name before issue 12; a full buil
 MANIFEST = "_manifest.json"
 LEGACY_FILE = "part-0.parquet"  # a month's file before content-named files
 MONTH = "strftime(timezone('UTC', first_inbound_at), '%Y-%m')"
-SORT = "brand, channel, first_inbound_at"
+# the order of a month file's rows: by brand, channel and time (what readers prune by),
+# then by conversation_id, so that the order is total and the same rows give the same
+# bytes whatever order the query produced them in
+SORT = "brand, channel, first_inbound_at, conversation_id"
 KEY = "brand, conversation_id"
 DAILY_FOLDER = "daily"  # the daily rollup's folder (daily.py), named in the manifest
 # the folder of each daily query's files (daily.DAILY_TABLES), for `sweep`

@@ -423,13 +423,15 @@ def _rebuild_all(
     # spill) is a chunk's, not the log's
     chunk_rows = LEAN_CHUNK_ROWS if _lean[-1] else CHUNK_ROWS
     chunks = max(1, -(-con.execute("select count(*) from raw").fetchall()[0][0] // chunk_rows))
-    with _hash_chunks(con, data_dir, chunks) as sources:
-        for number, source in enumerate(sources):
-            con.execute(f"create or replace view interactions as select * from {source}")
-            if number == 0:
-                con.execute("create temp table fresh as " + facts_query())
-            else:
-                con.execute("insert into fresh " + facts_query())
+    for chunk in range(chunks):
+        con.execute(
+            "create or replace view interactions as select * from raw "
+            f"where hash({KEY}) % {chunks} = {chunk}"
+        )
+        if chunk == 0:
+            con.execute("create temp table fresh as " + facts_query())
+        else:
+            con.execute("insert into fresh " + facts_query())
     con.execute("create or replace view interactions as select * from raw")
     months = sorted(r[0] for r in con.execute("select distinct month from fresh").fetchall())
     rows, written = 0, {}
@@ -448,36 +450,6 @@ def _rebuild_all(
         before |= {f.name.removeprefix("month=") for f in root.glob("month=*") if f.is_dir()}
     # months that no longer hold any conversation: their files go once this is published
     return written, sorted(before - set(months)), rows
-
-
-@contextlib.contextmanager
-def _hash_chunks(
-    con: duckdb.DuckDBPyConnection, data_dir: Path, chunks: int
-) -> Iterator[list[str]]:
-    """The raw log split into `chunks` by the hash of the conversation key: the
-    relations to read chunk by chunk. With more than one chunk the raw rows are first
-    written once into a temporary file per chunk (under the rollup's .spill folder), so
-    each chunk reads its own rows instead of filtering the whole log again: at 100M
-    rows, 50 chunks would otherwise scan the log 50 times. The message text is left out:
-    no conversation fact depends on it (the term counts read it, in daily.py)."""
-    if chunks == 1:
-        yield ["raw"]
-        return
-    folder = rollup_dir(data_dir) / ".spill" / f"chunks-{uuid.uuid4().hex}"
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        con.execute(
-            f"copy (select * exclude (text), hash({KEY}) % {chunks} as chunk from raw) "
-            f"to {sql.sql_string(str(folder))} (format parquet, partition_by (chunk))"
-        )
-        parts = sorted(folder.glob("chunk=*"), key=lambda p: int(p.name.removeprefix("chunk=")))
-        yield [
-            "read_parquet("
-            f"{raw.parquet_list(sorted(part.glob('*.parquet')))}, hive_partitioning = false)"
-            for part in parts
-        ]
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _rebuild_changed(

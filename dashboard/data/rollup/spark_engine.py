@@ -46,6 +46,7 @@ from dashboard.data.rollup import Rebuilt, RefreshReport, daily, facts, spark_sq
 from dashboard.data.rollup.spark_files import Entry, HadoopFiles, LocalFiles, files_for
 
 DEFAULT_MASTER = "local[2]"
+LOCAL_DRIVER_MEMORY = "2g"  # unless --conf spark.driver.memory=... says otherwise
 # each step's time (`chi bench --engine spark` prints them; docs/BENCHMARKS.md)
 log = logging.getLogger("chi.spark")
 
@@ -97,6 +98,11 @@ def session(
         .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
         .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
     )
+    if master.startswith("local") and "spark.driver.memory" not in (conf or {}):
+        # local mode runs the tasks in the driver's JVM, whose heap is fixed when it
+        # starts (here: no JVM runs yet in this process); Spark's 1 GB spills the
+        # cached steps to disk from about 10M interactions on
+        builder = builder.config("spark.driver.memory", LOCAL_DRIVER_MEMORY)
     for key, value in (conf or {}).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
@@ -198,13 +204,23 @@ def timed(what: str) -> Iterator[None]:
 @contextlib.contextmanager
 def model_query(spark: Any, name: str, params: dict[str, str] | None = None) -> Iterator[Any]:
     """The model query `name` as a DataFrame, its CTEs run as steps
-    (spark_sql.translate_steps): each CTE read more than once is computed once,
-    persisted (memory, then disk) and released when the block ends; the others stay
-    views Spark inlines, as in the one query (docs/SCALE.md). Whatever the block does
-    with the frame must be done inside it."""
+    (spark_sql.translate_steps, run_steps). Whatever the block does with the frame
+    must be done inside it."""
+    steps, final = spark_sql.translate_steps(name, params)
+    with run_steps(spark, steps, final, name) as frame:
+        yield frame
+
+
+@contextlib.contextmanager
+def run_steps(
+    spark: Any, steps: tuple[spark_sql.Step, ...], final: str, name: str = "query"
+) -> Iterator[Any]:
+    """The final query of `steps` as a DataFrame: each step is registered as its view,
+    and one read more than once is computed once, persisted (memory, then disk) and
+    released when the block ends; the others stay views Spark inlines, as in the one
+    query (docs/SCALE.md, "What the build costs")."""
     from pyspark import StorageLevel
 
-    steps, final = spark_sql.translate_steps(name, params)
     kept: list[Any] = []
     try:
         for step in steps:

@@ -100,8 +100,8 @@ def session(
     )
     if master.startswith("local") and "spark.driver.memory" not in (conf or {}):
         # local mode runs the tasks in the driver's JVM, whose heap is fixed when it
-        # starts (here: no JVM runs yet in this process); Spark's 1 GB spills the
-        # cached steps to disk from about 10M interactions on
+        # starts (here: no JVM runs yet in this process); Spark's default of 1 GB
+        # leaves little room for the persisted steps (they spill to disk beyond it)
         builder = builder.config("spark.driver.memory", LOCAL_DRIVER_MEMORY)
     for key, value in (conf or {}).items():
         builder = builder.config(key, value)

@@ -21,6 +21,7 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 import pytest
+import sqlglot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -224,6 +225,45 @@ def test_spark_builds_the_same_rollups_as_duckdb_on_a_hand_made_log(built: Built
         ("2025-01", 1),
         ("2025-02", 1),
     ]
+
+
+STEPPED = """
+with
+base as (select id from values (1), (2), (3) as t(id)),
+doubled as (select id, id * 2 as twice from base),
+later as (select id from base where id > 1)
+select d.id, d.twice
+from doubled as d
+inner join base on d.id = base.id
+inner join later on later.id = d.id
+order by d.id
+"""
+
+
+def test_a_cte_read_more_than_once_is_one_step_computed_once(spark):
+    from dashboard.data.rollup import spark_sql
+
+    steps, final = spark_sql.split_ctes(sqlglot.parse_one(STEPPED, read="spark"), "_t_")
+    # base is read by doubled, later and the final query; the others once each
+    assert [(s.view, s.reused) for s in steps] == [
+        ("_t_base", True),
+        ("_t_doubled", False),
+        ("_t_later", False),
+    ]
+    with spark_engine.run_steps(spark, steps, final) as frame:
+        rows = [tuple(r) for r in frame.collect()]
+        # base 1, 2, 3; later 2, 3; doubled (1, 2), (2, 4), (3, 6): joined, 2 and 3
+        assert rows == [(2, 4), (3, 6)] == [tuple(r) for r in spark.sql(STEPPED).collect()]
+    # the steps' views are gone once the block ends
+    assert not spark.catalog.tableExists("_t_base")
+
+
+def test_a_query_whose_nested_cte_reuses_a_top_level_name_stays_one_query():
+    from dashboard.data.rollup import spark_sql
+
+    text = "with a as (select 1 as x) select * from (with a as (select 2 as x) select * from a)"
+    steps, final = spark_sql.split_ctes(sqlglot.parse_one(text, read="spark"), "_t_")
+    assert steps == () and "select 2" in final.lower()
 
 
 def test_spark_counts_the_topics_terms_as_duckdb_does(built: Built):

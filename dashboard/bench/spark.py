@@ -5,13 +5,16 @@ For each engine: the full build (both rollups from scratch) and a one-month refr
 data dir. Spark runs on `local[2]` and on a standalone cluster of two workers started
 here on 127.0.0.1 from the classes inside the pyspark package (`local_cluster`), which
 is stopped afterwards. The load average is recorded beside each figure: the machine
-may be shared.
+may be shared. Each engine's row is handed to `on_row` as soon as it is measured (the
+command prints and appends it then: a run stopped half-way still records its rows),
+with the time of each step of the build (the engine's log, logger chi.spark).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import shutil
 import signal
@@ -21,8 +24,8 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dashboard.core.config import Config
@@ -37,10 +40,45 @@ class EngineTiming:
     refresh_s: float
     load_before: float  # 1-minute load average when the full build started
     load_after: float  # and when the refresh ended
+    steps: tuple[str, ...] = field(default=())  # "full: <step>: 12.3 s", in order
+
+
+# memory per JVM: local mode runs its two tasks in the driver; a standalone worker
+# offers WORKER_MEMORY to one executor of EXECUTOR_MEMORY (the same total: 2 x 1.5 GB)
+LOCAL_DRIVER_MEMORY = "3g"
+WORKER_MEMORY = "2g"
+EXECUTOR_MEMORY = "1536m"
 
 
 def _load() -> float:
     return os.getloadavg()[0]
+
+
+class _Steps(logging.Handler):
+    """The engine's step lines (logger chi.spark) while a run is timed."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+        self.phase = "full"
+
+    def emit(self, record: logging.LogRecord) -> None:
+        line = f"{self.phase}: {record.getMessage()}"
+        self.lines.append(line)
+        print(line, file=sys.stderr, flush=True)  # seen while a long run goes on
+
+
+@contextlib.contextmanager
+def _recording() -> Iterator[_Steps]:
+    logger = logging.getLogger("chi.spark")
+    handler, level = _Steps(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def _touch_newest(data_dir: Path) -> None:
@@ -52,31 +90,41 @@ def time_duckdb(data_dir: Path, config: Config) -> EngineTiming:
     shutil.rmtree(facts.rollup_dir(data_dir), ignore_errors=True)
     before = _load()
     started = time.perf_counter()
-    rollup.refresh(data_dir, config)
+    built = rollup.refresh(data_dir, config)
     full = time.perf_counter() - started
     _touch_newest(data_dir)
     started = time.perf_counter()
-    rollup.refresh(data_dir, config)
-    return EngineTiming("duckdb", full, time.perf_counter() - started, before, _load())
+    again = rollup.refresh(data_dir, config)
+    refresh = time.perf_counter() - started
+    steps = tuple(
+        f"{phase}: {r.name}: {r.seconds:.1f} s"
+        for phase, report in (("full", built), ("refresh", again))
+        for r in report.rollups
+    )
+    return EngineTiming("duckdb", full, refresh, before, _load(), steps)
 
 
 def time_spark(data_dir: Path, config: Config, master: str, label: str) -> EngineTiming:
     shutil.rmtree(facts.rollup_dir(data_dir), ignore_errors=True)
-    conf = {"spark.executor.memory": "768m"} if master.startswith("spark://") else {}
-    conf |= {"spark.driver.memory": "2g"} if master.startswith("local") else {}
+    if master.startswith("spark://"):
+        conf = {"spark.executor.memory": EXECUTOR_MEMORY}
+    else:
+        conf = {"spark.driver.memory": LOCAL_DRIVER_MEMORY}
     spark = spark_engine.session(master, conf=conf)
     try:
-        before = _load()
-        started = time.perf_counter()
-        spark_engine.refresh(spark, str(data_dir), str(data_dir), config)
-        full = time.perf_counter() - started
-        _touch_newest(data_dir)
-        started = time.perf_counter()
-        spark_engine.refresh(spark, str(data_dir), str(data_dir), config)
-        refresh = time.perf_counter() - started
+        with _recording() as steps:
+            before = _load()
+            started = time.perf_counter()
+            spark_engine.refresh(spark, str(data_dir), str(data_dir), config)
+            full = time.perf_counter() - started
+            _touch_newest(data_dir)
+            steps.phase = "refresh"
+            started = time.perf_counter()
+            spark_engine.refresh(spark, str(data_dir), str(data_dir), config)
+            refresh = time.perf_counter() - started
     finally:
         spark.stop()
-    return EngineTiming(label, full, refresh, before, _load())
+    return EngineTiming(label, full, refresh, before, _load(), tuple(steps.lines))
 
 
 def _free_port() -> int:
@@ -96,7 +144,7 @@ def _workers_alive(web_port: int) -> int:
 
 
 @contextlib.contextmanager
-def local_cluster(workers: int = 2, memory: str = "1g") -> Iterator[str]:
+def local_cluster(workers: int = 2, memory: str = WORKER_MEMORY) -> Iterator[str]:
     """A Spark standalone master and `workers` one-core workers on 127.0.0.1; yields
     the master URL and stops every process it started (their process groups)."""
     from pyspark.find_spark_home import _find_spark_home
@@ -152,10 +200,14 @@ def local_cluster(workers: int = 2, memory: str = "1g") -> Iterator[str]:
 
 
 def measure(
-    data_dir: Path, config: Config, masters: tuple[str, ...] = ("local[2]", "cluster")
+    data_dir: Path,
+    config: Config,
+    masters: tuple[str, ...] = ("local[2]", "cluster"),
+    on_row: Callable[[EngineTiming], None] | None = None,
 ) -> list[EngineTiming]:
     """DuckDB, then Spark on each master ("cluster": a two-worker standalone cluster
-    started here), each in its own copy of the raw log (the source is left alone)."""
+    started here), each in its own copy of the raw log (the source is left alone);
+    `on_row` gets each engine's timing as soon as it is measured."""
     timings = []
     scratch = Path(tempfile.mkdtemp(prefix="chi-bench-spark-", dir=data_dir.parent))
     try:
@@ -177,21 +229,41 @@ def measure(
             else:
                 timings.append(time_spark(copy, config, master, f"spark {master}"))
             shutil.rmtree(copy, ignore_errors=True)
+            if on_row is not None:
+                on_row(timings[-1])
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return timings
 
 
-def markdown(rows: int, timings: list[EngineTiming], machine: str, when: str) -> str:
-    lines = [
-        f"\n### Rollup build by engine: {rows:,} interactions\n",
-        f"{when} · {machine}\n",
-        "| engine | full build | one-month refresh | load average (start / end) |",
-        "|---|---|---|---|",
-    ]
-    for t in timings:
-        lines.append(
-            f"| {t.engine} | {t.full_s:,.1f} s | {t.refresh_s:,.1f} s | "
-            f"{t.load_before:.1f} / {t.load_after:.1f} |"
+def header(rows: int, machine: str, when: str) -> str:
+    """The table's title and head, written before the first engine is timed."""
+    return (
+        "\n".join(
+            [
+                f"\n### Rollup build by engine: {rows:,} interactions\n",
+                f"{when} · {machine}\n",
+                "| engine | full build | one-month refresh | load average (start / end) |",
+                "|---|---|---|---|",
+            ]
         )
-    return "\n".join(lines) + "\n"
+        + "\n"
+    )
+
+
+def row(t: EngineTiming) -> str:
+    return (
+        f"| {t.engine} | {t.full_s:,.1f} s | {t.refresh_s:,.1f} s | "
+        f"{t.load_before:.1f} / {t.load_after:.1f} |\n"
+    )
+
+
+def steps(timings: list[EngineTiming]) -> str:
+    """Each engine's step times, after the table (none: "")."""
+    lines = [f"- {t.engine}: " + "; ".join(t.steps) for t in timings if t.steps]
+    return ("\nSteps (seconds):\n\n" + "\n".join(lines) + "\n") if lines else ""
+
+
+def markdown(rows: int, timings: list[EngineTiming], machine: str, when: str) -> str:
+    """The whole section: header, one row per engine, the step times."""
+    return header(rows, machine, when) + "".join(row(t) for t in timings) + steps(timings)

@@ -140,15 +140,22 @@ def _run_spark(args: argparse.Namespace, config: Config, console: Console) -> in
     if spark_engine.active() is None and not _spark_ready():
         raise UserError("--engine spark needs the `spark` extra and Java 17 (docs/SCALE.md)")
     masters = tuple(args.master or ("local[2]", "cluster"))
-    with console.status("timing the rollup build on each engine …"):
-        timings = bench_spark.measure(args.data, config, masters)
     rows = bench.count_rows(args.data)
     when = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
-    text = bench_spark.markdown(rows, timings, bench.machine(), when)
-    console.print(text)
+
+    def put(text: str) -> None:  # each part as soon as it is known (a long run may stop)
+        console.print(text, end="", markup=False, highlight=False)
+        if args.append:
+            with args.append.open("a", encoding="utf-8") as out:
+                out.write(text)
+
+    put(bench_spark.header(rows, bench.machine(), when))
+    with console.status("timing the rollup build on each engine …"):
+        timings = bench_spark.measure(
+            args.data, config, masters, on_row=lambda t: put(bench_spark.row(t))
+        )
+    put(bench_spark.steps(timings))
     if args.append:
-        with args.append.open("a", encoding="utf-8") as out:
-            out.write(text)
         console.print(f"appended to {args.append}")
     return 0
 

@@ -31,9 +31,12 @@ it before a build starts.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from dashboard.core.config import Config
@@ -43,6 +46,9 @@ from dashboard.data.rollup import Rebuilt, RefreshReport, daily, facts, spark_sq
 from dashboard.data.rollup.spark_files import Entry, HadoopFiles, LocalFiles, files_for
 
 DEFAULT_MASTER = "local[2]"
+LOCAL_DRIVER_MEMORY = "2g"  # unless --conf spark.driver.memory=... says otherwise
+# each step's time (`chi bench --engine spark` prints them; docs/BENCHMARKS.md)
+log = logging.getLogger("chi.spark")
 
 
 class SparkUnavailable(RuntimeError):
@@ -92,6 +98,11 @@ def session(
         .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
         .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
     )
+    if master.startswith("local") and "spark.driver.memory" not in (conf or {}):
+        # local mode runs the tasks in the driver's JVM, whose heap is fixed when it
+        # starts (here: no JVM runs yet in this process); Spark's default of 1 GB
+        # leaves little room for the persisted steps (they spill to disk beyond it)
+        builder = builder.config("spark.driver.memory", LOCAL_DRIVER_MEMORY)
     for key, value in (conf or {}).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
@@ -178,6 +189,57 @@ def refresh(
             Rebuilt(daily.DAILY, tuple(daily_months), daily_rows, daily_s),
         ),
     )
+
+
+@contextlib.contextmanager
+def timed(what: str) -> Iterator[None]:
+    """Log how long `what` took (logger chi.spark, INFO)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        log.info("%s: %.1f s", what, time.perf_counter() - started)
+
+
+@contextlib.contextmanager
+def model_query(spark: Any, name: str, params: dict[str, str] | None = None) -> Iterator[Any]:
+    """The model query `name` as a DataFrame, its CTEs run as steps
+    (spark_sql.translate_steps, run_steps). Whatever the block does with the frame
+    must be done inside it."""
+    steps, final = spark_sql.translate_steps(name, params)
+    with run_steps(spark, steps, final, name) as frame:
+        yield frame
+
+
+@contextlib.contextmanager
+def run_steps(
+    spark: Any, steps: tuple[spark_sql.Step, ...], final: str, name: str = "query"
+) -> Iterator[Any]:
+    """The final query of `steps` as a DataFrame: each step is registered as its view,
+    and one read more than once is computed once, persisted (memory, then disk) and
+    released when the block ends; the others stay views Spark inlines, as in the one
+    query (docs/SCALE.md, "What the build costs")."""
+    from pyspark import StorageLevel
+
+    kept: list[Any] = []
+    try:
+        for step in steps:
+            frame = spark.sql(step.sql)
+            if step.reused:
+                # computed by the first job that reads it, once (its readers in that
+                # job wait for each block); profiling (DEBUG) computes it here, timed
+                frame = frame.persist(StorageLevel.MEMORY_AND_DISK)
+                kept.append(frame)
+                if log.isEnabledFor(logging.DEBUG):
+                    with timed(f"{name}: {step.view}"):
+                        frame.count()
+            frame.createOrReplaceTempView(step.view)
+        yield spark.sql(final)
+    finally:
+        for step in steps:
+            spark.catalog.dropTempView(step.view)
+        for frame in kept:
+            frame.unpersist()
 
 
 def _report_dir(out_root: str) -> Any:
@@ -286,11 +348,11 @@ def _micros(moment: dt.datetime) -> int:
 _MONTH = "date_format(first_inbound_at, 'yyyy-MM')"  # facts.MONTH, with the session in UTC
 
 
-def _fresh_facts(spark: Any) -> Any:
+@contextlib.contextmanager
+def _fresh_facts(spark: Any) -> Iterator[Any]:
     """The facts query over the view `interactions`, with each row's rollup month."""
-    return spark.sql(spark_sql.translate("conversation_facts")).selectExpr(
-        "*", f"{_MONTH} as month"
-    )
+    with model_query(spark, "conversation_facts") as frame:
+        yield frame.selectExpr("*", f"{_MONTH} as month")
 
 
 def _facts(
@@ -303,53 +365,84 @@ def _facts(
     rebuild_all: bool,
 ) -> tuple[dict[str, str], list[str], int]:
     """Write the rollup months to rewrite; their file names, the months removed, rows."""
+    with contextlib.ExitStack() as stack:
+        return _write_facts(spark, out, staging, files, old, changed, rebuild_all, stack)
+
+
+def _write_facts(
+    spark: Any,
+    out: LocalFiles | HadoopFiles,
+    staging: str,
+    files: dict[str, list[Entry]],
+    old: facts.Manifest | None,
+    changed: list[str],
+    rebuild_all: bool,
+    stack: contextlib.ExitStack,
+) -> tuple[dict[str, str], list[str], int]:
     from pyspark.sql import functions as F
 
     keys = ["brand", "conversation_id"]
     if rebuild_all or old is None or not old.months:
         spark.table("raw").createOrReplaceTempView("interactions")
-        rows = _fresh_facts(spark)
+        rows = stack.enter_context(_fresh_facts(spark))
         before = set(old.months) if old is not None else set()
     else:
         # facts.stage_changed, on Spark: the conversations with a message in a changed
         # raw month, and the stored ones whose messages span a changed month
         changed_paths = [e.path for m in changed for e in files[m]]
-        touched = spark.read.parquet(*changed_paths).select(*keys).distinct()
         stored = _stored_facts(spark, out, old)
         spans = F.lit(False)
         for month in changed:
             first = F.date_format("first_inbound_at", "yyyy-MM")
             last = F.date_format("last_message_at", "yyyy-MM")
             spans = spans | ((F.lit(month) >= first) & (F.lit(month) <= last))
-        touched = touched.unionByName(stored.where(spans).select(*keys)).distinct()
-        spark.table("raw").join(touched, keys, "left_semi").createOrReplaceTempView("interactions")
-        fresh = _fresh_facts(spark)
-        months = (
-            stored.join(touched, keys, "left_semi")
-            .select("month")
-            .unionByName(fresh.select("month"))
+        # each read three times below: computed once
+        touched = (
+            spark.read.parquet(*changed_paths)
+            .select(*keys)
+            .unionByName(stored.where(spans).select(*keys))
             .distinct()
+            .cache()
         )
-        rows = stored.join(touched, keys, "left_anti").join(months, "month", "left_semi")
+        stack.callback(touched.unpersist)
+        spark.table("raw").join(touched, keys, "left_semi").createOrReplaceTempView("interactions")
+        fresh = stack.enter_context(_fresh_facts(spark)).cache()
+        stack.callback(fresh.unpersist)
+        with timed("conversation facts: touched conversations"):
+            months = (
+                stored.join(touched, keys, "left_semi")
+                .select("month")
+                .unionByName(fresh.select("month"))
+                .distinct()
+            )
+            before = {r["month"] for r in months.collect()}
+        rows = stored.join(touched, keys, "left_anti").where(F.col("month").isin(sorted(before)))
         rows = rows.unionByName(fresh)
-        before = {r["month"] for r in months.collect()}
-    rows = rows.cache()
-    counts = {
-        r["month"]: r["n"] for r in rows.groupBy("month").agg(F.count("*").alias("n")).collect()
-    }
     target = f"{staging}/{facts.FACTS}"
-    (
-        rows.repartition("month")
-        .sortWithinPartitions("month", *facts.SORT.split(", "))
-        .write.partitionBy("month")
+    with timed("conversation facts: computed and written"):
+        (
+            rows.repartition("month")
+            .sortWithinPartitions("month", *facts.SORT.split(", "))
+            .write.partitionBy("month")
+            .parquet(target)
+        )
+    # the rows per month, from the written files' footers (the facts are not computed
+    # twice, nor held in memory to count them; the schema given: none is inferred
+    # from a folder without files)
+    per_month = (
+        spark.read.schema(rows.schema)
+        .option("basePath", target)
         .parquet(target)
+        .groupBy("month")
+        .count()
+        .collect()
     )
-    rows.unpersist()
+    counts = {r["month"]: r["count"] for r in per_month}
     written = {}
     for month in sorted(counts):
-        (staged,) = out.files_in(f"{target}/month={month}")
-        name = out.content_name(staged)
-        out.move(staged, _facts_uri(out, month, name))
+        (one,) = out.files_in(f"{target}/month={month}")
+        name = out.content_name(one)
+        out.move(one, _facts_uri(out, month, name))
         written[month] = name
     removed = sorted(before - set(counts))
     return written, removed, sum(counts.values())
@@ -466,43 +559,48 @@ def _daily_months(
     ]
     tagged = _union(frames).cache()
     tagged.createOrReplaceTempView("conversation_facts")
-    newest = {
-        r["month"]: r["us"]
-        for r in tagged.groupBy(F.substring("brand", 1, 7).alias("month"))
-        .agg(F.max(F.unix_micros("last_message_at")).alias("us"))
-        .collect()
-    }
-    spark.sql(spark_sql.translate("conversations")).createOrReplaceTempView("conversations")
+    with timed("daily: facts read"):
+        newest = {
+            r["month"]: r["us"]
+            for r in tagged.groupBy(F.substring("brand", 1, 7).alias("month"))
+            .agg(F.max(F.unix_micros("last_message_at")).alias("us"))
+            .collect()
+        }
     params = {"tz": config.display_time_zone}
     names: dict[str, dict[str, str]] = {table: {} for table in daily.DAILY_TABLES}
     counts: dict[str, int] = {}
     by_month = [t for t in daily.DAILY_TABLES if spark_sql.reads(t, "interactions")]
-    for table, (folder, order) in daily.DAILY_TABLES.items():
-        if table in by_month:
-            continue
-        frame = spark.sql(spark_sql.translate(table, params))
-        columns = [
-            F.expr("substring(brand, 8)").alias("brand") if c == "brand" else F.col(c)
-            for c in frame.columns
-        ]
-        split = frame.select(*columns, F.substring("brand", 1, 7).alias("month")).cache()
-        if table == "daily_sums":
-            counts = {
-                r["month"]: r["n"]
-                for r in split.groupBy("month").count().withColumnRenamed("count", "n").collect()
-            }
-        target = f"{staging}/{folder}"
-        (
-            split.repartition("month")
-            .sortWithinPartitions("month", *_order(order))
-            .write.partitionBy("month")
-            .parquet(target)
-        )
-        for month in months:
-            names[table][month] = _publish_one(
-                out, staging, table, month, f"{target}/month={month}", split.drop("month")
-            )
-        split.unpersist()
+    with _conversations(spark):
+        for table, (folder, order) in daily.DAILY_TABLES.items():
+            if table in by_month:
+                continue
+            with timed(f"daily: {table}"), model_query(spark, table, params) as frame:
+                columns = [
+                    F.expr("substring(brand, 8)").alias("brand") if c == "brand" else F.col(c)
+                    for c in frame.columns
+                ]
+                month_of = F.substring("brand", 1, 7).alias("month")
+                split = frame.select(*columns, month_of).cache()
+                if table == "daily_sums":
+                    counts = {
+                        r["month"]: r["n"]
+                        for r in split.groupBy("month")
+                        .count()
+                        .withColumnRenamed("count", "n")
+                        .collect()
+                    }
+                target = f"{staging}/{folder}"
+                (
+                    split.repartition("month")
+                    .sortWithinPartitions("month", *_order(order))
+                    .write.partitionBy("month")
+                    .parquet(target)
+                )
+                for month in months:
+                    names[table][month] = _publish_one(
+                        out, staging, table, month, f"{target}/month={month}", split.drop("month")
+                    )
+                split.unpersist()
     if by_month:
         _by_month(spark, out, staging, tagged, raw_entries, months, by_month, params, names)
     tagged.unpersist()
@@ -519,6 +617,21 @@ def _daily_months(
             {table: names[table][month] for table in daily.DAILY_TABLES},
         )
     return built, sum(counts.values())
+
+
+@contextlib.contextmanager
+def _conversations(spark: Any) -> Iterator[None]:
+    """The view `conversations` (queries/model/conversations.sql over the view
+    `conversation_facts`), computed once: every daily table reads it."""
+    with model_query(spark, "conversations") as frame:
+        frame = frame.cache()
+        try:
+            with timed("daily: conversations"):
+                frame.count()
+            frame.createOrReplaceTempView("conversations")
+            yield
+        finally:
+            frame.unpersist()
 
 
 def _by_month(
@@ -555,15 +668,16 @@ def _by_month(
             "brand", F.expr("substring(brand, 8)")
         )
         month_facts.createOrReplaceTempView("conversation_facts")
-        spark.sql(spark_sql.translate("conversations")).createOrReplaceTempView("conversations")
         rows = subset.where(F.col("_facts_month") == month).drop("_facts_month")
         rows.createOrReplaceTempView("interactions")
-        for table in tables:
-            folder, order = daily.DAILY_TABLES[table]
-            frame = spark.sql(spark_sql.translate(table, params))
-            target = f"{staging}/{folder}/month={month}"
-            frame.coalesce(1).sortWithinPartitions(*_order(order)).write.parquet(target)
-            names[table][month] = _publish_one(out, staging, table, month, target, frame)
+        with model_query(spark, "conversations") as conversations:
+            conversations.createOrReplaceTempView("conversations")
+            for table in tables:
+                folder, order = daily.DAILY_TABLES[table]
+                target = f"{staging}/{folder}/month={month}"
+                with timed(f"daily: {table} {month}"), model_query(spark, table, params) as frame:
+                    frame.coalesce(1).sortWithinPartitions(*_order(order)).write.parquet(target)
+                    names[table][month] = _publish_one(out, staging, table, month, target, frame)
     subset.unpersist()
 
 

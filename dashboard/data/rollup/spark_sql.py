@@ -447,6 +447,84 @@ def translate(name: str, params: dict[str, str] | None = None) -> str:
     return _translate(name, tuple(sorted((params or {}).items())))
 
 
+@dataclass(frozen=True)
+class Step:
+    """One top-level CTE of a translated query, as its own Spark query registered as
+    the temporary view `view` (the CTE's name, prefixed: `_<query>_<cte>`). `reused`:
+    the steps after it and the final query read it more than once. Spark inlines a
+    deterministic CTE at every reference, so a CTE read three times is computed three
+    times (the term counts tokenise every message three times); the engine
+    materialises a reused step once instead (spark_engine.model_query)."""
+
+    view: str
+    sql: str
+    reused: bool
+
+
+def translate_steps(
+    name: str, params: dict[str, str] | None = None
+) -> tuple[tuple[Step, ...], str]:
+    """The model query `name` as its CTEs, in order, and the final query reading them
+    (the same rows as translate(name, params): the same SQL, split at the CTEs)."""
+    return _translate_steps(name, tuple(sorted((params or {}).items())))
+
+
+@cache
+def _translate_steps(
+    name: str, params: tuple[tuple[str, str], ...]
+) -> tuple[tuple[Step, ...], str]:
+    try:
+        tree = _spark_tree(sql.query_text(name), dict(params))
+    except TranslationError as exc:
+        raise TranslationError(f"query {name!r}: {exc}") from exc
+    return split_ctes(tree, f"_{name}_")
+
+
+def split_ctes(tree: exp.Expression, prefix: str) -> tuple[tuple[Step, ...], str]:
+    """A query's top-level CTEs as steps (see Step) and its final query. A query
+    without a WITH, or one where a nested CTE has a top-level CTE's name (the
+    renaming could then read the wrong one), is one final query without steps."""
+    whole = tree.sql(dialect="spark", comments=False)
+    with_ = tree.args.get("with_")
+    if not isinstance(tree, exp.Query) or not isinstance(with_, exp.With) or with_.recursive:
+        return (), whole
+    ctes = list(with_.expressions)
+    top = {cte.alias for cte in ctes}
+    nested = {cte.alias for cte in tree.find_all(exp.CTE) if cte.parent is not with_}
+    if top & nested:
+        return (), whole
+    final = tree.copy()
+    final.set("with_", None)
+    renamed: dict[str, str] = {}
+    bodies: list[tuple[str, exp.Expression]] = []
+    for cte in ctes:
+        # a CTE's body reads the CTEs before it (a name it shares with a table of the
+        # model, as `conversations as (select ... from conversations)`, is the table)
+        bodies.append((prefix + cte.alias, _rename_tables(cte.this.copy(), renamed)))
+        renamed[cte.alias] = prefix + cte.alias
+    final = _rename_tables(final, renamed)
+    later = [body for _, body in bodies] + [final]
+    steps = []
+    for i, (view, body) in enumerate(bodies):
+        reads = sum(
+            1
+            for query in later[i + 1 :]
+            for table in query.find_all(exp.Table)
+            if not table.args.get("db") and table.name == view
+        )
+        steps.append(Step(view, body.sql(dialect="spark", comments=False), reads > 1))
+    return tuple(steps), final.sql(dialect="spark", comments=False)
+
+
+def _rename_tables(query: exp.Expression, names: dict[str, str]) -> exp.Expression:
+    for table in list(query.find_all(exp.Table)):
+        if not table.args.get("db") and table.name in names:
+            if not table.alias:  # `messages.brand` still names the renamed view's column
+                table.set("alias", exp.TableAlias(this=exp.to_identifier(table.name)))
+            table.set("this", exp.to_identifier(names[table.name]))
+    return query
+
+
 @cache
 def _translate(name: str, params: tuple[tuple[str, str], ...]) -> str:
     try:
@@ -459,6 +537,10 @@ def translate_sql(text: str, params: dict[str, str] | None = None) -> str:
     """Any DuckDB query over the model's tables (the raw `interactions`, the config
     tables, `conversation_facts`, `conversations`) in Spark SQL, the same three steps
     as a model query's (the tests translate the topics' macros on their own with it)."""
+    return _spark_tree(text, params).sql(dialect="spark", comments=False)
+
+
+def _spark_tree(text: str, params: dict[str, str] | None) -> exp.Expression:
     tree = _drop_import_ctes(_parse(text))
     tree = _bind(_expand_macros(tree), params or {})
     # the inputs' columns do not depend on the config's values: the built-in one will do
@@ -469,7 +551,7 @@ def translate_sql(text: str, params: dict[str, str] | None = None) -> str:
         raise TranslationError(str(exc)) from exc
     finally:
         schemas.close()
-    return _to_spark(tree).sql(dialect="spark", comments=False)
+    return _to_spark(tree)
 
 
 @cache

@@ -237,6 +237,119 @@ create or replace macro scored(t, weights) as table
         from query_table(t)
     );
 
+-- sketch_value_s(bucket_index, gamma): the value a response-time sketch reports for
+-- bucket k (docs/METRICS.md, "Percentiles"): 2 gamma^k / (gamma + 1), within the
+-- relative accuracy alpha = (gamma - 1) / (gamma + 1) of every x in the bucket
+-- (gamma^(k-1) < x <= gamma^k); 0 for the zero bucket (bucket_index null).
+create or replace macro sketch_value_s(bucket_index, gamma) as
+    case
+        when bucket_index is null then 0.0
+        else 2 * pow(gamma, bucket_index) / (gamma + 1)
+    end;
+
+-- sketch_quantiles(t, keys, levels): table macro. Quantiles from a response-time
+-- sketch (queries/model/response_time_buckets.sql): `t` has the columns named in
+-- `keys` (a non-empty list, e.g. ['brand', 'channel']), bucket_index and responses_n,
+-- any number of rows per group and bucket (they are summed: the sketch of a selection
+-- is the sum of its days' counts). Per group with responses, returns the keys,
+-- responses_n (the group's n) and, in the order of `levels` (DOUBLE[]):
+--   disc_s  the value of rank r = max(1, ceil(n q)), as quantile_disc(x, q) picks it:
+--           so level (r - 0.5) / n is the value of rank r (the order statistics that
+--           bound a percentile's 95 % interval, docs/METRICS.md "Intervals");
+--   cont_s  quantile_cont(x, q): the values of ranks floor((n - 1) q) + 1 and
+--           ceil((n - 1) q) + 1 interpolated linearly (the median of an even n is the
+--           mean of the middle two).
+-- The value of rank r is the reported value (sketch_value_s, gamma from the
+-- percentile_sketch table) of the bucket holding it: the first bucket, smallest
+-- first with the zero bucket before all, whose running count reaches r. Business
+-- rule: the exact r-th value lies in that bucket, so every disc_s is within relative
+-- error alpha of the exact quantile_disc, and cont_s (a weighted mean of two such
+-- values) of the exact quantile_cont. No row for a group without responses.
+create or replace macro sketch_quantiles(t, keys, levels) as table
+    with
+    grouped as (
+        select
+            struct_pack(*columns(lambda c: list_contains(keys, c))) as grp,
+            bucket_index,
+            sum(responses_n)::bigint as responses_n
+        from query_table(t)
+        group by all
+    ),
+    cumulative as (
+        select
+            grp,
+            bucket_index,
+            responses_n,
+            sum(responses_n) over (
+                partition by grp
+                order by bucket_index asc nulls first
+                rows between unbounded preceding and current row
+            ) as through_n,
+            sum(responses_n) over (partition by grp) as total_n
+        from grouped
+        where responses_n > 0
+    ),
+    wanted as (
+        -- per group and level: the rank quantile_disc reads, and the position
+        -- between two ranks quantile_cont interpolates at
+        select
+            totals.grp,
+            totals.total_n,
+            asked.level_i,
+            greatest(1, ceil(totals.total_n * asked.level))::bigint as disc_rank,
+            (totals.total_n - 1) * asked.level as cont_position
+        from (select distinct grp, total_n from cumulative) as totals
+        cross join (
+            select unnest(levels) as level, generate_subscripts(levels, 1) as level_i
+        ) as asked
+    ),
+    ranks as (
+        select grp, level_i, 'disc' as role, disc_rank as rank_r from wanted
+        union all
+        select grp, level_i, 'low', floor(cont_position)::bigint + 1 from wanted
+        union all
+        select grp, level_i, 'high', ceil(cont_position)::bigint + 1 from wanted
+    ),
+    valued as (
+        select
+            ranks.grp,
+            ranks.level_i,
+            ranks.role,
+            sketch_value_s(
+                cumulative.bucket_index, (select gamma from percentile_sketch)
+            ) as value_s
+        from ranks
+        join cumulative
+            on ranks.grp = cumulative.grp
+            and ranks.rank_r > cumulative.through_n - cumulative.responses_n
+            and ranks.rank_r <= cumulative.through_n
+    ),
+    per_level as (
+        select
+            wanted.grp,
+            wanted.total_n,
+            wanted.level_i,
+            max(valued.value_s) filter (where valued.role = 'disc') as disc_s,
+            max(valued.value_s) filter (where valued.role = 'low')
+                + (wanted.cont_position - floor(wanted.cont_position))
+                * (
+                    max(valued.value_s) filter (where valued.role = 'high')
+                    - max(valued.value_s) filter (where valued.role = 'low')
+                ) as cont_s
+        from wanted
+        join valued
+            on wanted.grp = valued.grp
+            and wanted.level_i = valued.level_i
+        group by wanted.grp, wanted.total_n, wanted.level_i, wanted.cont_position
+    )
+    select
+        grp.*,
+        total_n::bigint as responses_n,
+        list(disc_s order by level_i) as disc_s,
+        list(cont_s order by level_i) as cont_s
+    from per_level
+    group by grp, total_n;
+
 -- display_brand(brand): the brand's display name ([brands] in chi.toml). The reading
 -- connection replaces this with the config's mapping (dashboard/data/raw.py,
 -- install_display_brands); everywhere else (the rollup builds) a name is itself, so a

@@ -3,8 +3,8 @@ dashboard/data/raw.py plus the model tables the view queries read (see
 dashboard/data/sql.py for the runner).
 
 Views/tables: `interactions`, `audience`, `channel_targets`, `conversation_facts`,
-`data_as_of`, `conversations`, `response_times`, `agent_response_times`,
-`switched_paths`, `daily_sums` and `agent_daily_sums` (with a `tz` column), and
+`data_as_of`, `conversations`, `switched_paths`, `daily_sums`, `agent_daily_sums`,
+`response_time_buckets` and `agent_response_time_buckets` (with a `tz` column), and
 `term_daily_counts` (the topics' term counts: a view over the stored files, read only
 by the queries that ask; another time zone's rows computed on first use,
 sql.ensure_term_zone).
@@ -14,9 +14,11 @@ the model is computed by source brand, as the stored rollups are, and the names 
 mapped where rows enter the connection (the conversation facts, the stored daily sums,
 then the raw views: dashboard/data/raw.py). Two source names given one display name
 are one brand: its daily sums are the sums over both (exact, they are additive), its
-medians come from the union of their conversation rows (exact too). The mapping is
+medians come from the sum of their response-time sketches. The mapping is
 part of the config's fingerprint, so `shared_connection` builds a new connection when
-it changes; nothing stored changes.
+it changes; nothing stored changes. (The response-time sketches are additive too: a
+brand's counts per bucket are the sums over its source names, so its medians are those
+of the union of their conversations, within the sketch's accuracy.)
 
 Opening a connection never writes anything under the data dir. When the stored
 rollups (dashboard/data/rollup/) are fresh for the raw log and the config it reads
@@ -299,10 +301,10 @@ def _facts_source(data_dir: Path, months: list[str], with_recomputed: bool) -> s
 
 
 def _narrow_tables(con: duckdb.DuckDBPyConnection) -> None:
-    # narrow in-memory model tables (agent_response_times is built on first use:
-    # sql.ensure_agent_response_times, so connecting stays quick)
-    for table in ("response_times", "switched_paths"):
-        con.execute(f"create or replace table {table} as " + query_text(table))
+    # the one narrow in-memory model table: the channel paths. Medians and percentiles
+    # need no per-conversation table: they come from the response-time sketches of the
+    # daily rollup (response_time_buckets, docs/METRICS.md "Percentiles")
+    con.execute("create or replace table switched_paths as " + query_text("switched_paths"))
 
 
 def _empty_daily_sums(con: duckdb.DuckDBPyConnection) -> None:
@@ -334,7 +336,7 @@ def _daily_sums(
     summed_months: list[str],
     facts_source: str,
 ) -> None:
-    """`daily_sums` and `agent_daily_sums` (sql.DAILY_TABLES) for the config's display
+    """`daily_sums`, `agent_daily_sums` and the response-time sketches (sql.DAILY_TABLES) for the config's display
     time zone: the stored daily files of `stored_months`, plus the sums of the
     conversations of `summed_months` computed here (a daily month is the sums over one
     facts month's conversations). `term_daily_counts` the same way, but as a view over

@@ -14,13 +14,13 @@ and returned as a Polars frame. The connection exposes these views/tables:
 - `conversations`: one row per conversation with every per-conversation metric
   (queries/model/conversations.sql over the facts): a view over the rollup (a table
   when computed in memory)
-- `response_times`: one row per answered conversation (brand, channel, follower_bucket,
-  first_inbound_at, first_response_s) in memory, for medians and percentiles
 - `switched_paths`: the conversations that switched channel (brand, channel,
   first_inbound_at, channel_path) in memory, for the channel paths
-- `agent_response_times`: every signed, timed first outbound message (brand, channel,
-  agent_id, first_inbound_at, first_outbound_s) in memory, for the agents' medians;
-  built on first use (`ensure_agent_response_times`; `run` does it)
+- `response_time_buckets`, `agent_response_time_buckets`: the response-time sketches
+  (queries/model/response_time_buckets.sql, agent_response_time_buckets.sql) with a
+  `tz` column, stored and loaded like `daily_sums`: every median and percentile
+  (sketch_quantiles in queries/_macros.sql; docs/METRICS.md, "Percentiles")
+- `percentile_sketch(relative_accuracy, gamma)`: the sketches' accuracy ([percentiles])
 - `agent_daily_sums`: queries/model/agent_daily_sums.sql rows with a `tz` column,
   stored and loaded like `daily_sums`
 - `daily_sums`: queries/model/daily_sums.sql rows with a `tz` column: the stored daily
@@ -54,7 +54,13 @@ QUERY_FOLDERS = ("model", "views")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # the model queries kept per local day with a `tz` column, filled per time zone
 # (dashboard/data/rollup/daily.py stores them for the display time zone)
-DAILY_TABLES: tuple[str, ...] = ("daily_sums", "agent_daily_sums")
+DAILY_TABLES: tuple[str, ...] = (
+    "daily_sums",
+    "agent_daily_sums",
+    # the response-time sketches: medians and percentiles (docs/METRICS.md, "Percentiles")
+    "response_time_buckets",
+    "agent_response_time_buckets",
+)
 # the term counts of the topics (queries/model/term_daily_counts.sql): stored per month
 # with the daily tables (dashboard/data/rollup/daily.py) but read on first use, not at
 # connect (`ensure_term_counts`): only the topics ask for them
@@ -214,23 +220,6 @@ def ensure_term_zone(con: duckdb.DuckDBPyConnection, tz: str) -> None:
         con.execute("insert into term_zones values ($tz)", {"tz": tz})
 
 
-_AGENT_TIMES_LOCK = threading.Lock()
-
-
-def ensure_agent_response_times(con: duckdb.DuckDBPyConnection) -> None:
-    """The in-memory `agent_response_times` table (queries/model/agent_response_times.sql),
-    built from the conversations on first use, once per connection: only the agents'
-    medians read it, so a connection does not pay for it until the People page asks."""
-    with _AGENT_TIMES_LOCK:
-        exists = con.execute(
-            "select count(*) from duckdb_tables() where table_name = 'agent_response_times'"
-        ).fetchall()[0][0]
-        if not exists:
-            con.execute(
-                "create table agent_response_times as " + query_text("agent_response_times")
-            )
-
-
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:
     """Run the named query with bound parameters and return a Polars frame."""
     sql = query_text(name)
@@ -240,9 +229,7 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFram
     if missing:
         raise QueryError(f"query {name!r} needs parameter(s) {sorted(missing)}")
     bound = {k: v for k, v in params.items() if k in wanted}
-    if re.search(r"\bfrom agent_response_times\b", code):
-        ensure_agent_response_times(con)
-    if "tz" in bound and re.search(r"\bfrom (agent_)?daily_sums\b", code):
+    if "tz" in bound and re.search(rf"\bfrom ({'|'.join(DAILY_TABLES)})\b", code):
         ensure_daily_zone(con, bound["tz"])
     if "tz" in bound and re.search(r"\bfrom term_daily_counts\b", code):
         ensure_term_zone(con, bound["tz"])

@@ -43,9 +43,11 @@ def test_kpis_compare_with_the_previous_period_of_equal_length(make_db, config):
     assert tiles["Conversations"].previous == 2
     assert tiles["Response rate"].value == 100.0
     assert tiles["Response rate"].previous == 50.0
-    # median of 600, 1200, 5400, 259200 s = (1200 + 5400) / 2
-    assert tiles["Median response"].value == 3300.0
-    assert tiles["Median response"].previous == 1800.0
+    # median of 600, 1200, 5400, 259200 s = (1200 + 5400) / 2 = 3300, read from the
+    # response-time sketch: within +-1 % (alpha 0.01, docs/METRICS.md "Percentiles")
+    assert tiles["Median response"].value == pytest.approx(3300.0, rel=0.01)
+    assert tiles["Median response"].value != 3300.0  # a sketch value, not the exact one
+    assert tiles["Median response"].previous == pytest.approx(1800.0, rel=0.01)
     # within the 1 h twitter target: 10 and 20 min of 4; previous 1 of 2
     assert tiles["Within target"].value == 50.0
     assert tiles["Within target"].change == 0.0
@@ -82,7 +84,9 @@ def test_overview_page_shows_kpis_for_the_linked_selection(app_data):
     values = {m.label: m.value for m in app.metric}
     assert values["Conversations"] == "4"
     assert values["Response rate"] == "100.0%"
-    assert values["Median response"] == "55.0 min"
+    # 3300 s = 55.0 min exactly; the sketch's median is within +-1 % of it
+    shown = values["Median response"]
+    assert shown.endswith(" min") and float(shown.split()[0]) == pytest.approx(55.0, rel=0.01)
     assert len(app.get("plotly_chart")) == 1
 
 

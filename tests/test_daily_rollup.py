@@ -26,7 +26,14 @@ from tests.test_rollups import SETTINGS, logs, message, write
 CONFIG = load_config()
 PARIS = dataclasses.replace(CONFIG, display_time_zone="Europe/Paris")
 KEY = ["day", "brand", "channel", "follower_bucket", "switched_channel"]
-KEYS = {"daily_sums": KEY, "agent_daily_sums": ["day", "brand", "channel", "agent_id"]}
+KEYS = {
+    "daily_sums": KEY,
+    "agent_daily_sums": ["day", "brand", "channel", "agent_id"],
+    # the response-time sketches (docs/METRICS.md, "Percentiles")
+    "response_time_buckets": ["day", "brand", "channel", "follower_bucket", "bucket_index"],
+    "agent_response_time_buckets": ["day", "brand", "channel", "agent_id", "bucket_index"],
+}
+SKETCHES = ("response_time_buckets", "agent_response_time_buckets")
 
 
 def direct(data_dir: Path, config: Config, tz: str, table: str = "daily_sums") -> pl.DataFrame:
@@ -61,11 +68,13 @@ def test_stored_daily_sums_equal_the_direct_computation(rows: list[dict], config
         assert loaded(data_dir, config, "America/New_York").equals(
             direct(data_dir, config, "America/New_York")
         )
-        # the agents' daily sums too, stored and in another zone
-        for zone in (tz, "America/New_York"):
-            assert loaded(data_dir, config, zone, table="agent_daily_sums").equals(
-                direct(data_dir, config, zone, table="agent_daily_sums")
-            )
+        # the agents' daily sums and the response-time sketches too, stored and in
+        # another zone
+        for table in ("agent_daily_sums", *SKETCHES):
+            for zone in (tz, "America/New_York"):
+                assert loaded(data_dir, config, zone, table=table).equals(
+                    direct(data_dir, config, zone, table=table)
+                )
 
 
 @SETTINGS
@@ -89,8 +98,9 @@ def test_incremental_daily_refresh_equals_a_full_build(
         assert incremental.equals(loaded(data_dir, CONFIG, "UTC"))
         assert incremental.equals(direct(data_dir, CONFIG, "UTC"))
         assert stale.equals(incremental)
-        agents = loaded(data_dir, CONFIG, "UTC", table="agent_daily_sums")
-        assert agents.equals(direct(data_dir, CONFIG, "UTC", table="agent_daily_sums"))
+        for table in ("agent_daily_sums", *SKETCHES):
+            rows_now = loaded(data_dir, CONFIG, "UTC", table=table)
+            assert rows_now.equals(direct(data_dir, CONFIG, "UTC", table=table))
 
 
 def day_row(data_dir: Path, day: dt.date, config: Config = CONFIG) -> dict:

@@ -52,9 +52,7 @@ def vs_brand_coverage(n: int, replicates: int, seed: int) -> tuple[float, int]:
     con.execute("create table daily_zones as select 'UTC' as tz")
     for table in ("agent_daily_sums", "agent_response_time_buckets"):
         con.execute(
-            f"create table {table} as select 'UTC' as tz, * from ("
-            + sql.query_text(table)
-            + ")",
+            f"create table {table} as select 'UTC' as tz, * from (" + sql.query_text(table) + ")",
             {"tz": "UTC"},
         )
     board = people.leaderboard(con, config, Filters(DAY.date(), DAY.date()))

@@ -116,7 +116,10 @@ def test_an_agents_median_comes_from_the_agents_sketch(make_db):
     stats = sql.run(con, "agent_response_order_statistics", **query(ALPHA_10), quantiles=[0.5])
     medians = {r["agent_id"]: r["median_first_response_s"] for r in stats.iter_rows(named=True)}
     # rank 2 of 3 (60 s) in both: the agent's own and the brand's over every agent
-    assert medians == {None: pytest.approx(60.8690, abs=1e-4), "KC": pytest.approx(60.8690, abs=1e-4)}
+    assert medians == {
+        None: pytest.approx(60.8690, abs=1e-4),
+        "KC": pytest.approx(60.8690, abs=1e-4),
+    }
 
 
 def query(config: Config) -> dict:

@@ -338,8 +338,8 @@ def _daily_sums(
 ) -> None:
     """`daily_sums`, `agent_daily_sums` and the response-time sketches (sql.DAILY_TABLES)
     for the config's display time zone: the stored daily files of `stored_months`, plus
-    the sums of the conversations of `summed_months` computed here (a daily month is the sums over one
-    facts month's conversations). `term_daily_counts` the same way, but as a view over
+    the sums of the conversations of `summed_months` computed here (a daily month is the
+    sums over one facts month's conversations). `term_daily_counts` the same way, but as a view over
     its stored files: they are large and only the topics read them."""
     tz = {"tz": config.display_time_zone}
     _empty_daily_sums(con)

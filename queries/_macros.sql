@@ -247,6 +247,14 @@ create or replace macro sketch_value_s(bucket_index, gamma) as
         else 2 * pow(gamma, bucket_index) / (gamma + 1)
     end;
 
+-- sketch_rank_value(ends, values, r): the value of rank r (1-based) of a sketch given as
+-- its occupied buckets smallest first (the zero bucket first): `ends` the running counts
+-- (BIGINT[], each bucket's last rank), `values` their reported values (DOUBLE[]). The
+-- bucket holding rank r is the first whose running count reaches r: one past the
+-- buckets that end before r.
+create or replace macro sketch_rank_value(ends, values, r) as
+    values[len(list_filter(ends, lambda e: e < r)) + 1];
+
 -- sketch_quantiles(t, keys, levels): table macro. Quantiles from a response-time
 -- sketch (queries/model/response_time_buckets.sql): `t` has the columns named in
 -- `keys` (a non-empty list, e.g. ['brand', 'channel']), bucket_index and responses_n,
@@ -260,8 +268,7 @@ create or replace macro sketch_value_s(bucket_index, gamma) as
 --           ceil((n - 1) q) + 1 interpolated linearly (the median of an even n is the
 --           mean of the middle two).
 -- The value of rank r is the reported value (sketch_value_s, gamma from the
--- percentile_sketch table) of the bucket holding it: the first bucket, smallest
--- first with the zero bucket before all, whose running count reaches r. Business
+-- percentile_sketch table) of the bucket holding it (sketch_rank_value). Business
 -- rule: the exact r-th value lies in that bucket, so every disc_s is within relative
 -- error alpha of the exact quantile_disc, and cont_s (a weighted mean of two such
 -- values) of the exact quantile_cont. No row for a group without responses.
@@ -269,86 +276,51 @@ create or replace macro sketch_quantiles(t, keys, levels) as table
     with
     grouped as (
         select
-            struct_pack(*columns(lambda c: list_contains(keys, c))) as grp,
+            columns(lambda c: list_contains(keys, c)),
             bucket_index,
             sum(responses_n)::bigint as responses_n
         from query_table(t)
         group by all
+        having sum(responses_n) > 0
     ),
     cumulative as (
         select
-            grp,
-            bucket_index,
-            responses_n,
+            *,
             sum(responses_n) over (
-                partition by grp
+                partition by struct_pack(*columns(lambda c: list_contains(keys, c)))
                 order by bucket_index asc nulls first
                 rows between unbounded preceding and current row
-            ) as through_n,
-            sum(responses_n) over (partition by grp) as total_n
+            )::bigint as through_n,
+            sketch_value_s(bucket_index, (select gamma from percentile_sketch)) as value_s
         from grouped
-        where responses_n > 0
     ),
-    wanted as (
-        -- per group and level: the rank quantile_disc reads, and the position
-        -- between two ranks quantile_cont interpolates at
+    sketches as (
+        -- each group's occupied buckets, smallest first: running counts and values
         select
-            totals.grp,
-            totals.total_n,
-            asked.level_i,
-            greatest(1, ceil(totals.total_n * asked.level))::bigint as disc_rank,
-            (totals.total_n - 1) * asked.level as cont_position
-        from (select distinct grp, total_n from cumulative) as totals
-        cross join (
-            select unnest(levels) as level, generate_subscripts(levels, 1) as level_i
-        ) as asked
-    ),
-    ranks as (
-        select grp, level_i, 'disc' as role, disc_rank as rank_r from wanted
-        union all
-        select grp, level_i, 'low', floor(cont_position)::bigint + 1 from wanted
-        union all
-        select grp, level_i, 'high', ceil(cont_position)::bigint + 1 from wanted
-    ),
-    valued as (
-        select
-            ranks.grp,
-            ranks.level_i,
-            ranks.role,
-            sketch_value_s(
-                cumulative.bucket_index, (select gamma from percentile_sketch)
-            ) as value_s
-        from ranks
-        join cumulative
-            on ranks.grp = cumulative.grp
-            and ranks.rank_r > cumulative.through_n - cumulative.responses_n
-            and ranks.rank_r <= cumulative.through_n
-    ),
-    per_level as (
-        select
-            wanted.grp,
-            wanted.total_n,
-            wanted.level_i,
-            max(valued.value_s) filter (where valued.role = 'disc') as disc_s,
-            max(valued.value_s) filter (where valued.role = 'low')
-                + (wanted.cont_position - floor(wanted.cont_position))
-                * (
-                    max(valued.value_s) filter (where valued.role = 'high')
-                    - max(valued.value_s) filter (where valued.role = 'low')
-                ) as cont_s
-        from wanted
-        join valued
-            on wanted.grp = valued.grp
-            and wanted.level_i = valued.level_i
-        group by wanted.grp, wanted.total_n, wanted.level_i, wanted.cont_position
+            columns(lambda c: list_contains(keys, c)),
+            max(through_n) as total_n,
+            list(through_n order by through_n) as ends,
+            list(value_s order by through_n) as bucket_values_s
+        from cumulative
+        group by all
     )
     select
-        grp.*,
-        total_n::bigint as responses_n,
-        list(disc_s order by level_i) as disc_s,
-        list(cont_s order by level_i) as cont_s
-    from per_level
-    group by grp, total_n;
+        columns(lambda c: list_contains(keys, c)),
+        total_n as responses_n,
+        list_transform(
+            levels,
+            lambda q: sketch_rank_value(ends, bucket_values_s, greatest(1, ceil(total_n * q)))
+        ) as disc_s,
+        list_transform(
+            levels,
+            lambda q: sketch_rank_value(ends, bucket_values_s, floor((total_n - 1) * q) + 1)
+                + ((total_n - 1) * q - floor((total_n - 1) * q))
+                * (
+                    sketch_rank_value(ends, bucket_values_s, ceil((total_n - 1) * q) + 1)
+                    - sketch_rank_value(ends, bucket_values_s, floor((total_n - 1) * q) + 1)
+                )
+        ) as cont_s
+    from sketches;
 
 -- display_brand(brand): the brand's display name ([brands] in chi.toml). The reading
 -- connection replaces this with the config's mapping (dashboard/data/raw.py,

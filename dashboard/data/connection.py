@@ -52,7 +52,9 @@ from dashboard.data.sql import (
     DAILY_TABLES,
     TERM_MEMORY,
     TERM_TABLE,
+    VIEWED_DAILY,
     ensure_daily_zone,
+    memory_part,
     query_text,
     sql_string,
 )
@@ -311,11 +313,14 @@ def _empty_daily_sums(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create or replace table daily_zones (tz varchar)")
     for table in DAILY_TABLES:
         con.execute(
-            f"create or replace table {table} as select $tz::varchar as tz, * from ("
-            + query_text(table)
-            + ") limit 0",
+            f"create or replace table {memory_part(table)} as select $tz::varchar as tz, * "
+            "from (" + query_text(table) + ") limit 0",
             {"tz": "UTC"},
         )
+    # the response-time sketches: a view over the in-memory part, to which `_daily_sums`
+    # adds the stored files
+    for table, memory in VIEWED_DAILY.items():
+        con.execute(f"create or replace view {table} as select * from {memory}")
     # the term counts: rows computed here (stale months, other time zones), and the
     # view the topics read, which adds the stored files (`_daily_sums`)
     con.execute("create or replace table term_zones (tz varchar)")
@@ -357,7 +362,13 @@ def _daily_sums(
             stored = raw.with_display_brands(
                 f"select * from read_parquet({files}, hive_partitioning = false)", config
             )
-            con.execute(f"insert into {table} select $tz, * from ({stored})", tz)
+            if table in VIEWED_DAILY:  # read where they lie: few MB, sorted by day
+                con.execute(
+                    f"create or replace view {table} as select {sql_string(tz['tz'])} as tz, "
+                    f"* from ({stored}) union all by name select * from {VIEWED_DAILY[table]}"
+                )
+            else:
+                con.execute(f"insert into {table} select $tz, * from ({stored})", tz)
     if summed_months:
         con.execute("create or replace table _months (month varchar)")
         con.executemany("insert into _months values (?)", [[m] for m in summed_months])
@@ -368,7 +379,7 @@ def _daily_sums(
         )
         con.execute("create or replace view conversations as " + query_text("conversations"))
         for table in (*DAILY_TABLES, TERM_TABLE):
-            into = TERM_MEMORY if table == TERM_TABLE else table
+            into = TERM_MEMORY if table == TERM_TABLE else memory_part(table)
             con.execute(f"insert into {into} select $tz, * from (" + query_text(table) + ")", tz)
         con.execute(f"create or replace view conversation_facts as {facts_source}")
         con.execute("create or replace view conversations as " + query_text("conversations"))

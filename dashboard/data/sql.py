@@ -64,6 +64,14 @@ DAILY_TABLES: tuple[str, ...] = (
 # the term counts of the topics (queries/model/term_daily_counts.sql): stored per month
 # with the daily tables (dashboard/data/rollup/daily.py) but read on first use, not at
 # connect (`ensure_term_counts`): only the topics ask for them
+# the daily tables read as views over their stored files (not loaded at connect: the
+# response-time sketches have about as many rows as answered conversations, a few MB
+# of Parquet but hundreds of MB in memory at scale), with the rows computed in memory
+# (stale months, other time zones) in a table of this name
+VIEWED_DAILY: dict[str, str] = {
+    "response_time_buckets": "_response_time_buckets_memory",
+    "agent_response_time_buckets": "_agent_response_time_buckets_memory",
+}
 TERM_TABLE = "term_daily_counts"
 TERM_MEMORY = "_term_daily_memory"  # its rows computed in memory (connection.py)
 STOP_WORDS_FILE = _PACKAGE / "data" / "stopwords.txt"
@@ -198,10 +206,16 @@ def ensure_daily_zone(con: duckdb.DuckDBPyConnection, tz: str) -> None:
             return
         for table in DAILY_TABLES:
             con.execute(
-                f"insert into {table} select $tz, * from (" + query_text(table) + ")",
+                f"insert into {memory_part(table)} select $tz, * from (" + query_text(table) + ")",
                 {"tz": tz},
             )
         con.execute("insert into daily_zones values ($tz)", {"tz": tz})
+
+
+def memory_part(table: str) -> str:
+    """The table that holds a daily table's rows computed in memory: the table itself,
+    or for one of VIEWED_DAILY the in-memory part beside its stored files."""
+    return VIEWED_DAILY.get(table, table)
 
 
 def ensure_term_zone(con: duckdb.DuckDBPyConnection, tz: str) -> None:

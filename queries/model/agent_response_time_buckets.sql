@@ -5,8 +5,8 @@
 --          agent, so an agent's median and its 95 % interval (and the brand's median
 --          over all its agents, the sum over them) cost what the leaderboard's sums
 --          cost. Stored per month beside the daily sums
---          (dashboard/data/rollup/daily.py) and loaded at connect as the
---          `agent_response_time_buckets` table, with a `tz` column.
+--          (dashboard/data/rollup/daily.py) and read at connect as the
+--          `agent_response_time_buckets` view over those files, with a `tz` column.
 -- grain: local day x brand x channel x agent_id x bucket_index; conversations whose
 --        first outbound message after the first inbound one is signed and timed.
 -- params:

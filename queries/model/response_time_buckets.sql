@@ -6,8 +6,10 @@
 --          from which sketch_quantiles (queries/_macros.sql) reads a median, a 90th
 --          percentile or an order statistic within the relative accuracy alpha of the
 --          exact value: a percentile costs what a sum costs. Stored per month beside
---          the daily sums (dashboard/data/rollup/daily.py) and loaded at connect as the
---          `response_time_buckets` table, with a `tz` column.
+--          the daily sums (dashboard/data/rollup/daily.py) and read at connect as the
+--          `response_time_buckets` view over those files (not loaded into memory),
+--          with a `tz` column; stale months and other zones are computed into its
+--          in-memory part (sql.VIEWED_DAILY).
 -- grain: local day x brand x channel x follower_bucket x bucket_index.
 -- params:
 --   $tz  the time zone whose calendar days the conversations are assigned to (by their

@@ -237,6 +237,116 @@ create or replace macro scored(t, weights) as table
         from query_table(t)
     );
 
+-- sketch_rows(months, days, date_from, date_to): table macro. The response-time sketch
+-- rows of the local days date_from..date_to (inclusive, DATEs) from its two grains
+-- (docs/METRICS.md, "Percentiles"): `months` per local month (month_start, its first
+-- day: queries/model/response_time_buckets.sql or agent_response_time_buckets.sql) for
+-- every month the range covers whole, `days` per local day (day:
+-- response_time_day_buckets.sql, agent_response_time_day_buckets.sql) for the days of
+-- the months it covers in part (its edges). Both have the same other columns; the
+-- result has them without month_start / day. Business rule: a month row is the sum of
+-- its days' rows and every day is taken once, from one grain, so the sketch of the
+-- result is exactly the sketch of the range's conversations (the bound stays alpha); a
+-- range of two whole months reads two months' rows, not sixty days'.
+create or replace macro sketch_rows(months, days, date_from, date_to) as table
+    select * exclude (month_start)
+    from query_table(months)
+    where month_start >= date_from::date
+        and last_day(month_start) <= date_to::date
+    union all by name
+    select * exclude (day)
+    from query_table(days)
+    where in_days(day, date_from, date_to)
+        and not (
+            date_trunc('month', day) >= date_from::date
+            and last_day(day) <= date_to::date
+        );
+
+-- sketch_value_s(bucket_index, gamma): the value a response-time sketch reports for
+-- bucket k (docs/METRICS.md, "Percentiles"): 2 gamma^k / (gamma + 1), within the
+-- relative accuracy alpha = (gamma - 1) / (gamma + 1) of every x in the bucket
+-- (gamma^(k-1) < x <= gamma^k); 0 for the zero bucket (bucket_index null).
+create or replace macro sketch_value_s(bucket_index, gamma) as
+    case
+        when bucket_index is null then 0.0
+        else 2 * pow(gamma, bucket_index) / (gamma + 1)
+    end;
+
+-- sketch_rank_value(ends, values, r): the value of rank r (1-based) of a sketch given as
+-- its occupied buckets smallest first (the zero bucket first): `ends` the running counts
+-- (BIGINT[], each bucket's last rank), `values` their reported values (DOUBLE[]). The
+-- bucket holding rank r is the first whose running count reaches r: one past the
+-- buckets that end before r.
+create or replace macro sketch_rank_value(ends, values, r) as
+    values[len(list_filter(ends, lambda e: e < r)) + 1];
+
+-- sketch_quantiles(t, keys, levels): table macro. Quantiles from a response-time
+-- sketch (queries/model/response_time_buckets.sql): `t` has the columns named in
+-- `keys` (a non-empty list, e.g. ['brand', 'channel']), bucket_index and responses_n,
+-- any number of rows per group and bucket (they are summed: the sketch of a selection
+-- is the sum of its days' counts). Per group with responses, returns the keys,
+-- responses_n (the group's n) and, in the order of `levels` (DOUBLE[]):
+--   disc_s  the value of rank r = max(1, ceil(n q)), as quantile_disc(x, q) picks it:
+--           so level (r - 0.5) / n is the value of rank r (the order statistics that
+--           bound a percentile's 95 % interval, docs/METRICS.md "Intervals");
+--   cont_s  quantile_cont(x, q): the values of ranks floor((n - 1) q) + 1 and
+--           ceil((n - 1) q) + 1 interpolated linearly (the median of an even n is the
+--           mean of the middle two).
+-- The value of rank r is the reported value (sketch_value_s, gamma from the
+-- percentile_sketch table) of the bucket holding it (sketch_rank_value). Business
+-- rule: the exact r-th value lies in that bucket, so every disc_s is within relative
+-- error alpha of the exact quantile_disc, and cont_s (a weighted mean of two such
+-- values) of the exact quantile_cont. No row for a group without responses.
+create or replace macro sketch_quantiles(t, keys, levels) as table
+    with
+    grouped as (
+        select
+            columns(lambda c: list_contains(keys, c)),
+            bucket_index,
+            sum(responses_n)::bigint as responses_n
+        from query_table(t)
+        group by all
+        having sum(responses_n) > 0
+    ),
+    cumulative as (
+        select
+            *,
+            sum(responses_n) over (
+                partition by struct_pack(*columns(lambda c: list_contains(keys, c)))
+                order by bucket_index asc nulls first
+                rows between unbounded preceding and current row
+            )::bigint as through_n,
+            sketch_value_s(bucket_index, (select gamma from percentile_sketch)) as value_s
+        from grouped
+    ),
+    sketches as (
+        -- each group's occupied buckets, smallest first: running counts and values
+        select
+            columns(lambda c: list_contains(keys, c)),
+            max(through_n) as total_n,
+            list(through_n order by through_n) as ends,
+            list(value_s order by through_n) as bucket_values_s
+        from cumulative
+        group by all
+    )
+    select
+        columns(lambda c: list_contains(keys, c)),
+        total_n as responses_n,
+        list_transform(
+            levels,
+            lambda q: sketch_rank_value(ends, bucket_values_s, greatest(1, ceil(total_n * q)))
+        ) as disc_s,
+        list_transform(
+            levels,
+            lambda q: sketch_rank_value(ends, bucket_values_s, floor((total_n - 1) * q) + 1)
+                + ((total_n - 1) * q - floor((total_n - 1) * q))
+                * (
+                    sketch_rank_value(ends, bucket_values_s, ceil((total_n - 1) * q) + 1)
+                    - sketch_rank_value(ends, bucket_values_s, floor((total_n - 1) * q) + 1)
+                )
+        ) as cont_s
+    from sketches;
+
 -- display_brand(brand): the brand's display name ([brands] in chi.toml). The reading
 -- connection replaces this with the config's mapping (dashboard/data/raw.py,
 -- install_display_brands); everywhere else (the rollup builds) a name is itself, so a

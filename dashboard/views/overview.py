@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
+from dashboard.core import formatting
 from dashboard.core.config import Config
 from dashboard.core.filters import Filters, query_params
 from dashboard.core.vocabulary import Z95
@@ -213,7 +214,10 @@ def kpi_sets(
                 before[column],
                 unit,
                 better,
-                help_text,
+                # a percentile says how close the sketch is (docs/METRICS.md, "Percentiles")
+                f"{help_text}; {formatting.sketch_accuracy(config.percentile_relative_accuracy)}"
+                if column in PERCENTILES
+                else help_text,
                 int(now[n_column] or 0),
                 int(before[n_column] or 0),
                 n_label,

@@ -31,8 +31,8 @@ local day (queries/model/response_time_buckets.sql, response_time_day_buckets.sq
 the agents' agent_response_time_buckets.sql, agent_response_time_day_buckets.sql, each
 in the folder of its name under <data dir>/rollups/: docs/METRICS.md, "Percentiles")
 and the topics' term counts of those conversations' customer messages
-(queries/model/term_daily_counts.sql, in <data dir>/rollups/term_daily/); a month is current only when all its files are. Files are named by their
-content and published with the conversation facts in one manifest (facts.py,
+(queries/model/term_daily_counts.sql, in <data dir>/rollups/term_daily/); a month is
+current only when all its files are. Files are named by their content and published with the conversation facts in one manifest (facts.py,
 "Publishing"): under its "daily" key, each month's files (`file`: the daily sums',
 `files`: table -> name) and what they were built from. (Before, the daily rollup had its
 own `_daily.json`; it is still read, and dropped at the next refresh.)

@@ -24,18 +24,19 @@ stale when one of them changed (`state`, which only reads):
   than as_of minus the longest target: a later as_of cannot change it, so only the
   last month or two are rebuilt when new data moves as_of.
 
-Each month is written for every query of DAILY_TABLES from the same conversations:
-the daily sums, the agents' daily sums (queries/model/agent_daily_sums.sql, in
-<data dir>/rollups/agent_daily/), the response-time sketches per local month and per
-local day (queries/model/response_time_buckets.sql, response_time_day_buckets.sql and
-the agents' agent_response_time_buckets.sql, agent_response_time_day_buckets.sql, each
-in the folder of its name under <data dir>/rollups/: docs/METRICS.md, "Percentiles")
-and the topics' term counts of those conversations' customer messages
+Each month is written for every query of DAILY_TABLES from the same conversations: the
+daily sums, the agents' daily sums (queries/model/agent_daily_sums.sql, in <data
+dir>/rollups/agent_daily/), the response-time sketches per local month and per local day
+(queries/model/response_time_buckets.sql, response_time_day_buckets.sql and the agents'
+agent_response_time_buckets.sql, agent_response_time_day_buckets.sql, each in the folder
+of its name under <data dir>/rollups/: docs/METRICS.md, "Percentiles") and the topics'
+term counts of those conversations' customer messages
 (queries/model/term_daily_counts.sql, in <data dir>/rollups/term_daily/); a month is
-current only when all its files are. Files are named by their content and published with the conversation facts in one manifest (facts.py,
-"Publishing"): under its "daily" key, each month's files (`file`: the daily sums',
-`files`: table -> name) and what they were built from. (Before, the daily rollup had its
-own `_daily.json`; it is still read, and dropped at the next refresh.)
+current only when all its files are. Files are named by their content and published with
+the conversation facts in one manifest (facts.py, "Publishing"): under its "daily" key,
+each month's files (`file`: the daily sums', `files`: table -> name) and what they were
+built from. (Before, the daily rollup had its own `_daily.json`; it is still read, and
+dropped at the next refresh.)
 """
 
 from __future__ import annotations

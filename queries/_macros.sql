@@ -280,24 +280,30 @@ create or replace macro sketch_value_s(bucket_index, gamma) as
 create or replace macro sketch_rank_value(ends, values, r) as
     values[len(list_filter(ends, lambda e: e < r)) + 1];
 
--- sketch_quantiles(t, keys, levels): table macro. Quantiles from a response-time
--- sketch (queries/model/response_time_buckets.sql): `t` has the columns named in
--- `keys` (a non-empty list, e.g. ['brand', 'channel']), bucket_index and responses_n,
--- any number of rows per group and bucket (they are summed: the sketch of a selection
--- is the sum of its days' counts). Per group with responses, returns the keys,
--- responses_n (the group's n) and, in the order of `levels` (DOUBLE[]):
---   disc_s  the value of rank r = max(1, ceil(n q)), as quantile_disc(x, q) picks it:
---           so level (r - 0.5) / n is the value of rank r (the order statistics that
---           bound a percentile's 95 % interval, docs/METRICS.md "Intervals");
---   cont_s  quantile_cont(x, q): the values of ranks floor((n - 1) q) + 1 and
---           ceil((n - 1) q) + 1 interpolated linearly (the median of an even n is the
---           mean of the middle two).
--- The value of rank r is the reported value (sketch_value_s, gamma from the
--- percentile_sketch table) of the bucket holding it (sketch_rank_value). Business
--- rule: the exact r-th value lies in that bucket, so every disc_s is within relative
--- error alpha of the exact quantile_disc, and cont_s (a weighted mean of two such
--- values) of the exact quantile_cont. No row for a group without responses.
-create or replace macro sketch_quantiles(t, keys, levels) as table
+-- sketch_disc(ends, values, n, q): quantile_disc's value at level q of a sketch of n
+-- responses given as in sketch_rank_value: the value of rank max(1, ceil(n q)).
+create or replace macro sketch_disc(ends, values, n, q) as
+    sketch_rank_value(ends, values, greatest(1, ceil(n * q)));
+
+-- sketch_cont(ends, values, n, q): quantile_cont's value at level q: the values of ranks
+-- floor((n - 1) q) + 1 and ceil((n - 1) q) + 1 interpolated linearly (the median of an
+-- even n is the mean of the middle two).
+create or replace macro sketch_cont(ends, values, n, q) as
+    sketch_rank_value(ends, values, floor((n - 1) * q) + 1)
+    + ((n - 1) * q - floor((n - 1) * q))
+    * (
+        sketch_rank_value(ends, values, ceil((n - 1) * q) + 1)
+        - sketch_rank_value(ends, values, floor((n - 1) * q) + 1)
+    );
+
+-- sketch_lists(t, keys): table macro. The sketch of each group of `t` (columns named in
+-- `keys`, a non-empty list, plus bucket_index and responses_n, any number of rows per
+-- group and bucket: they are summed, the sketch of a selection is the sum of its rows'
+-- counts): per group with responses, the keys, responses_n (the group's n), `ends` (the
+-- running count of each occupied bucket, smallest bucket first, the zero bucket first)
+-- and bucket_values_s (their reported values, sketch_value_s with gamma from the
+-- percentile_sketch table), for sketch_rank_value / sketch_disc / sketch_cont.
+create or replace macro sketch_lists(t, keys) as table
     with
     grouped as (
         select
@@ -318,34 +324,40 @@ create or replace macro sketch_quantiles(t, keys, levels) as table
             )::bigint as through_n,
             sketch_value_s(bucket_index, (select gamma from percentile_sketch)) as value_s
         from grouped
-    ),
-    sketches as (
-        -- each group's occupied buckets, smallest first: running counts and values
-        select
-            columns(lambda c: list_contains(keys, c)),
-            max(through_n) as total_n,
-            list(through_n order by through_n) as ends,
-            list(value_s order by through_n) as bucket_values_s
-        from cumulative
-        group by all
     )
     select
         columns(lambda c: list_contains(keys, c)),
-        total_n as responses_n,
+        max(through_n) as responses_n,
+        list(through_n order by through_n) as ends,
+        list(value_s order by through_n) as bucket_values_s
+    from cumulative
+    group by all;
+
+-- sketch_quantiles(t, keys, levels): table macro. Quantiles from a response-time
+-- sketch (`t` as in sketch_lists; e.g. the rows of sketch_rows). Per group with
+-- responses, returns the keys, responses_n (the group's n) and, in the order of
+-- `levels` (DOUBLE[]):
+--   disc_s  the value of rank r = max(1, ceil(n q)), as quantile_disc(x, q) picks it:
+--           so level (r - 0.5) / n is the value of rank r (the order statistics that
+--           bound a percentile's 95 % interval, docs/METRICS.md "Intervals");
+--   cont_s  quantile_cont(x, q) (sketch_cont).
+-- The value of rank r is the reported value (sketch_value_s) of the bucket holding it
+-- (sketch_rank_value). Business rule: the exact r-th value lies in that bucket, so
+-- every disc_s is within relative error alpha of the exact quantile_disc, and cont_s (a
+-- weighted mean of two such values) of the exact quantile_cont. No row for a group
+-- without responses. Each level costs a pass over the group's occupied buckets: for
+-- ranks that differ per group ask sketch_lists and sketch_rank_value instead.
+create or replace macro sketch_quantiles(t, keys, levels) as table
+    select
+        columns(lambda c: list_contains(keys, c)),
+        responses_n,
         list_transform(
-            levels,
-            lambda q: sketch_rank_value(ends, bucket_values_s, greatest(1, ceil(total_n * q)))
+            levels, lambda q: sketch_disc(ends, bucket_values_s, responses_n, q)
         ) as disc_s,
         list_transform(
-            levels,
-            lambda q: sketch_rank_value(ends, bucket_values_s, floor((total_n - 1) * q) + 1)
-                + ((total_n - 1) * q - floor((total_n - 1) * q))
-                * (
-                    sketch_rank_value(ends, bucket_values_s, ceil((total_n - 1) * q) + 1)
-                    - sketch_rank_value(ends, bucket_values_s, floor((total_n - 1) * q) + 1)
-                )
+            levels, lambda q: sketch_cont(ends, bucket_values_s, responses_n, q)
         ) as cont_s
-    from sketches;
+    from sketch_lists(t, keys);
 
 -- display_brand(brand): the brand's display name ([brands] in chi.toml). The reading
 -- connection replaces this with the config's mapping (dashboard/data/raw.py,

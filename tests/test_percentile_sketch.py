@@ -116,13 +116,19 @@ def test_an_agents_median_comes_from_the_agents_sketch(make_db):
         "order by bucket_index"
     ).fetchall()
     assert rows == [("KC", 12, 1), ("KC", 21, 1), ("KC", 32, 1)]  # as in HAND_LOG
-    stats = sql.run(con, "agent_response_order_statistics", **query(ALPHA_10), quantiles=[0.5])
-    medians = {r["agent_id"]: r["median_first_response_s"] for r in stats.iter_rows(named=True)}
+    ranks = [{"brand": "Acme", "agent_id": "KC", "low_rank": 1, "high_rank": 3}]
+    stats = sql.run(con, "agent_response_order_statistics", **query(ALPHA_10), ranks=ranks)
+    rows = {r["agent_id"]: r for r in stats.iter_rows(named=True)}
     # rank 2 of 3 (60 s) in both: the agent's own and the brand's over every agent
-    assert medians == {
-        None: pytest.approx(60.8690, abs=1e-4),
-        "KC": pytest.approx(60.8690, abs=1e-4),
-    }
+    assert rows[None]["median_first_response_s"] == pytest.approx(60.8690, abs=1e-4)
+    assert rows["KC"]["median_first_response_s"] == pytest.approx(60.8690, abs=1e-4)
+    # the agent's ranks 1 and 3: 10 s (k = 12) and 600 s (k = 32); the brand row has none
+    assert rows["KC"]["values_s"] == pytest.approx([10.0010, 553.4114], abs=1e-4)
+    assert rows[None]["values_s"] is None
+    # no ranks asked: the medians alone
+    bare = sql.run(con, "agent_response_order_statistics", **query(ALPHA_10), ranks=[])
+    assert bare["values_s"].to_list() == [None, None]
+    assert bare["median_first_response_s"].to_list() == pytest.approx([60.8690, 60.8690], abs=1e-4)
 
 
 def query(config: Config) -> dict:

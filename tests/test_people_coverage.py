@@ -50,7 +50,11 @@ def vs_brand_coverage(n: int, replicates: int, seed: int) -> tuple[float, int]:
     con.execute("create table conversations as select * from incoming")
     # the model's agent tables, as a connection builds them from the conversations
     con.execute("create table daily_zones as select 'UTC' as tz")
-    for table in ("agent_daily_sums", "agent_response_time_buckets"):
+    for table in (
+        "agent_daily_sums",
+        "agent_response_time_buckets",
+        "agent_response_time_day_buckets",
+    ):
         con.execute(
             f"create table {table} as select 'UTC' as tz, * from (" + sql.query_text(table) + ")",
             {"tz": "UTC"},

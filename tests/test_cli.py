@@ -207,6 +207,11 @@ def test_precision_rounds_fractions_and_full_keeps_every_digit(data_dir, capsys)
     # (the median from the response-time sketch, within +-1 %: 3289.5 s, printed whole)
     shown = rows["Median response"]["value"]
     assert shown.isdigit() and float(shown) == pytest.approx(3300, rel=0.01)
+    # the report says so: the percentiles' bound at the default alpha 0.01; an exact
+    # figure has none
+    assert rows["Median response"]["accuracy"] == "within ±1 % (sketch)"
+    assert rows["P90 reply"]["accuracy"] == "within ±1 % (sketch)"
+    assert rows["Within target"]["accuracy"] == ""
     assert rows["Within target"]["value"] == "50"
     assert rows["Conversations"]["value"] == "4"
     # CSV for people: a negative change stays a number, never a quoted formula

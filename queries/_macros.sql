@@ -237,30 +237,54 @@ create or replace macro scored(t, weights) as table
         from query_table(t)
     );
 
+-- sketch_first_whole_month(date_from): the first day of the first month that starts on
+-- or after date_from (date_from itself when it is a 1st).
+create or replace macro sketch_first_whole_month(date_from) as
+    case
+        when date_from::date = date_trunc('month', date_from::date)::date then date_from::date
+        else (date_trunc('month', date_from::date) + interval 1 month)::date
+    end;
+
+-- sketch_last_whole_month_end(date_to): the last day of the last month that ends on or
+-- before date_to (date_to itself when it is a month's last day).
+create or replace macro sketch_last_whole_month_end(date_to) as
+    case
+        when date_to::date = last_day(date_to::date) then date_to::date
+        else (date_trunc('month', date_to::date) - interval 1 day)::date
+    end;
+
 -- sketch_rows(months, days, date_from, date_to): table macro. The response-time sketch
 -- rows of the local days date_from..date_to (inclusive, DATEs) from its two grains
 -- (docs/METRICS.md, "Percentiles"): `months` per local month (month_start, its first
 -- day: queries/model/response_time_buckets.sql or agent_response_time_buckets.sql) for
 -- every month the range covers whole, `days` per local day (day:
 -- response_time_day_buckets.sql, agent_response_time_day_buckets.sql) for the days of
--- the months it covers in part (its edges). Both have the same other columns; the
--- result has them without month_start / day. Business rule: a month row is the sum of
--- its days' rows and every day is taken once, from one grain, so the sketch of the
--- result is exactly the sketch of the range's conversations (the bound stays alpha); a
--- range of two whole months reads two months' rows, not sixty days'.
+-- the months it covers in part: the leading edge (date_from up to the first whole
+-- month) and the trailing one (after the last whole month up to date_to; without a
+-- whole month, the leading edge runs to that month's end and the trailing one is the
+-- rest). Each part is a plain day range, so a view over stored files reads only the
+-- row groups of its edge days. Both tables have the same other columns; the result has
+-- them without month_start / day. Business rule: a month row is the sum of its days'
+-- rows and every day is taken once, from one grain, so the sketch of the result is
+-- exactly the sketch of the range's conversations (the bound stays alpha); a range of
+-- two whole months reads two months' rows, not sixty days'.
 create or replace macro sketch_rows(months, days, date_from, date_to) as table
     select * exclude (month_start)
     from query_table(months)
-    where month_start >= date_from::date
-        and last_day(month_start) <= date_to::date
+    where month_start >= sketch_first_whole_month(date_from)
+        and month_start <= sketch_last_whole_month_end(date_to)
     union all by name
     select * exclude (day)
     from query_table(days)
-    where in_days(day, date_from, date_to)
-        and not (
-            date_trunc('month', day) >= date_from::date
-            and last_day(day) <= date_to::date
-        );
+    where day >= date_from::date
+        and day <= least(date_to::date, sketch_first_whole_month(date_from) - 1)
+    union all by name
+    select * exclude (day)
+    from query_table(days)
+    where day >= greatest(
+            sketch_first_whole_month(date_from), sketch_last_whole_month_end(date_to) + 1
+        )
+        and day <= date_to::date;
 
 -- sketch_value_s(bucket_index, gamma): the value a response-time sketch reports for
 -- bucket k (docs/METRICS.md, "Percentiles"): 2 gamma^k / (gamma + 1), within the

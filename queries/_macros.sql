@@ -237,6 +237,152 @@ create or replace macro scored(t, weights) as table
         from query_table(t)
     );
 
+-- sketch_first_whole_month(date_from): the first day of the first month that starts on
+-- or after date_from (date_from itself when it is a 1st).
+create or replace macro sketch_first_whole_month(date_from) as
+    case
+        when date_from::date = date_trunc('month', date_from::date)::date then date_from::date
+        else (date_trunc('month', date_from::date) + interval 1 month)::date
+    end;
+
+-- sketch_last_whole_month_end(date_to): the last day of the last month that ends on or
+-- before date_to (date_to itself when it is a month's last day).
+create or replace macro sketch_last_whole_month_end(date_to) as
+    case
+        when date_to::date = last_day(date_to::date) then date_to::date
+        else (date_trunc('month', date_to::date) - interval 1 day)::date
+    end;
+
+-- sketch_rows(months, days, date_from, date_to): table macro. The response-time sketch
+-- rows of the local days date_from..date_to (inclusive, DATEs) from its two grains
+-- (docs/METRICS.md, "Percentiles"): `months` per local month (month_start, its first
+-- day: queries/model/response_time_buckets.sql or agent_response_time_buckets.sql) for
+-- every month the range covers whole, `days` per local day (day:
+-- response_time_day_buckets.sql, agent_response_time_day_buckets.sql) for the days of
+-- the months it covers in part: the leading edge (date_from up to the first whole
+-- month) and the trailing one (after the last whole month up to date_to; without a
+-- whole month, the leading edge runs to that month's end and the trailing one is the
+-- rest). Each part is a plain day range, so a view over stored files reads only the
+-- row groups of its edge days. Both tables have the same other columns; the result has
+-- them without month_start / day. Business rule: a month row is the sum of its days'
+-- rows and every day is taken once, from one grain, so the sketch of the result is
+-- exactly the sketch of the range's conversations (the bound stays alpha); a range of
+-- two whole months reads two months' rows, not sixty days'.
+create or replace macro sketch_rows(months, days, date_from, date_to) as table
+    select * exclude (month_start)
+    from query_table(months)
+    where month_start >= sketch_first_whole_month(date_from)
+        and month_start <= sketch_last_whole_month_end(date_to)
+    union all by name
+    select * exclude (day)
+    from query_table(days)
+    where day >= date_from::date
+        and day <= least(date_to::date, sketch_first_whole_month(date_from) - 1)
+    union all by name
+    select * exclude (day)
+    from query_table(days)
+    where day >= greatest(
+            sketch_first_whole_month(date_from), sketch_last_whole_month_end(date_to) + 1
+        )
+        and day <= date_to::date;
+
+-- sketch_value_s(bucket_index, gamma): the value a response-time sketch reports for
+-- bucket k (docs/METRICS.md, "Percentiles"): 2 gamma^k / (gamma + 1), within the
+-- relative accuracy alpha = (gamma - 1) / (gamma + 1) of every x in the bucket
+-- (gamma^(k-1) < x <= gamma^k); 0 for the zero bucket (bucket_index null).
+create or replace macro sketch_value_s(bucket_index, gamma) as
+    case
+        when bucket_index is null then 0.0
+        else 2 * pow(gamma, bucket_index) / (gamma + 1)
+    end;
+
+-- sketch_rank_value(ends, values, r): the value of rank r (1-based) of a sketch given as
+-- its occupied buckets smallest first (the zero bucket first): `ends` the running counts
+-- (BIGINT[], each bucket's last rank), `values` their reported values (DOUBLE[]). The
+-- bucket holding rank r is the first whose running count reaches r: one past the
+-- buckets that end before r.
+create or replace macro sketch_rank_value(ends, values, r) as
+    values[len(list_filter(ends, lambda e: e < r)) + 1];
+
+-- sketch_disc(ends, values, n, q): quantile_disc's value at level q of a sketch of n
+-- responses given as in sketch_rank_value: the value of rank max(1, ceil(n q)).
+create or replace macro sketch_disc(ends, values, n, q) as
+    sketch_rank_value(ends, values, greatest(1, ceil(n * q)));
+
+-- sketch_cont(ends, values, n, q): quantile_cont's value at level q: the values of ranks
+-- floor((n - 1) q) + 1 and ceil((n - 1) q) + 1 interpolated linearly (the median of an
+-- even n is the mean of the middle two).
+create or replace macro sketch_cont(ends, values, n, q) as
+    sketch_rank_value(ends, values, floor((n - 1) * q) + 1)
+    + ((n - 1) * q - floor((n - 1) * q))
+    * (
+        sketch_rank_value(ends, values, ceil((n - 1) * q) + 1)
+        - sketch_rank_value(ends, values, floor((n - 1) * q) + 1)
+    );
+
+-- sketch_lists(t, keys): table macro. The sketch of each group of `t` (columns named in
+-- `keys`, a non-empty list, plus bucket_index and responses_n, any number of rows per
+-- group and bucket: they are summed, the sketch of a selection is the sum of its rows'
+-- counts): per group with responses, the keys, responses_n (the group's n), `ends` (the
+-- running count of each occupied bucket, smallest bucket first, the zero bucket first)
+-- and bucket_values_s (their reported values, sketch_value_s with gamma from the
+-- percentile_sketch table), for sketch_rank_value / sketch_disc / sketch_cont.
+create or replace macro sketch_lists(t, keys) as table
+    with
+    grouped as (
+        select
+            columns(lambda c: list_contains(keys, c)),
+            bucket_index,
+            sum(responses_n)::bigint as responses_n
+        from query_table(t)
+        group by all
+        having sum(responses_n) > 0
+    ),
+    cumulative as (
+        select
+            *,
+            sum(responses_n) over (
+                partition by struct_pack(*columns(lambda c: list_contains(keys, c)))
+                order by bucket_index asc nulls first
+                rows between unbounded preceding and current row
+            )::bigint as through_n,
+            sketch_value_s(bucket_index, (select gamma from percentile_sketch)) as value_s
+        from grouped
+    )
+    select
+        columns(lambda c: list_contains(keys, c)),
+        max(through_n) as responses_n,
+        list(through_n order by through_n) as ends,
+        list(value_s order by through_n) as bucket_values_s
+    from cumulative
+    group by all;
+
+-- sketch_quantiles(t, keys, levels): table macro. Quantiles from a response-time
+-- sketch (`t` as in sketch_lists; e.g. the rows of sketch_rows). Per group with
+-- responses, returns the keys, responses_n (the group's n) and, in the order of
+-- `levels` (DOUBLE[]):
+--   disc_s  the value of rank r = max(1, ceil(n q)), as quantile_disc(x, q) picks it:
+--           so level (r - 0.5) / n is the value of rank r (the order statistics that
+--           bound a percentile's 95 % interval, docs/METRICS.md "Intervals");
+--   cont_s  quantile_cont(x, q) (sketch_cont).
+-- The value of rank r is the reported value (sketch_value_s) of the bucket holding it
+-- (sketch_rank_value). Business rule: the exact r-th value lies in that bucket, so
+-- every disc_s is within relative error alpha of the exact quantile_disc, and cont_s (a
+-- weighted mean of two such values) of the exact quantile_cont. No row for a group
+-- without responses. Each level costs a pass over the group's occupied buckets: for
+-- ranks that differ per group ask sketch_lists and sketch_rank_value instead.
+create or replace macro sketch_quantiles(t, keys, levels) as table
+    select
+        columns(lambda c: list_contains(keys, c)),
+        responses_n,
+        list_transform(
+            levels, lambda q: sketch_disc(ends, bucket_values_s, responses_n, q)
+        ) as disc_s,
+        list_transform(
+            levels, lambda q: sketch_cont(ends, bucket_values_s, responses_n, q)
+        ) as cont_s
+    from sketch_lists(t, keys);
+
 -- display_brand(brand): the brand's display name ([brands] in chi.toml). The reading
 -- connection replaces this with the config's mapping (dashboard/data/raw.py,
 -- install_display_brands); everywhere else (the rollup builds) a name is itself, so a

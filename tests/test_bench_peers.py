@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from dashboard.bench import figures, peer_common, peer_duckdb, peers, runner
@@ -138,3 +139,29 @@ def test_every_peer_agrees_with_the_product_on_a_generated_demo(tmp_path: Path) 
     for timing in timings:
         assert set(timing.ms) == set(peers.PEERS)
         assert all(found == [] for found in timing.disagreements.values()), timing
+
+
+def test_a_sketched_median_is_the_peers_within_alpha_and_different_beyond() -> None:
+    def kpis(median_s: float) -> dict[str, pl.DataFrame]:
+        return {
+            "kpis": pl.DataFrame(
+                {
+                    "conversations": [6],
+                    "response_rate": [80.0],
+                    "first_response_s": [median_s],
+                    "speed": [60.0],
+                    "happiness_index": [58.5],
+                }
+            )
+        }
+
+    exact = kpis(1200.0)
+    # alpha 0.01: 1 % of 1200 s is 12 s; 1211 s is within it, 1213 s is not
+    assert figures.disagreements(kpis(1211.0), exact, 0.01) == []
+    assert figures.disagreements(kpis(1213.0), exact, 0.01) == [
+        "kpis.first_response_s row 0: 1213.0 against the peer's 1200.0"
+    ]
+    # every other figure stays exact to 1e-6: a count one off differs
+    off = kpis(1200.0)
+    off["kpis"] = off["kpis"].with_columns(pl.lit(7).alias("conversations"))
+    assert figures.disagreements(off, exact, 0.01) != []

@@ -266,7 +266,8 @@ def test_the_medians_of_one_brand_come_from_both_handles_conversations(capsys, d
     rows = report(capsys, data_dir, "consistency", "--by-channel")
     apple = next(r for r in rows if r["brand"] == "Apple")
     assert apple["conversations"] == 3
-    assert apple["median_first_response_s"] == 4500.0  # median of 1800 and 7200
+    # median of 1800 and 7200 = 4500, from the summed sketches of both handles: +-1 %
+    assert apple["median_first_response_s"] == pytest.approx(4500.0, rel=0.01)
 
 
 def test_the_drill_down_finds_a_conversation_under_its_display_name(data_dir):

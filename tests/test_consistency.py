@@ -65,16 +65,18 @@ def test_per_channel_kpis_of_the_worked_example(make_db, min_n_2):
     channels = rows_by_channel(consistency.by_channel(make_db(worked_example()), min_n_2, MARCH))
     twitter, email = channels["twitter"], channels["email"]
     assert twitter["conversations"] == 2 and twitter["response_rate"] == 100.0
-    # first responses 1800 s and 5400 s: median 3600; p90 = 1800 + 0.9 x 3600 = 5040
-    assert twitter["median_first_response_s"] == 3600.0
-    assert twitter["p90_first_response_s"] == pytest.approx(5040.0)
+    # first responses 1800 s and 5400 s: median 3600; p90 = 1800 + 0.9 x 3600 = 5040,
+    # from the sketch: within +-1 % (docs/METRICS.md, "Percentiles")
+    assert twitter["median_first_response_s"] == pytest.approx(3600.0, rel=0.01)
+    assert twitter["p90_first_response_s"] == pytest.approx(5040.0, rel=0.01)
     # within the 1 h target: t1 only -> 50; mood 50 x (1 + 0.25) = 62.5; rated 5 -> 100
     assert (twitter["speed"], twitter["mood"], twitter["satisfaction"]) == (50.0, 62.5, 100.0)
     # 0.3 x 62.5 + 0.2 x 50 + 0.2 x 100 + 0.1 x 100 + 0.2 x 100 = 78.75 (weights sum to 1)
     assert twitter["happiness_index"] == pytest.approx(78.75)
     assert email["response_rate"] == 50.0
-    # only the answered e1 counts for the times: median = p90 = 7200 s
-    assert email["median_first_response_s"] == email["p90_first_response_s"] == 7200.0
+    # only the answered e1 counts for the times: median = p90 = 7200 s (+-1 %: sketch)
+    assert email["median_first_response_s"] == email["p90_first_response_s"]
+    assert email["median_first_response_s"] == pytest.approx(7200.0, rel=0.01)
     # mood 50 x (1 - 0.5) = 25; speed 50; resolution 50; effort 100; no rating
     assert (email["mood"], email["speed"], email["resolution"]) == (25.0, 50.0, 50.0)
     assert email["satisfaction"] is None

@@ -51,7 +51,9 @@ def test_report_by_channel_as_json_lists_every_channel_with_its_alert(data_dir, 
     assert rows["email"]["alert"] is True
     assert rows["email"]["points_below_best"] == pytest.approx(31.875)
     assert rows["phone"]["below_min_n"] is True and rows["phone"]["points_below_best"] is None
-    assert rows["twitter"]["p90_first_response_s"] == pytest.approx(5040.0)
+    assert rows["twitter"]["p90_first_response_s"] == pytest.approx(
+        5040.0, rel=0.01
+    )  # within +-1 %: the sketch (docs/METRICS.md, "Percentiles")
 
 
 def test_report_by_channel_keeps_the_public_column_name_index(data_dir, capsys):

@@ -26,12 +26,37 @@ from tests.test_rollups import SETTINGS, logs, message, write
 CONFIG = load_config()
 PARIS = dataclasses.replace(CONFIG, display_time_zone="Europe/Paris")
 KEY = ["day", "brand", "channel", "follower_bucket", "switched_channel"]
-KEYS = {"daily_sums": KEY, "agent_daily_sums": ["day", "brand", "channel", "agent_id"]}
+KEYS = {
+    "daily_sums": KEY,
+    "agent_daily_sums": ["day", "brand", "channel", "agent_id"],
+    # the response-time sketches (docs/METRICS.md, "Percentiles"), per local month and
+    # per local day
+    "response_time_buckets": ["month_start", "brand", "channel", "follower_bucket", "bucket_index"],
+    "response_time_day_buckets": ["day", "brand", "channel", "follower_bucket", "bucket_index"],
+    "agent_response_time_buckets": ["month_start", "brand", "channel", "agent_id", "bucket_index"],
+    "agent_response_time_day_buckets": ["day", "brand", "channel", "agent_id", "bucket_index"],
+}
+SKETCHES = (
+    "response_time_buckets",
+    "response_time_day_buckets",
+    "agent_response_time_buckets",
+    "agent_response_time_day_buckets",
+)
+
+
+def _keyed(rows: pl.DataFrame, table: str) -> pl.DataFrame:
+    """`rows` in key order. A sketch's counts are summed per key first: a local month
+    (or, away from UTC, a local day) near the edge of a UTC facts month has rows in both
+    months' files, and the sketch is the sum of its rows (docs/METRICS.md,
+    "Percentiles")."""
+    if table in SKETCHES:
+        rows = rows.group_by(KEYS[table]).agg(pl.col("responses_n").sum())
+    return rows.sort(KEYS[table], nulls_last=False)
 
 
 def direct(data_dir: Path, config: Config, tz: str, table: str = "daily_sums") -> pl.DataFrame:
     con = connection.connect_in_memory(data_dir, config)
-    return sql.run(con, table, tz=tz).sort(KEYS[table], nulls_last=False)
+    return _keyed(sql.run(con, table, tz=tz), table)
 
 
 def loaded(
@@ -46,7 +71,7 @@ def loaded(
         assert connection.rollup_status(con).source == connection.STORED
     sql.ensure_daily_zone(con, tz)
     rows = con.sql(f"select * exclude (tz) from {table} where tz = $tz", params={"tz": tz})
-    return rows.pl().sort(KEYS[table], nulls_last=False)
+    return _keyed(rows.pl(), table)
 
 
 @SETTINGS
@@ -61,11 +86,13 @@ def test_stored_daily_sums_equal_the_direct_computation(rows: list[dict], config
         assert loaded(data_dir, config, "America/New_York").equals(
             direct(data_dir, config, "America/New_York")
         )
-        # the agents' daily sums too, stored and in another zone
-        for zone in (tz, "America/New_York"):
-            assert loaded(data_dir, config, zone, table="agent_daily_sums").equals(
-                direct(data_dir, config, zone, table="agent_daily_sums")
-            )
+        # the agents' daily sums and the response-time sketches too, stored and in
+        # another zone
+        for table in ("agent_daily_sums", *SKETCHES):
+            for zone in (tz, "America/New_York"):
+                assert loaded(data_dir, config, zone, table=table).equals(
+                    direct(data_dir, config, zone, table=table)
+                )
 
 
 @SETTINGS
@@ -89,8 +116,9 @@ def test_incremental_daily_refresh_equals_a_full_build(
         assert incremental.equals(loaded(data_dir, CONFIG, "UTC"))
         assert incremental.equals(direct(data_dir, CONFIG, "UTC"))
         assert stale.equals(incremental)
-        agents = loaded(data_dir, CONFIG, "UTC", table="agent_daily_sums")
-        assert agents.equals(direct(data_dir, CONFIG, "UTC", table="agent_daily_sums"))
+        for table in ("agent_daily_sums", *SKETCHES):
+            rows_now = loaded(data_dir, CONFIG, "UTC", table=table)
+            assert rows_now.equals(direct(data_dir, CONFIG, "UTC", table=table))
 
 
 def day_row(data_dir: Path, day: dt.date, config: Config = CONFIG) -> dict:

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.cli import main
+from dashboard.core import formatting
 from dashboard.core.filters import Filters
 from dashboard.views import overview
 from tests.conftest import at, message, write_rows
@@ -43,9 +45,11 @@ def test_kpis_compare_with_the_previous_period_of_equal_length(make_db, config):
     assert tiles["Conversations"].previous == 2
     assert tiles["Response rate"].value == 100.0
     assert tiles["Response rate"].previous == 50.0
-    # median of 600, 1200, 5400, 259200 s = (1200 + 5400) / 2
-    assert tiles["Median response"].value == 3300.0
-    assert tiles["Median response"].previous == 1800.0
+    # median of 600, 1200, 5400, 259200 s = (1200 + 5400) / 2 = 3300, read from the
+    # response-time sketch: within +-1 % (alpha 0.01, docs/METRICS.md "Percentiles")
+    assert tiles["Median response"].value == pytest.approx(3300.0, rel=0.01)
+    assert tiles["Median response"].value != 3300.0  # a sketch value, not the exact one
+    assert tiles["Median response"].previous == pytest.approx(1800.0, rel=0.01)
     # within the 1 h twitter target: 10 and 20 min of 4; previous 1 of 2
     assert tiles["Within target"].value == 50.0
     assert tiles["Within target"].change == 0.0
@@ -82,8 +86,43 @@ def test_overview_page_shows_kpis_for_the_linked_selection(app_data):
     values = {m.label: m.value for m in app.metric}
     assert values["Conversations"] == "4"
     assert values["Response rate"] == "100.0%"
-    assert values["Median response"] == "55.0 min"
+    # 3300 s = 55.0 min exactly; the sketch's median is within +-1 % of it
+    shown = values["Median response"]
+    assert shown.endswith(" min") and float(shown.split()[0]) == pytest.approx(55.0, rel=0.01)
     assert len(app.get("plotly_chart")) == 1
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to", "exact_median_s"),
+    [
+        # week 2, days inside March (the sketch's day grain): 600, 1200, 5400, 259200 s,
+        # median (1200 + 5400) / 2 = 3300 s
+        ("2025-03-10", "2025-03-16", 3300.0),
+        # the whole of March (its month grain): 600, 1200, 1800, 5400, 259200 s, median
+        # 1800 s
+        ("2025-03-01", "2025-03-31", 1800.0),
+    ],
+)
+def test_the_page_and_chi_report_give_the_same_percentiles(
+    app_data, capsys, date_from, date_to, exact_median_s
+):
+    # both read the one response-time sketch: the tile shows the report's value
+    (app_data / "chi.toml").write_text("min_n = 1\n")
+    app = AppTest.from_file(str(PAGES / "overview.py"), default_timeout=30)
+    app.query_params["from"] = date_from
+    app.query_params["to"] = date_to
+    app.run()
+    assert not app.exception
+    page = {m.label: m.value for m in app.metric}
+    args = ["report", "overview", "--data", str(app_data), "--format", "json"]
+    assert main([*args, "--from", date_from, "--to", date_to]) == 0
+    report = {r["kpi"]: r for r in json.loads(capsys.readouterr().out)}
+    median = report["Median response"]
+    # the sketch's value within +-1 % of the exact one
+    assert median["value"] == pytest.approx(exact_median_s, rel=0.01)
+    assert page["Median response"] == formatting.duration(median["value"])
+    assert median["ci_low"] is not None and median["ci_low"] <= median["value"]
+    assert page["P90 reply"] == formatting.duration(report["P90 reply"]["value"])
 
 
 def test_overview_tiles_under_min_n_say_not_enough_data(app_data):

@@ -57,11 +57,11 @@ def test_an_agent_has_every_conversation_they_wrote_in_but_first_responses_only_
     # KC wrote in c1, c3 and replied first in both (600 s, 1800 s -> median 1200 s)
     assert agents["KC"]["conversations"] == 2
     assert agents["KC"]["first_responses"] == 2
-    assert agents["KC"]["median_first_response_s"] == pytest.approx(1200.0)
+    assert agents["KC"]["median_first_response_s"] == pytest.approx(1200.0, rel=0.01)  # sketch
     # JK wrote in c2 (after an unsigned first reply), c3 (after KC) and c5 (first)
     assert agents["JK"]["conversations"] == 3
     assert agents["JK"]["first_responses"] == 1
-    assert agents["JK"]["median_first_response_s"] == pytest.approx(1200.0)
+    assert agents["JK"]["median_first_response_s"] == pytest.approx(1200.0, rel=0.01)
 
 
 def test_the_colleagues_level_counts_a_two_agent_conversation_once_and_skips_unsigned_ones(
@@ -76,7 +76,7 @@ def test_the_colleagues_level_counts_a_two_agent_conversation_once_and_skips_uns
     assert level["happiness_index"] == pytest.approx(50.0)
     # first outbound messages by a named agent: c1 KC 600, c3 KC 1800, c5 JK 1200
     assert level["first_responses"] == 3
-    assert level["median_first_response_s"] == pytest.approx(1200.0)
+    assert level["median_first_response_s"] == pytest.approx(1200.0, rel=0.01)  # sketch
 
 
 def test_vs_brand_is_the_agents_index_minus_their_colleagues_level_with_its_interval(
@@ -167,9 +167,10 @@ def test_the_median_first_response_carries_its_order_statistic_interval(make_db,
             message(f"c{i}", "outbound", at(i + 1), agent_id="KC"),
         ]
     kc = rows_by_agent(people.leaderboard(make_db(rows), mood_only(config), DAY))["KC"]
-    assert kc["median_first_response_s"] == pytest.approx(180.0)
-    assert kc["median_first_response_s_ci_low"] == pytest.approx(60.0)
-    assert kc["median_first_response_s_ci_high"] == pytest.approx(300.0)
+    # each read from the agents' response-time sketch: within +-1 % (alpha 0.01)
+    assert kc["median_first_response_s"] == pytest.approx(180.0, rel=0.01)
+    assert kc["median_first_response_s_ci_low"] == pytest.approx(60.0, rel=0.01)
+    assert kc["median_first_response_s_ci_high"] == pytest.approx(300.0, rel=0.01)
 
 
 def test_an_agents_conversations_add_up_to_their_row(make_db, config):

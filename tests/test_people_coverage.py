@@ -50,13 +50,15 @@ def vs_brand_coverage(n: int, replicates: int, seed: int) -> tuple[float, int]:
     con.execute("create table conversations as select * from incoming")
     # the model's agent tables, as a connection builds them from the conversations
     con.execute("create table daily_zones as select 'UTC' as tz")
-    con.execute(
-        "create table agent_daily_sums as select 'UTC' as tz, * from ("
-        + sql.query_text("agent_daily_sums")
-        + ")",
-        {"tz": "UTC"},
-    )
-    con.execute("create table agent_response_times as " + sql.query_text("agent_response_times"))
+    for table in (
+        "agent_daily_sums",
+        "agent_response_time_buckets",
+        "agent_response_time_day_buckets",
+    ):
+        con.execute(
+            f"create table {table} as select 'UTC' as tz, * from (" + sql.query_text(table) + ")",
+            {"tz": "UTC"},
+        )
     board = people.leaderboard(con, config, Filters(DAY.date(), DAY.date()))
     rated = board.agents.filter(pl.col("vs_brand_ci_low").is_not_null())
     inside = (pl.col("vs_brand_ci_low") <= 0) & (pl.col("vs_brand_ci_high") >= 0)

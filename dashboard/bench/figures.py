@@ -17,6 +17,10 @@ from dashboard.views import consistency, engagement, happiness, overview, people
 # what "the same numbers" means: counts equal, rates and indices to 1e-6 points;
 # medians to 1e-6 relative (linear interpolation either way)
 TOLERANCE = 1e-6
+# the product's medians come from the response-time sketch (docs/METRICS.md,
+# "Percentiles"), the peers' from the exact values: the same number means within the
+# sketch's relative accuracy alpha of it (plus floating point at a bucket's edge)
+SKETCHED = {"first_response_s", "median_first_response_s"}
 
 
 def board_periods(board: public.Board) -> dict[str, tuple[dt.date, dt.date]]:
@@ -115,8 +119,14 @@ COMPARED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 ROUNDED = {"current", "previous"}  # the board shows the index to one decimal
 
 
-def disagreements(mine: dict[str, pl.DataFrame], theirs: dict[str, pl.DataFrame]) -> list[str]:
-    """Where a peer's figures differ from the product's (empty: the same numbers)."""
+def disagreements(
+    mine: dict[str, pl.DataFrame],
+    theirs: dict[str, pl.DataFrame],
+    relative_accuracy: float = 0.01,
+) -> list[str]:
+    """Where a peer's figures differ from the product's (empty: the same numbers); a
+    median (SKETCHED) within `relative_accuracy` ([percentiles], default 0.01) of the
+    peer's exact one is the same."""
     found = []
     for frame, (keys, figures) in COMPARED.items():
         if frame not in mine and frame not in theirs:
@@ -140,14 +150,19 @@ def disagreements(mine: dict[str, pl.DataFrame], theirs: dict[str, pl.DataFrame]
             for row, (x, y) in enumerate(
                 zip(a[column].to_list(), b[column].to_list(), strict=True)
             ):
-                if not _same(x, y):
+                tolerance = relative_accuracy * (1 + 1e-9) if column in SKETCHED else None
+                if not _same(x, y, tolerance):
                     found.append(f"{frame}.{column} row {row}: {x} against the peer's {y}")
                     break
     return found
 
 
-def _same(x: object, y: object) -> bool:
+def _same(x: object, y: object, sketch_tolerance: float | None = None) -> bool:
+    """x (the product's) and y (the peer's) the same number: to TOLERANCE, or for a
+    sketched median x within `sketch_tolerance` (relative) of the exact y."""
     if x is None or y is None:
         return x is None and y is None
+    if sketch_tolerance is not None:
+        return abs(float(x) - float(y)) <= sketch_tolerance * abs(float(y)) + TOLERANCE
     scale = max(1.0, abs(float(x)), abs(float(y)))
     return math.isclose(float(x), float(y), rel_tol=TOLERANCE, abs_tol=TOLERANCE * scale)

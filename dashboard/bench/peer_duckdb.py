@@ -21,7 +21,7 @@ from dashboard.core.filters import Filters
 from dashboard.data import raw
 from dashboard.data.sql import DAILY_TABLES, query_text, sql_string
 
-MODEL_VIEWS = ("response_times", "switched_paths", "agent_response_times")
+MODEL_VIEWS = ("switched_paths",)
 
 
 def raw_views_connection(data_dir: Path, config: Config) -> duckdb.DuckDBPyConnection:

@@ -100,10 +100,14 @@ def measure_peers(
             ms, peak, frames = _in_child(kind, name, given, runs)
             theirs = {k: pl.read_ipc(io.BytesIO(v)) for k, v in frames.items()}
             timing.ms[kind], timing.peak_mb[kind] = ms, peak
-            timing.disagreements[kind] = disagreements(mine, theirs)
+            timing.disagreements[kind] = disagreements(
+                mine, theirs, config.percentile_relative_accuracy
+            )
         ms, theirs = peer_duckdb.timed_page(raw_con, name, config, filters, runs)
         timing.ms["duckdb_raw"] = ms
-        timing.disagreements["duckdb_raw"] = disagreements(mine, theirs)
+        timing.disagreements["duckdb_raw"] = disagreements(
+            mine, theirs, config.percentile_relative_accuracy
+        )
         timings.append(timing)
     raw_con.close()
     return timings

@@ -79,6 +79,16 @@ class Config:
     # (None: the corpus's own size, so the prior is the corpus's counts)
     topics_min_count: int = 10
     topics_prior_size: float | None = None
+    # [percentiles] (docs/METRICS.md, "Percentiles"): the relative accuracy alpha of the
+    # response-time sketch stored in the daily rollup; every median and percentile is
+    # within alpha (relative) of the exact value of the same rank
+    percentile_relative_accuracy: float = 0.01
+
+    @property
+    def percentile_gamma(self) -> float:
+        """The sketch's bucket growth factor gamma = (1 + alpha) / (1 - alpha)."""
+        alpha = self.percentile_relative_accuracy
+        return (1 + alpha) / (1 - alpha)
 
     def fingerprint(self) -> str:
         """Changes whenever any number or name that affects results changes (cache key:
@@ -207,7 +217,23 @@ def _validate(raw: dict[str, Any], source: str) -> Config:
         **_costs(raw.get("costs", {}), source),
         **_alerts(raw.get("alerts", {}), source),
         **_topics(raw.get("topics", {}), source),
+        **_percentiles(raw.get("percentiles", {}), source),
     )
+
+
+def _percentiles(raw: Any, source: str) -> dict[str, Any]:
+    """The [percentiles] keys: relative_accuracy, a number with 0 < alpha <= 0.1 (a
+    looser sketch would print medians off by more than a tenth)."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: [percentiles] must be a table")
+    alpha = raw.get("relative_accuracy", 0.01)
+    ok = not isinstance(alpha, bool) and isinstance(alpha, int | float) and 0 < alpha <= 0.1
+    if not ok:
+        raise ConfigError(
+            f"{source}: [percentiles] relative_accuracy must be a number above 0 and at most "
+            f"0.1 (got {alpha!r})"
+        )
+    return {"percentile_relative_accuracy": float(alpha)}
 
 
 def _alerts(raw: Any, source: str) -> dict[str, Any]:

@@ -66,6 +66,17 @@ def count(n: int | float | None) -> str:
     return "–" if n is None else f"{n:,.0f}"
 
 
+def sketch_accuracy(relative_accuracy: float) -> str:
+    """How close a median or percentile from the response-time sketch is to the exact
+    one ([percentiles] relative_accuracy; docs/METRICS.md, "Percentiles"): 'within ±1 %
+    (sketch)'."""
+    return f"within ±{relative_accuracy * 100:g} % (sketch)"
+
+
+# the same, for column help texts built without the config: the default accuracy
+SKETCH_NOTE = "from the response-time sketch: within ±1 % at the default [percentiles] accuracy"
+
+
 def duration(seconds: float | None) -> str:
     if seconds is None:
         return "–"

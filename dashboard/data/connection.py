@@ -3,8 +3,8 @@ dashboard/data/raw.py plus the model tables the view queries read (see
 dashboard/data/sql.py for the runner).
 
 Views/tables: `interactions`, `audience`, `channel_targets`, `conversation_facts`,
-`data_as_of`, `conversations`, `response_times`, `agent_response_times`,
-`switched_paths`, `daily_sums` and `agent_daily_sums` (with a `tz` column), and
+`data_as_of`, `conversations`, `switched_paths`, `daily_sums`, `agent_daily_sums`,
+`response_time_buckets` and `agent_response_time_buckets` (with a `tz` column), and
 `term_daily_counts` (the topics' term counts: a view over the stored files, read only
 by the queries that ask; another time zone's rows computed on first use,
 sql.ensure_term_zone).
@@ -14,9 +14,11 @@ the model is computed by source brand, as the stored rollups are, and the names 
 mapped where rows enter the connection (the conversation facts, the stored daily sums,
 then the raw views: dashboard/data/raw.py). Two source names given one display name
 are one brand: its daily sums are the sums over both (exact, they are additive), its
-medians come from the union of their conversation rows (exact too). The mapping is
+medians come from the sum of their response-time sketches. The mapping is
 part of the config's fingerprint, so `shared_connection` builds a new connection when
-it changes; nothing stored changes.
+it changes; nothing stored changes. (The response-time sketches are additive too: a
+brand's counts per bucket are the sums over its source names, so its medians are those
+of the union of their conversations, within the sketch's accuracy.)
 
 Opening a connection never writes anything under the data dir. When the stored
 rollups (dashboard/data/rollup/) are fresh for the raw log and the config it reads
@@ -48,6 +50,7 @@ from dashboard.data import raw
 from dashboard.data.rollup import daily, facts
 from dashboard.data.sql import (
     DAILY_TABLES,
+    FILE_TABLES,
     LAZY_TABLES,
     TERM_TABLE,
     ensure_daily_zone,
@@ -343,8 +346,9 @@ def _daily_sums(
     conversations of `summed_months` computed here (a daily month is the sums over one
     facts month's conversations). The stored rows are loaded into memory, where a
     page's many queries read them quickly; with `from_files` (a command that runs a
-    few queries) and always for `term_daily_counts` (large, and only the topics read
-    them) the view reads the stored files instead."""
+    few queries) and always for sql.FILE_TABLES (the term counts, the sketches' day
+    grain, the agents' sketches: large, and read in part or by one page) the view reads
+    the stored files instead."""
     tz = {"tz": config.display_time_zone}
     _empty_daily_sums(con)
     if stored_months:
@@ -354,7 +358,7 @@ def _daily_sums(
                 f"select * from read_parquet({files}, hive_partitioning = false)", config
             )
             memory = memory_table(table)
-            if from_files or table == TERM_TABLE:
+            if from_files or table in FILE_TABLES:
                 con.execute(
                     f"create or replace view {table} as select {sql_string(tz['tz'])} as tz, * "
                     f"from ({stored}) union all by name select * from {memory}"

@@ -5,7 +5,8 @@ Both the reading connection (dashboard/data/connection.py) and the rollup builde
 (dashboard/data/rollup/) start from here, so neither imports the other.
 
 Views/tables: `interactions`, `audience` (the raw Parquet, or empty typed tables),
-`channel_targets(channel, target_s)`, `resolution_rule(rule)`; `data_as_of(as_of)` once
+`channel_targets(channel, target_s)`, `resolution_rule(rule)`,
+`percentile_sketch(relative_accuracy, gamma)`; `data_as_of(as_of)` once
 `set_as_of` ran.
 
 Brand names ([brands] in chi.toml): the raw tables and the stored rollups keep the
@@ -100,6 +101,14 @@ def raw_connection(data_dir: Path, config: Config) -> duckdb.DuckDBPyConnection:
         [(channel, float(target)) for channel, target in config.targets_s.items()],
     )
     create_table_from(con, "resolution_rule", {"rule": "varchar"}, [(config.resolution_rule,)])
+    # the response-time sketch's accuracy ([percentiles]): the model's bucket tables and
+    # the sketch_quantiles macro read gamma from here (docs/METRICS.md, "Percentiles")
+    create_table_from(
+        con,
+        "percentile_sketch",
+        {"relative_accuracy": "double", "gamma": "double"},
+        [(config.percentile_relative_accuracy, config.percentile_gamma)],
+    )
     # the DuckDB macros every model and view query may call (queries/_macros.sql)
     install_macros(con)
     return con

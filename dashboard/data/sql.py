@@ -14,15 +14,13 @@ and returned as a Polars frame. The connection exposes these views/tables:
 - `conversations`: one row per conversation with every per-conversation metric
   (queries/model/conversations.sql over the facts): a view over the rollup (a table
   when computed in memory)
-- `response_times`: one row per answered conversation (brand, channel, follower_bucket,
-  first_inbound_at, first_response_s) in memory, for medians and percentiles
 - `switched_paths`: the conversations that switched channel (brand, channel,
   first_inbound_at, channel_path) in memory, for the channel paths
-- `agent_response_times`: every signed, timed first outbound message (brand, channel,
-  agent_id, first_inbound_at, first_outbound_s) in memory, for the agents' medians
-  (these three, LAZY_TABLES, are built on first use, once per connection:
-  `ensure_model_table`; `run` does it for the queries that read them, so connecting,
-  and a report that needs none of them, does not pay for them)
+- `response_time_buckets`, `agent_response_time_buckets`: the response-time sketches
+  (queries/model/response_time_buckets.sql, agent_response_time_buckets.sql) with a
+  `tz` column, stored and loaded like `daily_sums`: every median and percentile
+  (sketch_quantiles in queries/_macros.sql; docs/METRICS.md, "Percentiles")
+- `percentile_sketch(relative_accuracy, gamma)`: the sketches' accuracy ([percentiles])
 - `agent_daily_sums`: queries/model/agent_daily_sums.sql rows with a `tz` column,
   stored and loaded like `daily_sums`
 - `daily_sums`: queries/model/daily_sums.sql rows with a `tz` column: the stored daily
@@ -56,13 +54,33 @@ QUERY_FOLDERS = ("model", "views")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # the model queries kept per local day with a `tz` column, filled per time zone
 # (dashboard/data/rollup/daily.py stores them for the display time zone)
-DAILY_TABLES: tuple[str, ...] = ("daily_sums", "agent_daily_sums")
+DAILY_TABLES: tuple[str, ...] = (
+    "daily_sums",
+    "agent_daily_sums",
+    # the response-time sketches: medians and percentiles (docs/METRICS.md,
+    # "Percentiles"), per local month and per local day (a selection's edge days)
+    "response_time_buckets",
+    "response_time_day_buckets",
+    "agent_response_time_buckets",
+    "agent_response_time_day_buckets",
+)
 # the term counts of the topics (queries/model/term_daily_counts.sql): stored per month
 # with the daily tables (dashboard/data/rollup/daily.py) but read on first use, not at
 # connect (`ensure_term_counts`): only the topics ask for them
 TERM_TABLE = "term_daily_counts"
+# the daily tables whose stored rows are read where they lie (a view over their files),
+# never loaded at connect: the term counts (large, only the topics read them), the
+# sketches' day grain (almost one row per answered conversation, of which a selection
+# reads only its edge days) and the agents' month grain (one row per agent, month and
+# bucket: the People page alone reads it)
+FILE_TABLES: tuple[str, ...] = (
+    TERM_TABLE,
+    "response_time_day_buckets",
+    "agent_response_time_buckets",
+    "agent_response_time_day_buckets",
+)
 # narrow in-memory model tables, each built from `conversations` on first use
-LAZY_TABLES: tuple[str, ...] = ("response_times", "switched_paths", "agent_response_times")
+LAZY_TABLES: tuple[str, ...] = ("switched_paths",)
 TERM_MEMORY = "_term_daily_memory"  # its rows computed in memory (connection.py)
 
 
@@ -255,7 +273,7 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFram
     for table in LAZY_TABLES:
         if re.search(rf"\b(from|join) {table}\b", code):
             ensure_model_table(con, table)
-    if "tz" in bound and re.search(r"\bfrom (agent_)?daily_sums\b", code):
+    if "tz" in bound and re.search(rf"\bfrom ({'|'.join(DAILY_TABLES)})\b", code):
         ensure_daily_zone(con, bound["tz"])
     if "tz" in bound and re.search(r"\bfrom term_daily_counts\b", code):
         ensure_term_zone(con, bound["tz"])

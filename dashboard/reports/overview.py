@@ -2,7 +2,10 @@
 
 Columns: kpi, value, ci_low, ci_high (its 95 % interval), previous, change, unit,
 conversations (the n the value is computed over: conversations, timed replies,
-ratings...; `n_of` says which), previous_conversations, below_min_n, and the periods.
+ratings...; `n_of` says which), previous_conversations, below_min_n, accuracy (for the
+median and the 90th percentile, which come from the response-time sketch: how close
+they are to the exact value, e.g. "within ±1 % (sketch)"; docs/METRICS.md,
+"Percentiles"; empty for the exact figures), and the periods.
 `change` is empty (null) unless both periods reach min n (docs/METRICS.md, "Minimum
 n"). The headline tiles come first, then the service detail (mean reply, 90th percentile
 reply "P90 reply", drop rate, "Reopened" (reopen rate), NPS, "Mood lift" (sentiment lift)).
@@ -29,6 +32,7 @@ SCHEMA = {
     "n_of": pl.String,
     "previous_conversations": pl.Int64,
     "below_min_n": pl.Boolean,
+    "accuracy": pl.String,
 }
 
 
@@ -55,6 +59,7 @@ def run(args: argparse.Namespace) -> pl.DataFrame:
             "n_of": k.n_label,
             "previous_conversations": k.previous_n,
             "below_min_n": k.below_min_n,
+            "accuracy": k.accuracy,
         }
         for k in tiles
     ]

@@ -66,10 +66,13 @@ def channel_columns() -> dict[str, Any]:
         "conversations": st.column_config.NumberColumn("n", format=formatting.COUNT_FORMAT),
         "response_rate": st.column_config.NumberColumn("Answered", format="%.1f%%"),
         "median_first_response_s": st.column_config.TextColumn(
-            "Median reply", help="median first response over answered conversations"
+            "Median reply",
+            help=f"median first response over answered conversations ({formatting.SKETCH_NOTE})",
         ),
         "p90_first_response_s": st.column_config.TextColumn(
-            "P90 reply", help="90th-percentile first response over answered conversations"
+            "P90 reply",
+            help="90th-percentile first response over answered conversations "
+            f"({formatting.SKETCH_NOTE})",
         ),
         "speed": st.column_config.NumberColumn("Within target", format="%.1f%%"),
         "resolution": st.column_config.NumberColumn("Resolved", format="%.1f%%"),

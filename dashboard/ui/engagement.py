@@ -190,7 +190,8 @@ def premiums_table(frame: pl.DataFrame, by_channel: bool, filters: Filters | Non
             "speed_premium": _NUM(
                 "Speed premium",
                 format="%.2f",
-                help="median first response lowest / highest; 1.0 = equal",
+                help="median first response lowest / highest; 1.0 = equal (medians "
+                f"{formatting.SKETCH_NOTE}: the ratio within ±2 %)",
             ),
             "speed_ci_low": _NUM(
                 "95% CI low ",
@@ -234,7 +235,9 @@ def buckets_table(
             "enough": st.column_config.CheckboxColumn(f"n ≥ {min_n}"),
             "response_rate": _NUM("Response rate %", format="%.1f"),
             "median_first_response_min": _NUM(
-                "Median first response (min)", format="%.1f", help="over answered conversations"
+                "Median first response (min)",
+                format="%.1f",
+                help=f"over answered conversations ({formatting.SKETCH_NOTE})",
             ),
             "within_target_share": _NUM("Within target %", format="%.1f"),
             "happiness_index": _NUM("Index", format="%.1f", help="Customer Happiness Index, 0-100"),

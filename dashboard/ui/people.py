@@ -80,7 +80,7 @@ def level_line(level: dict | None, brand: str) -> str:
         f"**Colleagues' level at {formatting.plain(brand)}:** index {index} over "
         f"{level['conversations']:,} conversations in which a named agent wrote; median "
         f"first reply {formatting.duration(level['median_first_response_s'])} over "
-        f"{level['timed_first_responses']:,} timed first replies."
+        f"{level['timed_first_responses']:,} timed first replies ({formatting.SKETCH_NOTE})."
     )
 
 

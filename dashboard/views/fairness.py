@@ -119,8 +119,8 @@ def premiums(
     intervals (for display), the two tests on every conversation with a known follower
     count, their Benjamini-Hochberg q-values across the frame, the flags and verdicts
     (from the tests) and, where something is null, the reason in `note`."""
-    # the medians of the compared buckets come from the times fetched for the
-    # bootstrap (the same values), so the bucket table need not compute them
+    # the medians of the compared buckets come from the sketch values fetched for the
+    # bootstrap (the same median), so the bucket table need not compute them
     table = buckets(con, config, filters, by_channel, with_medians=False)
     return premiums_of(con, config, filters, table, by_channel)
 
@@ -218,15 +218,20 @@ def premiums_of(
 def _response_times(
     con: duckdb.DuckDBPyConnection, filters: Filters, by_channel: bool, wanted: list[list[str]]
 ) -> dict[tuple[str, str, str], np.ndarray]:
-    """Answered first-response times of the compared buckets, by (brand, channel, bucket)."""
+    """Answered first-response times of the compared buckets, by (brand, channel, bucket),
+    as the response-time sketch gives them: each bucket's reported value repeated by its
+    count (each within the sketch's relative accuracy of the exact time, docs/METRICS.md
+    "Percentiles"), so their median is the one the bucket table shows."""
     if not wanted:
         return {}
     frame = sql.run(
         con, "fairness_response_times", **filters.params(), groups=wanted, split_channel=by_channel
     )
     return {
-        (brand, channel, bucket): np.asarray(times, dtype=float)
-        for brand, channel, bucket, times in frame.iter_rows()
+        (brand, channel, bucket): np.repeat(
+            np.asarray(values, dtype=float), np.asarray(counts, dtype=np.int64)
+        )
+        for brand, channel, bucket, values, counts in frame.iter_rows()
     }
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
+from dashboard.core import formatting
 from dashboard.core.config import Config
 from dashboard.core.filters import Filters, query_params
 from dashboard.core.vocabulary import Z95
@@ -32,6 +33,9 @@ class Kpi:
     min_n: int
     ci_low: float | None = None
     ci_high: float | None = None
+    # a percentile's bound: how close the sketch's value is to the exact one
+    # (docs/METRICS.md, "Percentiles"); None for every exact figure
+    accuracy: str | None = None
 
     @property
     def below_min_n(self) -> bool:
@@ -205,6 +209,8 @@ def kpi_sets(
     for column, interval in percentiles.items():
         now[f"{column}_ci_low"], now[f"{column}_ci_high"] = interval or (None, None)
 
+    accuracy = formatting.sketch_accuracy(config.percentile_relative_accuracy)
+
     def tiles(specs: tuple[tuple[str, str, str, bool, str, str, str], ...]) -> list[Kpi]:
         return [
             Kpi(
@@ -213,13 +219,15 @@ def kpi_sets(
                 before[column],
                 unit,
                 better,
-                help_text,
+                # a percentile says how close the sketch is (docs/METRICS.md, "Percentiles")
+                f"{help_text}; {accuracy}" if column in PERCENTILES else help_text,
                 int(now[n_column] or 0),
                 int(before[n_column] or 0),
                 n_label,
                 config.min_n,
                 now.get(f"{column}_ci_low"),
                 now.get(f"{column}_ci_high"),
+                accuracy if column in PERCENTILES else None,
             )
             for label, column, unit, better, n_column, n_label, help_text in specs
         ]

@@ -131,23 +131,21 @@ def _with_medians(
 ) -> pl.DataFrame:
     """Each row's median first response and, for the agents, the distribution-free 95 %
     interval of it (the order statistics of overview.order_statistic_ranks), from one
-    query: every agent's ranks asked as quantile_disc levels, picked out per agent."""
-    # (brand, agent) -> the levels (r - 0.5) / n of its interval's two ranks
-    wanted: dict[tuple[str, str], tuple[float, float]] = {}
+    query: each agent's two ranks passed with it (the sketch reads a rank's value from
+    the agent's own buckets, so the cost does not grow with the number of agents)."""
+    ranks: list[dict] = []
     for brand, agent, n in frame.select("brand", "agent_id", "timed_first_responses").rows():
-        ranks = order_statistic_ranks(int(n), 0.5) if agent is not None else None
-        if ranks:
-            wanted[(brand, agent)] = ((ranks[0] - 0.5) / n, (ranks[1] - 0.5) / n)
-    levels = sorted({q for pair in wanted.values() for q in pair})
-    # one level at least: the query always returns the medians
-    stats = sql.run(con, "agent_response_order_statistics", **params, quantiles=levels or [0.5])
-    at = {q: i for i, q in enumerate(levels)}
+        pair = order_statistic_ranks(int(n), 0.5) if agent is not None else None
+        if pair:
+            ranks.append(
+                {"brand": brand, "agent_id": agent, "low_rank": pair[0], "high_rank": pair[1]}
+            )
+    stats = sql.run(con, "agent_response_order_statistics", **params, ranks=ranks)
     low: list[float | None] = []
     high: list[float | None] = []
-    for brand, agent, values in stats.select("brand", "agent_id", "values_s").rows():
-        pair = wanted.get((brand, agent))
-        low.append(values[at[pair[0]]] if pair else None)
-        high.append(values[at[pair[1]]] if pair else None)
+    for values in stats["values_s"].to_list():
+        low.append(values[0] if values else None)
+        high.append(values[1] if values else None)
     bounds = stats.select("brand", "agent_id", "median_first_response_s").with_columns(
         pl.Series("median_first_response_s_ci_low", low, dtype=pl.Float64),
         pl.Series("median_first_response_s_ci_high", high, dtype=pl.Float64),

@@ -3,7 +3,9 @@
 --          brand x entry channel, n, response rate, median and 90th-percentile
 --          first response, the five index components and the index, built from
 --          the additive sums of the daily rollup (like happiness_by_period); the
---          percentiles from the conversations.
+--          percentiles from the response-time sketch of the same days
+--          (sketch_quantiles: within the relative accuracy alpha of the exact value,
+--          docs/METRICS.md "Percentiles").
 -- grain: brand x channel (entry channel), over the whole selected period.
 -- params:
 --   $date_from, $date_to  first and last local day included (DATE)
@@ -11,8 +13,8 @@
 --   $brands, $channels    lists to keep (channels = entry channels); empty keeps all
 --   $weights              the index weights {mood, speed, resolution, effort, satisfaction}
 -- note: the median and the 90th percentile are taken over answered conversations
---   only (quantile_cont skips the null first_response_s of unanswered ones) and
---   interpolate linearly between neighbouring values.
+--   with known times only (the sketch counts those) and interpolate linearly between
+--   neighbouring ranks, as quantile_cont does.
 
 with
 
@@ -20,8 +22,12 @@ daily_sums as (
     select * from daily_sums
 ),
 
-response_times as (
-    select * from response_times
+response_time_buckets as (
+    select * from response_time_buckets
+),
+
+response_time_day_buckets as (
+    select * from response_time_day_buckets
 ),
 
 in_scope as (
@@ -40,18 +46,21 @@ scores as (
     select * from scored(sums, $weights)
 ),
 
+buckets_in_scope as (
+    -- whole months from the month grain, the edge days from the day grain
+    select *
+    from sketch_rows(response_time_buckets, response_time_day_buckets, $date_from, $date_to)
+    where tz = $tz
+        and in_selection(brand, channel, $brands, $channels)
+),
+
 answered_times as (
-    -- percentiles need the conversations themselves: the same local days, as an
-    -- instant range on first_inbound_at
+    -- both percentiles from one pass over each group's summed buckets
     select
         brand,
         channel,
-        -- both percentiles from one sort of each group's times
-        quantile_cont(first_response_s, [0.5, 0.9]) as percentiles_s
-    from response_times
-    where in_local_days(first_inbound_at, $tz, $date_from, $date_to)
-        and in_selection(brand, channel, $brands, $channels)
-    group by brand, channel
+        cont_s as percentiles_s
+    from sketch_quantiles(buckets_in_scope, ['brand', 'channel'], [0.5, 0.9])
 )
 
 -- every sum stays in the output: dashboard/views/intervals.py builds the 95 %

@@ -2,7 +2,9 @@
 -- purpose: the customer side of "engagement versus follower count": per brand
 --          and customer follower bucket, n, response rate, median first
 --          response, within-target share and the happiness index, from the
---          additive sums of the daily rollup (the median from the conversations).
+--          additive sums of the daily rollup (the median from the response-time
+--          sketch: within the relative accuracy alpha of the exact median,
+--          docs/METRICS.md "Percentiles").
 --          Every bucket is returned for every brand (empty buckets with 0
 --          conversations and null rates).
 -- grain: brand x channel ('all' unless $split_channel) x follower_bucket.
@@ -12,8 +14,8 @@
 --   $brands, $channels    lists to keep; an empty list keeps all
 --   $split_channel        boolean: one group per entry channel instead of 'all'
 --   $with_medians         boolean: false leaves median_first_response_s null and skips
---                         reading the response times (the premiums take the medians
---                         from the times they fetch anyway)
+--                         reading the sketch (the premiums take the medians from the
+--                         buckets they fetch anyway)
 --   $weights              the index weights {mood, speed, resolution, effort, satisfaction}
 
 with
@@ -22,8 +24,12 @@ daily_sums as (
     select * from daily_sums
 ),
 
-response_times as (
-    select * from response_times
+response_time_buckets as (
+    select * from response_time_buckets
+),
+
+response_time_day_buckets as (
+    select * from response_time_day_buckets
 ),
 
 buckets as (
@@ -49,19 +55,27 @@ scores as (
     select * from scored(sums, $weights)
 ),
 
-answered_times as (
-    -- the median needs the conversations: the same local days as an instant range
+buckets_in_scope as (
+    -- the same local days' sketch (answered conversations with known times)
     select
         brand,
         case when $split_channel then channel else 'all' end as channel,
         follower_bucket,
-        -- over answered conversations (median ignores nulls)
-        median(first_response_s) as median_first_response_s
-    from response_times
+        bucket_index,
+        responses_n
+    from sketch_rows(response_time_buckets, response_time_day_buckets, $date_from, $date_to)
     where $with_medians
-        and in_local_days(first_inbound_at, $tz, $date_from, $date_to)
+        and tz = $tz
         and in_selection(brand, channel, $brands, $channels)
-    group by all
+),
+
+answered_times as (
+    select
+        brand,
+        channel,
+        follower_bucket,
+        cont_s[1] as median_first_response_s
+    from sketch_quantiles(buckets_in_scope, ['brand', 'channel', 'follower_bucket'], [0.5])
 ),
 
 groups as (

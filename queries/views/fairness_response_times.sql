@@ -1,21 +1,29 @@
 -- name: fairness_response_times
--- purpose: the first-response times of the answered conversations in chosen
---          follower buckets, for the bootstrap interval of the speed premium
---          (dashboard/views/fairness.py). Only the two buckets compared per brand are
---          asked for, so the rows stay few.
--- grain: one row per requested group with answered conversations: the list of
---        their first-response seconds (in no particular order; the bootstrap sorts).
+-- purpose: the response-time sketch of chosen follower buckets, for the median and the
+--          bootstrap interval of the speed premium (dashboard/views/fairness.py): per
+--          group, each occupied bucket's reported value (sketch_value_s, within the
+--          relative accuracy alpha of every response in it; docs/METRICS.md,
+--          "Percentiles") and how many answered conversations fall in it. A median of
+--          these values weighted by the counts is sketch_quantiles' median. Only the
+--          two buckets compared per brand are asked for, so the rows stay few.
+-- grain: one row per requested group with answered conversations: the lists of their
+--        bucket values (seconds, ascending) and counts.
 -- params:
 --   $date_from, $date_to  first and last local day included (DATE)
 --   $tz                   display time zone that assigns days
 --   $channels             entry channels to keep; an empty list keeps all
 --   $split_channel        boolean: groups are per entry channel instead of 'all'
 --   $groups               list of [brand, channel group, follower_bucket] to return
+-- tables: response_time_buckets (with a tz column), percentile_sketch (gamma)
 
 with
 
-response_times as (
-    select * from response_times
+response_time_buckets as (
+    select * from response_time_buckets
+),
+
+response_time_day_buckets as (
+    select * from response_time_day_buckets
 ),
 
 wanted as (
@@ -32,20 +40,36 @@ in_scope as (
         brand,
         case when $split_channel then channel else 'all' end as channel,
         follower_bucket,
-        first_response_s
-    from response_times
-    where is_selected(channel, $channels)
-        and in_local_days(first_inbound_at, $tz, $date_from, $date_to)
+        bucket_index,
+        responses_n
+    from sketch_rows(response_time_buckets, response_time_day_buckets, $date_from, $date_to)
+    where tz = $tz
+        and is_selected(channel, $channels)
+),
+
+wanted_buckets as (
+    select
+        in_scope.brand,
+        in_scope.channel,
+        in_scope.follower_bucket,
+        in_scope.bucket_index,
+        sum(in_scope.responses_n)::bigint as responses_n
+    from in_scope
+    semi join wanted
+        on in_scope.brand = wanted.brand
+        and in_scope.channel = wanted.channel
+        and in_scope.follower_bucket = wanted.follower_bucket
+    group by all
 )
 
 select
-    in_scope.brand,
-    in_scope.channel,
-    in_scope.follower_bucket,
-    list(in_scope.first_response_s) as first_responses_s
-from in_scope
-semi join wanted
-    on in_scope.brand = wanted.brand
-    and in_scope.channel = wanted.channel
-    and in_scope.follower_bucket = wanted.follower_bucket
-group by in_scope.brand, in_scope.channel, in_scope.follower_bucket
+    brand,
+    channel,
+    follower_bucket,
+    list(
+        sketch_value_s(bucket_index, (select gamma from percentile_sketch))
+        order by bucket_index asc nulls first
+    ) as bucket_values_s,
+    list(responses_n order by bucket_index asc nulls first) as responses_n
+from wanted_buckets
+group by brand, channel, follower_bucket

@@ -5,7 +5,11 @@
 --          index, drop rate, reopen rate, NPS and sentiment lift; each with the n it
 --          is computed over, with the sums their 95 % intervals are built from
 --          (dashboard/views/intervals.py; the percentiles' intervals:
---          response_time_order_statistics).
+--          response_time_order_statistics). The median and the 90th percentile come
+--          from the response-time sketch (sketch_quantiles: within the relative
+--          accuracy alpha of the exact quantile_cont, docs/METRICS.md "Percentiles"; the
+--          whole months of a period from its month grain, the edge days from its day
+--          grain: sketch_rows).
 -- grain: one row per period ('current', 'previous').
 -- params:
 --   $date_from, $date_to, $prev_from, $prev_to  local days (DATE), inclusive
@@ -18,8 +22,12 @@ daily_sums as (
     select * from daily_sums
 ),
 
-response_times as (
-    select * from response_times
+response_time_buckets as (
+    select * from response_time_buckets
+),
+
+response_time_day_buckets as (
+    select * from response_time_day_buckets
 ),
 
 labelled_days as (
@@ -47,32 +55,26 @@ scores as (
     select * from scored(sums, $weights)
 ),
 
-labelled_responses as (
-    -- the median needs the conversations: the same local days as instant ranges
-    select
-        first_response_s,
-        case
-            when in_local_days(first_inbound_at, $tz, $date_from, $date_to) then 'current'
-            when in_local_days(first_inbound_at, $tz, $prev_from, $prev_to) then 'previous'
-        end as period
-    from response_times
-    where in_local_days(
-            first_inbound_at,
-            $tz,
-            least($date_from::date, $prev_from::date),
-            greatest($date_to::date, $prev_to::date)
-        )
+period_buckets as (
+    -- the sketch's counts of the same local days (the same conversations): whole
+    -- months from the month grain, the edge days from the day grain (sketch_rows)
+    select 'current' as period, bucket_index, responses_n
+    from sketch_rows(response_time_buckets, response_time_day_buckets, $date_from, $date_to)
+    where tz = $tz
+        and in_selection(brand, channel, $brands, $channels)
+    union all
+    select 'previous' as period, bucket_index, responses_n
+    from sketch_rows(response_time_buckets, response_time_day_buckets, $prev_from, $prev_to)
+    where tz = $tz
         and in_selection(brand, channel, $brands, $channels)
 ),
 
 answered_times as (
-    -- both percentiles from one sort of each period's times
+    -- both percentiles from one pass over each period's summed buckets
     select
         period,
-        quantile_cont(first_response_s, [0.5, 0.9]) as percentiles_s
-    from labelled_responses
-    where period is not null
-    group by period
+        cont_s as percentiles_s
+    from sketch_quantiles(period_buckets, ['period'], [0.5, 0.9])
 ),
 
 periods as (

@@ -8,29 +8,35 @@ Each month file is queries/model/daily_sums.sql over the conversations of one mo
 file of the conversation facts rollup (facts.py), with the current config's targets
 and the data's as-of time applied (queries/model/conversations.sql), its days cut in
 the config's display time zone. Pages read these few hundred thousand rows instead of
-millions of conversations; only medians, percentiles, channel paths and drill-downs
-read the conversation facts.
+millions of conversations (medians and percentiles too, from the stored sketches);
+only channel paths, superfans and drill-downs read the conversation facts.
 
 A daily month depends on three things, recorded per month in the manifest, and is
 stale when one of them changed (`state`, which only reads):
 
 - its conversation facts month file (fingerprint: name, size, mtime);
-- the rules: the two queries, the first-response targets and the time zone;
+- the rules: the queries, the first-response targets, the time zone and the
+  response-time sketches' relative accuracy ([percentiles], also recorded as the
+  part's `relative_accuracy`);
 - the as-of time. `dropped` (hence the resolved proxy) is judged at the newest
   timestamp in the data, and a conversation's verdict can only change while it has
   waited less than its target. A month is *settled* when its newest message is older
   than as_of minus the longest target: a later as_of cannot change it, so only the
   last month or two are rebuilt when new data moves as_of.
 
-Each month is written for every query of DAILY_TABLES from the same conversations:
-the daily sums, the agents' daily sums (queries/model/agent_daily_sums.sql, in
-<data dir>/rollups/agent_daily/) and the topics' term counts of those conversations'
-customer messages (queries/model/term_daily_counts.sql, in <data dir>/rollups/
-term_daily/); a month is current only when all its files are. Files are named by their
-content and published with the conversation facts in one manifest (facts.py,
-"Publishing"): under its "daily" key, each month's files (`file`: the daily sums',
-`files`: table -> name) and what they were built from. (Before, the daily rollup had its
-own `_daily.json`; it is still read, and dropped at the next refresh.)
+Each month is written for every query of DAILY_TABLES from the same conversations: the
+daily sums, the agents' daily sums (queries/model/agent_daily_sums.sql, in <data
+dir>/rollups/agent_daily/), the response-time sketches per local month and per local day
+(queries/model/response_time_buckets.sql, response_time_day_buckets.sql and the agents'
+agent_response_time_buckets.sql, agent_response_time_day_buckets.sql, each in the folder
+of its name under <data dir>/rollups/: docs/METRICS.md, "Percentiles") and the topics'
+term counts of those conversations' customer messages
+(queries/model/term_daily_counts.sql, in <data dir>/rollups/term_daily/); a month is
+current only when all its files are. Files are named by their content and published with
+the conversation facts in one manifest (facts.py, "Publishing"): under its "daily" key,
+each month's files (`file`: the daily sums', `files`: table -> name) and what they were
+built from. (Before, the daily rollup had its own `_daily.json`; it is still read, and
+dropped at the next refresh.)
 """
 
 from __future__ import annotations
@@ -62,6 +68,25 @@ _LAYOUT: dict[str, tuple[str, str]] = {
     sql.TERM_TABLE: (
         facts.DAILY_TABLE_FOLDERS[sql.TERM_TABLE],
         "day, brand, channel, term nulls first",
+    ),
+    # the response-time sketches (docs/METRICS.md, "Percentiles"); null: the zero bucket
+    # per local month and per local day (sorted by day: a selection's edge days are
+    # read from few row groups)
+    "response_time_buckets": (
+        facts.DAILY_TABLE_FOLDERS["response_time_buckets"],
+        "month_start, brand, channel, follower_bucket, bucket_index nulls first",
+    ),
+    "response_time_day_buckets": (
+        facts.DAILY_TABLE_FOLDERS["response_time_day_buckets"],
+        "day, brand, channel, follower_bucket, bucket_index nulls first",
+    ),
+    "agent_response_time_buckets": (
+        facts.DAILY_TABLE_FOLDERS["agent_response_time_buckets"],
+        "month_start, brand, channel, agent_id, bucket_index nulls first",
+    ),
+    "agent_response_time_day_buckets": (
+        facts.DAILY_TABLE_FOLDERS["agent_response_time_day_buckets"],
+        "day, brand, channel, agent_id, bucket_index nulls first",
     ),
 }
 DAILY_TABLES: dict[str, tuple[str, str]] = {
@@ -127,6 +152,8 @@ def rules(config: Config) -> str:
             "targets": sorted((k, float(v)) for k, v in config.targets_s.items()),
             "tz": config.display_time_zone,
             "resolution": config.resolution_rule,
+            # the response-time sketches' buckets ([percentiles]): a change rebuilds
+            "relative_accuracy": config.percentile_relative_accuracy,
         },
         sort_keys=True,
     )
@@ -167,9 +194,14 @@ def stored_months(data_dir: Path) -> set[str]:
     return set(_read_manifest(data_dir)[1])
 
 
-def _part(rule: str, months: dict[str, BuiltMonth]) -> dict:
-    """The manifest's "daily" part."""
-    return {"rules": rule, "months": {m: vars(b) for m, b in sorted(months.items())}}
+def _part(rule: str, months: dict[str, BuiltMonth], relative_accuracy: float) -> dict:
+    """The manifest's "daily" part. `relative_accuracy` ([percentiles]) is recorded for
+    people reading it; what decides a rebuild is `rules`, whose hash includes it."""
+    return {
+        "rules": rule,
+        "relative_accuracy": relative_accuracy,
+        "months": {m: vars(b) for m, b in sorted(months.items())},
+    }
 
 
 def is_current(built: BuiltMonth | None, source: str, as_of: dt.datetime) -> bool:
@@ -252,7 +284,7 @@ def refresh(
     _, built = _read_manifest(data_dir)
     part = None
     if stale or daily.rules_changed or set(built) != set(kept):
-        part = _part(rules(config), kept)
+        part = _part(rules(config), kept, config.percentile_relative_accuracy)
     if publish and part is not None:
         facts.publish_manifest(data_dir, manifest, part)
     return DailyUpdate(stale, rows, part)

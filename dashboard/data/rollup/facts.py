@@ -67,6 +67,11 @@ DAILY_TABLE_FOLDERS = {
     "daily_sums": DAILY_FOLDER,
     "agent_daily_sums": "agent_daily",
     "term_daily_counts": "term_daily",  # the topics' term counts (sql.TERM_TABLE)
+    # the response-time sketches (docs/METRICS.md, "Percentiles")
+    "response_time_buckets": "response_time_buckets",
+    "response_time_day_buckets": "response_time_day_buckets",
+    "agent_response_time_buckets": "agent_response_time_buckets",
+    "agent_response_time_day_buckets": "agent_response_time_day_buckets",
 }
 LEGACY_DAILY_MANIFEST = "_daily.json"  # the daily rollup's own manifest before
 # DuckDB's memory cap for the rollup builds (facts and daily), spilling to rollups/.spill

@@ -286,6 +286,14 @@ create or replace macro sketch_rows(months, days, date_from, date_to) as table
         )
         and day <= date_to::date;
 
+-- sketch_bucket_index(x, gamma): the response-time sketch's bucket of a time x in
+-- seconds (docs/METRICS.md, "Percentiles"; DDSketch's logarithmic mapping): bucket k =
+-- ceil(ln x / ln gamma) holds gamma^(k-1) < x <= gamma^k; null is the zero bucket
+-- (x = 0: a reply within the same instant). The four sketch tables of
+-- queries/model/*_buckets.sql count their times with it.
+create or replace macro sketch_bucket_index(x, gamma) as
+    case when x > 0 then cast(ceil(ln(x) / ln(gamma)) as integer) end;
+
 -- sketch_value_s(bucket_index, gamma): the value a response-time sketch reports for
 -- bucket k (docs/METRICS.md, "Percentiles"): 2 gamma^k / (gamma + 1), within the
 -- relative accuracy alpha = (gamma - 1) / (gamma + 1) of every x in the bucket

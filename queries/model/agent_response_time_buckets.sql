@@ -31,10 +31,7 @@ signed as (
         conversations.brand,
         conversations.channel,
         conversations.first_outbound_agent as agent_id,
-        case
-            when conversations.first_outbound_s > 0
-                then cast(ceil(ln(conversations.first_outbound_s) / ln(sketch.gamma)) as integer)
-        end as bucket_index
+        sketch_bucket_index(conversations.first_outbound_s, sketch.gamma) as bucket_index
     from conversations
     cross join sketch
     where conversations.first_outbound_agent is not null

@@ -38,10 +38,7 @@ timed as (
         conversations.brand,
         conversations.channel,
         conversations.follower_bucket,
-        case
-            when conversations.first_response_s > 0
-                then cast(ceil(ln(conversations.first_response_s) / ln(sketch.gamma)) as integer)
-        end as bucket_index
+        sketch_bucket_index(conversations.first_response_s, sketch.gamma) as bucket_index
     from conversations
     cross join sketch
     where conversations.first_response_s is not null

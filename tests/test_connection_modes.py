@@ -1,6 +1,6 @@
 """A report's one-shot connection (the stored daily sums read from their files) and a
-page's connection (loaded into memory) give the same rows; the narrow model tables are
-built only when a query reads them."""
+page's connection (loaded into memory) give the same rows; the channel paths of the
+switched conversations are stored with the daily rollup, not rebuilt by a reader."""
 
 from __future__ import annotations
 
@@ -56,16 +56,30 @@ def test_one_shot_connection_adds_another_time_zone_in_memory(tmp_path: Path) ->
     assert zones == [("America/New_York", 3), ("UTC", 3)]
 
 
-def test_narrow_model_tables_are_built_when_a_query_reads_them(tmp_path: Path) -> None:
+def test_the_switched_conversations_paths_are_read_from_the_stored_daily_counts(
+    tmp_path: Path,
+) -> None:
     _stored_log(tmp_path)
-    con = connection.connect(tmp_path, CONFIG)
-
-    def built() -> set[str]:
-        rows = con.sql("select table_name from duckdb_tables()").fetchall()
-        return {name for (name,) in rows} & set(sql.LAZY_TABLES)
-
-    assert built() == set()
-    sql.ensure_model_table(con, "switched_paths")
-    assert built() == {"switched_paths"}
-    # c3 switched from email to chat; nobody else did
-    assert con.sql("select channel_path from switched_paths").fetchall() == [("email -> chat",)]
+    for con in (connection.connect(tmp_path, CONFIG), connection.connect(tmp_path, CONFIG, True)):
+        assert connection.rollup_status(con).stored
+        # c3 switched from email to chat on 2 April; nobody else did
+        rows = con.sql(
+            "select day::varchar, channel, channel_path, conversations_n from "
+            "channel_path_daily_counts where tz = 'UTC'"
+        ).fetchall()
+        assert rows == [("2025-04-02", "email", "email -> chat", 1)]
+        paths = sql.run(
+            con,
+            "channel_paths",
+            date_from="2025-03-01",
+            date_to="2025-04-30",
+            tz="UTC",
+            brands=[],
+            channels=[],
+            split_brand=False,
+        )
+        # c1 and c2 stayed on twitter (daily_sums), c3 took email -> chat
+        assert sorted(zip(paths["path"], paths["conversations"], strict=True)) == [
+            ("email -> chat", 1),
+            ("twitter", 2),
+        ]

@@ -6,13 +6,16 @@ the table and the minimum effect (docs/METRICS.md, "Follower fairness")."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 
 import pytest
 
 from dashboard.core.config import ConfigError, load_config
-from dashboard.data import sql
+from dashboard.core.filters import Filters
+from dashboard.data import connection, rollup, sql
 from dashboard.views import fairness, fairness_trend
+from tests.conftest import at, message, write_rows
 from tests.test_fairness import WEEK, conversations
 
 Z95 = 1.959963984540054
@@ -285,3 +288,28 @@ def test_an_impossible_fairness_policy_is_a_clear_error(tmp_path, line, problem)
     (tmp_path / "chi.toml").write_text(f"[fairness]\n{line}\n")
     with pytest.raises(ConfigError, match=rf"chi.toml: \[fairness\] {problem}"):
         load_config(tmp_path)
+
+
+def test_trend_cells_take_whole_months_and_edge_days_from_the_stored_rollup(tmp_path, config):
+    """Customers with 99 followers (x = log10 100 = 2.0), one conversation a day:
+    27 Feb (out), 28 Feb answered after 1 s (ln 1 = 0), 10 Mar after 20 min (1200 s),
+    1 Apr unanswered, 2 Apr (out). 28 Feb - 1 Apr reads March from the month grain and
+    28 Feb, 1 Apr from the day grain."""
+    days = {-4: 1 / 60, -3: 1 / 60, 7: 20.0, 29: None, 30: 1 / 60}  # days after 3 March
+    rows = []
+    for day, reply_min in days.items():
+        cid = f"d{day}"
+        rows.append(message(cid, "inbound", at(0, days=day), author_followers=99))
+        if reply_min is not None:
+            rows.append(message(cid, "outbound", at(reply_min, days=day)))
+    write_rows(tmp_path, "interactions", rows)
+    rollup.refresh(tmp_path, config)
+    con = connection.connect(tmp_path, config)
+    assert connection.rollup_status(con).source == connection.STORED
+    period = Filters(dt.date(2025, 2, 28), dt.date(2025, 4, 1))
+    (cell,) = sql.run(
+        con, "fairness_trend_cells", **period.params(), split_channel=False
+    ).to_dicts()
+    assert (cell["followers_log10"], cell["conversations_n"], cell["answered_n"]) == (2.0, 3, 2)
+    assert cell["ln_first_response_s_sum"] == pytest.approx(math.log(1200))
+    assert cell["ln_first_response_s_sq_sum"] == pytest.approx(math.log(1200) ** 2)

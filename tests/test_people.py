@@ -10,8 +10,9 @@ import pytest
 
 from dashboard.core.config import Config
 from dashboard.core.filters import Filters
+from dashboard.data import connection, rollup, sql
 from dashboard.views import people
-from tests.conftest import at, message
+from tests.conftest import at, message, write_rows
 
 DAY = Filters(dt.date(2025, 3, 3), dt.date(2025, 3, 3))
 
@@ -256,3 +257,53 @@ def test_superfan_savings_and_community_share_use_the_configured_costs(make_db, 
     (level,) = people.community_levels(people.superfans(con, costs, DAY))
     assert (level.conversations, level.answered, level.peer_answered) == (4, 3, 2)
     assert level.minutes_saved == pytest.approx(24.0)
+
+
+def test_superfan_daily_sums_keep_each_peers_day_with_their_first_response_times(make_db):
+    rows = sql.run(make_db(community_log()), "superfan_daily_sums", tz="UTC")
+    by_key = {(r["channel"], r["peer"]): r for r in rows.iter_rows(named=True)}
+    assert set(by_key) == {("community", "fan-a"), ("twitter", "fan-b"), ("community", "fan-b")}
+    counts = (
+        "answers_n",
+        "conversations_with_answers_n",
+        "conversations_answered_n",
+        "resolved_n",
+        "timed_answers_n",
+    )
+
+    def of(key: tuple[str, str]) -> tuple:
+        return tuple(by_key[key][c] for c in counts), by_key[key]["first_response_s_values"]
+
+    # fan-a: p1 (first response, 300 s, resolved) and p2 (after staff)
+    assert of(("community", "fan-a")) == ((2, 2, 1, 1, 1), [300.0])
+    # fan-b on twitter (p3): an answer, but no response there
+    assert of(("twitter", "fan-b")) == ((1, 1, 0, 0, 0), [])
+    # fan-b on community (p4): two messages, the first at 600 s, resolved
+    assert of(("community", "fan-b")) == ((2, 1, 1, 1, 1), [600.0])
+
+
+def test_a_superfans_median_over_several_days_is_exact_from_the_stored_rollup(tmp_path, config):
+    """fan-a answers four community conversations first, one a day from 3 March: after
+    5, 15, 25 and 1 minutes (300, 900, 1500 and 60 s)."""
+    log = []
+    for day, minutes in enumerate((5, 15, 25, 1)):
+        cid = f"d{day}"
+        log.append(message(cid, "inbound", at(0, days=day), channel="community"))
+        log.append(
+            message(cid, "peer", at(minutes, days=day), author_id="fan-a", channel="community")
+        )
+    write_rows(tmp_path, "interactions", log)
+    rollup.refresh(tmp_path, config)
+    con = connection.connect(tmp_path, config)
+    assert connection.rollup_status(con).source == connection.STORED
+
+    def fan_a(last_day: int) -> dict:
+        period = Filters(dt.date(2025, 3, 3), dt.date(2025, 3, 3 + last_day))
+        (row,) = people.superfans(con, config, period).iter_rows(named=True)
+        return row
+
+    # 3-5 March: 300, 900, 1500 s -> the middle one, exactly (no sketch)
+    assert (fan_a(2)["conversations_answered"], fan_a(2)["median_first_response_s"]) == (3, 900.0)
+    # 3-6 March: 60, 300, 900, 1500 s -> (300 + 900) / 2
+    assert (fan_a(3)["conversations_answered"], fan_a(3)["median_first_response_s"]) == (4, 600.0)
+    assert fan_a(3)["community_conversations"] == 4

@@ -21,8 +21,6 @@ from dashboard.core.filters import Filters
 from dashboard.data import raw
 from dashboard.data.sql import DAILY_TABLES, query_text, sql_string
 
-MODEL_VIEWS = ("switched_paths",)
-
 
 def raw_views_connection(data_dir: Path, config: Config) -> duckdb.DuckDBPyConnection:
     """A connection whose model tables are all views over the raw Parquet."""
@@ -32,8 +30,6 @@ def raw_views_connection(data_dir: Path, config: Config) -> duckdb.DuckDBPyConne
     con.execute(f"create view conversation_facts as {facts}")
     raw.set_as_of(con, raw.newest_created_at(con, "interactions"))
     con.execute("create view conversations as " + query_text("conversations"))
-    for table in MODEL_VIEWS:
-        con.execute(f"create view {table} as " + query_text(table))
     tz = sql_string(config.display_time_zone)
     for table in DAILY_TABLES:
         # the daily sums of the display time zone, as a view (a view takes no parameter)

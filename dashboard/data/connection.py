@@ -3,8 +3,9 @@ dashboard/data/raw.py plus the model tables the view queries read (see
 dashboard/data/sql.py for the runner).
 
 Views/tables: `interactions`, `audience`, `channel_targets`, `conversation_facts`,
-`data_as_of`, `conversations`, `switched_paths`, `daily_sums`, `agent_daily_sums`,
-`response_time_buckets` and `agent_response_time_buckets` (with a `tz` column), and
+`data_as_of`, `conversations`, every daily table of sql.DAILY_TABLES (`daily_sums`,
+`agent_daily_sums`, the response-time sketches, the superfans' days, the fairness
+cells, the channel paths: with a `tz` column), and
 `term_daily_counts` (the topics' term counts: a view over the stored files, read only
 by the queries that ask; another time zone's rows computed on first use,
 sql.ensure_term_zone).
@@ -51,7 +52,6 @@ from dashboard.data.rollup import daily, facts
 from dashboard.data.sql import (
     DAILY_TABLES,
     FILE_TABLES,
-    LAZY_TABLES,
     TERM_TABLE,
     ensure_daily_zone,
     memory_table,
@@ -243,7 +243,6 @@ def _load_model(
     raw.set_as_of(con, as_of)
     # a view: medians, paths and drill-downs read only the row groups they need
     con.execute("create or replace view conversations as " + query_text("conversations"))
-    _narrow_tables(con)
     sums = daily.state(data_dir, config, kept, as_of)
     summed = sorted({*sums.stale, *recomputed})
     _daily_sums(con, data_dir, config, sorted(sums.current), summed, source, from_files)
@@ -271,7 +270,6 @@ def _model_in_memory(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     )
     raw.set_as_of(con, raw.newest_created_at(con, "interactions"))
     con.execute("create or replace table conversations as " + query_text("conversations"))
-    _narrow_tables(con)
     _empty_daily_sums(con)
     ensure_daily_zone(con, config.display_time_zone)
 
@@ -305,14 +303,6 @@ def _facts_source(data_dir: Path, months: list[str], with_recomputed: bool) -> s
             else f"select * from ({query_text('conversation_facts')}) limit 0"
         )
     return " union all by name ".join(parts)
-
-
-def _narrow_tables(con: duckdb.DuckDBPyConnection) -> None:
-    # the narrow in-memory model tables (sql.LAZY_TABLES) are built on first use
-    # (sql.ensure_model_table), so connecting stays quick; a connection set up again
-    # drops what an earlier setup built
-    for table in LAZY_TABLES:
-        con.execute(f"drop table if exists {table}")
 
 
 def _empty_daily_sums(con: duckdb.DuckDBPyConnection) -> None:

@@ -14,8 +14,6 @@ and returned as a Polars frame. The connection exposes these views/tables:
 - `conversations`: one row per conversation with every per-conversation metric
   (queries/model/conversations.sql over the facts): a view over the rollup (a table
   when computed in memory)
-- `switched_paths`: the conversations that switched channel (brand, channel,
-  first_inbound_at, channel_path) in memory, for the channel paths
 - `response_time_buckets`, `agent_response_time_buckets`: the response-time sketches
   (queries/model/response_time_buckets.sql, agent_response_time_buckets.sql) with a
   `tz` column, stored and loaded like `daily_sums`: every median and percentile
@@ -23,6 +21,11 @@ and returned as a Polars frame. The connection exposes these views/tables:
 - `percentile_sketch(relative_accuracy, gamma)`: the sketches' accuracy ([percentiles])
 - `agent_daily_sums`: queries/model/agent_daily_sums.sql rows with a `tz` column,
   stored and loaded like `daily_sums`
+- `superfan_daily_sums`, `fairness_cells` / `fairness_day_cells`,
+  `channel_path_daily_counts`: the superfans' answers per peer, the follower-fairness
+  tests' cells (two grains, read as the sketches are) and the switched conversations
+  per channel path, per local day, with a `tz` column, stored like `daily_sums`: no
+  page reads the conversations for a figure
 - `daily_sums`: queries/model/daily_sums.sql rows with a `tz` column: the stored daily
   rollup (dashboard/data/rollup/daily.py) for the config's display time zone, other
   zones added on first use (`ensure_daily_zone`; `run` does it for queries reading
@@ -63,6 +66,13 @@ DAILY_TABLES: tuple[str, ...] = (
     "response_time_day_buckets",
     "agent_response_time_buckets",
     "agent_response_time_day_buckets",
+    # the superfans' answers per local day and peer (the People page)
+    "superfan_daily_sums",
+    # the follower-fairness tests' cells per local month and per local day
+    "fairness_cells",
+    "fairness_day_cells",
+    # the switched conversations per channel path and local day (the channel journeys)
+    "channel_path_daily_counts",
 )
 # the term counts of the topics (queries/model/term_daily_counts.sql): stored per month
 # with the daily tables (dashboard/data/rollup/daily.py) but read on first use, not at
@@ -78,9 +88,9 @@ FILE_TABLES: tuple[str, ...] = (
     "response_time_day_buckets",
     "agent_response_time_buckets",
     "agent_response_time_day_buckets",
+    "superfan_daily_sums",  # one row per peer and day, read by the People page alone
+    "fairness_day_cells",  # a selection's edge days only, as the sketches' day grain
 )
-# narrow in-memory model tables, each built from `conversations` on first use
-LAZY_TABLES: tuple[str, ...] = ("switched_paths",)
 TERM_MEMORY = "_term_daily_memory"  # its rows computed in memory (connection.py)
 
 
@@ -245,22 +255,6 @@ def ensure_term_zone(con: duckdb.DuckDBPyConnection, tz: str) -> None:
         con.execute("insert into term_zones values ($tz)", {"tz": tz})
 
 
-_LAZY_LOCK = threading.Lock()
-
-
-def ensure_model_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """The in-memory model table `table` (one of LAZY_TABLES, queries/model/<table>.sql),
-    built from the connection's conversations on first use, once per connection."""
-    with _LAZY_LOCK:
-        exists = con.execute(
-            # a table or a view (the bench's raw-log peer makes every model table a view)
-            "select count(*) from information_schema.tables where table_name = $table",
-            {"table": table},
-        ).fetchall()[0][0]
-        if not exists:
-            con.execute(f"create table {table} as " + query_text(table))
-
-
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:
     """Run the named query with bound parameters and return a Polars frame."""
     sql = query_text(name)
@@ -270,9 +264,6 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFram
     if missing:
         raise QueryError(f"query {name!r} needs parameter(s) {sorted(missing)}")
     bound = {k: v for k, v in params.items() if k in wanted}
-    for table in LAZY_TABLES:
-        if re.search(rf"\b(from|join) {table}\b", code):
-            ensure_model_table(con, table)
     if "tz" in bound and re.search(rf"\bfrom ({'|'.join(DAILY_TABLES)})\b", code):
         ensure_daily_zone(con, bound["tz"])
     if "tz" in bound and re.search(r"\bfrom term_daily_counts\b", code):

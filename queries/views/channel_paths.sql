@@ -13,7 +13,8 @@
 --   ordering rule (created_at, inbound first at equal times, then interaction_id).
 --   A single-channel conversation's path is its channel (counted from the daily
 --   rollup); a switched one's path is computed once by the conversation rollup
---   (queries/model/conversation_facts.sql) and read from the switched_paths table.
+--   (queries/model/conversation_facts.sql) and counted per local day in
+--   channel_path_daily_counts.
 
 with
 
@@ -21,8 +22,8 @@ daily_sums as (
     select * from daily_sums
 ),
 
-switched_paths as (
-    select * from switched_paths
+channel_path_daily_counts as (
+    select * from channel_path_daily_counts
 ),
 
 single_channel as (
@@ -40,14 +41,15 @@ single_channel as (
 ),
 
 switched as (
-    -- the path of a switched conversation is stored with it (channel_path)
+    -- the conversations that switched channel, counted per path and local day
     select
         case when $split_brand then brand end as brand_group,
         channel_path as path,
         len(string_split(channel_path, ' -> ')) as channels_in_path,
-        1 as conversations_n
-    from switched_paths
-    where in_local_days(first_inbound_at, $tz, $date_from, $date_to)
+        conversations_n
+    from channel_path_daily_counts
+    where tz = $tz
+        and in_days(day, $date_from, $date_to)
         and in_selection(brand, channel, $brands, $channels)
 ),
 

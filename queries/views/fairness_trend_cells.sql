@@ -13,6 +13,10 @@
 -- columns: conversations_n, answered_n; over the answered conversations the sum and
 --          the sum of squares of ln(first_response_s), a response under 1 s counting
 --          as 1 s (ln 0 is undefined).
+-- tables: fairness_cells, fairness_day_cells (queries/model/fairness_cells.sql,
+--          fairness_day_cells.sql: the same cells per local month and per local day,
+--          stored with the daily rollup; sketch_rows reads a selection's whole months
+--          from the one and its edge days from the other)
 -- params:
 --   $date_from, $date_to  first and last local day included (DATE)
 --   $tz                   display time zone that assigns days
@@ -21,40 +25,34 @@
 
 with
 
-conversations as (
-    select * from conversations
+fairness_cells as (
+    select * from fairness_cells
 ),
 
-in_scope as (
-    select
-        brand,
-        case when $split_channel then channel else 'all' end as channel,
-        channel as stratum,
-        -- +1 so a customer with 0 followers has a place (log10 1 = 0)
-        round(log10(1 + followers), 1) as followers_log10,
-        answered,
-        ln(greatest(first_response_s, 1)) as ln_first_response_s
-    from conversations
-    where followers is not null
-        and in_local_days(first_inbound_at, $tz, $date_from, $date_to)
+fairness_day_cells as (
+    select * from fairness_day_cells
+),
+
+cells_in_scope as (
+    -- whole months from the month grain, the edge days from the day grain
+    select *
+    from sketch_rows(fairness_cells, fairness_day_cells, $date_from, $date_to)
+    where tz = $tz
         and in_selection(brand, channel, $brands, $channels)
 ),
 
 cells as (
     select
         brand,
-        channel,
-        stratum,
+        case when $split_channel then channel else 'all' end as channel,
+        channel as stratum,
         followers_log10,
-        count(*)::bigint as conversations_n,
-        count(*) filter (where answered)::bigint as answered_n,
-        coalesce(sum(ln_first_response_s) filter (where answered), 0)::double
-            as ln_first_response_s_sum,
-        coalesce(
-            sum(ln_first_response_s * ln_first_response_s) filter (where answered), 0
-        )::double as ln_first_response_s_sq_sum
-    from in_scope
-    group by brand, channel, stratum, followers_log10
+        sum(conversations_n)::bigint as conversations_n,
+        sum(answered_n)::bigint as answered_n,
+        sum(ln_first_response_s_sum)::double as ln_first_response_s_sum,
+        sum(ln_first_response_s_sq_sum)::double as ln_first_response_s_sq_sum
+    from cells_in_scope
+    group by all
 )
 
 select *

@@ -10,63 +10,97 @@
 -- params:
 --   $date_from, $date_to, $tz, $brands, $channels  as in agent_leaderboard
 --   $minutes_per_contact, $cost_per_contact       [costs]: one staff-handled contact
--- tables: conversations (peer_answers, first_response_peer: the facts' people rule,
---   queries/model/conversation_facts.sql)
+-- tables: superfan_daily_sums (queries/model/superfan_daily_sums.sql: the peers' answers
+--   and first answers per local day, brand and entry channel; the median from their
+--   stored first-response times, exact), daily_sums (the community conversations)
 -- rules: a peer message counts as a response only on a community conversation (entry
 --   channel community), so a peer answering elsewhere, or after staff already did,
 --   adds to answers but not to conversations_answered.
 
 with
 
-conversations as (
-    select * from conversations
+superfan_daily_sums as (
+    select * from superfan_daily_sums
 ),
 
-in_scope as (
+daily_sums as (
+    select * from daily_sums
+),
+
+peer_days as (
     select *
-    from conversations
-    where in_local_days(first_inbound_at, $tz, $date_from, $date_to)
+    from superfan_daily_sums
+    where tz = $tz
+        and in_days(day, $date_from, $date_to)
         and in_selection(brand, channel, $brands, $channels)
-),
-
-peer_rows as (
-    select
-        brand,
-        unnest(peer_answers, recursive := true)
-    from in_scope
-    where len(peer_answers) > 0
 ),
 
 answers as (
     select
         brand,
         peer,
-        sum(messages)::bigint as answers,
-        count(*) as conversations_with_answers
-    from peer_rows
+        sum(answers_n)::bigint as answers,
+        sum(conversations_with_answers_n)::bigint as conversations_with_answers
+    from peer_days
     group by brand, peer
 ),
 
 first_answers as (
     select
         brand,
-        first_response_peer as peer,
-        count(*) as conversations_answered,
-        count(*) filter (where resolved) as resolved,
-        count(first_response_s) as timed_answers,
+        peer,
+        sum(conversations_answered_n)::bigint as conversations_answered,
+        sum(resolved_n)::bigint as resolved,
+        sum(timed_answers_n)::bigint as timed_answers
+    from peer_days
+    where conversations_answered_n > 0
+    group by brand, peer
+),
+
+first_times as (
+    -- the first-response times of their first answers, for the exact median
+    select
+        brand,
+        peer,
+        unnest(first_response_s_values) as first_response_s
+    from peer_days
+),
+
+first_medians as (
+    select
+        brand,
+        peer,
         quantile_cont(first_response_s, 0.5) as median_first_response_s
-    from in_scope
-    where first_response_peer is not null
-    group by brand, first_response_peer
+    from first_times
+    group by brand, peer
+),
+
+community_days as (
+    select *
+    from daily_sums
+    where tz = $tz
+        and channel = 'community'
+        and in_days(day, $date_from, $date_to)
+        and in_selection(brand, channel, $brands, $channels)
 ),
 
 community as (
     select
         brand,
-        count(*) as community_conversations,
-        count(*) filter (where answered) as community_answered,
-        count(*) filter (where first_response_peer is not null) as community_peer_answered
-    from in_scope
+        sum(conversations_n)::bigint as community_conversations,
+        sum(answered_n)::bigint as community_answered
+    from community_days
+    group by brand
+),
+
+community_peer_answers as (
+    -- Business rule: only a community conversation has a peer's first response (the
+    -- facts' people rule), so the first answers on community rows are the brand's
+    -- peer-answered community conversations
+    select
+        brand,
+        sum(conversations_answered_n)::bigint as community_peer_answered
+    from peer_days
     where channel = 'community'
     group by brand
 )
@@ -79,18 +113,23 @@ select
     coalesce(first_answers.conversations_answered, 0) as conversations_answered,
     coalesce(first_answers.resolved, 0) as resolved,
     coalesce(first_answers.timed_answers, 0) as timed_answers,
-    first_answers.median_first_response_s,
+    first_medians.median_first_response_s,
     coalesce(first_answers.conversations_answered, 0) * $minutes_per_contact::double
         as minutes_saved,
     coalesce(first_answers.conversations_answered, 0) * $cost_per_contact::double
         as cost_saved,
     coalesce(community.community_conversations, 0) as community_conversations,
     coalesce(community.community_answered, 0) as community_answered,
-    coalesce(community.community_peer_answered, 0) as community_peer_answered
+    coalesce(community_peer_answers.community_peer_answered, 0) as community_peer_answered
 from answers
 left join first_answers
     on answers.brand = first_answers.brand
     and answers.peer = first_answers.peer
+left join first_medians
+    on answers.brand = first_medians.brand
+    and answers.peer = first_medians.peer
 left join community
     on answers.brand = community.brand
+left join community_peer_answers
+    on answers.brand = community_peer_answers.brand
 order by answers.brand, conversations_answered desc, answers.answers desc, answers.peer

@@ -88,6 +88,22 @@ _LAYOUT: dict[str, tuple[str, str]] = {
         facts.DAILY_TABLE_FOLDERS["agent_response_time_day_buckets"],
         "day, brand, channel, agent_id, bucket_index nulls first",
     ),
+    "superfan_daily_sums": (
+        facts.DAILY_TABLE_FOLDERS["superfan_daily_sums"],
+        "day, brand, channel, peer nulls first",
+    ),
+    "fairness_cells": (
+        facts.DAILY_TABLE_FOLDERS["fairness_cells"],
+        "month_start, brand, channel, followers_log10",
+    ),
+    "fairness_day_cells": (
+        facts.DAILY_TABLE_FOLDERS["fairness_day_cells"],
+        "day, brand, channel, followers_log10",
+    ),
+    "channel_path_daily_counts": (
+        facts.DAILY_TABLE_FOLDERS["channel_path_daily_counts"],
+        "day, brand, channel, channel_path",
+    ),
 }
 DAILY_TABLES: dict[str, tuple[str, str]] = {
     t: _LAYOUT[t] for t in (*sql.DAILY_TABLES, sql.TERM_TABLE)

@@ -72,6 +72,11 @@ DAILY_TABLE_FOLDERS = {
     "response_time_day_buckets": "response_time_day_buckets",
     "agent_response_time_buckets": "agent_response_time_buckets",
     "agent_response_time_day_buckets": "agent_response_time_day_buckets",
+    "superfan_daily_sums": "superfan_daily",
+    # the follower-fairness tests' cells (docs/METRICS.md, "Follower fairness")
+    "fairness_cells": "fairness_cells",
+    "fairness_day_cells": "fairness_day_cells",
+    "channel_path_daily_counts": "channel_path_daily",  # the channel journeys
 }
 LEGACY_DAILY_MANIFEST = "_daily.json"  # the daily rollup's own manifest before
 # DuckDB's memory cap for the rollup builds (facts and daily), spilling to rollups/.spill

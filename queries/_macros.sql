@@ -391,6 +391,45 @@ create or replace macro sketch_quantiles(t, keys, levels) as table
         ) as cont_s
     from sketch_lists(t, keys);
 
+-- fairness_cell_sums(t, keys): table macro. The follower-fairness cells (docs/METRICS.md,
+-- "Follower fairness") of the conversations in `t` (conversation rows) with a known
+-- follower count, per group of the columns named in `keys` and followers_log10 =
+-- log10(1 + followers) rounded to 0.1 (a tenth of a decade; +1 so a customer with 0
+-- followers has a place): conversations_n, answered_n and, over the answered ones, the
+-- sum and the sum of squares of ln(first_response_s), a response under 1 s counting as
+-- 1 s (ln 0 is undefined). Business rule: each ln term is taken in billionths, rounded
+-- once (the same double product on any engine, then a whole number), and the terms are
+-- summed exactly, so neither the order of the rows nor the engine changes a sum (a cast
+-- of a double to a DECIMAL with decimals rounds differently on DuckDB and Spark in
+-- about 1 of 1,000 values). queries/model/fairness_cells.sql (per local month) and
+-- fairness_day_cells.sql (per local day) store them.
+create or replace macro fairness_cell_sums(t, keys) as table
+    with
+    with_followers as (
+        select
+            *,
+            round(log10(1 + followers), 1) as followers_log10,
+            case when answered then ln(greatest(first_response_s, 1)) end as ln_s
+        from query_table(t)
+        where followers is not null
+    ),
+    fixed_point as (
+        select
+            *,
+            cast(round(ln_s * 1e9) as decimal(38, 0)) as ln_nano,
+            cast(round(ln_s * ln_s * 1e9) as decimal(38, 0)) as ln_sq_nano
+        from with_followers
+    )
+    select
+        columns(lambda c: list_contains(keys, c)),
+        followers_log10,
+        cast(count(*) as bigint) as conversations_n,
+        cast(count(*) filter (where answered) as bigint) as answered_n,
+        cast(coalesce(sum(ln_nano), 0) as double) / 1e9 as ln_first_response_s_sum,
+        cast(coalesce(sum(ln_sq_nano), 0) as double) / 1e9 as ln_first_response_s_sq_sum
+    from fixed_point
+    group by all;
+
 -- display_brand(brand): the brand's display name ([brands] in chi.toml). The reading
 -- connection replaces this with the config's mapping (dashboard/data/raw.py,
 -- install_display_brands); everywhere else (the rollup builds) a name is itself, so a

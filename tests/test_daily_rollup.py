@@ -227,3 +227,42 @@ def test_the_rollup_step_stores_both_rollups(tmp_path: Path) -> None:
     rollup.refresh(tmp_path, CONFIG)
     assert facts.month_file(tmp_path, "2025-01").is_file()
     assert daily.month_file(tmp_path, "2025-01").is_file()
+
+
+def test_day_runs_keep_whole_days_under_the_most_conversations() -> None:
+    days = [(dt.date(2025, 3, d), n) for d, n in ((1, 3), (2, 3), (3, 5), (4, 1), (5, 9))]
+    # 3 + 3 = 6 <= 6; 5 + 1 = 6; 9 alone (a day is never split, even past the most)
+    assert daily._day_runs(days, 6) == [
+        (dt.date(2025, 3, 1), dt.date(2025, 3, 2)),
+        (dt.date(2025, 3, 3), dt.date(2025, 3, 4)),
+        (dt.date(2025, 3, 5), dt.date(2025, 3, 5)),
+    ]
+    assert daily._day_runs(days, 100) == [(dt.date(2025, 3, 1), dt.date(2025, 3, 5))]
+    assert daily._day_runs([], 6) == []
+
+
+def test_term_counts_built_in_runs_of_days_are_the_same_file(tmp_path: Path, monkeypatch) -> None:
+    """Six conversations over three March days, each customer writing about a refund
+    or a delay: one query for the month, or one per day, gives the same bytes."""
+    rows = []
+    for day in range(3):
+        for i, text in enumerate(("refund still missing", "delivery delay again")):
+            cid = f"d{day}c{i}"
+            when = dt.datetime(2025, 3, 3 + day, 9, tzinfo=dt.UTC)
+            rows.append(message(len(rows), cid, "inbound", when, text=text))
+            later = when + dt.timedelta(minutes=5)
+            rows.append(message(len(rows), cid, "outbound", later, text="sorry"))
+    write(tmp_path, rows, "one")
+    rollup.refresh(tmp_path, CONFIG)
+    whole = {p.name: p.read_bytes() for p in tmp_path.glob("rollups/term_daily/*/*.parquet")}
+    shutil.rmtree(facts.rollup_dir(tmp_path))
+    monkeypatch.setattr(daily, "TERM_CHUNK_CONVERSATIONS", 2)  # one day a run
+    rollup.refresh(tmp_path, CONFIG)
+    runs = {p.name: p.read_bytes() for p in tmp_path.glob("rollups/term_daily/*/*.parquet")}
+    assert runs == whole
+    counts = pl.read_parquet(list(tmp_path.glob("rollups/term_daily/*/*.parquet")))
+    # each day: "refund" in one message, "delay" in one, the day's two messages in total
+    by_day = counts.filter(pl.col("term") == "refund").sort("day")
+    assert by_day["messages_n"].to_list() == [1, 1, 1]
+    totals = counts.filter(pl.col("term").is_null()).sort("day")
+    assert totals["messages_n"].to_list() == [2, 2, 2]

@@ -105,6 +105,10 @@ _LAYOUT: dict[str, tuple[str, str]] = {
         "day, brand, channel, channel_path",
     ),
 }
+# the most conversations whose customer messages one term-count query tokenises: a
+# facts month with more runs in several queries of whole local days (_write_term_month;
+# a month at 10M interactions holds about 265,000, at 100M 2.6M)
+TERM_CHUNK_CONVERSATIONS = 400_000
 DAILY_TABLES: dict[str, tuple[str, str]] = {
     t: _LAYOUT[t] for t in (*sql.DAILY_TABLES, sql.TERM_TABLE)
 }
@@ -321,28 +325,15 @@ def _write_month(
     as_of: dt.datetime,
 ) -> tuple[BuiltMonth, int]:
     stored = raw.parquet_list([facts_file])
-    con.execute(
-        f"create or replace view conversation_facts as select * from read_parquet({stored})"
-    )
-    con.execute("create or replace view conversations as " + sql.query_text("conversations"))
-    oldest_us, newest_us = con.execute(
-        "select epoch_us(min(first_inbound_at)), epoch_us(max(last_message_at)) "
-        "from conversation_facts"
-    ).fetchall()[0]
-    # a month's conversations have no message before their first inbound one or after
-    # their last one: the term counts, which join the raw messages, read only the raw
-    # rows in between (constant bounds, so the Parquet scan skips the other months'
-    # row groups instead of reading the whole log for every month)
-    con.execute(
-        "create or replace view interactions as select * from raw_interactions "
-        f"where created_at between make_timestamptz({oldest_us or 0}) "
-        f"and make_timestamptz({newest_us or 0})"
-    )
+    newest_us = _month_views(con, f"select * from read_parquet({stored})")
     params = {"tz": config.display_time_zone}
     names: dict[str, str] = {}
     rows = 0
     for table, (_, order) in DAILY_TABLES.items():
         folder = _folder(data_dir, month, table)
+        if table == sql.TERM_TABLE:
+            names[table] = _write_term_month(con, folder, stored, order, params)
+            continue
         # a total order of the keys: the same data gives byte-identical files
         names[table] = facts.write_content_named(
             con,
@@ -357,3 +348,76 @@ def _write_month(
     horizon = as_of - dt.timedelta(seconds=longest_target_s(config))
     settled = newest_us is None or raw.from_epoch_us(newest_us) < horizon
     return BuiltMonth(source, as_of.isoformat(), settled, names["daily_sums"], names), rows
+
+
+def _month_views(con: duckdb.DuckDBPyConnection, facts_select: str) -> int | None:
+    """Point the views `conversation_facts`, `conversations` and `interactions` at the
+    conversations of `facts_select` and returns their newest message (epoch us)."""
+    con.execute(f"create or replace view conversation_facts as {facts_select}")
+    con.execute("create or replace view conversations as " + sql.query_text("conversations"))
+    oldest_us, newest_us = con.execute(
+        "select epoch_us(min(first_inbound_at)), epoch_us(max(last_message_at)) "
+        "from conversation_facts"
+    ).fetchall()[0]
+    # conversations have no message before their first inbound one or after their last
+    # one: the term counts, which join the raw messages, read only the raw rows in
+    # between (constant bounds, so the Parquet scan skips the other months' row groups
+    # instead of reading the whole log for every month)
+    con.execute(
+        "create or replace view interactions as select * from raw_interactions "
+        f"where created_at between make_timestamptz({oldest_us or 0}) "
+        f"and make_timestamptz({newest_us or 0})"
+    )
+    return newest_us
+
+
+def _write_term_month(
+    con: duckdb.DuckDBPyConnection, folder: Path, stored: str, order: str, params: dict
+) -> str:
+    """The term counts of one facts month, in runs of local days of at most
+    TERM_CHUNK_CONVERSATIONS conversations each (at 100M interactions a month's
+    tokens and two-word joins do not fit the build's memory cap in one query).
+    Business rule: the local day is a key of every row, so runs of whole days give
+    disjoint rows and their union is exactly the month's; the file is the same bytes
+    whatever the runs."""
+    day = f"timezone({sql.sql_string(params['tz'])}, first_inbound_at)::date"
+    per_day = con.execute(
+        f"select {day} as day, count(*) from read_parquet({stored}) group by all order by day"
+    ).fetchall()
+    query = sql.query_text(sql.TERM_TABLE)
+    # every month through the same table (a file written straight from the query would
+    # carry other NOT NULL flags: one run or several must give the same bytes)
+    con.execute(f"create or replace temp table _term_runs as {query} limit 0", params)
+    try:
+        for first, last in _day_runs(per_day, TERM_CHUNK_CONVERSATIONS):
+            _month_views(
+                con,
+                f"select * from read_parquet({stored}) "
+                f"where {day} between date '{first}' and date '{last}'",
+            )
+            con.execute(f"insert into _term_runs {query}", params)
+        return facts.write_content_named(
+            con,
+            folder,
+            f"copy (select * from _term_runs order by {order}) to $path "
+            "(format parquet, compression zstd)",
+            {},
+        )
+    finally:
+        con.execute("drop table if exists _term_runs")
+        _month_views(con, f"select * from read_parquet({stored})")
+
+
+def _day_runs(per_day: list[tuple[dt.date, int]], most: int) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive runs of the (day, conversations) list, each of at most `most`
+    conversations unless a single day holds more (a day is never split)."""
+    runs: list[tuple[dt.date, dt.date]] = []
+    count = 0
+    for day, n in per_day:
+        if runs and count + n <= most:
+            runs[-1] = (runs[-1][0], day)
+            count += n
+        else:
+            runs.append((day, day))
+            count = n
+    return runs

@@ -70,22 +70,13 @@ first_answers as (
         first_response_peer as peer,
         cast(count(*) as bigint) as conversations_answered_n,
         cast(count(*) filter (where resolved) as bigint) as resolved_n,
-        cast(count(first_response_s) as bigint) as timed_answers_n
+        cast(count(first_response_s) as bigint) as timed_answers_n,
+        -- the known times only (an unknown one sorts last and is dropped)
+        list_filter(
+            list(first_response_s order by first_response_s), lambda x: x is not null
+        ) as first_response_s_values
     from with_day
     where first_response_peer is not null
-    group by day, brand, channel, first_response_peer
-),
-
-first_times as (
-    select
-        day,
-        brand,
-        channel,
-        first_response_peer as peer,
-        list(first_response_s order by first_response_s) as first_response_s_values
-    from with_day
-    where first_response_peer is not null
-        and first_response_s is not null
     group by day, brand, channel, first_response_peer
 )
 
@@ -99,15 +90,10 @@ select
     coalesce(first_answers.conversations_answered_n, 0) as conversations_answered_n,
     coalesce(first_answers.resolved_n, 0) as resolved_n,
     coalesce(first_answers.timed_answers_n, 0) as timed_answers_n,
-    coalesce(first_times.first_response_s_values, []::double[]) as first_response_s_values
+    coalesce(first_answers.first_response_s_values, []::double[]) as first_response_s_values
 from answers
 left join first_answers
     on answers.day = first_answers.day
     and answers.brand = first_answers.brand
     and answers.channel = first_answers.channel
     and answers.peer = first_answers.peer
-left join first_times
-    on answers.day = first_times.day
-    and answers.brand = first_times.brand
-    and answers.channel = first_times.channel
-    and answers.peer = first_times.peer

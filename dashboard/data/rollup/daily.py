@@ -387,14 +387,16 @@ def _write_term_month(
     query = sql.query_text(sql.TERM_TABLE)
     # every month through the same table (a file written straight from the query would
     # carry other NOT NULL flags: one run or several must give the same bytes)
+    runs = _day_runs(per_day, TERM_CHUNK_CONVERSATIONS)
     con.execute(f"create or replace temp table _term_runs as {query} limit 0", params)
     try:
-        for first, last in _day_runs(per_day, TERM_CHUNK_CONVERSATIONS):
-            _month_views(
-                con,
-                f"select * from read_parquet({stored}) "
-                f"where {day} between date '{first}' and date '{last}'",
-            )
+        for first, last in runs:
+            if len(runs) > 1:  # one run is the whole month: the views already are
+                _month_views(
+                    con,
+                    f"select * from read_parquet({stored}) "
+                    f"where {day} between date '{first}' and date '{last}'",
+                )
             con.execute(f"insert into _term_runs {query}", params)
         return facts.write_content_named(
             con,
@@ -405,7 +407,8 @@ def _write_term_month(
         )
     finally:
         con.execute("drop table if exists _term_runs")
-        _month_views(con, f"select * from read_parquet({stored})")
+        if len(runs) > 1:
+            _month_views(con, f"select * from read_parquet({stored})")
 
 
 def _day_runs(per_day: list[tuple[dt.date, int]], most: int) -> list[tuple[dt.date, dt.date]]:

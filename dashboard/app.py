@@ -14,10 +14,11 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from dashboard.ui import access as ui_access
-from dashboard.ui import not_found
+from dashboard.ui import not_found, prefetch
 from dashboard.ui import shared as ui
 from dashboard.ui.navigation import (
     PageSpec,
+    draws_charts,
     private_pages_in_public_mode,
     refused_pages,
     visible_pages,
@@ -90,7 +91,10 @@ else:
     home = st.Page(_home, title=pages[0].title, default=True, visibility="hidden", url_path="home")
     ui_access.sidebar(visitor)
     try:
-        st.navigation([home, *pages, *hidden], position="sidebar").run()
+        current = st.navigation([home, *pages, *hidden], position="sidebar")
+        library = prefetch.send_chart_library(draws_charts(current.url_path))
+        current.run()
+        prefetch.take_out(library)
     except Exception:  # Streamlit's stop/rerun are BaseExceptions and pass through
         # a user never sees a traceback: log it for the operator, say it plainly
         logging.getLogger("chi").exception("page failed")

@@ -43,3 +43,24 @@ def test_shared_link_opens_the_same_filtered_view(browser, app_url):
     caption.wait_for(timeout=TIMEOUT_MS)
     assert "Skyline Air" in caption.inner_text()
     page.close()
+
+
+def test_a_new_visit_fetches_the_chart_library_before_the_figures_arrive(browser, app_url):
+    # dashboard/ui/prefetch.py: the hidden empty chart is the page's first element, so
+    # the browser asks for Plotly's script before the KPI tiles (computed after it)
+    # need their own script; once the page has run, only the page's charts are left
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url.rsplit("/", 1)[-1]))
+    page.goto(f"{app_url}/overview")
+    page.locator(".js-plotly-plot >> visible=true").first.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        "() => !document.querySelector('.st-key-chi_chart_prefetch')", timeout=TIMEOUT_MS
+    )
+    plotly = next(i for i, name in enumerate(requested) if name.startswith("PlotlyChart."))
+    metric = next(i for i, name in enumerate(requested) if name.startswith("Metric."))
+    assert plotly < metric, requested
+    charts = page.locator(".js-plotly-plot")
+    assert charts.count() == page.locator(".js-plotly-plot >> visible=true").count() >= 1
+    context.close()

@@ -26,6 +26,9 @@ class PageSpec:
     # the least role that may open it once sign-in is on; None: anyone, signed in or
     # not (the public pages). Without sign-in every private page is open, as always.
     role: Role | None = Role.VIEWER
+    # it draws Plotly charts: a new visit's first run fetches the chart library while
+    # the server computes (dashboard/ui/prefetch.py)
+    charts: bool = True
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -39,12 +42,28 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec("people.py", "People", ":material/support_agent:", "people", False, role=Role.ANALYST),
     PageSpec("topics.py", "Topics", ":material/forum:", "topics", False, role=Role.ANALYST),
-    PageSpec("board.py", "Public board", ":material/leaderboard:", "board", True, role=None),
+    PageSpec(
+        "board.py",
+        "Public board",
+        ":material/leaderboard:",
+        "board",
+        True,
+        role=None,
+        charts=False,  # drawn in HTML
+    ),
     PageSpec("brand_card.py", "Brand card", ":material/badge:", "brand", True, role=None),
     PageSpec(
-        "methodology.py", "Methodology", ":material/functions:", "methodology", True, role=None
+        "methodology.py",
+        "Methodology",
+        ":material/functions:",
+        "methodology",
+        True,
+        role=None,
+        charts=False,
     ),
-    PageSpec("upload.py", "Upload data", ":material/upload:", "upload", False, role=UPLOAD),
+    PageSpec(
+        "upload.py", "Upload data", ":material/upload:", "upload", False, role=UPLOAD, charts=False
+    ),
 )
 
 
@@ -75,3 +94,8 @@ def private_pages_in_public_mode(public: bool) -> list[PageSpec]:
     return [
         spec for spec in PAGES if public and not spec.public and (PAGES_DIR / spec.file).is_file()
     ]
+
+
+def draws_charts(url_path: str) -> bool:
+    """Whether the page at `url_path` draws Plotly charts (PageSpec.charts)."""
+    return any(spec.charts and spec.url_path == url_path for spec in PAGES)

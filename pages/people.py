@@ -74,12 +74,13 @@ if fans.is_empty():
 else:
     for level in people.community_levels(fans):
         st.markdown(ui_people.community_line(level))
-    st.dataframe(ui_people.superfan_table(fans.head(50)), hide_index=True, width="stretch")
-    exports.csv_button(export_frames.superfans_frame(fans.head(50)), "superfans", filters, places=2)
+    listed = people.top_superfans(fans)
+    st.dataframe(ui_people.superfan_table(listed), hide_index=True, width="stretch")
+    exports.csv_button(export_frames.superfans_frame(listed), "superfans", filters, places=2)
     st.caption(
         f"Savings: each community conversation a customer answered first counts as one "
         f"contact staff did not handle, at {config.minutes_per_contact:g} minutes and "
         f"{config.cost_per_contact:,.2f} {config.currency} ([costs] in chi.toml; "
-        "docs/METRICS.md). Superfans are shown by pseudonym. The 50 who answered first "
-        "most often are listed."
+        "docs/METRICS.md). Superfans are shown by pseudonym. The "
+        f"{people.SUPERFANS_LISTED} who answered first most often, over every brand, are listed."
     )

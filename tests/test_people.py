@@ -307,3 +307,32 @@ def test_a_superfans_median_over_several_days_is_exact_from_the_stored_rollup(tm
     # 3-6 March: 60, 300, 900, 1500 s -> (300 + 900) / 2
     assert (fan_a(3)["conversations_answered"], fan_a(3)["median_first_response_s"]) == (4, 600.0)
     assert fan_a(3)["community_conversations"] == 4
+
+
+def test_the_listed_superfans_are_the_top_first_answerers_over_every_brand(make_db, config):
+    # Acme (first in the alphabet, so first in superfans' order by brand): fan-a and
+    # fan-b answered one community conversation first each. Zeta: zed answered two
+    # first (z1, z2), and zoe one (z3) with two answers.
+    def zeta(cid: str, direction: str, minutes: int, **extra) -> dict:
+        return message(cid, direction, at(minutes), brand="Zeta", channel="community", **extra)
+
+    log = community_log() + [
+        zeta("z1", "inbound", 0),
+        zeta("z1", "peer", 5, author_id="zed"),
+        zeta("z2", "inbound", 0),
+        zeta("z2", "peer", 7, author_id="zed"),
+        zeta("z3", "inbound", 0),
+        zeta("z3", "peer", 3, author_id="zoe"),
+        zeta("z3", "peer", 4, author_id="zoe"),
+    ]
+    fans = people.superfans(make_db(log), config, DAY)
+    assert fans["brand"].head(2).to_list() == ["Acme", "Acme"]
+    # zed: 2 first answers. Three with 1 first answer: fan-b with 3 answers (p3 on
+    # twitter, p4 twice), then fan-a (p1, p2) and zoe (z3 twice) with 2, tied: by brand
+    assert people.top_superfans(fans, 4).select("brand", "peer").rows() == [
+        ("Zeta", "zed"),
+        ("Acme", "fan-b"),
+        ("Acme", "fan-a"),
+        ("Zeta", "zoe"),
+    ]
+    assert people.top_superfans(fans, 1)["peer"].to_list() == ["zed"]

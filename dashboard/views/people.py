@@ -252,6 +252,19 @@ def superfans(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters) 
     )
 
 
+SUPERFANS_LISTED = 50  # the People page lists this many superfans
+
+
+def top_superfans(fans: pl.DataFrame, count: int = SUPERFANS_LISTED) -> pl.DataFrame:
+    """The `count` peers who answered first most often, over every brand of the
+    selection (then by answers, brand and pseudonym, so ties list the same way each
+    time): the superfans the People page lists. `superfans` orders its rows by brand."""
+    return fans.sort(
+        ["conversations_answered", "answers", "brand", "peer"],
+        descending=[True, True, False, False],
+    ).head(count)
+
+
 @dataclass(frozen=True)
 class CommunityLevel:
     """A brand's community conversations and who answered them first."""

@@ -36,42 +36,20 @@ peer_days as (
 ),
 
 answers as (
+    -- each peer's answers and first answers (resolved_n and timed_answers_n count
+    -- among a day's first answers, so they are 0 where conversations_answered_n is),
+    -- and the median of their first answers' stored times (exact: every time of the
+    -- selection's days, in one list per peer)
     select
         brand,
         peer,
         sum(answers_n)::bigint as answers,
-        sum(conversations_with_answers_n)::bigint as conversations_with_answers
+        sum(conversations_with_answers_n)::bigint as conversations_with_answers,
+        coalesce(sum(conversations_answered_n), 0)::bigint as conversations_answered,
+        coalesce(sum(resolved_n), 0)::bigint as resolved,
+        coalesce(sum(timed_answers_n), 0)::bigint as timed_answers,
+        list_median(flatten(list(first_response_s_values))) as median_first_response_s
     from peer_days
-    group by brand, peer
-),
-
-first_answers as (
-    select
-        brand,
-        peer,
-        sum(conversations_answered_n)::bigint as conversations_answered,
-        sum(resolved_n)::bigint as resolved,
-        sum(timed_answers_n)::bigint as timed_answers
-    from peer_days
-    where conversations_answered_n > 0
-    group by brand, peer
-),
-
-first_times as (
-    -- the first-response times of their first answers, for the exact median
-    select
-        brand,
-        peer,
-        unnest(first_response_s_values) as first_response_s
-    from peer_days
-),
-
-first_medians as (
-    select
-        brand,
-        peer,
-        quantile_cont(first_response_s, 0.5) as median_first_response_s
-    from first_times
     group by brand, peer
 ),
 
@@ -110,24 +88,16 @@ select
     answers.peer,
     answers.answers,
     answers.conversations_with_answers,
-    coalesce(first_answers.conversations_answered, 0) as conversations_answered,
-    coalesce(first_answers.resolved, 0) as resolved,
-    coalesce(first_answers.timed_answers, 0) as timed_answers,
-    first_medians.median_first_response_s,
-    coalesce(first_answers.conversations_answered, 0) * $minutes_per_contact::double
-        as minutes_saved,
-    coalesce(first_answers.conversations_answered, 0) * $cost_per_contact::double
-        as cost_saved,
+    answers.conversations_answered,
+    answers.resolved,
+    answers.timed_answers,
+    answers.median_first_response_s,
+    answers.conversations_answered * $minutes_per_contact::double as minutes_saved,
+    answers.conversations_answered * $cost_per_contact::double as cost_saved,
     coalesce(community.community_conversations, 0) as community_conversations,
     coalesce(community.community_answered, 0) as community_answered,
     coalesce(community_peer_answers.community_peer_answered, 0) as community_peer_answered
 from answers
-left join first_answers
-    on answers.brand = first_answers.brand
-    and answers.peer = first_answers.peer
-left join first_medians
-    on answers.brand = first_medians.brand
-    and answers.peer = first_medians.peer
 left join community
     on answers.brand = community.brand
 left join community_peer_answers

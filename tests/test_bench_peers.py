@@ -5,6 +5,7 @@ worth printing when both computed the same thing."""
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import datetime as dt
 from pathlib import Path
@@ -13,6 +14,7 @@ import polars as pl
 import pytest
 
 from dashboard.bench import figures, peer_common, peer_duckdb, peers, runner
+from dashboard.commands import bench as bench_command
 from dashboard.core.config import Config, load_config
 from dashboard.data import connection
 from dashboard.views import public
@@ -165,3 +167,17 @@ def test_a_sketched_median_is_the_peers_within_alpha_and_different_beyond() -> N
     off = kpis(1200.0)
     off["kpis"] = off["kpis"].with_columns(pl.lit(7).alias("conversations"))
     assert figures.disagreements(off, exact, 0.01) != []
+
+
+def test_only_the_chosen_peers_run_and_the_table_says_which_did_not(hand_made: Path) -> None:
+    config = dataclasses.replace(load_config(), min_n=1, public_brands=("Acme",))
+    con, filters, _ = _setup(hand_made, config)
+    timings = peers.measure_peers(hand_made, config, filters, con, runs=1, kinds=("polars",))
+    assert [t.page for t in timings] == list(peer_common.PAGES)
+    for timing in timings:
+        assert set(timing.ms) == {"polars"}
+        assert timing.disagreements == {"polars": []}
+    assert bench_command._peer_cell(timings[0], "pandas") == "not run (--peers)"
+    assert bench_command._peer_names("polars, pandas") == ("polars", "pandas")
+    with pytest.raises(argparse.ArgumentTypeError, match="unknown peer spark"):
+        bench_command._peer_names("polars,spark")

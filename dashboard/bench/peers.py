@@ -83,31 +83,34 @@ def measure_peers(
     filters: Filters,
     con: duckdb.DuckDBPyConnection,
     runs: int = 3,
+    kinds: tuple[str, ...] = PEERS,
 ) -> list[PeerTiming]:
-    """Every page: each peer's warm time and memory, and whether it gave the product's
-    figures."""
+    """Every page: each peer's (of `kinds`) warm time and memory, and whether it gave
+    the product's figures."""
     import io
 
     from dashboard.bench import peer_duckdb
 
     given = peer_input(data_dir, config, filters, board_periods(public.board(con, config)))
-    raw_con = peer_duckdb.raw_views_connection(data_dir, config)
+    raw_con = peer_duckdb.raw_views_connection(data_dir, config) if "duckdb_raw" in kinds else None
     timings = []
     for name in PAGES:
         mine = product_figures(name, con.cursor(), config, filters)
         timing = PeerTiming(name)
-        for kind in ("pandas", "polars"):
+        for kind in (k for k in ("pandas", "polars") if k in kinds):
             ms, peak, frames = _in_child(kind, name, given, runs)
             theirs = {k: pl.read_ipc(io.BytesIO(v)) for k, v in frames.items()}
             timing.ms[kind], timing.peak_mb[kind] = ms, peak
             timing.disagreements[kind] = disagreements(
                 mine, theirs, config.percentile_relative_accuracy
             )
-        ms, theirs = peer_duckdb.timed_page(raw_con, name, config, filters, runs)
-        timing.ms["duckdb_raw"] = ms
-        timing.disagreements["duckdb_raw"] = disagreements(
-            mine, theirs, config.percentile_relative_accuracy
-        )
+        if raw_con is not None:
+            ms, theirs = peer_duckdb.timed_page(raw_con, name, config, filters, runs)
+            timing.ms["duckdb_raw"] = ms
+            timing.disagreements["duckdb_raw"] = disagreements(
+                mine, theirs, config.percentile_relative_accuracy
+            )
         timings.append(timing)
-    raw_con.close()
+    if raw_con is not None:
+        raw_con.close()
     return timings

@@ -31,7 +31,7 @@ from typing import Any
 import duckdb
 
 from dashboard.bench.pages import Call, default_filters, heaviest_filters, page_calls
-from dashboard.bench.peers import PeerTiming, measure_peers
+from dashboard.bench.peers import PEERS, PeerTiming, measure_peers
 from dashboard.core.config import Config
 from dashboard.data import connection, rollup, sql
 from dashboard.data.rollup import facts
@@ -109,6 +109,7 @@ def measure(
     with_peers: bool = True,
     rebuild: bool = True,
     cli_runs: int = 3,
+    peers: tuple[str, ...] = PEERS,
 ) -> Result:
     data_dir = Path(data_dir)
     build_s = None
@@ -143,7 +144,7 @@ def measure(
         days=(everything.date_from.isoformat(), everything.date_to.isoformat()),
     )
     if with_peers:
-        result.peers = measure_peers(data_dir, config, filters, con, PEER_RUNS)
+        result.peers = measure_peers(data_dir, config, filters, con, PEER_RUNS, peers)
     return result
 
 

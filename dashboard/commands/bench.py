@@ -57,6 +57,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="skip the peers (pandas, Polars and DuckDB over the raw Parquet)",
     )
     parser.add_argument(
+        "--peers",
+        type=_peer_names,
+        default=PEERS,
+        metavar="NAMES",
+        help=f"the peers to run, comma-separated (default {','.join(PEERS)}; at 10M the "
+        "DuckDB raw peer re-derives every conversation for each call: tens of minutes a page)",
+    )
+    parser.add_argument(
         "--cli-runs",
         type=int,
         default=3,
@@ -119,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
             not args.no_peers,
             rebuild=not args.keep_rollups,
             cli_runs=args.cli_runs,
+            peers=args.peers,
         )
     result.generated_s = generated
     _browser(args, console, result)
@@ -278,9 +287,21 @@ def rows_of(result: bench.Result) -> list[list[str]]:
     return lines
 
 
+def _peer_names(text: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    unknown = [name for name in names if name not in PEERS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown peer {', '.join(unknown) or '(none)'}: choose from {', '.join(PEERS)}"
+        )
+    return names
+
+
 def _peer_cell(peer: PeerTiming | None, kind: str) -> str:
-    if peer is None or kind not in peer.ms:
+    if peer is None:
         return "—"
+    if kind not in peer.ms:
+        return "not run (--peers)"
     wrong = peer.disagreements.get(kind)
     # a time is only comparable when the peer computed the same numbers
     return _ms(peer.ms[kind]) + (f" (differs: {wrong[0]})" if wrong else "")

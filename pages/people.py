@@ -68,7 +68,7 @@ else:
     ui_people.agent_drilldown(config, filters, brand, rows)
 
 st.subheader("Community superfans")
-fans = ui.load(people.superfans, config, filters)
+fans = ui.load(people.superfans, config, filters, people.SUPERFANS_LISTED)
 if fans.is_empty():
     st.info("No customer answered another customer (peer messages) in this selection.")
 else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import polars as pl
 import pytest
 
 from dashboard.core.config import Config
@@ -309,14 +310,15 @@ def test_a_superfans_median_over_several_days_is_exact_from_the_stored_rollup(tm
     assert fan_a(3)["community_conversations"] == 4
 
 
-def test_the_listed_superfans_are_the_top_first_answerers_over_every_brand(make_db, config):
-    # Acme (first in the alphabet, so first in superfans' order by brand): fan-a and
-    # fan-b answered one community conversation first each. Zeta: zed answered two
-    # first (z1, z2), and zoe one (z3) with two answers.
+def two_communities() -> list[dict]:
+    """Acme (community_log: fan-a and fan-b answered one community conversation first
+    each), and Zeta on 3 March 2025: zed answered z1 (5 min) and z2 (7 min) first, zoe
+    z3 (3 min) with two answers."""
+
     def zeta(cid: str, direction: str, minutes: int, **extra) -> dict:
         return message(cid, direction, at(minutes), brand="Zeta", channel="community", **extra)
 
-    log = community_log() + [
+    return community_log() + [
         zeta("z1", "inbound", 0),
         zeta("z1", "peer", 5, author_id="zed"),
         zeta("z2", "inbound", 0),
@@ -325,7 +327,11 @@ def test_the_listed_superfans_are_the_top_first_answerers_over_every_brand(make_
         zeta("z3", "peer", 3, author_id="zoe"),
         zeta("z3", "peer", 4, author_id="zoe"),
     ]
-    fans = people.superfans(make_db(log), config, DAY)
+
+
+def test_the_listed_superfans_are_the_top_first_answerers_over_every_brand(make_db, config):
+    # Acme is first in the alphabet, so first in superfans' order by brand
+    fans = people.superfans(make_db(two_communities()), config, DAY)
     assert fans["brand"].head(2).to_list() == ["Acme", "Acme"]
     # zed: 2 first answers. Three with 1 first answer: fan-b with 3 answers (p3 on
     # twitter, p4 twice), then fan-a (p1, p2) and zoe (z3 twice) with 2, tied: by brand
@@ -336,3 +342,24 @@ def test_the_listed_superfans_are_the_top_first_answerers_over_every_brand(make_
         ("Zeta", "zoe"),
     ]
     assert people.top_superfans(fans, 1)["peer"].to_list() == ["zed"]
+
+
+def test_listing_each_brands_top_peers_keeps_every_brands_savings_and_medians(make_db, config):
+    con = make_db(two_communities())
+    every = people.superfans(con, config, DAY)
+    listed = people.superfans(con, config, DAY, listed=1)
+    # Acme's top: fan-b (1 first answer, 3 answers) over fan-a (1, 2); Zeta's: zed (2)
+    assert listed.select("brand", "peer").rows() == [("Acme", "fan-b"), ("Zeta", "zed")]
+    # fan-b's first answer p4 at 10 min: 600 s; zed's z1 and z2: (300 + 420) / 2
+    assert listed["median_first_response_s"].to_list() == [600.0, 360.0]
+    # the brands' lines count every peer's first answers, listed or not: Acme p1 and
+    # p4 (2 contacts), Zeta z1, z2, z3 (3)
+    levels = people.community_levels(listed)
+    assert levels == people.community_levels(every)
+    assert [(lv.brand, lv.peer_answered) for lv in levels] == [("Acme", 2), ("Zeta", 3)]
+    assert levels[1].minutes_saved == 3 * config.minutes_per_contact
+    shared = ["brand", "peer", "answers", "conversations_answered", "median_first_response_s"]
+    assert (
+        listed.select(shared).rows()
+        == every.filter(pl.col("peer").is_in(["fan-b", "zed"])).select(shared).rows()
+    )

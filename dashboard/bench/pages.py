@@ -73,7 +73,7 @@ def page_calls(config: Config, filters: Filters, heaviest: bool = False) -> dict
         + ([lambda c: consistency.channel_paths(c, filters, True)] if heaviest else []),
         "people": [
             lambda c: people.leaderboard(c, config, filters),
-            lambda c: people.superfans(c, config, filters),
+            lambda c: people.superfans(c, config, filters, people.SUPERFANS_LISTED),
         ],
         "board": [lambda c: public.board(c, config), lambda c: bounds.data_bounds(c, tz)],
     }

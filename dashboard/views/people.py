@@ -230,9 +230,16 @@ def agent_conversations(
     return sql.run(con, "agent_conversations", **params)
 
 
-def superfans(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters) -> pl.DataFrame:
-    """Every peer author of the selection with what their answers did and saved, and
-    their share of the brand's community conversations (Wilson 95 % interval)."""
+def superfans(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    filters: Filters,
+    listed: int | None = None,
+) -> pl.DataFrame:
+    """Every peer author of the selection (or, with `listed`, each brand's `listed` who
+    answered first most often: the People page's top_superfans are among them) with
+    what their answers did and saved, and their share of the brand's community
+    conversations (Wilson 95 % interval)."""
     frame = sql.run(
         con,
         "superfan_answers",
@@ -241,6 +248,7 @@ def superfans(con: duckdb.DuckDBPyConnection, config: Config, filters: Filters) 
             config,
             minutes_per_contact=config.minutes_per_contact,
             cost_per_contact=config.cost_per_contact,
+            listed=listed,
         ),
     )
     share = intervals.shares(frame["conversations_answered"], frame["community_conversations"])
@@ -306,8 +314,8 @@ def community_levels(fans: pl.DataFrame) -> list[CommunityLevel]:
             pl.col("community_conversations").first(),
             pl.col("community_answered").first(),
             pl.col("community_peer_answered").first(),
-            pl.col("minutes_saved").sum(),
-            pl.col("cost_saved").sum(),
+            pl.col("community_minutes_saved").first(),
+            pl.col("community_cost_saved").first(),
             pl.col("currency").first(),
         )
         .sort("brand")

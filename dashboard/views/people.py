@@ -266,7 +266,9 @@ SUPERFANS_LISTED = 50  # the People page lists this many superfans
 def top_superfans(fans: pl.DataFrame, count: int = SUPERFANS_LISTED) -> pl.DataFrame:
     """The `count` peers who answered first most often, over every brand of the
     selection (then by answers, brand and pseudonym, so ties list the same way each
-    time): the superfans the People page lists. `superfans` orders its rows by brand."""
+    time): the superfans the People page lists. `superfans` orders its rows by brand;
+    with `listed` its rows are each brand's top in this order (superfan_answers.sql,
+    `listed`), so the top over every brand is among them."""
     return fans.sort(
         ["conversations_answered", "answers", "brand", "peer"],
         descending=[True, True, False, False],

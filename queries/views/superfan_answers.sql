@@ -56,6 +56,9 @@ answers as (
 ),
 
 listed as (
+    -- the listing order, within a brand; dashboard/views/people.py top_superfans takes
+    -- the top over every brand from these rows in the same order (a rank over every
+    -- brand here was measured 130 ms slower at 100M)
     select *
     from answers
     qualify $listed is null

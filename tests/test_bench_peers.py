@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard.bench import figures, peer_common, peer_duckdb, peers, runner
+from dashboard.bench import figures, peer_common, peers, runner
 from dashboard.commands import bench as bench_command
 from dashboard.core.config import Config, load_config
 from dashboard.data import connection
@@ -74,7 +74,7 @@ def _setup(data_dir: Path, config: Config) -> tuple:
 def test_the_peers_compute_the_hand_worked_overview(hand_made: Path) -> None:
     config = dataclasses.replace(load_config(), min_n=1)
     _, _, given = _setup(hand_made, config)
-    for kind in ("pandas", "polars"):
+    for kind in peers.PEERS:
         kpis = peers.run_peer(kind, "overview", given)["kpis"].row(0, named=True)
         assert kpis["conversations"] == 6
         assert kpis["response_rate"] == pytest.approx(100 * 5 / 6)  # all but c3
@@ -91,16 +91,13 @@ def test_the_peers_compute_the_hand_worked_overview(hand_made: Path) -> None:
 def test_every_peer_gives_the_products_figures_on_every_page(hand_made: Path) -> None:
     config = dataclasses.replace(load_config(), min_n=1, public_brands=("Acme",))
     con, filters, given = _setup(hand_made, config)
-    raw = peer_duckdb.raw_views_connection(hand_made, config)
     for page in peer_common.PAGES:
         mine = figures.product_figures(page, con.cursor(), config, filters)
-        for kind in ("pandas", "polars"):
+        for kind in peers.PEERS:
             assert figures.disagreements(mine, peers.run_peer(kind, page, given)) == [], (
                 page,
                 kind,
             )
-        _, theirs = peer_duckdb.timed_page(raw, page, config, filters, 1)
-        assert figures.disagreements(mine, theirs) == [], (page, "duckdb_raw")
 
 
 def test_the_people_peer_counts_each_agent_with_their_own_first_responses(

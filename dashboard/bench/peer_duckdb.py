@@ -1,57 +1,93 @@
 """Peer (c) of `chi bench`: DuckDB over the raw Parquet without rollups, what most
-DuckDB dashboards do. The same model and view queries as the product, but every model
-table is a view over the raw log, so each page call derives the conversations and the
-daily sums from the raw Parquet again. Its figures equal the product's by construction
-(peers.py checks it anyway); the difference is what the stored rollups save.
+DuckDB dashboards do. Each of a page's figure sets is one SQL query over the raw log
+(peer_sql/*.sql) that derives the conversations again (the peer_conversations macro,
+peer_sql/_macros.sql): nothing is stored or cached between calls. The rules are
+docs/METRICS.md's, written again by hand in SQL on purpose, as peer_polars.py writes
+them in Polars; tests/test_bench_peers.py checks it gives the product's numbers.
 """
 
 from __future__ import annotations
 
-import statistics
-import time
+import re
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
 
-from dashboard.bench.figures import product_figures
-from dashboard.bench.pages import page_calls
-from dashboard.core.config import Config
-from dashboard.core.filters import Filters
-from dashboard.data import raw
-from dashboard.data.sql import DAILY_TABLES, query_text, sql_string
+from dashboard.bench.peer_common import COMPONENTS, PAGES, PeerInput, raw_glob
+
+SQL_DIR = Path(__file__).resolve().parent / "peer_sql"
+_PARAM = re.compile(r"\$([a-z_]+)")
 
 
-def raw_views_connection(data_dir: Path, config: Config) -> duckdb.DuckDBPyConnection:
-    """A connection whose model tables are all views over the raw Parquet."""
-    con = raw.raw_connection(Path(data_dir), config)
-    raw.install_display_brands(con, config)
-    facts = raw.with_display_brands(query_text("conversation_facts"), config)
-    con.execute(f"create view conversation_facts as {facts}")
-    raw.set_as_of(con, raw.newest_created_at(con, "interactions"))
-    con.execute("create view conversations as " + query_text("conversations"))
-    tz = sql_string(config.display_time_zone)
-    for table in DAILY_TABLES:
-        # the daily sums of the display time zone, as a view (a view takes no parameter)
-        daily = query_text(table).replace("$tz", tz)
-        con.execute(f"create view {table} as select {tz} as tz, * from ({daily})")
-    con.execute(f"create table daily_zones as select {tz} as tz")
-    raw.show_display_brands(con, Path(data_dir), config)
+@cache
+def peer_query(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def peer_connection(peer: PeerInput) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the peer's macros and the config's few rows: the
+    display names of [brands] and the response-time targets."""
+    con = duckdb.connect(":memory:")
+    con.execute("set TimeZone = 'UTC'")
+    con.execute("create table peer_brands (source varchar, display varchar)")
+    if peer.brands:
+        con.executemany("insert into peer_brands values (?, ?)", list(peer.brands.items()))
+    con.execute("create table peer_targets (channel varchar, target_s double)")
+    if peer.targets_s:
+        con.executemany("insert into peer_targets values (?, ?)", list(peer.targets_s.items()))
+    con.execute(peer_query("_macros"))
     return con
 
 
-def timed_page(
-    con: duckdb.DuckDBPyConnection, name: str, config: Config, filters: Filters, runs: int
-) -> tuple[float, dict[str, pl.DataFrame]]:
-    """The warm median ms of page `name`'s data calls (pages.page_calls, the calls the
-    product is timed on) on the raw views, and the page's figures."""
-    calls = page_calls(config, filters)[name]
-    for call in calls:
-        call(con.cursor())
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        for call in calls:
-            call(con.cursor())
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), product_figures(name, con.cursor(), config, filters)
+def _figures(
+    con: duckdb.DuckDBPyConnection, name: str, peer: PeerInput, **given: Any
+) -> pl.DataFrame:
+    """Query peer_sql/`name`.sql with the params it names (from the peer and `given`)."""
+    text = peer_query(name)
+    every = {
+        "files": raw_glob(peer.data_dir),
+        "audience_files": raw_glob(peer.data_dir, "audience"),
+        "tz": peer.tz,
+        "stayed": peer.resolution_rule == "stayed_resolved",
+        "default_target_s": peer.default_target_s,
+        "weights": {c: float(peer.weights[c]) for c in COMPONENTS},
+        "date_from": peer.date_from,
+        "date_to": peer.date_to,
+    } | given
+    body = "\n".join(line.split("--")[0] for line in text.splitlines())  # not the header
+    return con.sql(text, params={k: every[k] for k in set(_PARAM.findall(body))}).pl()
+
+
+def page(name: str, peer: PeerInput) -> dict[str, pl.DataFrame]:
+    """The figures of page `name`'s default view (peer_common.PAGES says which), each
+    from the raw Parquet by a query of its own."""
+    con = peer_connection(peer)
+    try:
+        if name == "overview":
+            trend = _figures(con, "weekly", peer, by_brand=False).drop("brand")
+            return {"kpis": _figures(con, "kpis", peer), "trend": trend}
+        if name == "happiness":
+            return {
+                "weekly": _figures(con, "weekly", peer, by_brand=True),
+                "by_brand": _figures(con, "by_brand", peer),
+            }
+        if name == "consistency":
+            return {
+                "by_channel": _figures(con, "by_channel", peer),
+                "switched": _figures(con, "switched", peer),
+            }
+        if name == "engagement":
+            return {"accounts": _figures(con, "accounts", peer)}
+        if name == "people":
+            return {"agents": _figures(con, "agents", peer)}
+        if name == "board":
+            return {
+                label: _figures(con, "by_brand", peer, date_from=start, date_to=end)
+                for label, (start, end) in peer.board_periods.items()
+            }
+    finally:
+        con.close()
+    raise ValueError(f"unknown page {name!r}; pages: {', '.join(PAGES)}")

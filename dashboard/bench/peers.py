@@ -1,7 +1,7 @@
 """The peers of `chi bench`, side by side with the product on every page's default view
-(peer_common.py says which figures): pandas and Polars over the raw Parquet (each in a
-child process, so its time and memory are its own) and DuckDB over the raw Parquet
-without rollups (peer_duckdb.py). Before a peer's time is reported, its figures are
+(peer_common.py says which figures): pandas, Polars and DuckDB over the raw Parquet
+without rollups (peer_pandas.py, peer_polars.py, peer_duckdb.py), each in a child
+process, so its time and memory are its own. Before a peer's time is reported, its figures are
 checked against the product's: a ratio is only worth printing when both computed the
 same numbers.
 """
@@ -45,6 +45,10 @@ def own_peak_mb() -> float:
 
 
 def run_peer(kind: str, name: str, given: PeerInput) -> dict[str, pl.DataFrame]:
+    if kind == "duckdb_raw":
+        from dashboard.bench import peer_duckdb
+
+        return peer_duckdb.page(name, given)
     if kind == "pandas":
         from dashboard.bench import peer_pandas
 
@@ -89,28 +93,17 @@ def measure_peers(
     the product's figures."""
     import io
 
-    from dashboard.bench import peer_duckdb
-
     given = peer_input(data_dir, config, filters, board_periods(public.board(con, config)))
-    raw_con = peer_duckdb.raw_views_connection(data_dir, config) if "duckdb_raw" in kinds else None
     timings = []
     for name in PAGES:
         mine = product_figures(name, con.cursor(), config, filters)
         timing = PeerTiming(name)
-        for kind in (k for k in ("pandas", "polars") if k in kinds):
+        for kind in (k for k in PEERS if k in kinds):
             ms, peak, frames = _in_child(kind, name, given, runs)
             theirs = {k: pl.read_ipc(io.BytesIO(v)) for k, v in frames.items()}
             timing.ms[kind], timing.peak_mb[kind] = ms, peak
             timing.disagreements[kind] = disagreements(
                 mine, theirs, config.percentile_relative_accuracy
             )
-        if raw_con is not None:
-            ms, theirs = peer_duckdb.timed_page(raw_con, name, config, filters, runs)
-            timing.ms["duckdb_raw"] = ms
-            timing.disagreements["duckdb_raw"] = disagreements(
-                mine, theirs, config.percentile_relative_accuracy
-            )
         timings.append(timing)
-    if raw_con is not None:
-        raw_con.close()
     return timings

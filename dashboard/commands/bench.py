@@ -61,8 +61,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=_peer_names,
         default=PEERS,
         metavar="NAMES",
-        help=f"the peers to run, comma-separated (default {','.join(PEERS)}; at 10M the "
-        "DuckDB raw peer re-derives every conversation for each call: tens of minutes a page)",
+        help=f"the peers to run, comma-separated (default {','.join(PEERS)}; at 10M pandas "
+        "and Polars take minutes a page)",
     )
     parser.add_argument(
         "--cli-runs",

@@ -61,6 +61,18 @@ def _figures(
     return con.sql(text, params={k: every[k] for k in set(_PARAM.findall(body))}).pl()
 
 
+def _index_by_brand(
+    con: duckdb.DuckDBPyConnection, peer: PeerInput, split: str | None = None, **given: Any
+) -> pl.DataFrame:
+    """The index per brand (peer_sql/index_by_brand.sql), split by `split` (channel or
+    switched) if given."""
+    splits = ("channel", "switched")
+    frame = _figures(
+        con, "index_by_brand", peer, **{f"by_{k}": k == split for k in splits}, **given
+    )
+    return frame.drop([k for k in splits if k != split])
+
+
 def page(name: str, peer: PeerInput) -> dict[str, pl.DataFrame]:
     """The figures of page `name`'s default view (peer_common.PAGES says which), each
     from the raw Parquet by a query of its own."""
@@ -72,12 +84,12 @@ def page(name: str, peer: PeerInput) -> dict[str, pl.DataFrame]:
         if name == "happiness":
             return {
                 "weekly": _figures(con, "weekly", peer, by_brand=True),
-                "by_brand": _figures(con, "by_brand", peer),
+                "by_brand": _index_by_brand(con, peer),
             }
         if name == "consistency":
             return {
-                "by_channel": _figures(con, "by_channel", peer),
-                "switched": _figures(con, "switched", peer),
+                "by_channel": _index_by_brand(con, peer, "channel"),
+                "switched": _index_by_brand(con, peer, "switched"),
             }
         if name == "engagement":
             return {"accounts": _figures(con, "accounts", peer)}
@@ -85,7 +97,7 @@ def page(name: str, peer: PeerInput) -> dict[str, pl.DataFrame]:
             return {"agents": _figures(con, "agents", peer)}
         if name == "board":
             return {
-                label: _figures(con, "by_brand", peer, date_from=start, date_to=end)
+                label: _index_by_brand(con, peer, date_from=start, date_to=end)
                 for label, (start, end) in peer.board_periods.items()
             }
     finally:

@@ -15,7 +15,11 @@
 --   p_stayed            true under the stayed_resolved rule (a reopened one is not
 --                       resolved)
 --   p_default_target_s  the target of a channel peer_targets does not name
-create or replace macro peer_conversations(p_files, p_tz, p_stayed, p_default_target_s) as table
+--   p_from, p_to        the local days kept (inclusive): a dashboard derives every
+--                       conversation, then keeps those of the selection
+create or replace macro peer_conversations(
+    p_files, p_tz, p_stayed, p_default_target_s, p_from, p_to
+) as table
 with
 
 raw as (
@@ -164,6 +168,10 @@ joined as (
     left join agents as a using (brand, conversation_id)
     left join peer_targets as t on i.channel = t.channel
     cross join as_of
+),
+
+local as (
+    select *, timezone(p_tz, first_at)::date as day from joined
 )
 
 select
@@ -174,7 +182,7 @@ select
     first_response_s,
     first_outbound_s,
     answered,
-    timezone(p_tz, first_at)::date as day,
+    day,
     channels_used > 1 as switched,
     case
         when not answered then false
@@ -190,7 +198,8 @@ select
     inbound_n <= 2 and channels_used = 1 as effortless,
     mood,
     csat
-from joined;
+from local
+where day between p_from and p_to;
 
 -- The index's sums over a group of peer_conversations rows, as one struct.
 create or replace macro peer_sums(answered, mood, within, resolved, effortless, csat) as

@@ -13,8 +13,7 @@
 with
 
 conversations as (
-    from peer_conversations($files, $tz, $stayed, $default_target_s)
-    where day between $date_from and $date_to
+    from peer_conversations($files, $tz, $stayed, $default_target_s, $date_from, $date_to)
 ),
 
 summed as (

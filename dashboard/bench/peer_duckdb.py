@@ -8,7 +8,6 @@ them in Polars; tests/test_bench_peers.py checks it gives the product's numbers.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,9 +16,10 @@ import duckdb
 import polars as pl
 
 from dashboard.bench.peer_common import COMPONENTS, PAGES, PeerInput, raw_glob
+from dashboard.data.raw import create_table_from
+from dashboard.data.sql import bind
 
 SQL_DIR = Path(__file__).resolve().parent / "peer_sql"
-_PARAM = re.compile(r"\$([a-z_]+)")
 
 
 @cache
@@ -32,12 +32,10 @@ def peer_connection(peer: PeerInput) -> duckdb.DuckDBPyConnection:
     display names of [brands] and the response-time targets."""
     con = duckdb.connect(":memory:")
     con.execute("set TimeZone = 'UTC'")
-    con.execute("create table peer_brands (source varchar, display varchar)")
-    if peer.brands:
-        con.executemany("insert into peer_brands values (?, ?)", list(peer.brands.items()))
-    con.execute("create table peer_targets (channel varchar, target_s double)")
-    if peer.targets_s:
-        con.executemany("insert into peer_targets values (?, ?)", list(peer.targets_s.items()))
+    brands = {"source": "varchar", "display": "varchar"}
+    create_table_from(con, "peer_brands", brands, list(peer.brands.items()))
+    targets = {"channel": "varchar", "target_s": "double"}
+    create_table_from(con, "peer_targets", targets, list(peer.targets_s.items()))
     con.execute(peer_query("_macros"))
     return con
 
@@ -57,8 +55,7 @@ def _figures(
         "date_from": peer.date_from,
         "date_to": peer.date_to,
     } | given
-    body = "\n".join(line.split("--")[0] for line in text.splitlines())  # not the header
-    return con.sql(text, params={k: every[k] for k in set(_PARAM.findall(body))}).pl()
+    return con.sql(text, params=bind(f"peer_sql/{name}", text, every)).pl()
 
 
 def _index_by_brand(

@@ -258,12 +258,8 @@ def ensure_term_zone(con: duckdb.DuckDBPyConnection, tz: str) -> None:
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:
     """Run the named query with bound parameters and return a Polars frame."""
     sql = query_text(name)
+    bound = bind(name, sql, params)
     code = _strip_comments(sql)
-    wanted = set(re.findall(r"\$([a-z_][a-z0-9_]*)", code))
-    missing = wanted - set(params)
-    if missing:
-        raise QueryError(f"query {name!r} needs parameter(s) {sorted(missing)}")
-    bound = {k: v for k, v in params.items() if k in wanted}
     if "tz" in bound and re.search(rf"\bfrom ({'|'.join(DAILY_TABLES)})\b", code):
         ensure_daily_zone(con, bound["tz"])
     if "tz" in bound and re.search(r"\bfrom term_daily_counts\b", code):
@@ -272,6 +268,17 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFram
         return con.sql(sql, params=bound).pl() if bound else con.sql(sql).pl()
     except duckdb.Error as exc:
         raise QueryError(f"query {name!r} failed: {exc}") from exc
+
+
+def bind(name: str, sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The values of `params` that query `name` (text `sql`) names as $params outside
+    its comments (DuckDB refuses a value the query does not name); an error if it names
+    one not given."""
+    wanted = set(re.findall(r"\$([a-z_][a-z0-9_]*)", _strip_comments(sql)))
+    missing = wanted - set(params)
+    if missing:
+        raise QueryError(f"query {name!r} needs parameter(s) {sorted(missing)}")
+    return {k: v for k, v in params.items() if k in wanted}
 
 
 def _strip_comments(sql: str) -> str:

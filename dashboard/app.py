@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from dashboard.ui import access as ui_access
-from dashboard.ui import not_found, prefetch
+from dashboard.ui import first_paint, not_found
 from dashboard.ui import shared as ui
 from dashboard.ui.navigation import (
     PageSpec,
@@ -92,9 +92,11 @@ else:
     ui_access.sidebar(visitor)
     try:
         current = st.navigation([home, *pages, *hidden], position="sidebar")
-        library = prefetch.send_chart_library(draws_charts(current.url_path))
-        current.run()
-        prefetch.take_out(library)
+        first_paint.begin(draws_charts(current.url_path))
+        try:
+            current.run()
+        finally:  # also after st.stop(): charts painted as images get Plotly's next
+            first_paint.finish()
     except Exception:  # Streamlit's stop/rerun are BaseExceptions and pass through
         # a user never sees a traceback: log it for the operator, say it plainly
         logging.getLogger("chi").exception("page failed")

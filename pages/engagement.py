@@ -53,6 +53,7 @@ if fan_tab.open is not False:
                     "Fan action",
                     filters,
                     extra={"channel": None if picked in (None, "All channels") else picked},
+                    share=0.6,
                 )
             with table:
                 ui_engagement.accounts_table(view, filters)

@@ -84,7 +84,11 @@ st.subheader("Components")
 bars, table = st.columns(2)
 with bars:
     exports.chart(
-        charts_happiness.component_bars(moved), "happiness_components", "Components", filters
+        charts_happiness.component_bars(moved),
+        "happiness_components",
+        "Components",
+        filters,
+        share=0.5,
     )
 groups = ui.load(happiness.by_period, config, filters, "all", by)
 with table:

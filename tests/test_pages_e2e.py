@@ -45,22 +45,28 @@ def test_shared_link_opens_the_same_filtered_view(browser, app_url):
     page.close()
 
 
-def test_a_new_visit_fetches_the_chart_library_before_the_figures_arrive(browser, app_url):
-    # dashboard/ui/prefetch.py: the hidden empty chart is the page's first element, so
-    # the browser asks for Plotly's script before the KPI tiles (computed after it)
-    # need their own script; once the page has run, only the page's charts are left
+def test_a_new_visit_sees_each_chart_as_an_image_then_plotly_draws_over_it(browser, app_url):
+    # dashboard/ui/first_paint.py: the first run sends images of the charts; once the
+    # browser has painted them, a fragment run sends Plotly's charts into the same cells
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    requested: list[str] = []
-    page.on("request", lambda request: requested.append(request.url.rsplit("/", 1)[-1]))
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{app_url}/overview")
+    image = page.locator("img.chi_first_paint").first
+    image.wait_for(state="visible", timeout=TIMEOUT_MS)
+    assert image.get_attribute("src").startswith("data:image/svg+xml;base64,")
+    cell = page.locator(".st-key-chi_first_paint_0")
+    chart = cell.locator(".js-plotly-plot")
+    chart.wait_for(state="visible", timeout=TIMEOUT_MS)
+    # the chart covers its image: same cell, same top edge, the image no wider
+    under, over = image.bounding_box(), chart.bounding_box()
+    assert abs(under["y"] - over["y"]) < 2
+    assert under["width"] <= over["width"] + 2
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert not errors
+    # the visit's later pages get Plotly's charts at once, with no images
+    page.get_by_role("link", name="Happiness index").first.click()
     page.locator(".js-plotly-plot >> visible=true").first.wait_for(timeout=TIMEOUT_MS)
-    page.wait_for_function(
-        "() => !document.querySelector('.st-key-chi_chart_prefetch')", timeout=TIMEOUT_MS
-    )
-    plotly = next(i for i, name in enumerate(requested) if name.startswith("PlotlyChart."))
-    metric = next(i for i, name in enumerate(requested) if name.startswith("Metric."))
-    assert plotly < metric, requested
-    charts = page.locator(".js-plotly-plot")
-    assert charts.count() == page.locator(".js-plotly-plot >> visible=true").count() >= 1
+    assert page.locator("img.chi_first_paint").count() == 0
     context.close()

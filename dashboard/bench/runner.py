@@ -73,6 +73,8 @@ class Result:
     days: tuple[str, str] = ("", "")  # the first and last day with data
     # view -> seconds to its first chart in Chromium (or the error text)
     first_charts: dict[str, float | str] = field(default_factory=dict)
+    # view -> seconds until its first chart is Plotly's (hover works), not its image
+    hoverable_charts: dict[str, float] = field(default_factory=dict)
 
 
 def _timed(fn: Callable[[], Any]) -> float:

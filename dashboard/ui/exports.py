@@ -20,6 +20,7 @@ import streamlit as st
 
 from dashboard.charts import export as chart_export
 from dashboard.core.filters import Filters
+from dashboard.ui import first_paint
 from dashboard.ui import shared as ui
 from dashboard.views import exports
 
@@ -68,20 +69,20 @@ def chart(
     *,
     extra: Mapping[str, Any] | None = None,
     day: dt.date | None = None,
+    share: float = 1.0,
     **kwargs: Any,
 ) -> Any:
     """st.plotly_chart of `figure` with `title`, the period and filters drawn in, and a
     camera button that saves `<view>_<period>_<filters>_asof-<day>.png|svg` (the
-    sidebar's 'Chart images'). `kwargs` go to st.plotly_chart (key, on_select, ...)."""
+    sidebar's 'Chart images'); `share`: the part of the page's width its column takes
+    (for its first paint, ui/first_paint.py). `kwargs` go to st.plotly_chart (key,
+    on_select, ...)."""
     stamp = day or as_of()
     fig = chart_export.titled(figure, title, exports.filters_line(filters, stamp))
     stem = exports.file_name(view, filters, stamp, "x", extra).removesuffix(".x")
     kwargs.setdefault("width", "stretch")
-    return st.plotly_chart(
-        fig,
-        config=chart_export.image_config(stem, image_format(), fig.layout.height),
-        **kwargs,
-    )
+    config = chart_export.image_config(stem, image_format(), fig.layout.height)
+    return first_paint.plotly_chart(fig, config, share, **kwargs)
 
 
 def _label(column: str, setting: Any) -> str | None:

@@ -26,8 +26,8 @@ class PageSpec:
     # the least role that may open it once sign-in is on; None: anyone, signed in or
     # not (the public pages). Without sign-in every private page is open, as always.
     role: Role | None = Role.VIEWER
-    # it draws Plotly charts: a new visit's first run fetches the chart library while
-    # the server computes (dashboard/ui/prefetch.py)
+    # it draws Plotly charts: a new visit's first run shows them as images first,
+    # until Plotly's script has loaded (dashboard/ui/first_paint.py)
     charts: bool = True
 
 

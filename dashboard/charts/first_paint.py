@@ -1,39 +1,35 @@
 """A chart's first paint: the Plotly figure drawn as plain SVG on the server.
 
 Why: Streamlit's browser code loads Plotly's script (4.7 MB) only when a visit's first
-Plotly chart arrives, and compiling it takes ~0.7 s of one core on the bench machine,
-during which nothing draws: no page that shows a Plotly chart can show it within 2 s
-of a new visit here (docs/BENCHMARKS.md, "The first chart"). So a visit's first page
-shows each chart at once as SVG (same data, axes, colours, title and legend; no
-hover) and Plotly's chart, drawn over it in the same place, takes over when its script
-has run (dashboard/ui/exports.py).
+Plotly chart arrives, and compiling it takes 0.7-1.7 s of one core on the bench
+machines, during which nothing draws (docs/BENCHMARKS.md, "The first chart"). So a
+visit's first page shows each chart at once as SVG (same data, axes, colours, title
+and legend; no hover) and Plotly's chart, drawn over it in the same place, takes over
+when its script has run (dashboard/ui/first_paint.py).
 
 It draws what the product's charts use: scatter (lines, markers, text, error bars),
 bars (vertical or horizontal) and heatmaps, on linear, log, date and category axes,
 with a second y axis, shapes and annotations. A figure with anything else gets no
-first paint (None): Plotly alone, as before.
+first paint (None): Plotly alone, as before. Tick labels, text positions and fonts
+are close to Plotly's, not the same: the image is on screen for a second or two.
 """
 
 from __future__ import annotations
 
 import html
-import re
 from typing import Any
 
 import plotly.graph_objects as go
 
-from dashboard.charts import svg_scale
+from dashboard.charts import svg_legend, svg_scale
+from dashboard.charts.svg_legend import FONT
 from dashboard.charts.svg_paint import colour_of, dash_of, marker_shape, scale_colour, text_of
 from dashboard.charts.svg_scale import Axis
 
 WIDTH = 940  # px of a full-width chart at 1400 px; a narrower column scales it down
 DRAWN = {"scatter", "bar", "heatmap"}
-FONT = 'font-family="sans-serif" font-size="12" fill="#444"'
 _CHAR_PX = 7.0  # a 12 px label's width per character, for the room of tick labels
-_LEGEND_ENTRY_PX = 165
-_LEGEND_ROW_PX = 22
 _PLOTLY_HEIGHT = 450  # Plotly's default figure height
-_DEFAULT_COLOURS = ("#636efa", "#EF553B", "#00cc96", "#ab63fa", "#FFA15A", "#19d3f3")
 
 
 def first_paint_svg(fig: go.Figure, width: int = WIDTH) -> str | None:
@@ -143,8 +139,8 @@ class _Drawing:
             bottom += 22 + (20 if x_settings.title.text else 0)
         if any(self._colourbar_side(t) == "below" for t in self.fig.data):
             bottom += 45
-        if self._legend_entries() and self.layout.legend.yref != "container":
-            bottom += _LEGEND_ROW_PX * self._legend_rows()
+        if svg_legend.entries(self.fig) and self.layout.legend.yref != "container":
+            bottom += svg_legend.ROW_PX * svg_legend.rows(self.fig, self.width)
         self.plot = (left, top, self.width - right, self.height - bottom)
         x0, y0, x1, y1 = self.plot
         for key, axis in self.axes.items():
@@ -169,10 +165,11 @@ class _Drawing:
     # -- the drawing ----------------------------------------------------------------
     def svg(self) -> str:
         x0, y0, x1, y1 = self.plot
+        label = svg_legend.title_text(self.layout)
         parts = [
             f'<svg xmlns="http://www.w3.org/2000/svg" class="chi-first-paint" width="100%" '
             f'height="{self.height}" viewBox="0 0 {self.width} {self.height}" '
-            f'preserveAspectRatio="xMinYMin meet" role="img" aria-label="{self._title_text()}">',
+            f'preserveAspectRatio="xMinYMin meet" role="img" aria-label="{label}">',
             f'<rect width="{self.width}" height="{self.height}" fill="white"/>',
             f'<clipPath id="chi-plot"><rect x="{x0 - 6}" y="{y0 - 6}" '
             f'width="{x1 - x0 + 12}" height="{y1 - y0 + 12}"/></clipPath>',
@@ -184,26 +181,10 @@ class _Drawing:
             parts += getattr(self, f"_{trace.type}")(trace)
         parts.append("</g>")
         parts += self._shapes()
-        parts += self._title()
-        parts += self._legend()
+        parts += svg_legend.title(self.layout)
+        parts += svg_legend.legend(self.fig, self.width, self.height)
         parts.append("</svg>")
         return "".join(parts)
-
-    def _title_text(self) -> str:
-        return text_of(self.layout.title.text or "chart")
-
-    def _title(self) -> list[str]:
-        title = self.layout.title
-        if not title.text:
-            return []
-        parts = [
-            f'<text x="12" y="24" font-family="sans-serif" font-size="16" fill="#1f2937">'
-            f"{text_of(title.text)}</text>"
-        ]
-        lines = re.split(r"<br\s*/?>", title.subtitle.text or "")
-        for i, line in enumerate(line for line in lines if line):
-            parts.append(f'<text x="12" y="{44 + 16 * i}" {FONT}>{text_of(line)}</text>')
-        return parts
 
     def _grid_and_ticks(self) -> list[str]:
         x0, y0, x1, y1 = self.plot
@@ -251,7 +232,9 @@ class _Drawing:
         xs, ys = _values(trace, "x"), _values(trace, "y")
         points = [(x_axis.place(x), y_axis.place(y)) for x, y in zip(xs, ys, strict=False)]
         mode = trace.mode or "lines+markers"
-        colour = colour_of(trace.line.color or trace.marker.color, 0, self._default(trace))
+        colour = colour_of(
+            trace.line.color or trace.marker.color, 0, svg_legend.default_colour(self.fig, trace)
+        )
         opacity = f' opacity="{trace.opacity}"' if trace.opacity not in (None, 1) else ""
         parts = [f"<g{opacity}>"]
         if "lines" in mode:
@@ -325,7 +308,7 @@ class _Drawing:
             width = widths[i] if isinstance(widths, (list, tuple)) else widths
             half = (width or 0.8) * share * at_axis.band() / 2
             centre += direction * rank * 2 * half
-            fill = scale_colour(trace.marker, i, self._default(trace))
+            fill = scale_colour(trace.marker, i, svg_legend.default_colour(self.fig, trace))
             if horizontal:
                 x, y, w, h = min(zero, end), centre - half, abs(end - zero), 2 * half
             else:
@@ -391,45 +374,6 @@ class _Drawing:
                     f'<text x="{px + 4:.1f}" y="{y0 + 12}" {FONT}>{text_of(note.text)}</text>'
                 )
         return parts
-
-    # -- the legend -----------------------------------------------------------------
-    def _legend_entries(self) -> list[Any]:
-        shown = [
-            t for t in self.fig.data if t.type != "heatmap" and t.name and t.showlegend is not False
-        ]
-        if self.layout.showlegend is False or (
-            len(shown) < 2 and self.layout.showlegend is not True
-        ):
-            return []
-        return shown
-
-    def _legend_rows(self) -> int:
-        per_row = max(1, int((self.width - 20) // _LEGEND_ENTRY_PX))
-        return -(-len(self._legend_entries()) // per_row)
-
-    def _legend(self) -> list[str]:
-        entries = self._legend_entries()
-        if not entries:
-            return []
-        per_row = max(1, int((self.width - 20) // _LEGEND_ENTRY_PX))
-        top = self.height - _LEGEND_ROW_PX * self._legend_rows() - 4
-        parts = []
-        for i, trace in enumerate(entries):
-            x = 12 + (i % per_row) * _LEGEND_ENTRY_PX
-            y = top + (i // per_row) * _LEGEND_ROW_PX + 12
-            colour = colour_of(
-                trace.line.color if trace.type == "scatter" else None, 0, ""
-            ) or scale_colour(trace.marker, 0, self._default(trace))
-            parts.append(f'<rect x="{x}" y="{y - 9}" width="18" height="10" fill="{colour}"/>')
-            name = text_of(trace.name)
-            if len(name) > 22:
-                name = name[:21] + "…"
-            parts.append(f'<text x="{x + 24}" y="{y}" {FONT}>{name}</text>')
-        return parts
-
-    def _default(self, trace: Any) -> str:
-        index = list(self.fig.data).index(trace)
-        return _DEFAULT_COLOURS[index % len(_DEFAULT_COLOURS)]
 
 
 def _line(xa: float, ya: float, xb: float, yb: float, colour: str, width: float = 1) -> str:

@@ -39,9 +39,9 @@ _COUNT = "_chi_first_paint_count"  # session state: charts drawn so far in this 
 # session state: this run's charts drawn as images, (container, figure, config, kwargs)
 _DEFERRED = "_chi_first_paint_charts"
 
-# after the browser's next paint (a frame, then a task), ask for the run that draws
-# Plotly's charts, and meanwhile load and compile Plotly's script (the one Streamlit's
-# own code imports, so it is compiled once) while the server runs the page again
+# after the browser's next paint (a frame, then a task), ask for the fragment run that
+# draws Plotly's charts, and meanwhile load and compile Plotly's script (the very file
+# Streamlit's own code imports, so it is compiled once)
 _AFTER_PAINT_JS = """
 export default function (component) {
     const { data, setTriggerValue } = component;

@@ -22,8 +22,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from dashboard.charts import svg_legend, svg_scale
-from dashboard.charts.svg_legend import FONT
-from dashboard.charts.svg_paint import colour_of, dash_of, marker_shape, scale_colour, text_of
+from dashboard.charts.svg_paint import colour_of, dash_of, label, marker_shape, scale_colour
 from dashboard.charts.svg_scale import Axis
 
 WIDTH = 940  # px of a full-width chart at 1400 px; a narrower column scales it down
@@ -194,15 +193,9 @@ class _Drawing:
         for px, text in x_axis.ticks():
             if x_settings.showgrid:
                 parts.append(_line(px, y0, px, y1, x_settings.gridcolor or "#eee"))
-            parts.append(
-                f'<text x="{px:.1f}" y="{label_y}" text-anchor="middle" {FONT}>'
-                f"{text_of(text)}</text>"
-            )
+            parts.append(label(px, label_y, text, anchor="middle"))
         if x_settings.title.text:
-            parts.append(
-                f'<text x="{(x0 + x1) / 2:.1f}" y="{y1 + 40}" text-anchor="middle" '
-                f"{FONT}>{text_of(x_settings.title.text)}</text>"
-            )
+            parts.append(label((x0 + x1) / 2, y1 + 40, x_settings.title.text, anchor="middle"))
         for key in ("y", "y2"):
             if key not in self.axes:
                 continue
@@ -212,18 +205,13 @@ class _Drawing:
                 if settings.showgrid is not False:
                     parts.append(_line(x0, py, x1, py, settings.gridcolor or "#eee"))
                 x = x0 - 6 if left else x1 + 6
-                anchor = "end" if left else "start"
-                parts.append(
-                    f'<text x="{x:.1f}" y="{py + 4:.1f}" text-anchor="{anchor}" '
-                    f"{FONT}>{text_of(text)}</text>"
-                )
+                parts.append(label(x, py + 4, text, anchor="end" if left else "start"))
             if settings.title.text:
                 room = self._tick_room(key) + 12
                 x = x0 - room if left else x1 + room
+                turn = -90 if left else 90
                 parts.append(
-                    f'<text transform="translate({x:.1f},{(y0 + y1) / 2:.1f}) '
-                    f'rotate({-90 if left else 90})" text-anchor="middle" {FONT}>'
-                    f"{text_of(settings.title.text)}</text>"
+                    label(x, (y0 + y1) / 2, settings.title.text, anchor="middle", turn=turn)
                 )
         return parts
 
@@ -259,11 +247,7 @@ class _Drawing:
             texts = [trace.text] * len(points) if isinstance(trace.text, str) else trace.text
             for (px, py), text in zip(points, texts, strict=False):
                 if px is not None and py is not None and text:
-                    parts.append(
-                        f'<text x="{px:.1f}" y="{py - 9:.1f}" text-anchor="middle" '
-                        f'font-family="sans-serif" font-size="10" fill="#4b5563">'
-                        f"{text_of(text)}</text>"
-                    )
+                    parts.append(label(px, py - 9, text, anchor="middle", size=10, fill="#4b5563"))
         parts.append("</g>")
         return parts
 
@@ -319,11 +303,7 @@ class _Drawing:
             if texts and i < len(texts) and texts[i] and trace.textposition == "outside":
                 tx, ty = (max(zero, end) + 4, centre + 4) if horizontal else (centre, end - 4)
                 anchor = "start" if horizontal else "middle"
-                parts.append(
-                    f'<text x="{tx:.1f}" y="{ty:.1f}" text-anchor="{anchor}" '
-                    f'font-family="sans-serif" font-size="11" fill="#444">'
-                    f"{text_of(texts[i])}</text>"
-                )
+                parts.append(label(tx, ty, texts[i], anchor=anchor, size=11))
         return parts
 
     def _heatmap(self, trace: Any) -> list[str]:
@@ -349,10 +329,7 @@ class _Drawing:
                 )
                 cell = texts[r][c] if r < len(texts) and c < len(texts[r]) else ""
                 if cell:
-                    parts.append(
-                        f'<text x="{cx:.1f}" y="{cy + 4:.1f}" text-anchor="middle" '
-                        f"{FONT}>{text_of(cell)}</text>"
-                    )
+                    parts.append(label(cx, cy + 4, cell, anchor="middle"))
         return parts
 
     def _shapes(self) -> list[str]:
@@ -370,9 +347,7 @@ class _Drawing:
             )
         for note in self.layout.annotations or ():
             if note.xref == "x" and note.text and (px := self.axes["x"].place(note.x)) is not None:
-                parts.append(
-                    f'<text x="{px + 4:.1f}" y="{y0 + 12}" {FONT}>{text_of(note.text)}</text>'
-                )
+                parts.append(label(px + 4, y0 + 12, note.text))
         return parts
 
 

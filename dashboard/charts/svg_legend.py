@@ -11,9 +11,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from dashboard.charts.svg_paint import colour_of, scale_colour, text_of
+from dashboard.charts.svg_paint import colour_of, label, scale_colour, text_of
 
-FONT = 'font-family="sans-serif" font-size="12" fill="#444"'
 ENTRY_PX = 165  # a legend entry's width
 ROW_PX = 22  # a legend row's height
 _NAME_CHARS = 22  # a longer name is cut, with an ellipsis
@@ -34,13 +33,10 @@ def title(layout: Any) -> list[str]:
     """The title and its subtitle lines, top left."""
     if not layout.title.text:
         return []
-    parts = [
-        f'<text x="12" y="24" font-family="sans-serif" font-size="16" fill="#1f2937">'
-        f"{text_of(layout.title.text)}</text>"
-    ]
+    parts = [label(12, 24, layout.title.text, size=16, fill="#1f2937")]
     lines = re.split(r"<br\s*/?>", layout.title.subtitle.text or "")
     for i, line in enumerate(line for line in lines if line):
-        parts.append(f'<text x="12" y="{44 + 16 * i}" {FONT}>{text_of(line)}</text>')
+        parts.append(label(12, 44 + 16 * i, line))
     return parts
 
 
@@ -72,8 +68,5 @@ def legend(fig: go.Figure, width: int, height: int) -> list[str]:
         line = trace.line.color if trace.type == "scatter" else None
         colour = colour_of(line, 0, "") or scale_colour(trace.marker, 0, default_colour(fig, trace))
         parts.append(f'<rect x="{x}" y="{y - 9}" width="18" height="10" fill="{colour}"/>')
-        name = text_of(trace.name)
-        if len(name) > _NAME_CHARS:
-            name = name[: _NAME_CHARS - 1] + "…"
-        parts.append(f'<text x="{x + 24}" y="{y}" {FONT}>{name}</text>')
+        parts.append(label(x + 24, y, trace.name, cut=_NAME_CHARS))
     return parts

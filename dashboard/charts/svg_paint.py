@@ -21,6 +21,33 @@ def text_of(text: Any) -> str:
     return html.escape(html.unescape(plain).strip())
 
 
+def label(
+    x: float,
+    y: float,
+    text: Any,
+    *,
+    anchor: str = "start",
+    size: int = 12,
+    fill: str = "#444",
+    turn: int = 0,
+    cut: int | None = None,
+) -> str:
+    """A text element at (x, y): `anchor` start, middle or end; `turn` degrees about
+    its point; longer than `cut` characters: cut, with an ellipsis."""
+    shown = html.unescape(text_of(text))
+    if cut is not None and len(shown) > cut:
+        shown = shown[: cut - 1] + "…"
+    place = (
+        f'transform="translate({x:.1f},{y:.1f}) rotate({turn})"'
+        if turn
+        else f'x="{x:.1f}" y="{y:.1f}"'
+    )
+    return (
+        f'<text {place} text-anchor="{anchor}" font-family="sans-serif" '
+        f'font-size="{size}" fill="{fill}">{html.escape(shown)}</text>'
+    )
+
+
 def _plain(colour: Any) -> str | None:
     return colour if isinstance(colour, str) and _COLOUR.match(colour.strip()) else None
 

@@ -138,10 +138,12 @@ def _painted() -> None:
 
 
 def _overlay_css(key: str) -> str:
-    # the image and the chart share one grid cell: the chart, drawn on white, covers it
+    # the image and the chart share one grid cell: the chart, drawn on white, covers
+    # it; the chart's reserved place (an empty element) does not draw over the image
     return (
         f"<style>.st-key-{key} {{ display: grid !important; }} "
-        f".st-key-{key} > div {{ grid-area: 1 / 1; }}</style>"
+        f".st-key-{key} > div {{ grid-area: 1 / 1; }} "
+        f".st-key-{key} [data-testid='stEmpty'] {{ display: none; }}</style>"
     )
 
 

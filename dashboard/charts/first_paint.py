@@ -193,7 +193,9 @@ class _Drawing:
         for px, text in x_axis.ticks():
             if x_settings.showgrid:
                 parts.append(_line(px, y0, px, y1, x_settings.gridcolor or "#eee"))
-            parts.append(label(px, label_y, text, anchor="middle"))
+            # a label at the drawing's right edge ends there instead of running off it
+            edge = px + 4 * len(text) > self.width
+            parts.append(label(px, label_y, text, anchor="end" if edge else "middle"))
         if x_settings.title.text:
             parts.append(label((x0 + x1) / 2, y1 + 40, x_settings.title.text, anchor="middle"))
         for key in ("y", "y2"):

@@ -160,3 +160,19 @@ def test_only_a_plain_colour_is_written_out():
     assert colour_of("rgba(0, 0, 0, 0.5)", 0, "grey") == "rgba(0, 0, 0, 0.5)"
     assert colour_of('red" onload="x', 0, "grey") == "grey"
     assert colour_of(["#111111", "#222222"], 1, "grey") == "#222222"
+
+
+def test_an_error_bar_spans_its_own_minus_and_plus():
+    # y ticks: one category "a", 15 px; the plot 15-940 (925 px) for 0-10: 5 - 1 = 4
+    # lands at 385.0, 5 + 2 = 7 at 662.5
+    fig = _figure(
+        go.Scatter(
+            x=[5],
+            y=["a"],
+            mode="markers",
+            error_x={"type": "data", "symmetric": False, "array": [2], "arrayminus": [1]},
+        ),
+        xaxis={"range": [0, 10]},
+    )
+    (bar,) = re.findall(r'<line x1="([\d.]+)" y1="[\d.]+" x2="([\d.]+)"', first_paint_svg(fig))[-1:]
+    assert bar == ("385.0", "662.5")

@@ -28,7 +28,7 @@ from dashboard.charts.svg_scale import Axis
 WIDTH = 940  # px of a full-width chart at 1400 px; a narrower column scales it down
 DRAWN = {"scatter", "bar", "heatmap"}
 _CHAR_PX = 7.0  # a 12 px label's width per character, for the room of tick labels
-_PLOTLY_HEIGHT = 450  # Plotly's default figure height
+PLOTLY_HEIGHT = 450  # Plotly's default figure height
 
 
 def first_paint_svg(fig: go.Figure, width: int = WIDTH) -> str | None:
@@ -56,6 +56,21 @@ def _on_axis(trace: Any, letter: str) -> str:
     return getattr(trace, f"{letter}axis", None) or letter
 
 
+def _error_spans(trace: Any, letter: str) -> list[tuple[int, float, float]]:
+    """(point, low, high) of each error bar of `trace` in direction `letter` (Plotly:
+    `arrayminus` defaults to `array`, the bar symmetric)."""
+    error = getattr(trace, f"error_{letter}", None)
+    if error is None or error.array is None:
+        return []
+    minus = error.arrayminus if error.arrayminus is not None else error.array
+    values = _values(trace, letter)
+    return [
+        (i, v - down, v + up)
+        for i, (v, up, down) in enumerate(zip(values, error.array, minus, strict=False))
+        if v is not None and up is not None and down is not None
+    ]
+
+
 def _bar_horizontal(trace: Any) -> bool:
     return trace.type == "bar" and trace.orientation == "h"
 
@@ -64,7 +79,7 @@ class _Drawing:
     def __init__(self, fig: go.Figure, width: int) -> None:
         self.fig, self.layout = fig, fig.layout
         self.width = width
-        self.height = int(self.layout.height or _PLOTLY_HEIGHT)
+        self.height = int(self.layout.height or PLOTLY_HEIGHT)
         self.axes = {key: self._axis(key) for key in self._axis_keys()}
         self._place_axes()
 
@@ -89,12 +104,8 @@ class _Drawing:
             is_value_axis = trace.type == "bar" and (letter == "x") == _bar_horizontal(trace)
             raw += values
             numbers_from += [(v, is_value_axis) for v in values]
-            error = getattr(trace, f"error_{letter}", None)
-            if error is not None and error.array is not None:
-                minus = error.arrayminus if error.arrayminus is not None else error.array
-                for v, up, down in zip(values, error.array, minus, strict=False):
-                    if v is not None:
-                        numbers_from += [(v + (up or 0), False), (v - (down or 0), False)]
+            for _, low, high in _error_spans(trace, letter):
+                numbers_from += [(low, False), (high, False)]
         kind = svg_scale.axis_kind(settings, raw)
         if kind == "category":
             order = list(settings.categoryarray or [])
@@ -256,26 +267,23 @@ class _Drawing:
     def _error_bars(self, trace: Any, points: list, x_axis: Axis, y_axis: Axis) -> list[str]:
         parts = []
         for letter, axis in (("x", x_axis), ("y", y_axis)):
-            error = getattr(trace, f"error_{letter}", None)
-            if error is None or error.array is None:
-                continue
-            minus = error.arrayminus if error.arrayminus is not None else error.array
-            values = _values(trace, letter)
-            for (px, py), v, up, down in zip(points, values, error.array, minus, strict=False):
-                if px is None or py is None or v is None or up is None or down is None:
+            error = getattr(trace, f"error_{letter}")
+            for i, low, high in _error_spans(trace, letter):
+                px, py = points[i]
+                if px is None or py is None:
                     continue
-                a, b = axis.place(v - down), axis.place(v + up)
+                a, b = axis.place(low), axis.place(high)
                 ends = (a, py, b, py) if letter == "x" else (px, a, px, b)
                 parts.append(_line(*ends, error.color or "#9ca3af", error.thickness or 2))
         return parts
 
     def _bar(self, trace: Any) -> list[str]:
         horizontal = _bar_horizontal(trace)
-        where, size = ("y", "x") if horizontal else ("x", "y")
-        at_axis, value_axis = self.axes[where], self.axes[_on_axis(trace, size)]
-        if horizontal:
-            at_axis, value_axis = self.axes[_on_axis(trace, "y")], self.axes["x"]
-        places, values = _values(trace, where), _values(trace, size)
+        x_axis, y_axis = self.axes["x"], self.axes[_on_axis(trace, "y")]
+        at_axis, value_axis = (y_axis, x_axis) if horizontal else (x_axis, y_axis)
+        places, values = _values(trace, "y"), _values(trace, "x")
+        if not horizontal:
+            places, values = values, places
         widths = trace.width if trace.width is not None else 0.8
         texts = trace.text if isinstance(trace.text, (list, tuple)) else None
         zero = value_axis.at(0.0)

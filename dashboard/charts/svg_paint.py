@@ -14,11 +14,16 @@ _COLOUR = re.compile(r"^(#[0-9a-fA-F]{3,8}|rgba?\([0-9., %]+\)|[a-zA-Z]{3,20})$"
 _DASHES = {"dot": "2,3", "dash": "6,4", "dashdot": "6,3,2,3", "longdash": "10,4"}
 
 
-def text_of(text: Any) -> str:
-    """Plotly label text as SVG text: its markup dropped (a line break a space), its
-    entities read, then escaped again."""
+def _plain_text(text: Any) -> str:
+    """Plotly label text as the reader sees it: its markup dropped (a line break a
+    space), its entities read."""
     plain = _TAG.sub(lambda m: " " if m.group(0).lower().startswith("<br") else "", str(text))
-    return html.escape(html.unescape(plain).strip())
+    return html.unescape(plain).strip()
+
+
+def text_of(text: Any) -> str:
+    """Plotly label text as SVG text: read (_plain_text), then escaped again."""
+    return html.escape(_plain_text(text))
 
 
 def label(
@@ -34,7 +39,7 @@ def label(
 ) -> str:
     """A text element at (x, y): `anchor` start, middle or end; `turn` degrees about
     its point; longer than `cut` characters: cut, with an ellipsis."""
-    shown = html.unescape(text_of(text))
+    shown = _plain_text(text)
     if cut is not None and len(shown) > cut:
         shown = shown[: cut - 1] + "…"
     place = (

@@ -30,7 +30,7 @@ import plotly.graph_objects as go
 import streamlit
 import streamlit as st
 
-from dashboard.charts.first_paint import WIDTH, first_paint_svg
+from dashboard.charts.first_paint import PLOTLY_HEIGHT, WIDTH, first_paint_svg
 
 KEY = "chi_first_paint"
 STATE = "_chi_first_paint"  # session state: where this visit is (below)
@@ -77,7 +77,7 @@ def plotly_chart(figure: go.Figure, config: dict, share: float = 1.0, **kwargs: 
     key = f"{KEY}_{count}"
     box = st.container(key=key)
     svg = first_paint_svg(figure, round(WIDTH * share)) if painting else None
-    height = int(figure.layout.height or 450)
+    height = int(figure.layout.height or PLOTLY_HEIGHT)
     slot = _image(svg, height) if svg else f'<div class="{KEY}_slot"></div>'
     box.html(_overlay_css(key) + slot)
     if not painting:

@@ -337,18 +337,24 @@ def test_the_pages_say_when_the_figures_are_computed_in_memory(
     assert not any("in memory" in c for c in overview_captions(data_dir, monkeypatch))
 
 
+@pytest.mark.parametrize("split_from", [8, 1], ids=["filtered", "split into files"])
 def test_a_full_build_in_chunks_stores_the_same_facts_as_one_pass(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, split_from: int
 ) -> None:
-    # 5 + 2 messages in 4 conversations; chunks of 2 messages make ceil(7 / 2) = 4 hash
-    # chunks, each aggregating whole conversations only
-    rows = january_and_february() + march()
+    # 5 + 1 + 2 messages in 4 conversations; chunks of 2 messages make ceil(8 / 2) = 4
+    # hash chunks, each aggregating whole conversations only. Over SPLIT_FROM chunks the
+    # log is first written into files per chunk, a calendar month at a time: conversation
+    # a has a message in February too, and must still reach one chunk whole.
+    follow_up = message("a", "inbound", FEB + 5 * MINUTE, interaction_id="a3")
+    rows = january_and_february() + [follow_up] + march()
+    monkeypatch.setattr(facts, "SPLIT_FROM", split_from)
 
     def stored_facts(name: str, chunk_rows: int) -> pl.DataFrame:
         path = tmp_path / name
         write_rows(path, "interactions", rows)
         monkeypatch.setattr(facts, "CHUNK_ROWS", chunk_rows)
         rollup.refresh(path, CONFIG, full=True)
+        assert not (facts.rollup_dir(path) / facts.CHUNKS_FOLDER).exists()
         months = facts.read_manifest(path).months
         files = [str(f) for f in facts.month_files(path, months)]
         return pl.read_parquet(files).sort("conversation_id")
@@ -356,6 +362,7 @@ def test_a_full_build_in_chunks_stores_the_same_facts_as_one_pass(
     one_pass = stored_facts("one", 1_000_000)
     chunked = stored_facts("chunked", 2)
     assert one_pass["conversation_id"].to_list() == ["a", "b", "c", "d"]
+    assert one_pass["messages"].to_list() == [3, 1, 2, 2]
     assert chunked.equals(one_pass)
 
 

@@ -92,6 +92,13 @@ LEAN_MEMORY = "224MB"
 # one LEAN_CHUNK_ROWS
 CHUNK_ROWS = 2_000_000
 LEAN_CHUNK_ROWS = 400_000
+# a full build of more than SPLIT_FROM chunks first writes the log's rows (without their
+# text, which no fact reads) into a set of Parquet files per chunk, one raw month at a
+# time, so that each chunk reads its own rows: filtering the whole log for every chunk
+# reads it once per chunk, 50 times at 100M interactions. Below it the filtered reads
+# are cheaper than the writing (docs/BENCHMARKS.md, "the facts' chunks").
+SPLIT_FROM = 8
+CHUNKS_FOLDER = ".facts_chunks"  # under rollups/; removed after the build and by `sweep`
 _lean: list[bool] = [False]  # the builds now are lean (lean_builds)
 
 
@@ -429,20 +436,29 @@ def _rebuild_all(
 ) -> tuple[dict[str, str], list[str], int]:
     # the conversations in hash chunks of about CHUNK_ROWS messages each: a conversation's
     # facts depend on its own messages only (conversation_facts.sql), so the chunks
-    # give the same rows as one pass, and the aggregation's memory (its lists cannot
-    # spill) is a chunk's, not the log's
+    # give the same rows as one pass, and the aggregation's memory is a chunk's, not the
+    # log's (one pass over the 10M demo spills: 85 s, against 59 s in five chunks)
     chunk_rows = LEAN_CHUNK_ROWS if _lean[-1] else CHUNK_ROWS
     chunks = max(1, -(-con.execute("select count(*) from raw").fetchall()[0][0] // chunk_rows))
+    split = _split_by_chunk(con, data_dir, chunks) if chunks > SPLIT_FROM else None
+    created = False
     for chunk in range(chunks):
+        if split is None:
+            rows_of_chunk = f"select * from raw where hash({KEY}) % {chunks} = {chunk}"
+        elif files := sorted((split / f"chunk={chunk}").glob("*.parquet")):
+            rows_of_chunk = (
+                f"select * from read_parquet({raw.parquet_list(files)}, hive_partitioning = false)"
+            )
+        else:  # no conversation hashed to this chunk
+            continue
+        con.execute(f"create or replace view interactions as {rows_of_chunk}")
         con.execute(
-            "create or replace view interactions as select * from raw "
-            f"where hash({KEY}) % {chunks} = {chunk}"
+            ("insert into fresh " if created else "create temp table fresh as ") + facts_query()
         )
-        if chunk == 0:
-            con.execute("create temp table fresh as " + facts_query())
-        else:
-            con.execute("insert into fresh " + facts_query())
+        created = True
     con.execute("create or replace view interactions as select * from raw")
+    if split is not None:
+        shutil.rmtree(split, ignore_errors=True)
     months = sorted(r[0] for r in con.execute("select distinct month from fresh").fetchall())
     rows, written = 0, {}
     for month in months:
@@ -460,6 +476,29 @@ def _rebuild_all(
         before |= {f.name.removeprefix("month=") for f in root.glob("month=*") if f.is_dir()}
     # months that no longer hold any conversation: their files go once this is published
     return written, sorted(before - set(months)), rows
+
+
+def _split_by_chunk(con: duckdb.DuckDBPyConnection, data_dir: Path, chunks: int) -> Path:
+    """Write the raw log's rows, without their text, into <folder>/chunk=<n>/ by the hash
+    chunk of their conversation (as `_rebuild_all` filters them), one calendar month
+    (UTC) of created_at at a time so that the writing's memory is a month's. Returns the
+    folder."""
+    folder = rollup_dir(data_dir) / CHUNKS_FOLDER
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    months = con.execute(
+        "select distinct strftime(created_at, '%Y-%m-01') as month from raw order by month"
+    ).fetchall()
+    for index, (month,) in enumerate(months):
+        con.execute(
+            f"copy (select * exclude (text), hash({KEY}) % {chunks} as chunk from raw "
+            "where created_at >= $month::timestamptz "
+            "and created_at < $month::timestamptz + interval 1 month) "
+            f"to {sql.sql_string(str(folder))} (format parquet, partition_by (chunk), "
+            f"filename_pattern 'month{index:04d}_{{uuid}}', compression snappy, append)",
+            {"month": month},
+        )
+    return folder
 
 
 def _rebuild_changed(
@@ -601,4 +640,5 @@ def sweep(data_dir: Path) -> list[Path]:
         if "daily" in body:
             (root / LEGACY_DAILY_MANIFEST).unlink(missing_ok=True)
     shutil.rmtree(root / ".spill", ignore_errors=True)
+    shutil.rmtree(root / CHUNKS_FOLDER, ignore_errors=True)
     return removed

@@ -98,7 +98,9 @@ LEAN_CHUNK_ROWS = 400_000
 # reads it once per chunk, 50 times at 100M interactions. Below it the filtered reads
 # are cheaper than the writing (docs/BENCHMARKS.md, "the facts' chunks").
 SPLIT_FROM = 8
-CHUNKS_FOLDER = ".facts_chunks"  # under rollups/; removed after the build and by `sweep`
+# a full build's working files under rollups/ (the raw rows by chunk, the facts by
+# month), removed when it ends and by `sweep`
+CHUNKS_FOLDER = ".facts_build"
 _lean: list[bool] = [False]  # the builds now are lean (lean_builds)
 
 
@@ -440,36 +442,44 @@ def _rebuild_all(
     # log's (one pass over the 10M demo spills: 85 s, against 59 s in five chunks)
     chunk_rows = LEAN_CHUNK_ROWS if _lean[-1] else CHUNK_ROWS
     chunks = max(1, -(-con.execute("select count(*) from raw").fetchall()[0][0] // chunk_rows))
-    split = _split_by_chunk(con, data_dir, chunks) if chunks > SPLIT_FROM else None
-    created = False
-    for chunk in range(chunks):
-        if split is None:
-            rows_of_chunk = f"select * from raw where hash({KEY}) % {chunks} = {chunk}"
-        elif files := sorted((split / f"chunk={chunk}").glob("*.parquet")):
-            rows_of_chunk = (
-                f"select * from read_parquet({raw.parquet_list(files)}, hive_partitioning = false)"
+    work = rollup_dir(data_dir) / CHUNKS_FOLDER
+    shutil.rmtree(work, ignore_errors=True)
+    try:
+        split = _split_by_chunk(con, work / "rows", chunks) if chunks > SPLIT_FROM else None
+        # each chunk's facts go to files by rollup month (not to one table: at 100M the
+        # facts of 31M conversations held in memory spill 6 GB and run out of it)
+        staged = work / "facts"
+        staged.mkdir(parents=True, exist_ok=True)
+        for chunk in range(chunks):
+            if split is None:
+                rows_of_chunk = f"select * from raw where hash({KEY}) % {chunks} = {chunk}"
+            elif files := sorted((split / f"chunk={chunk}").glob("*.parquet")):
+                rows_of_chunk = (
+                    f"select * from read_parquet({raw.parquet_list(files)}, "
+                    "hive_partitioning = false)"
+                )
+            else:  # no conversation hashed to this chunk
+                continue
+            con.execute(f"create or replace view interactions as {rows_of_chunk}")
+            con.execute(
+                f"copy ({facts_query()}) to {sql.sql_string(str(staged))} (format parquet, "
+                f"partition_by (month), filename_pattern 'chunk{chunk:05d}_{{uuid}}', append)"
             )
-        else:  # no conversation hashed to this chunk
-            continue
-        con.execute(f"create or replace view interactions as {rows_of_chunk}")
-        con.execute(
-            ("insert into fresh " if created else "create temp table fresh as ") + facts_query()
-        )
-        created = True
-    con.execute("create or replace view interactions as select * from raw")
-    if split is not None:
-        shutil.rmtree(split, ignore_errors=True)
-    months = sorted(r[0] for r in con.execute("select distinct month from fresh").fetchall())
-    rows, written = 0, {}
-    for month in months:
-        count, written[month] = _write_month(
-            con,
-            data_dir,
-            month,
-            "select * exclude (month) from fresh where month = $month",
-            {"month": month},
-        )
-        rows += count
+        con.execute("create or replace view interactions as select * from raw")
+        months = sorted(f.name.removeprefix("month=") for f in staged.glob("month=*"))
+        rows, written = 0, {}
+        for month in months:
+            files = raw.parquet_list(sorted((staged / f"month={month}").glob("*.parquet")))
+            count, written[month] = _write_month(
+                con,
+                data_dir,
+                month,
+                f"select * from read_parquet({files}, hive_partitioning = false)",
+                {},
+            )
+            rows += count
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     before = set(old.months) if old is not None else set()
     root = rollup_dir(data_dir) / FACTS
     if root.is_dir():  # month folders of an older layout or manifest
@@ -478,13 +488,11 @@ def _rebuild_all(
     return written, sorted(before - set(months)), rows
 
 
-def _split_by_chunk(con: duckdb.DuckDBPyConnection, data_dir: Path, chunks: int) -> Path:
+def _split_by_chunk(con: duckdb.DuckDBPyConnection, folder: Path, chunks: int) -> Path:
     """Write the raw log's rows, without their text, into <folder>/chunk=<n>/ by the hash
     chunk of their conversation (as `_rebuild_all` filters them), one calendar month
     (UTC) of created_at at a time so that the writing's memory is a month's. Returns the
     folder."""
-    folder = rollup_dir(data_dir) / CHUNKS_FOLDER
-    shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     months = con.execute(
         "select distinct strftime(created_at, '%Y-%m-01') as month from raw order by month"

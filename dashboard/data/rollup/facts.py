@@ -530,14 +530,12 @@ def _write_month(
     """Write one rollup month's file beside the published one; its row count and file
     name ("" for 0 rows: no file)."""
     folder = rollup_dir(data_dir) / FACTS / f"month={month}"
-    rows = con.execute(f"select count(*) from ({query})", params).fetchall()[0][0]
-    if rows == 0:
-        return 0, ""
-    name = write_content_named(
+    name, rows = copy_content_named(
         con,
         folder,
         f"copy ({query} order by {SORT}) to $path (format parquet, compression zstd)",
         params,
+        keep_empty=False,
     )
     return rows, name
 
@@ -548,10 +546,20 @@ def write_content_named(
     """Run a `copy ... to $path` into a temporary file of `folder`, then name the file by
     the hash of its bytes (part-<hash>.parquet): the same rows give the same name, and a
     published file is never overwritten by different content. Returns the name."""
+    return copy_content_named(con, folder, copy, params)[0]
+
+
+def copy_content_named(
+    con: duckdb.DuckDBPyConnection, folder: Path, copy: str, params: dict, keep_empty: bool = True
+) -> tuple[str, int]:
+    """write_content_named, also returning the rows written; with `keep_empty` false, no
+    rows write no file (name "")."""
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".part.{uuid.uuid4().hex}.tmp"
     try:
-        con.execute(copy.replace("$path", sql.sql_string(str(tmp))), params)
+        rows = con.execute(copy.replace("$path", sql.sql_string(str(tmp))), params).fetchall()[0][0]
+        if rows == 0 and not keep_empty:
+            return "", 0
         digest = hashlib.sha256()
         with open(tmp, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
@@ -561,7 +569,7 @@ def write_content_named(
     finally:
         tmp.unlink(missing_ok=True)
     store.checkpoint("rollup-file")
-    return name
+    return name, rows
 
 
 def publish_manifest(data_dir: Path, manifest: Manifest, daily_part: dict | None) -> None:

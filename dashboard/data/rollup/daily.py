@@ -349,12 +349,9 @@ def _write_month(
     return BuiltMonth(source, as_of.isoformat(), settled, names["daily_sums"], names), rows
 
 
-def _month_views(
-    con: duckdb.DuckDBPyConnection, facts_select: str, raw_table: str = "raw_interactions"
-) -> int | None:
+def _month_views(con: duckdb.DuckDBPyConnection, facts_select: str) -> int | None:
     """Point the views `conversation_facts`, `conversations` and `interactions` at the
-    conversations of `facts_select` (their messages in `raw_table`) and returns their
-    newest message (epoch us)."""
+    conversations of `facts_select` and returns their newest message (epoch us)."""
     con.execute(f"create or replace view conversation_facts as {facts_select}")
     con.execute("create or replace view conversations as " + sql.query_text("conversations"))
     oldest_us, newest_us = con.execute(
@@ -366,7 +363,7 @@ def _month_views(
     # between (constant bounds, so the Parquet scan skips the other months' row groups
     # instead of reading the whole log for every month)
     con.execute(
-        f"create or replace view interactions as select * from {raw_table} "
+        "create or replace view interactions as select * from raw_interactions "
         f"where created_at between make_timestamptz({oldest_us or 0}) "
         f"and make_timestamptz({newest_us or 0})"
     )
@@ -391,15 +388,6 @@ def _write_term_month(
     # carry other NOT NULL flags: one run or several must give the same bytes)
     runs = _day_runs(per_day, TERM_CHUNK_CONVERSATIONS)
     con.execute(f"create or replace temp table _term_runs as {query} limit 0", params)
-    if len(runs) > 1:
-        # the customers' messages of the month's time span, read from the raw log once:
-        # each run would otherwise read (and decode the text of) most of the month's
-        # raw rows again, as the raw files are not ordered by time
-        con.execute(
-            "create or replace temp table _term_messages as select brand, conversation_id, "
-            "interaction_id, direction, created_at, sentiment, text from interactions "
-            "where direction = 'inbound' and text is not null"
-        )
     try:
         for first, last in runs:
             if len(runs) > 1:  # one run is the whole month: the views already are
@@ -407,7 +395,6 @@ def _write_term_month(
                     con,
                     f"select * from read_parquet({stored}) "
                     f"where {day} between date '{first}' and date '{last}'",
-                    raw_table="_term_messages",
                 )
             con.execute(f"insert into _term_runs {query}", params)
         return facts.write_content_named(
@@ -421,7 +408,6 @@ def _write_term_month(
         con.execute("drop table if exists _term_runs")
         if len(runs) > 1:
             _month_views(con, f"select * from read_parquet({stored})")
-            con.execute("drop table if exists _term_messages")
 
 
 def _day_runs(per_day: list[tuple[dt.date, int]], most: int) -> list[tuple[dt.date, dt.date]]:

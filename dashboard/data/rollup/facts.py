@@ -93,10 +93,11 @@ LEAN_MEMORY = "224MB"
 CHUNK_ROWS = 2_000_000
 LEAN_CHUNK_ROWS = 400_000
 # a full build of more than SPLIT_FROM chunks first writes the log's rows (without their
-# text, which no fact reads) into a set of Parquet files per chunk, one raw month at a
-# time, so that each chunk reads its own rows: filtering the whole log for every chunk
-# reads it once per chunk, 50 times at 100M interactions. Below it the filtered reads
-# are cheaper than the writing (docs/BENCHMARKS.md, "the facts' chunks").
+# text, which no fact reads) into a set of Parquet files per chunk, a calendar month of
+# messages at a time, so that each chunk reads its own rows: filtering the whole log for
+# every chunk reads it once per chunk, 50 times at 100M interactions. Below it the
+# filtered reads are cheaper than the writing (docs/BENCHMARKS.md, "2026-12-02
+# (evening): the facts build at 100M").
 SPLIT_FROM = 8
 # a full build's working files under rollups/ (the raw rows by chunk, the facts by
 # month), removed when it ends and by `sweep`
@@ -452,7 +453,7 @@ def _rebuild_all(
         staged.mkdir(parents=True, exist_ok=True)
         for chunk in range(chunks):
             if split is None:
-                rows_of_chunk = f"select * from raw where hash({KEY}) % {chunks} = {chunk}"
+                rows_of_chunk = f"select * from raw where {_chunk_of(chunks)} = {chunk}"
             elif files := sorted((split / f"chunk={chunk}").glob("*.parquet")):
                 rows_of_chunk = (
                     f"select * from read_parquet({raw.parquet_list(files)}, "
@@ -488,9 +489,15 @@ def _rebuild_all(
     return written, sorted(before - set(months)), rows
 
 
+def _chunk_of(chunks: int) -> str:
+    """A message's hash chunk of `chunks`: its conversation's, so a chunk holds whole
+    conversations."""
+    return f"hash({KEY}) % {chunks}"
+
+
 def _split_by_chunk(con: duckdb.DuckDBPyConnection, folder: Path, chunks: int) -> Path:
     """Write the raw log's rows, without their text, into <folder>/chunk=<n>/ by the hash
-    chunk of their conversation (as `_rebuild_all` filters them), one calendar month
+    chunk (`_chunk_of`, as `_rebuild_all` filters them), one calendar month
     (UTC) of created_at at a time so that the writing's memory is a month's. Returns the
     folder."""
     folder.mkdir(parents=True)
@@ -499,7 +506,7 @@ def _split_by_chunk(con: duckdb.DuckDBPyConnection, folder: Path, chunks: int) -
     ).fetchall()
     for index, (month,) in enumerate(months):
         con.execute(
-            f"copy (select * exclude (text), hash({KEY}) % {chunks} as chunk from raw "
+            f"copy (select * exclude (text), {_chunk_of(chunks)} as chunk from raw "
             "where created_at >= $month::timestamptz "
             "and created_at < $month::timestamptz + interval 1 month) "
             f"to {sql.sql_string(str(folder))} (format parquet, partition_by (chunk), "
